@@ -1,0 +1,37 @@
+# Which catalog the library is built from (see KPMC_KPEP_DIR), and the `catalog`
+# target that rewrites the committed catalog/ from KPMC_KPEP_DIR.
+#
+# Sets KPMC_CATALOG_DIR (the folder holding catalog_data.c and include/).
+set(KPMC_COMMITTED_CATALOG "${CMAKE_SOURCE_DIR}/catalog")
+
+if(KPMC_KPEP_DIR)
+  if(NOT TARGET kpmc-gen)
+    message(FATAL_ERROR "kpmc: KPMC_KPEP_DIR is set (${KPMC_KPEP_DIR}) but kpmc-gen cannot be built: "
+                        "install libxml2 (Debian: libxml2-dev) or configure with -DKPMC_KPEP_DIR= to use the committed catalog")
+  endif()
+  if(NOT IS_DIRECTORY "${KPMC_KPEP_DIR}")
+    message(FATAL_ERROR "kpmc: KPMC_KPEP_DIR=${KPMC_KPEP_DIR} is not a folder")
+  endif()
+  set(KPMC_CATALOG_DIR "${CMAKE_BINARY_DIR}/catalog")
+  file(GLOB _kpmc_plists CONFIGURE_DEPENDS "${KPMC_KPEP_DIR}/*.plist")
+  add_custom_command(
+    OUTPUT "${KPMC_CATALOG_DIR}/catalog_data.c"
+    COMMAND kpmc-gen --quiet --out "${KPMC_CATALOG_DIR}" "${KPMC_KPEP_DIR}"
+    DEPENDS kpmc-gen ${_kpmc_plists}
+    COMMENT "Generating the kpmc catalog from ${KPMC_KPEP_DIR}"
+    VERBATIM)
+  add_custom_target(kpmc-catalog-generated DEPENDS "${KPMC_CATALOG_DIR}/catalog_data.c")
+  add_custom_target(catalog
+    COMMAND kpmc-gen --out "${KPMC_COMMITTED_CATALOG}" "${KPMC_KPEP_DIR}"
+    DEPENDS kpmc-gen
+    COMMENT "Rewriting ${KPMC_COMMITTED_CATALOG} from ${KPMC_KPEP_DIR}"
+    VERBATIM)
+  # The include folder must exist at configure time for the interface below.
+  file(MAKE_DIRECTORY "${KPMC_CATALOG_DIR}/include")
+else()
+  set(KPMC_CATALOG_DIR "${KPMC_COMMITTED_CATALOG}")
+  add_custom_target(catalog
+    COMMAND ${CMAKE_COMMAND} -E echo "kpmc: set -DKPMC_KPEP_DIR=<folder of kpep plists> to regenerate catalog/"
+    COMMAND ${CMAKE_COMMAND} -E false
+    VERBATIM)
+endif()

@@ -1,0 +1,14 @@
+# Warning and sanitizer flags applied to every kpmc target through kpmc_target_flags().
+set(KPMC_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+    -Wformat=2 -Wundef -Wcast-align -Wwrite-strings)
+if(KPMC_WERROR)
+  list(APPEND KPMC_WARNING_FLAGS -Werror)
+endif()
+if(KPMC_SANITIZE)
+  add_compile_options(-fsanitize=${KPMC_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${KPMC_SANITIZE})
+endif()
+
+function(kpmc_target_flags target)
+  target_compile_options(${target} PRIVATE ${KPMC_WARNING_FLAGS})
+endfunction()

@@ -1,0 +1,176 @@
+/* kpmc — the static event catalog.
+ *
+ * The catalog holds every kpep database kpmc was built from (one table per
+ * database file, never merged), the map from CPU families to databases, and
+ * the portable event ids over the union of all names.  It is plain read-only
+ * data compiled into the library: nothing here parses a plist, allocates,
+ * locks or fails at run time except on bad arguments.  Every function is safe
+ * to call from any thread.
+ *
+ * Handles: a database is a `const kpmc_db *` that stays valid for the life of
+ * the process; an event is its index in that database's table (0 ..
+ * n_events-1, sorted by name, case-insensitively).  The generated headers
+ * <kpmc/db/NAME.h> name those indices at compile time (KPMC_A14_INST_ALL);
+ * <kpmc/events.h> names the databases (KPMC_DB_A14) and the portable ids
+ * (KPMC_EV_INST_ALL).
+ */
+#ifndef KPMC_CATALOG_H
+#define KPMC_CATALOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kpmc/error.h>
+#include <kpmc/events.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kpmc_db kpmc_db;
+
+/* Architectures (the plist's `architecture` string). */
+enum kpmc_arch { KPMC_ARCH_ARM64 = 1, KPMC_ARCH_X86_64 = 2 };
+
+/* Which optional keys a database's plist gave (kpmc_db_info.has). */
+enum {
+    KPMC_DB_HAS_INTERNAL = 1u << 0,
+    KPMC_DB_HAS_POWER_COUNTERS = 1u << 1
+};
+
+typedef struct kpmc_db_info {
+    const char *name;           /* `name`, e.g. "a14" */
+    const char *marketing_name; /* `system.cpu.marketing_name` */
+    const char *architecture;   /* `system.cpu.architecture`, e.g. "arm64" */
+    const char *source;         /* the plist's file name, e.g. "a14.plist" */
+    const uint8_t *sha256;      /* 32 bytes: SHA-256 of that file */
+    int arch;                   /* enum kpmc_arch */
+    unsigned has;               /* KPMC_DB_HAS_* */
+    int internal;               /* `internal` (0/1) when has & KPMC_DB_HAS_INTERNAL */
+    unsigned n_version;         /* number of `version` components (1 or 2) */
+    unsigned version[2];        /* `version`, e.g. {1, 0} */
+    uint32_t fixed_counters;    /* masks over global counter indices, */
+    uint32_t config_counters;   /*   fixed counters first */
+    uint32_t power_counters;    /* 0 when absent */
+    size_t n_events;
+    size_t n_aliases;
+    size_t n_families;          /* CPU families whose cpu_* link names it */
+} kpmc_db_info;
+
+/* Which keys an event's plist entry gave (kpmc_event_info.has). */
+enum {
+    KPMC_HAS_NUMBER = 1u << 0,
+    KPMC_HAS_DESCRIPTION = 1u << 1,
+    KPMC_HAS_UMASK = 1u << 2,
+    KPMC_HAS_OTHER = 1u << 3,
+    KPMC_HAS_COUNTERS_MASK = 1u << 4,
+    KPMC_HAS_FIXED_COUNTER = 1u << 5,
+    KPMC_HAS_FALLBACK = 1u << 6
+};
+
+/* Inconsistencies the generator found in the database (kpmc_event_info.flags).
+ * An event with any of these set is not programmed on its fixed counter: the
+ * runtime uses its fallback, or refuses it with KPMC_E_UNAVAILABLE. */
+enum {
+    /* fixed_counter is not one of the database's fixed_counters */
+    KPMC_EVF_FIXED_OUTSIDE = 1u << 0,
+    /* another fixed event claims the same fixed counter while some fixed
+     * counter is claimed by none: one of them names the wrong counter */
+    KPMC_EVF_FIXED_SHARED = 1u << 1,
+    /* counters_mask is not the single bit of fixed_counter */
+    KPMC_EVF_FIXED_MASK = 1u << 2
+};
+
+typedef struct kpmc_event_info {
+    const char *name;
+    const char *description; /* NULL when the plist gives none */
+    const char *fallback;    /* NULL when the plist gives none */
+    unsigned index;          /* this event's index in its database */
+    unsigned has;            /* KPMC_HAS_* */
+    unsigned flags;          /* KPMC_EVF_* */
+    unsigned number;         /* `number`: the selector (16 bits) */
+    unsigned umask;          /* `umask` (Intel, 8 bits) */
+    unsigned other;          /* `other` (Intel PERFEVTSEL bits 16-31) */
+    unsigned fixed_counter;  /* `fixed_counter` when has & KPMC_HAS_FIXED_COUNTER */
+    uint32_t counters_mask;  /* `counters_mask` as given, 0 when absent */
+    uint32_t counters;       /* counters it may use: counters_mask, or the
+                                database's config_counters when absent */
+    int portable;            /* its KPMC_EV_* id */
+    int fallback_index;      /* index of the fallback event, or -1 */
+    size_t n_aliases;        /* database aliases that name this event */
+} kpmc_event_info;
+
+/* One cpu_<type>_<subtype>_<family>.plist link of the input folder. */
+typedef struct kpmc_family_info {
+    uint32_t cputype;    /* hw.cputype, e.g. 0x100000c */
+    uint32_t cpusubtype; /* hw.cpusubtype, e.g. 2 */
+    uint32_t family;     /* hw.cpufamily, e.g. 0x1b588bb3 */
+    const kpmc_db *db;
+} kpmc_family_info;
+
+/* ---- databases ---- */
+
+size_t kpmc_db_count(void);
+/* NULL when i >= kpmc_db_count(); databases are sorted by name. */
+const kpmc_db *kpmc_db_at(size_t i);
+/* Its position in kpmc_db_at() order, i.e. its KPMC_DB_* id. */
+size_t kpmc_db_id(const kpmc_db *db);
+/* By `name`, case-insensitively ("a14", "ICELAKE"); NULL if none. */
+const kpmc_db *kpmc_db_find(const char *name);
+/* By hw.cpufamily; NULL if no link names that family. */
+const kpmc_db *kpmc_db_for_family(uint32_t family);
+/* By a kpc_cpu_string()-style string, "cpu_100000c_2_1b588bb3", with or
+ * without a trailing "_<model>" and a ".plist" suffix; cputype, subtype and
+ * family must all match a link.  NULL if none or malformed. */
+const kpmc_db *kpmc_db_for_cpu_string(const char *s);
+const char *kpmc_db_name(const kpmc_db *db);
+int kpmc_db_get(const kpmc_db *db, kpmc_db_info *out);
+/* The k-th family of db (0 <= k < n_families), sorted by family number. */
+int kpmc_db_family(const kpmc_db *db, size_t k, kpmc_family_info *out);
+/* The k-th alias of db, sorted by alias name: its name and the index of the
+ * event it names. */
+int kpmc_db_alias(const kpmc_db *db, size_t k, const char **alias, unsigned *event);
+
+/* ---- events ---- */
+
+/* Index of the event called `name` in db, or of the event an alias of that
+ * name points to; ASCII case-insensitive.  KPMC_E_NOEVENT if none. */
+int kpmc_event_find(const kpmc_db *db, const char *name);
+/* The same for a name that is not NUL-terminated. */
+int kpmc_event_find_n(const kpmc_db *db, const char *name, size_t len);
+int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *out);
+const char *kpmc_event_name(const kpmc_db *db, unsigned index);
+/* The k-th alias naming event `index` (0 <= k < n_aliases), else NULL. */
+const char *kpmc_event_alias(const kpmc_db *db, unsigned index, size_t k);
+
+/* ---- portable ids (KPMC_EV_*) ---- */
+
+/* KPMC_EV_COUNT: one id per distinct name or alias over all databases,
+ * compared case-insensitively. */
+size_t kpmc_ev_count(void);
+const char *kpmc_ev_name(int ev);
+/* Id of a name or alias, ASCII case-insensitive; KPMC_E_NOEVENT if no
+ * database has it. */
+int kpmc_ev_find(const char *name);
+int kpmc_ev_find_n(const char *name, size_t len);
+/* Index in db of the event a portable id names there (directly or through
+ * an alias of db); KPMC_E_NOEVENT if db has none, KPMC_E_INVAL if ev is not
+ * an id. */
+int kpmc_ev_resolve(const kpmc_db *db, int ev);
+
+/* ---- the family map ---- */
+
+size_t kpmc_family_count(void);
+/* Sorted by family number. */
+int kpmc_family_at(size_t i, kpmc_family_info *out);
+
+/* ---- provenance ---- */
+
+/* The generator version that wrote the catalog, e.g. "kpmc-gen 0.1.0". */
+const char *kpmc_catalog_generator(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,182 @@
+/* kpmc — Apple hardware performance counters from a static event catalog.
+ *
+ *   #include <kpmc/kpmc.h>
+ *
+ *   kpmc_session *s;
+ *   if (kpmc_open(&s, NULL) != 0) { puts(kpmc_session_error(s)); kpmc_close(s); return; }
+ *   const char *names[] = { "Cycles", "Instructions", "BRANCH_MISPRED_NONSPEC" };
+ *   kpmc_set *set;
+ *   if (kpmc_set_new(s, &set, names, 3, KPMC_MODE_ALL) == 0 && kpmc_set_start(set) == 0) {
+ *       uint64_t a[3], b[3];
+ *       kpmc_set_read(set, a);  work();  kpmc_set_read(set, b);
+ *       // b[i] - a[i] is the count of names[i]
+ *       kpmc_set_stop(set);
+ *   }
+ *   kpmc_set_free(set);
+ *   kpmc_close(s);
+ *
+ * Three layers:
+ *  - <kpmc/catalog.h>: the databases and their events (any OS).
+ *  - plans (kpmc_plan_*): place a set of events on the counters of a database
+ *    and compute the kpc configuration words; pure computation, any OS.
+ *  - sessions and sets: load kperf.framework, force all counters, program a
+ *    plan and read it, restoring the kernel's state on close (macOS, root).
+ *
+ * Thread rules: kpc state is global to the machine, so a session is
+ * process-wide: open one.  Session functions (kpmc_open, kpmc_close,
+ * kpmc_set_new*, kpmc_set_start, kpmc_set_stop, kpmc_set_free) may be called
+ * from any thread; they serialise on the session.  A set counts the thread
+ * that started it: kpmc_set_read() reads the calling thread's counters and
+ * must be called on that thread; it takes no lock and allocates nothing.
+ * Several sets may count at once (one per thread, say) only when they
+ * program the same configuration; starting a set with another configuration
+ * while one is counting fails with KPMC_E_BUSY.
+ *
+ * The library never prints and never exits.  Errors are negative KPMC_E_*
+ * codes; kpmc_strerror() gives the sentence and kpmc_session_error() the
+ * detail (which event, which counter, which kpc call and errno).
+ */
+#ifndef KPMC_KPMC_H
+#define KPMC_KPMC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kpmc/catalog.h>
+#include <kpmc/error.h>
+#include <kpmc/events.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* No database has more than 16 counters, fixed and configurable together. */
+#define KPMC_MAX_EVENTS 16
+/* Detail messages are truncated to this many bytes, NUL included. */
+#define KPMC_DETAIL_MAX 256
+
+/* Counting modes, per event set. */
+enum kpmc_mode {
+    KPMC_MODE_ALL = 0, /* user and kernel (default) */
+    KPMC_MODE_USER = 1 /* user only */
+};
+
+/* kpc classes (1u << KPC_CLASS_*). */
+#define KPMC_CLASS_FIXED 0x1u
+#define KPMC_CLASS_CONFIGURABLE 0x2u
+#define KPMC_CLASS_POWER 0x4u
+
+/* ---- plans: placement and encoding, no kernel involved ---- */
+
+typedef struct kpmc_plan_event {
+    unsigned requested; /* the event asked for (an alias is already applied) */
+    unsigned resolved;  /* the event programmed: `requested` or its fallback */
+    unsigned counter;   /* hardware counter: bit index in counters masks */
+    unsigned fixed;     /* 1 when `counter` is a fixed counter */
+    unsigned index;     /* position in the kpc_get_thread_counters() buffer */
+    uint64_t config;    /* configuration word; 0 on a fixed counter */
+} kpmc_plan_event;
+
+typedef struct kpmc_plan {
+    const kpmc_db *db;
+    int mode;                   /* enum kpmc_mode */
+    uint32_t classes;           /* KPMC_CLASS_* to configure and count */
+    unsigned n_events;
+    unsigned n_config;          /* words of config[], kpc_set_config() order */
+    unsigned n_counters;        /* values kpc_get_thread_counters() returns */
+    uint64_t config[KPMC_MAX_EVENTS + 1];
+    kpmc_plan_event events[KPMC_MAX_EVENTS]; /* in the caller's order */
+} kpmc_plan;
+
+/* Place events (indices in db's table, in the caller's order) on db's
+ * counters, all counters forced, and encode them.  Any set that fits is
+ * placed.  On failure returns KPMC_E_EMPTY, KPMC_E_TOOMANY, KPMC_E_INVAL,
+ * KPMC_E_DUPLICATE, KPMC_E_UNAVAILABLE or KPMC_E_NOFIT and, if detail is not
+ * NULL, writes a sentence naming the events and counters at fault. */
+int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
+                    size_t n, int mode, char *detail, size_t detail_len);
+/* The same from names or aliases (case-insensitive); KPMC_E_NOEVENT names
+ * the first unknown one. */
+int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
+                          const char *const *names, size_t n, int mode,
+                          char *detail, size_t detail_len);
+
+/* ---- the host ---- */
+
+/* This machine's "cpu_<cputype>_<cpusubtype>_<cpufamily>" (lower-case hex,
+ * as the /usr/share/kpep links are named), read with sysctl; no root and no
+ * kperf.framework needed.  KPMC_E_UNSUPPORTED when not on macOS,
+ * KPMC_E_INVAL when buf is too small. */
+int kpmc_host_cpu_string(char *buf, size_t len);
+/* The catalog's database for this machine; NULL when not on macOS or when
+ * the catalog has no database for its CPU family. */
+const kpmc_db *kpmc_host_db(void);
+
+/* ---- sessions ---- */
+
+typedef struct kpmc_session kpmc_session;
+typedef struct kpmc_set kpmc_set;
+
+typedef struct kpmc_options {
+    size_t size;            /* sizeof(kpmc_options) */
+    const char *kperf_path; /* NULL: $KPMC_KPERF_PATH, else the system kperf.framework */
+    const char *db;         /* NULL: $KPMC_DB, else the database of this CPU */
+} kpmc_options;
+
+/* Load kperf.framework, detect the CPU and its database, save the kernel's
+ * force_all_ctrs and counting state and force all counters.  On failure
+ * *out is still set (unless memory ran out) to an inert session whose
+ * kpmc_session_error() says why; pass it to kpmc_close().
+ * Errors: KPMC_E_LOAD, KPMC_E_PERM (not root), KPMC_E_NODB, KPMC_E_KPC,
+ * KPMC_E_BUSY, KPMC_E_NOMEM. */
+int kpmc_open(kpmc_session **out, const kpmc_options *opt);
+/* Stop every set, restore what kpmc_open changed, in reverse order, and
+ * free.  NULL is allowed. */
+void kpmc_close(kpmc_session *s);
+/* Detail message of the last failed session call ("" if none). */
+const char *kpmc_session_error(const kpmc_session *s);
+/* NULL for an inert session. */
+const kpmc_db *kpmc_session_db(const kpmc_session *s);
+/* kpc_cpu_string() as the framework answered it ("" if unknown). */
+const char *kpmc_session_cpu(const kpmc_session *s);
+
+/* ---- event sets ---- */
+
+/* By names or aliases of the session's database. */
+int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names,
+                 size_t n, int mode);
+/* By portable ids (KPMC_EV_*); KPMC_E_NOEVENT when the session's database
+ * has no such event. */
+int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
+                    int mode);
+/* By per-database ids (KPMC_DB_A14 with KPMC_A14_*); KPMC_E_WRONGDB when
+ * db_id is not the session's database. */
+int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id,
+                    const unsigned *events, size_t n, int mode);
+const kpmc_plan *kpmc_set_plan(const kpmc_set *set);
+/* Program the plan and count: kpc_set_config, kpc_set_counting,
+ * kpc_set_thread_counting, in that order. */
+int kpmc_set_start(kpmc_set *set);
+/* The calling thread's running totals, in the set's event order, into
+ * out[0 .. n_events-1]: one kpc_get_thread_counters() call and a
+ * permutation.  Subtract two reads to count a region.  KPMC_E_KPC when the
+ * kpc call fails (kpmc_set_error() has its errno). */
+int kpmc_set_read(kpmc_set *set, uint64_t *out);
+int kpmc_set_stop(kpmc_set *set);
+/* Detail of the last failed kpmc_set_read() on this set ("" if none). */
+const char *kpmc_set_error(const kpmc_set *set);
+/* Stops the set if it counts.  NULL is allowed. */
+void kpmc_set_free(kpmc_set *set);
+
+/* ---- recovery ---- */
+
+/* Put kpc counting, thread counting and force_all_ctrs back to 0, for a
+ * machine left counting by a client that crashed.  kperf_path as in
+ * kpmc_options. */
+int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,138 @@
+/* Shared helpers of the kpmc subcommands (see cli.h). */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void vmessage(const char *cmd, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "kpmc %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(cmd, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try 'kpmc %s --help'.\n", cmd);
+    return 2;
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(cmd, fmt, ap);
+    va_end(ap);
+    return 1;
+}
+
+const kpmc_db *cli_find_db(const char *cmd, const char *name)
+{
+    const kpmc_db *db = kpmc_db_find(name);
+    if (db)
+        return db;
+    fprintf(stderr, "kpmc %s: unknown database '%s'; valid databases:", cmd, name);
+    for (size_t i = 0; i < kpmc_db_count(); i++)
+        fprintf(stderr, " %s", kpmc_db_name(kpmc_db_at(i)));
+    fputc('\n', stderr);
+    return NULL;
+}
+
+const kpmc_db *cli_default_db(const char *cmd, const char **why)
+{
+    const char *env = getenv("KPMC_DB");
+    if (env && *env) {
+        *why = "$KPMC_DB";
+        return cli_find_db(cmd, env);
+    }
+    const kpmc_db *db = kpmc_host_db();
+    if (db) {
+        *why = "this machine";
+        return db;
+    }
+    *why = "default";
+    db = kpmc_db_find("a14");
+    return db ? db : kpmc_db_at(0);
+}
+
+int cli_choice(const char *cmd, const char *what, const char *arg, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(arg, names[i]) == 0)
+            return i;
+    fprintf(stderr, "kpmc %s: unknown %s '%s'; valid:", cmd, what, arg);
+    for (int i = 0; names[i]; i++)
+        fprintf(stderr, " %s", names[i]);
+    fprintf(stderr, "\nTry 'kpmc %s --help'.\n", cmd);
+    return -1;
+}
+
+const char *cli_opt_value(int argc, char **argv, int *i, const char *opt, int *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(opt);
+    if (strncmp(a, opt, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+void cli_json_str(FILE *f, const char *s)
+{
+    if (!s) {
+        fputs("null", f);
+        return;
+    }
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\b': fputs("\\b", f); break;
+        case '\f': fputs("\\f", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    }
+    fputc('"', f);
+}
+
+void cli_wrap(FILE *f, const char *text, int col, int indent, int width)
+{
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        size_t w = strcspn(p, " ");
+        if (col > indent && col + 1 + (int)w > width) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, w, f);
+        col += (int)w;
+        p += w;
+    }
+}

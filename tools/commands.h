@@ -1,0 +1,7 @@
+/* The kpmc subcommands; each lives in tools/cmd_NAME.c. */
+#ifndef KPMC_TOOLS_COMMANDS_H
+#define KPMC_TOOLS_COMMANDS_H
+
+int kpmc_cmd_list(int argc, char **argv);
+
+#endif
