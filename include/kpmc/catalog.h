@@ -12,7 +12,7 @@
  * n_events-1, sorted by name, case-insensitively).  The generated headers
  * <kpmc/db/NAME.h> name those indices at compile time (KPMC_A14_INST_ALL);
  * <kpmc/events.h> names the databases (KPMC_DB_A14) and the portable ids
- * (KPMC_EV_INST_ALL).
+ * (KPMC_EV_INST_ALL); <kpmc/kpmc.h> includes it, this header does not.
  */
 #ifndef KPMC_CATALOG_H
 #define KPMC_CATALOG_H
@@ -21,7 +21,6 @@
 #include <stdint.h>
 
 #include <kpmc/error.h>
-#include <kpmc/events.h>
 
 #ifdef __cplusplus
 extern "C" {
