@@ -1,0 +1,240 @@
+/* kpmc-gen: diagnostics, arena, buffers, name helpers. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gen_quiet;
+int gen_n_errors;
+int gen_n_warnings;
+
+static void vdiag(const char *kind, const char *file, long line, const char *fmt, va_list ap)
+{
+    if (file && line > 0)
+        fprintf(stderr, "%s:%ld: %s: ", file, line, kind);
+    else if (file)
+        fprintf(stderr, "%s: %s: ", file, kind);
+    else
+        fprintf(stderr, "kpmc-gen: %s: ", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void gen_error(const char *file, long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag("error", file, line, fmt, ap);
+    va_end(ap);
+    gen_n_errors++;
+}
+
+void gen_warn(const char *file, long line, const char *fmt, ...)
+{
+    gen_n_warnings++;
+    if (gen_quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag("warning", file, line, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- arena ---- */
+
+struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
+static struct chunk *arena;
+
+static void out_of_memory(void)
+{
+    fputs("kpmc-gen: error: out of memory\n", stderr);
+    exit(1);
+}
+
+void *gen_alloc(size_t n)
+{
+    const size_t align = sizeof(max_align_t);
+    n = (n + align - 1) / align * align;
+    if (!arena || arena->size - arena->used < n) {
+        size_t size = n > 65536 ? n : 65536;
+        struct chunk *c = malloc(sizeof *c + size);
+        if (!c)
+            out_of_memory();
+        c->next = arena;
+        c->used = 0;
+        c->size = size;
+        arena = c;
+    }
+    void *p = (char *)arena->data + arena->used;
+    arena->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *gen_strndup(const char *s, size_t n)
+{
+    char *p = gen_alloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *gen_strdup(const char *s)
+{
+    return gen_strndup(s, strlen(s));
+}
+
+char *gen_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        out_of_memory();
+    char *p = gen_alloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void gen_arena_free(void)
+{
+    while (arena) {
+        struct chunk *next = arena->next;
+        free(arena);
+        arena = next;
+    }
+}
+
+/* ---- buffers ---- */
+
+static void buf_reserve(struct buf *b, size_t n)
+{
+    if (b->cap - b->len > n)
+        return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len <= n)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        out_of_memory();
+    b->data = p;
+    b->cap = cap;
+}
+
+void buf_put(struct buf *b, const void *p, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void buf_puts(struct buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+void buf_putc(struct buf *b, char c)
+{
+    buf_put(b, &c, 1);
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[512];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        out_of_memory();
+    if ((size_t)n < sizeof tmp) {
+        buf_put(b, tmp, (size_t)n);
+        return;
+    }
+    buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_free(struct buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ---- names ---- */
+
+static int upper(int c)
+{
+    return (c >= 'a' && c <= 'z') ? c - 32 : c;
+}
+
+int gen_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = upper((unsigned char)*a), cb = upper((unsigned char)*b);
+        if (ca != cb || !ca)
+            return ca - cb;
+    }
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+int gen_natcmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (is_digit(*a) && is_digit(*b)) {
+            while (*a == '0')
+                a++;
+            while (*b == '0')
+                b++;
+            size_t na = 0, nb = 0;
+            while (is_digit(a[na]))
+                na++;
+            while (is_digit(b[nb]))
+                nb++;
+            if (na != nb)
+                return na < nb ? -1 : 1;
+            int c = memcmp(a, b, na);
+            if (c)
+                return c;
+            a += na;
+            b += nb;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a - (unsigned char)*b;
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+char *gen_mangle(const char *name)
+{
+    char *id = gen_strdup(name);
+    for (char *p = id; *p; p++) {
+        char c = *p;
+        if (c >= 'a' && c <= 'z')
+            *p = (char)(c - 32);
+        else if (!((c >= 'A' && c <= 'Z') || is_digit(c) || c == '_'))
+            *p = '_';
+    }
+    return id;
+}

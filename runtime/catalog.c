@@ -1,0 +1,346 @@
+/* The catalog API (include/kpmc/catalog.h) over the generated tables
+ * (runtime/catalog_format.h).  Read-only, no allocation, thread-safe. */
+#include <kpmc/catalog.h>
+
+#include <string.h>
+
+#include "catalog_format.h"
+
+/* A `const kpmc_db *` points into kpmc_cat_dbs. */
+static const struct kpmc_cat_db *cat_db(const kpmc_db *db)
+{
+    return (const struct kpmc_cat_db *)(const void *)db;
+}
+
+static const kpmc_db *handle(const struct kpmc_cat_db *d)
+{
+    return (const kpmc_db *)(const void *)d;
+}
+
+static int valid_db(const kpmc_db *db)
+{
+    const struct kpmc_cat_db *d = cat_db(db);
+    return d && d >= kpmc_cat_dbs && d < kpmc_cat_dbs + kpmc_cat_n_dbs;
+}
+
+static const char *str(uint32_t off)
+{
+    return kpmc_cat_pool + off;
+}
+
+static const struct kpmc_cat_event *row(const struct kpmc_cat_db *d, unsigned index)
+{
+    return &kpmc_cat_events[kpmc_cat_db_events[d->events + index]];
+}
+
+static int upper(int c)
+{
+    return (c >= 'a' && c <= 'z') ? c - 32 : c;
+}
+
+/* Does the NUL-terminated s equal name[0..len) ignoring ASCII case? */
+static int same_name(const char *s, const char *name, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!s[i] || upper((unsigned char)s[i]) != upper((unsigned char)name[i]))
+            return 0;
+    return s[len] == '\0';
+}
+
+/* ---- databases ---- */
+
+size_t kpmc_db_count(void)
+{
+    return kpmc_cat_n_dbs;
+}
+
+const kpmc_db *kpmc_db_at(size_t i)
+{
+    return i < kpmc_cat_n_dbs ? handle(&kpmc_cat_dbs[i]) : NULL;
+}
+
+size_t kpmc_db_id(const kpmc_db *db)
+{
+    return valid_db(db) ? (size_t)(cat_db(db) - kpmc_cat_dbs) : (size_t)-1;
+}
+
+const kpmc_db *kpmc_db_find(const char *name)
+{
+    if (!name)
+        return NULL;
+    size_t len = strlen(name);
+    for (size_t i = 0; i < kpmc_cat_n_dbs; i++)
+        if (same_name(str(kpmc_cat_dbs[i].name), name, len))
+            return handle(&kpmc_cat_dbs[i]);
+    return NULL;
+}
+
+const kpmc_db *kpmc_db_for_family(uint32_t family)
+{
+    for (size_t i = 0; i < kpmc_cat_n_families; i++)
+        if (kpmc_cat_families[i].family == family)
+            return handle(&kpmc_cat_dbs[kpmc_cat_families[i].db]);
+    return NULL;
+}
+
+/* One lower- or upper-case hex field of at most 8 digits ending at `end`
+ * (a char of `ends`); advances *p past it. */
+static int hex_field(const char **p, const char *ends, uint32_t *out)
+{
+    uint32_t v = 0;
+    int digits = 0;
+    const char *s = *p;
+    for (;; s++, digits++) {
+        int c = (unsigned char)*s, d;
+        if (c >= '0' && c <= '9')
+            d = c - '0';
+        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+            d = (c | 0x20) - 'a' + 10;
+        else
+            break;
+        if (digits == 8)
+            return -1;
+        v = v << 4 | (uint32_t)d;
+    }
+    if (!digits || !strchr(ends, *s))
+        return -1;
+    *p = s;
+    *out = v;
+    return 0;
+}
+
+const kpmc_db *kpmc_db_for_cpu_string(const char *s)
+{
+    uint32_t type, subtype, family, model;
+    if (!s || strncmp(s, "cpu_", 4))
+        return NULL;
+    const char *p = s + 4;
+    if (hex_field(&p, "_", &type) || !*p++ || hex_field(&p, "_", &subtype) || !*p++ ||
+        hex_field(&p, "_.", &family))
+        return NULL;
+    if (*p == '_') { /* the model kpc_cpu_string appends on Intel */
+        p++;
+        if (hex_field(&p, ".", &model))
+            return NULL;
+    }
+    if (*p && strcmp(p, ".plist"))
+        return NULL;
+    for (size_t i = 0; i < kpmc_cat_n_families; i++) {
+        const struct kpmc_cat_family *f = &kpmc_cat_families[i];
+        if (f->family == family && f->cputype == type && f->cpusubtype == subtype)
+            return handle(&kpmc_cat_dbs[f->db]);
+    }
+    return NULL;
+}
+
+const char *kpmc_db_name(const kpmc_db *db)
+{
+    return valid_db(db) ? str(cat_db(db)->name) : NULL;
+}
+
+int kpmc_db_get(const kpmc_db *db, kpmc_db_info *out)
+{
+    if (!valid_db(db) || !out)
+        return KPMC_E_INVAL;
+    const struct kpmc_cat_db *d = cat_db(db);
+    memset(out, 0, sizeof *out);
+    out->name = str(d->name);
+    out->marketing_name = str(d->marketing_name);
+    out->architecture = str(d->architecture);
+    out->source = str(d->source);
+    out->sha256 = d->sha256;
+    out->arch = d->arch;
+    out->has = d->has;
+    out->internal = d->internal;
+    out->n_version = d->n_version;
+    out->version[0] = d->version[0];
+    out->version[1] = d->version[1];
+    out->fixed_counters = d->fixed_counters;
+    out->config_counters = d->config_counters;
+    out->power_counters = d->power_counters;
+    out->n_events = d->n_events;
+    out->n_aliases = d->n_aliases;
+    out->n_families = d->n_families;
+    return 0;
+}
+
+static void family_info(const struct kpmc_cat_family *f, kpmc_family_info *out)
+{
+    out->cputype = f->cputype;
+    out->cpusubtype = f->cpusubtype;
+    out->family = f->family;
+    out->db = handle(&kpmc_cat_dbs[f->db]);
+}
+
+int kpmc_db_family(const kpmc_db *db, size_t k, kpmc_family_info *out)
+{
+    if (!valid_db(db) || !out)
+        return KPMC_E_INVAL;
+    uint32_t id = (uint32_t)(cat_db(db) - kpmc_cat_dbs);
+    for (size_t i = 0; i < kpmc_cat_n_families; i++)
+        if (kpmc_cat_families[i].db == id && k-- == 0) {
+            family_info(&kpmc_cat_families[i], out);
+            return 0;
+        }
+    return KPMC_E_INVAL;
+}
+
+int kpmc_db_alias(const kpmc_db *db, size_t k, const char **alias, unsigned *event)
+{
+    if (!valid_db(db) || k >= cat_db(db)->n_aliases)
+        return KPMC_E_INVAL;
+    const struct kpmc_cat_alias *a = &kpmc_cat_aliases[cat_db(db)->aliases + k];
+    if (alias)
+        *alias = str(a->name);
+    if (event)
+        *event = a->event;
+    return 0;
+}
+
+/* ---- portable ids ---- */
+
+size_t kpmc_ev_count(void)
+{
+    return kpmc_cat_n_pids;
+}
+
+const char *kpmc_ev_name(int ev)
+{
+    if (ev < 0 || ev >= kpmc_cat_n_pids)
+        return NULL;
+    return str(kpmc_cat_pid_names[ev]);
+}
+
+int kpmc_ev_find_n(const char *name, size_t len)
+{
+    if (!name)
+        return KPMC_E_INVAL;
+    uint64_t h = kpmc_name_hash(name, len, kpmc_cat_hash.seed);
+    uint32_t slot = kpmc_name_slot(h, kpmc_cat_hash_disp, kpmc_cat_hash.n_buckets, kpmc_cat_hash.n_slots);
+    uint16_t pid = kpmc_cat_hash_slots[slot];
+    if (pid == KPMC_CAT_NONE || !same_name(str(kpmc_cat_pid_names[pid]), name, len))
+        return KPMC_E_NOEVENT;
+    return pid;
+}
+
+int kpmc_ev_find(const char *name)
+{
+    return name ? kpmc_ev_find_n(name, strlen(name)) : KPMC_E_INVAL;
+}
+
+/* Index of the event with portable id pid in d (not through aliases). */
+static int event_by_pid(const struct kpmc_cat_db *d, unsigned pid)
+{
+    const uint16_t *t = kpmc_cat_db_events + d->events;
+    unsigned lo = 0, hi = d->n_events;
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        unsigned p = kpmc_cat_events[t[mid]].pid;
+        if (p == pid)
+            return (int)mid;
+        if (p < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+int kpmc_ev_resolve(const kpmc_db *db, int ev)
+{
+    if (!valid_db(db) || ev < 0 || ev >= kpmc_cat_n_pids)
+        return KPMC_E_INVAL;
+    const struct kpmc_cat_db *d = cat_db(db);
+    int i = event_by_pid(d, (unsigned)ev);
+    if (i >= 0)
+        return i;
+    const struct kpmc_cat_alias *a = kpmc_cat_aliases + d->aliases;
+    for (unsigned k = 0; k < d->n_aliases; k++)
+        if (a[k].pid == ev)
+            return a[k].event;
+    return KPMC_E_NOEVENT;
+}
+
+/* ---- events ---- */
+
+int kpmc_event_find_n(const kpmc_db *db, const char *name, size_t len)
+{
+    if (!valid_db(db))
+        return KPMC_E_INVAL;
+    int pid = kpmc_ev_find_n(name, len);
+    return pid < 0 ? pid : kpmc_ev_resolve(db, pid);
+}
+
+int kpmc_event_find(const kpmc_db *db, const char *name)
+{
+    return name ? kpmc_event_find_n(db, name, strlen(name)) : KPMC_E_INVAL;
+}
+
+const char *kpmc_event_name(const kpmc_db *db, unsigned index)
+{
+    if (!valid_db(db) || index >= cat_db(db)->n_events)
+        return NULL;
+    return str(row(cat_db(db), index)->name);
+}
+
+int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *out)
+{
+    if (!valid_db(db) || !out || index >= cat_db(db)->n_events)
+        return KPMC_E_INVAL;
+    const struct kpmc_cat_db *d = cat_db(db);
+    const struct kpmc_cat_event *r = row(d, index);
+    memset(out, 0, sizeof *out);
+    out->name = str(r->name);
+    out->description = (r->has & KPMC_HAS_DESCRIPTION) ? str(r->description) : NULL;
+    out->index = index;
+    out->has = r->has;
+    out->flags = r->flags;
+    out->number = r->number;
+    out->umask = r->umask;
+    out->other = r->other;
+    out->fixed_counter = r->fixed_counter;
+    out->counters_mask = r->counters_mask;
+    out->counters = (r->has & KPMC_HAS_COUNTERS_MASK) ? r->counters_mask : d->config_counters;
+    out->portable = r->pid;
+    out->fallback_index = -1;
+    if (r->fallback != KPMC_CAT_NONE) {
+        out->fallback_index = event_by_pid(d, r->fallback);
+        out->fallback = out->fallback_index >= 0 ? str(row(d, (unsigned)out->fallback_index)->name) : NULL;
+    }
+    const struct kpmc_cat_alias *a = kpmc_cat_aliases + d->aliases;
+    for (unsigned k = 0; k < d->n_aliases; k++)
+        out->n_aliases += a[k].event == index;
+    return 0;
+}
+
+const char *kpmc_event_alias(const kpmc_db *db, unsigned index, size_t k)
+{
+    if (!valid_db(db))
+        return NULL;
+    const struct kpmc_cat_db *d = cat_db(db);
+    const struct kpmc_cat_alias *a = kpmc_cat_aliases + d->aliases;
+    for (unsigned i = 0; i < d->n_aliases; i++)
+        if (a[i].event == index && k-- == 0)
+            return str(a[i].name);
+    return NULL;
+}
+
+/* ---- the family map ---- */
+
+size_t kpmc_family_count(void)
+{
+    return kpmc_cat_n_families;
+}
+
+int kpmc_family_at(size_t i, kpmc_family_info *out)
+{
+    if (i >= kpmc_cat_n_families || !out)
+        return KPMC_E_INVAL;
+    family_info(&kpmc_cat_families[i], out);
+    return 0;
+}
+
+const char *kpmc_catalog_generator(void)
+{
+    return kpmc_cat_generator;
+}

@@ -1,0 +1,287 @@
+/* kpmc list: the events of one or every database, as text or JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: kpmc list [--db NAME | --all] [--format text|json]\n"
+          "\n"
+          "List the events of a kpep database from kpmc's built-in catalog.\n"
+          "\n"
+          "  --db NAME        the database to list (e.g. a14, as4, skylake); the default\n"
+          "                   is $KPMC_DB, else this Mac's database, else a14 (Apple M1)\n"
+          "  --all            list every database\n"
+          "  --format FORMAT  text (default): aligned columns for people;\n"
+          "                   json: every field of every event, keys as in the plists\n"
+          "  --help           print this help\n"
+          "\n"
+          "Exit status: 0 success, 2 usage error (unknown option, database or format).\n",
+          f);
+}
+
+/* Counter numbers of mask as "2-9", "7" or "2,3,4,8,9". */
+static void counters_text(uint32_t mask, char *out, size_t len)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    for (unsigned c = 0; c < 32 && n + 8 < len;) {
+        if (!(mask >> c & 1)) {
+            c++;
+            continue;
+        }
+        unsigned end = c;
+        while (end + 1 < 32 && (mask >> (end + 1) & 1))
+            end++;
+        int w;
+        if (end == c)
+            w = snprintf(out + n, len - n, "%s%u", n ? "," : "", c);
+        else
+            w = snprintf(out + n, len - n, "%s%u%s%u", n ? "," : "", c, end == c + 1 ? "," : "-", end);
+        n += (size_t)w;
+        c = end + 1;
+    }
+    if (!n)
+        snprintf(out, len, "none");
+}
+
+static void selector_text(const kpmc_db_info *d, const kpmc_event_info *e, char *out, size_t len)
+{
+    if (e->has & KPMC_HAS_FIXED_COUNTER)
+        snprintf(out, len, "fixed %u", e->fixed_counter);
+    else if (d->arch == KPMC_ARCH_X86_64 && (e->has & KPMC_HAS_UMASK))
+        snprintf(out, len, "0x%02x/0x%02x", e->number, e->umask);
+    else
+        snprintf(out, len, "0x%x", e->number);
+}
+
+static void list_text(const kpmc_db *db, FILE *f)
+{
+    kpmc_db_info d;
+    kpmc_db_get(db, &d);
+    char fixed[64], config[64], power[64];
+    counters_text(d.fixed_counters, fixed, sizeof fixed);
+    counters_text(d.config_counters, config, sizeof config);
+    counters_text(d.power_counters, power, sizeof power);
+    fprintf(f, "%s: %s (%s), kpep version %u", d.name, d.marketing_name, d.architecture, d.version[0]);
+    if (d.n_version > 1)
+        fprintf(f, ".%u", d.version[1]);
+    fprintf(f, ", %zu events\n", d.n_events);
+    fprintf(f, "counters: fixed %s, configurable %s", fixed, config);
+    if (d.power_counters)
+        fprintf(f, " (%s reserved by the power manager unless forced)", power);
+    fputc('\n', f);
+    if (d.n_families) {
+        fputs("CPU families:", f);
+        for (size_t k = 0; k < d.n_families; k++) {
+            kpmc_family_info fi;
+            kpmc_db_family(db, k, &fi);
+            fprintf(f, " 0x%x (cpu_%x_%x_%x)", fi.family, fi.cputype, fi.cpusubtype, fi.family);
+        }
+        fputc('\n', f);
+    }
+    for (size_t k = 0; k < d.n_aliases; k++) {
+        const char *alias;
+        unsigned ev;
+        kpmc_db_alias(db, k, &alias, &ev);
+        fprintf(f, "%s %s -> %s\n", k ? "      " : "alias:", alias, kpmc_event_name(db, ev));
+    }
+
+    int wname = 4;
+    for (unsigned i = 0; i < d.n_events; i++) {
+        int n = (int)strlen(kpmc_event_name(db, i));
+        if (n > wname)
+            wname = n;
+    }
+    const int wsel = 11, wcnt = 11;
+    fprintf(f, "\n%-*s  %-*s  %-*s  %s\n", wname, "NAME", wsel, "SELECTOR", wcnt, "COUNTERS", "DESCRIPTION");
+    for (unsigned i = 0; i < d.n_events; i++) {
+        kpmc_event_info e;
+        kpmc_event_get(db, i, &e);
+        char sel[32], cnt[64];
+        selector_text(&d, &e, sel, sizeof sel);
+        counters_text((e.has & KPMC_HAS_FIXED_COUNTER) && !(e.has & KPMC_HAS_COUNTERS_MASK) ? 1u << e.fixed_counter
+                                                                                           : e.counters,
+                      cnt, sizeof cnt);
+        const char *notes[4];
+        char extra[3][160];
+        int n_notes = 0, n_extra = 0;
+        if (e.description)
+            notes[n_notes++] = e.description;
+        if (e.fallback) {
+            snprintf(extra[n_extra], sizeof extra[0], "(fallback: %s)", e.fallback);
+            notes[n_notes++] = extra[n_extra++];
+        }
+        if (e.flags) {
+            snprintf(extra[n_extra], sizeof extra[0], "(inconsistent in the database: %s)",
+                     (e.flags & KPMC_EVF_FIXED_OUTSIDE) ? "its fixed counter does not exist"
+                     : (e.flags & KPMC_EVF_FIXED_SHARED) ? "another event claims the same fixed counter"
+                                                         : "counters_mask disagrees with fixed_counter");
+            notes[n_notes++] = extra[n_extra++];
+        }
+        if ((e.has & KPMC_HAS_OTHER) && e.other != 0x53) {
+            snprintf(extra[n_extra], sizeof extra[0], "(other 0x%x)", e.other);
+            notes[n_notes++] = extra[n_extra++];
+        }
+        if (!n_notes) {
+            fprintf(f, "%-*s  %-*s  %s\n", wname, e.name, wsel, sel, cnt);
+            continue;
+        }
+        int col = fprintf(f, "%-*s  %-*s  %-*s", wname, e.name, wsel, sel, wcnt, cnt);
+        int start = wname + wsel + wcnt + 6;
+        int width = start + (100 - start > 50 ? 100 - start : 50);
+        for (int k = 0; k < n_notes; k++) {
+            if (k) {
+                fprintf(f, "\n%*s", start, "");
+                col = start;
+            } else {
+                fputs("  ", f);
+                col += 2;
+            }
+            cli_wrap(f, notes[k], col, start, width);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void json_uint_or_null(FILE *f, int present, unsigned v)
+{
+    if (present)
+        fprintf(f, "%u", v);
+    else
+        fputs("null", f);
+}
+
+static void list_json(const kpmc_db *db, FILE *f)
+{
+    kpmc_db_info d;
+    kpmc_db_get(db, &d);
+    fputs("{\"name\":", f);
+    cli_json_str(f, d.name);
+    fputs(",\"marketing_name\":", f);
+    cli_json_str(f, d.marketing_name);
+    fputs(",\"architecture\":", f);
+    cli_json_str(f, d.architecture);
+    fprintf(f, ",\"version\":[%u", d.version[0]);
+    if (d.n_version > 1)
+        fprintf(f, ",%u", d.version[1]);
+    fputs("],\"internal\":", f);
+    fputs(!(d.has & KPMC_DB_HAS_INTERNAL) ? "null" : d.internal ? "true" : "false", f);
+    fprintf(f, ",\"fixed_counters\":%u,\"config_counters\":%u,\"power_counters\":", d.fixed_counters,
+            d.config_counters);
+    json_uint_or_null(f, d.has & KPMC_DB_HAS_POWER_COUNTERS, d.power_counters);
+    fputs(",\"families\":[", f);
+    for (size_t k = 0; k < d.n_families; k++) {
+        kpmc_family_info fi;
+        kpmc_db_family(db, k, &fi);
+        fprintf(f, "%s%u", k ? "," : "", fi.family);
+    }
+    fputs("],\"aliases\":{", f);
+    for (size_t k = 0; k < d.n_aliases; k++) {
+        const char *alias;
+        unsigned ev;
+        kpmc_db_alias(db, k, &alias, &ev);
+        fputs(k ? "," : "", f);
+        cli_json_str(f, alias);
+        fputc(':', f);
+        cli_json_str(f, kpmc_event_name(db, ev));
+    }
+    fputs("},\"events\":[", f);
+    for (unsigned i = 0; i < d.n_events; i++) {
+        kpmc_event_info e;
+        kpmc_event_get(db, i, &e);
+        fputs(i ? ",\n{\"name\":" : "\n{\"name\":", f);
+        cli_json_str(f, e.name);
+        fputs(",\"description\":", f);
+        cli_json_str(f, e.description);
+        fputs(",\"number\":", f);
+        json_uint_or_null(f, e.has & KPMC_HAS_NUMBER, e.number);
+        fputs(",\"umask\":", f);
+        json_uint_or_null(f, e.has & KPMC_HAS_UMASK, e.umask);
+        fputs(",\"other\":", f);
+        json_uint_or_null(f, e.has & KPMC_HAS_OTHER, e.other);
+        fputs(",\"counters_mask\":", f);
+        json_uint_or_null(f, e.has & KPMC_HAS_COUNTERS_MASK, e.counters_mask);
+        fputs(",\"fixed_counter\":", f);
+        json_uint_or_null(f, e.has & KPMC_HAS_FIXED_COUNTER, e.fixed_counter);
+        fputs(",\"fallback\":", f);
+        cli_json_str(f, e.fallback);
+        fputs(",\"aliases\":[", f);
+        for (size_t k = 0; k < e.n_aliases; k++) {
+            fputs(k ? "," : "", f);
+            cli_json_str(f, kpmc_event_alias(db, i, k));
+        }
+        fputs("]}", f);
+    }
+    fputs("]}", f);
+}
+
+int kpmc_cmd_list(int argc, char **argv)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    const char *db_name = NULL, *format = "text";
+    int all = 0;
+    for (int i = 1; i < argc; i++) {
+        int missing = 0;
+        const char *v;
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--all")) {
+            all = 1;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--db", &missing))) {
+            db_name = v;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
+            format = v;
+        } else if (missing) {
+            return cli_usage_error("list", "%s needs a value", argv[i]);
+        } else {
+            return cli_usage_error("list", "unknown argument '%s'", argv[i]);
+        }
+    }
+    if (all && db_name)
+        return cli_usage_error("list", "--db and --all exclude each other");
+    int fmt = cli_choice("list", "format", format, formats);
+    if (fmt < 0)
+        return 2;
+
+    const kpmc_db *one = NULL;
+    const char *why = NULL;
+    if (db_name) {
+        one = cli_find_db("list", db_name);
+        if (!one)
+            return 2;
+    } else if (!all) {
+        one = cli_default_db("list", &why);
+        if (!one)
+            return 2;
+    }
+    size_t first = one ? kpmc_db_id(one) : 0, last = one ? first + 1 : kpmc_db_count();
+
+    FILE *f = stdout;
+    if (fmt == 0) {
+        if (why && !strcmp(why, "this machine")) {
+            char cpu[64];
+            kpmc_host_cpu_string(cpu, sizeof cpu);
+            fprintf(f, "This Mac (%s) uses database %s.\n\n", cpu, kpmc_db_name(one));
+        }
+        for (size_t i = first; i < last; i++) {
+            if (i != first)
+                fputs("\n\n", f);
+            list_text(kpmc_db_at(i), f);
+        }
+    } else {
+        fputs("{\"databases\":[", f);
+        for (size_t i = first; i < last; i++) {
+            fputs(i != first ? ",\n" : "\n", f);
+            list_json(kpmc_db_at(i), f);
+        }
+        fputs("\n]}\n", f);
+    }
+    if (fflush(f) || ferror(f))
+        return cli_error("list", "cannot write the output");
+    return 0;
+}
