@@ -239,17 +239,17 @@ static int check_identifiers(const struct gen_catalog *cat)
     s[k++] = (struct spelling){"", "(the database count)", "DB_COUNT", NULL, 0};
     s[k++] = (struct spelling){"", "(the id count)", "EV_COUNT", NULL, 0};
     for (size_t i = 0; i < cat->n_pids; i++)
-        s[k++] = (struct spelling){"", cat->pid_name[i], gen_printf("EV_%s", cat->pid_ident[i]), NULL, 0};
+        s[k++] = (struct spelling){"", cat->pid_name[i], gen_concat("EV_", cat->pid_ident[i], NULL), NULL, 0};
     for (size_t i = 0; i < cat->n_dbs; i++) {
         const struct gen_db *db = &cat->dbs[i];
-        s[k++] = (struct spelling){"", db->name, gen_printf("DB_%s", db->ident), db, db->name_line};
-        s[k++] = (struct spelling){"", "(the event count)", gen_printf("%s_EVENT_COUNT", db->ident), db, 0};
+        s[k++] = (struct spelling){"", db->name, gen_concat("DB_", db->ident, NULL), db, db->name_line};
+        s[k++] = (struct spelling){"", "(the event count)", gen_concat(db->ident, "_EVENT_COUNT", NULL), db, 0};
         for (size_t j = 0; j < db->n_events; j++)
-            s[k++] = (struct spelling){"", db->events[j].name, gen_printf("%s_%s", db->ident, db->events[j].ident),
+            s[k++] = (struct spelling){"", db->events[j].name, gen_concat(db->ident, "_", db->events[j].ident),
                                        db, db->events[j].line};
         for (size_t j = 0; j < db->n_aliases; j++)
             s[k++] = (struct spelling){"", db->aliases[j].name,
-                                       gen_printf("%s_%s", db->ident, db->aliases[j].ident), db, db->aliases[j].line};
+                                       gen_concat(db->ident, "_", db->aliases[j].ident), db, db->aliases[j].line};
     }
     for (size_t i = 0; i < k; i++)
         p[i] = &s[i];

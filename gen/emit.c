@@ -10,6 +10,7 @@
  * same inputs give the same bytes. */
 #include "emit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,26 +131,33 @@ static void banner(struct buf *b, const struct gen_catalog *cat, const char *wha
 /* s as the body of a C string literal. */
 static void c_string(struct buf *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\' || *p == '?')
-            buf_printf(b, "\\%c", *p);
-        else if (*p >= 0x20 && *p < 0x7f)
-            buf_putc(b, (char)*p);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x7f && *q != '"' && *q != '\\' && *q != '?')
+            q++;
+        buf_put(b, p, (size_t)(q - p));
+        if (!*q)
+            break;
+        if (*q == '"' || *q == '\\' || *q == '?')
+            buf_printf(b, "\\%c", *q);
         else
-            buf_printf(b, "\\%03o", *p);
+            buf_printf(b, "\\%03o", *q);
+        p = q + 1;
     }
 }
 
 /* s inside a C comment, on one line. */
 static void c_comment(struct buf *b, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '*' && p[1] == '/')
-            buf_puts(b, "* ");
-        else if (*p < 0x20 || *p == 0x7f)
-            buf_putc(b, ' ');
-        else
-            buf_putc(b, (char)*p);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q != 0x7f && !(*q == '*' && q[1] == '/'))
+            q++;
+        buf_put(b, p, (size_t)(q - p));
+        if (!*q)
+            break;
+        buf_puts(b, *q == '*' ? "* " : " ");
+        p = q + 1;
     }
 }
 
@@ -253,7 +261,11 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     buf_puts(b, "const char kpmc_cat_pool[] =\n");
     for (size_t off = 0; off < L->pool.text.len;) {
         const char *s = L->pool.text.data + off;
-        buf_printf(b, "    /* %6zu */ \"", off);
+        char num[24];
+        snprintf(num, sizeof num, "%6zu", off);
+        buf_puts(b, "    /* ");
+        buf_puts(b, num);
+        buf_puts(b, " */ \"");
         c_string(b, s);
         buf_puts(b, "\\0\"\n");
         off += strlen(s) + 1;
@@ -268,9 +280,33 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     buf_puts(b, "const struct kpmc_cat_event kpmc_cat_events[] = {\n");
     for (size_t i = 0; i < L->rows.n; i++) {
         const struct kpmc_cat_event *r = &L->rows.row[i];
-        buf_printf(b, "    {%u, %u, %u, 0x%x, 0x%x, 0x%x, %u, 0x%x, %u, 0x%x, 0x%x}, /* %zu %s %s */\n", r->pid,
-                   r->name, (unsigned)r->description, r->number, r->other, r->counters_mask, r->fallback, r->umask,
-                   r->fixed_counter, r->has, r->flags, i, L->rows.label[i], L->pool.text.data + r->name);
+        const unsigned long long dec[] = {r->pid, r->name, r->description}, hex[] = {r->number, r->other,
+                                                                                       r->counters_mask};
+        buf_puts(b, "    {");
+        for (int j = 0; j < 3; j++) {
+            buf_putu(b, dec[j]);
+            buf_puts(b, ", ");
+        }
+        for (int j = 0; j < 3; j++) {
+            buf_putx(b, hex[j]);
+            buf_puts(b, ", ");
+        }
+        buf_putu(b, r->fallback);
+        buf_puts(b, ", ");
+        buf_putx(b, r->umask);
+        buf_puts(b, ", ");
+        buf_putu(b, r->fixed_counter);
+        buf_puts(b, ", ");
+        buf_putx(b, r->has);
+        buf_puts(b, ", ");
+        buf_putx(b, r->flags);
+        buf_puts(b, "}, /* ");
+        buf_putu(b, i);
+        buf_putc(b, ' ');
+        buf_puts(b, L->rows.label[i]);
+        buf_putc(b, ' ');
+        buf_puts(b, L->pool.text.data + r->name);
+        buf_puts(b, " */\n");
     }
     buf_puts(b, "};\n\n");
 
@@ -281,8 +317,11 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     for (size_t i = 0; i < cat->n_dbs; i++) {
         const struct gen_db *db = &cat->dbs[i];
         buf_printf(b, "    /* %s: %zu events from %zu */", db->name, db->n_events, k);
-        for (size_t j = 0; j < db->n_events; j++, k++)
-            buf_printf(b, "%s%u,", j % 16 ? " " : "\n    ", L->db_events[k]);
+        for (size_t j = 0; j < db->n_events; j++, k++) {
+            buf_puts(b, j % 16 ? " " : "\n    ");
+            buf_putu(b, L->db_events[k]);
+            buf_putc(b, ',');
+        }
         buf_putc(b, '\n');
     }
     buf_puts(b, "};\n\n");
@@ -341,8 +380,15 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     /* portable names */
     buf_puts(b, "/* Portable ids (KPMC_EV_*): pool offset of each name. */\n");
     buf_puts(b, "const uint16_t kpmc_cat_pid_names[] = {\n");
-    for (size_t p = 0; p < cat->n_pids; p++)
-        buf_printf(b, "    %u, /* %zu %s */\n", L->pid_name[p], p, cat->pid_name[p]);
+    for (size_t p = 0; p < cat->n_pids; p++) {
+        buf_puts(b, "    ");
+        buf_putu(b, L->pid_name[p]);
+        buf_puts(b, ", /* ");
+        buf_putu(b, p);
+        buf_putc(b, ' ');
+        buf_puts(b, cat->pid_name[p]);
+        buf_puts(b, " */\n");
+    }
     buf_puts(b, "};\n");
     buf_printf(b, "const uint16_t kpmc_cat_n_pids = %zu;\n\n", cat->n_pids);
 
@@ -351,12 +397,18 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
                h->n_slots);
     buf_printf(b, "const struct kpmc_cat_hash kpmc_cat_hash = {%u, %u, %u};\n", h->seed, h->n_buckets, h->n_slots);
     buf_puts(b, "const uint16_t kpmc_cat_hash_disp[] = {");
-    for (uint32_t i = 0; i < h->n_buckets; i++)
-        buf_printf(b, "%s%u,", i % 16 ? " " : "\n    ", h->disp[i]);
+    for (uint32_t i = 0; i < h->n_buckets; i++) {
+        buf_puts(b, i % 16 ? " " : "\n    ");
+        buf_putu(b, h->disp[i]);
+        buf_putc(b, ',');
+    }
     buf_puts(b, "\n};\n");
     buf_puts(b, "const uint16_t kpmc_cat_hash_slots[] = {");
-    for (uint32_t i = 0; i < h->n_slots; i++)
-        buf_printf(b, "%s%u,", i % 12 ? " " : "\n    ", h->slots[i]);
+    for (uint32_t i = 0; i < h->n_slots; i++) {
+        buf_puts(b, i % 12 ? " " : "\n    ");
+        buf_putu(b, h->slots[i]);
+        buf_putc(b, ',');
+    }
     buf_puts(b, "\n};\n");
 }
 
@@ -389,9 +441,17 @@ static void emit_events_h(const struct gen_catalog *cat, struct buf *b)
         for (size_t j = 0; j < cat->dbs[i].n_aliases; j++)
             count[cat->dbs[i].aliases[j].pid]++;
     }
-    for (size_t p = 0; p < cat->n_pids; p++)
-        buf_printf(b, "    KPMC_EV_%s = %zu, /* %s: %zu database%s */\n", cat->pid_ident[p], p, cat->pid_name[p],
-                   count[p], count[p] == 1 ? "" : "s");
+    for (size_t p = 0; p < cat->n_pids; p++) {
+        buf_puts(b, "    KPMC_EV_");
+        buf_puts(b, cat->pid_ident[p]);
+        buf_puts(b, " = ");
+        buf_putu(b, p);
+        buf_puts(b, ", /* ");
+        buf_puts(b, cat->pid_name[p]);
+        buf_puts(b, ": ");
+        buf_putu(b, count[p]);
+        buf_puts(b, count[p] == 1 ? " database */\n" : " databases */\n");
+    }
     free(count);
     buf_printf(b, "    KPMC_EV_COUNT = %zu\n};\n\n#endif\n", cat->n_pids);
 }
@@ -414,11 +474,19 @@ static void emit_db_h(const struct gen_catalog *cat, const struct gen_db *db, st
     buf_printf(b, "enum kpmc_%s_event {\n", db->ident);
     for (size_t j = 0; j < db->n_events; j++) {
         const struct gen_event *e = &db->events[j];
-        buf_printf(b, "    KPMC_%s_%s = %zu, /* ", db->ident, e->ident, j);
-        if (e->has & KPMC_HAS_FIXED_COUNTER)
-            buf_printf(b, "fixed counter %u", e->fixed_counter);
-        else
-            buf_printf(b, "0x%x", e->number);
+        buf_puts(b, "    KPMC_");
+        buf_puts(b, db->ident);
+        buf_putc(b, '_');
+        buf_puts(b, e->ident);
+        buf_puts(b, " = ");
+        buf_putu(b, j);
+        buf_puts(b, ", /* ");
+        if (e->has & KPMC_HAS_FIXED_COUNTER) {
+            buf_puts(b, "fixed counter ");
+            buf_putu(b, e->fixed_counter);
+        } else {
+            buf_putx(b, e->number);
+        }
         if (e->description) {
             buf_puts(b, ": ");
             c_comment(b, e->description);

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,26 +38,40 @@ static int ends_with(const char *s, const char *suffix)
 
 static int read_file(const char *path, char **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st)) {
         gen_error(path, 0, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
-    struct buf b = {0};
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_put(&b, tmp, n);
-    int err = ferror(f);
-    fclose(f);
-    if (err) {
-        gen_error(path, 0, "cannot read: %s", strerror(errno));
-        buf_free(&b);
-        return -1;
+    /* Read up to the size fstat gives, then to the end in case it grew. */
+    size_t cap = (size_t)(st.st_size > 0 ? st.st_size : 0) + 1, n = 0;
+    char *p = gen_alloc(cap + 1);
+    for (;;) {
+        if (n == cap) {
+            char *bigger = gen_alloc(2 * cap + 1);
+            memcpy(bigger, p, n);
+            p = bigger;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, p + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            gen_error(path, 0, "cannot read: %s", strerror(errno));
+            close(fd);
+            return -1;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
     }
-    *data = gen_strndup(b.data ? b.data : "", b.len);
-    *len = b.len;
-    buf_free(&b);
+    close(fd);
+    p[n] = '\0';
+    *data = p;
+    *len = n;
     return 0;
 }
 

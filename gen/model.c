@@ -20,18 +20,14 @@ static int want(const struct reader *r, const struct pl_entry *e, enum pl_kind k
     enum pl_kind k = plist_kind(e->value);
     if (k == kind)
         return 0;
-    gen_error(r->file, plist_line(e->value), "'%s' must be <%s>, not <%s>", e->key,
-              plist_kind_name(kind), k == PL_BAD ? (const char *)e->value->name : plist_kind_name(k));
+    gen_error(r->file, plist_line(e->value), "'%s' must be <%s>, not <%s>", e->key, plist_kind_name(kind),
+              e->value->name);
     return -1;
 }
 
 static int get_string(const struct reader *r, const struct pl_entry *e, const char **out)
 {
-    char *s;
-    if (want(r, e, PL_STRING) || plist_text(r->doc, e->value, &s))
-        return -1;
-    *out = s;
-    return 0;
+    return want(r, e, PL_STRING) || plist_text(r->doc, e->value, out) ? -1 : 0;
 }
 
 /* An integer in [lo, hi]; `what` names it in messages. */
@@ -256,6 +252,18 @@ static int read_aliases(const struct reader *r, struct gen_db *db, const struct 
     return 0;
 }
 
+struct idref {
+    const char *ident, *name;
+    long line;
+};
+
+static int cmp_idref(const void *a, const void *b)
+{
+    const struct idref *x = a, *y = b;
+    int c = strcmp(x->ident, y->ident);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
 /* Names and identifiers of events and aliases must be unique within the
  * database; fallbacks and alias targets must name events. */
 static int link_names(const struct reader *r, struct gen_db *db)
@@ -309,21 +317,21 @@ static int link_names(const struct reader *r, struct gen_db *db)
     }
     /* Identifiers: events, aliases and the reserved EVENT_COUNT. */
     size_t n = db->n_events + db->n_aliases + 1;
-    struct idref { const char *ident, *name; long line; } *ids = gen_alloc(n * sizeof *ids);
+    struct idref *ids = gen_alloc(n * sizeof *ids);
     size_t k = 0;
     for (size_t i = 0; i < db->n_events; i++)
         ids[k++] = (struct idref){db->events[i].ident, db->events[i].name, db->events[i].line};
     for (size_t i = 0; i < db->n_aliases; i++)
         ids[k++] = (struct idref){db->aliases[i].ident, db->aliases[i].name, db->aliases[i].line};
     ids[k++] = (struct idref){"EVENT_COUNT", "(the event count)", 0};
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = i + 1; j < k; j++)
-            if (!strcmp(ids[i].ident, ids[j].ident) && gen_casecmp(ids[i].name, ids[j].name)) {
-                gen_error(r->file, ids[j].line ? ids[j].line : ids[i].line,
-                          "%s (line %ld) and %s both become the identifier KPMC_%s_%s", ids[i].name, ids[i].line,
-                          ids[j].name, db->ident, ids[i].ident);
-                bad = 1;
-            }
+    qsort(ids, k, sizeof *ids, cmp_idref);
+    for (size_t i = 1; i < k; i++)
+        if (!strcmp(ids[i].ident, ids[i - 1].ident) && gen_casecmp(ids[i].name, ids[i - 1].name)) {
+            const struct idref *a = &ids[i - 1], *b = &ids[i];
+            gen_error(r->file, b->line ? b->line : a->line, "%s (line %ld) and %s (line %ld) both become the identifier KPMC_%s_%s",
+                      a->name, a->line, b->name, b->line, db->ident, a->ident);
+            bad = 1;
+        }
     return bad ? -1 : 0;
 }
 
@@ -396,7 +404,7 @@ static int read_cpu(const struct reader *r, struct gen_db *db, const struct pl_e
 
 static int read_version(const struct reader *r, struct gen_db *db, const struct pl_entry *v)
 {
-    xmlNodePtr *items;
+    struct pl_node **items;
     size_t n;
     if (want(r, v, PL_ARRAY) || plist_array(r->doc, v->value, &items, &n))
         return -1;
@@ -492,6 +500,5 @@ int model_read_db(const char *path, const char *file, const char *data, size_t l
     }
     rc = read_cpu(&r, out, cpu);
 done:
-    plist_free(&doc);
     return rc;
 }

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,30 +103,49 @@ static size_t stale_headers(const char *dir, const struct out_file *files, size_
     return count;
 }
 
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
 int output_write(const char *dir, const struct out_file *files, size_t n)
 {
     char **tmp = gen_alloc((n + 1) * sizeof *tmp);
     int bad = 0;
+    const char *made = ""; /* the last folder created */
     for (size_t i = 0; i < n && !bad; i++) {
         char *path = gen_printf("%s/%s", dir, files[i].path);
         char *slash = strrchr(path, '/');
         *slash = '\0';
-        bad = make_dirs(path);
+        if (strcmp(made, path)) {
+            bad = make_dirs(path);
+            made = gen_strdup(path);
+        }
         *slash = '/';
         if (bad || same_content(path, &files[i].text))
             continue;
         tmp[i] = gen_printf("%s.tmp%ld", path, (long)getpid());
-        FILE *f = fopen(tmp[i], "wb");
-        if (!f) {
+        int fd = open(tmp[i], O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        if (fd < 0) {
             gen_error(tmp[i], 0, "cannot create: %s", strerror(errno));
             tmp[i] = NULL;
             bad = 1;
             break;
         }
-        size_t w = fwrite(files[i].text.data, 1, files[i].text.len, f);
-        int err = ferror(f);
-        if (fclose(f) || err || w != files[i].text.len) {
-            gen_error(tmp[i], 0, "cannot write: %s", strerror(errno ? errno : EIO));
+        if (write_all(fd, files[i].text.data, files[i].text.len) | close(fd)) {
+            gen_error(tmp[i], 0, "cannot write: %s", strerror(errno));
             bad = 1;
         }
     }

@@ -1,4 +1,4 @@
-/* kpmc-gen: reading XML property lists with libxml2 (see plist.h). */
+/* kpmc-gen: reading XML property lists (see plist.h). */
 #include "plist.h"
 
 #include <errno.h>
@@ -6,89 +6,183 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
 
 #include "util.h"
 
-/* The first error libxml2 reported while parsing. */
-static struct {
-    int have;
-    long line;
-    char message[256];
-} parse_error;
+static const char *const kind_names[] = {
+    [PL_BAD] = "unknown element", [PL_DICT] = "dict",       [PL_ARRAY] = "array", [PL_STRING] = "string",
+    [PL_INTEGER] = "integer",     [PL_REAL] = "real",       [PL_TRUE] = "true",   [PL_FALSE] = "false",
+    [PL_DATA] = "data",           [PL_DATE] = "date",       [PL_KEY] = "key",     [PL_PLIST] = "plist",
+};
+
+static enum pl_kind kind_of(const char *name)
+{
+    enum pl_kind k;
+    switch (name[0]) {
+    case 'a': k = PL_ARRAY; break;
+    case 'd': k = name[1] == 'i' ? PL_DICT : name[2] == 't' && name[3] == 'a' ? PL_DATA : PL_DATE; break;
+    case 'f': k = PL_FALSE; break;
+    case 'i': k = PL_INTEGER; break;
+    case 'k': k = PL_KEY; break;
+    case 'p': k = PL_PLIST; break;
+    case 'r': k = PL_REAL; break;
+    case 's': k = PL_STRING; break;
+    case 't': k = PL_TRUE; break;
+    default: return PL_BAD;
+    }
+    return strcmp(name, kind_names[k]) ? PL_BAD : k;
+}
+
+static int is_container(enum pl_kind k)
+{
+    return k == PL_DICT || k == PL_ARRAY || k == PL_PLIST;
+}
+
+/* ---- SAX: build the tree ---- */
+
+#define MAX_DEPTH 512 /* above libxml2's own limit */
+
+struct builder {
+    xmlParserCtxtPtr ctxt;
+    const char *file;
+    int failed;            /* an error was reported */
+    struct pl_node *top;   /* the <plist> element */
+    struct pl_node *stack[MAX_DEPTH];
+    struct pl_node *last[MAX_DEPTH]; /* last child of each open element */
+    int depth;
+    struct buf text;       /* text of the open leaf element */
+};
+
+static long cur_line(struct builder *b)
+{
+    return b->ctxt->input ? b->ctxt->input->line : 0;
+}
+
+/* Report the first error only, and stop the parser. */
+static int first_failure(struct builder *b)
+{
+    if (b->failed)
+        return 0;
+    b->failed = 1;
+    xmlStopParser(b->ctxt);
+    return 1;
+}
+
+static void on_start(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                     int nb_namespaces, const xmlChar **namespaces, int nb_attributes, int nb_defaulted,
+                     const xmlChar **attributes)
+{
+    (void)prefix, (void)uri, (void)nb_namespaces, (void)namespaces, (void)nb_attributes, (void)nb_defaulted,
+        (void)attributes;
+    struct builder *b = ctx;
+    if (b->failed)
+        return;
+    const char *name = (const char *)localname;
+    long line = cur_line(b);
+    if (b->depth == MAX_DEPTH) {
+        if (first_failure(b))
+            gen_error(b->file, line, "elements nested too deeply");
+        return;
+    }
+    struct pl_node *parent = b->depth ? b->stack[b->depth - 1] : NULL;
+    if (!parent && strcmp(name, "plist")) {
+        if (first_failure(b))
+            gen_error(b->file, line, "the root element is <%s>, not <plist>", name);
+        return;
+    }
+    if (parent && !is_container(parent->kind)) {
+        if (first_failure(b))
+            gen_error(b->file, line, "unexpected element <%s> inside a value", name);
+        return;
+    }
+    struct pl_node *n = gen_alloc(sizeof *n);
+    n->kind = kind_of(name);
+    n->name = n->kind == PL_BAD ? gen_strdup(name) : kind_names[n->kind];
+    n->line = line;
+    if (parent) {
+        if (b->last[b->depth - 1])
+            b->last[b->depth - 1]->next = n;
+        else
+            parent->first = n;
+        b->last[b->depth - 1] = n;
+    } else {
+        b->top = n;
+    }
+    b->stack[b->depth] = n;
+    b->last[b->depth] = NULL;
+    b->depth++;
+    b->text.len = 0;
+}
+
+static void on_end(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri)
+{
+    (void)localname, (void)prefix, (void)uri;
+    struct builder *b = ctx;
+    if (b->failed || !b->depth)
+        return;
+    struct pl_node *n = b->stack[--b->depth];
+    if (!is_container(n->kind))
+        n->text = gen_strndup(b->text.data ? b->text.data : "", b->text.len);
+    b->text.len = 0;
+}
+
+static void on_text(void *ctx, const xmlChar *ch, int len)
+{
+    struct builder *b = ctx;
+    if (b->failed || !b->depth)
+        return;
+    struct pl_node *n = b->stack[b->depth - 1];
+    if (!is_container(n->kind)) {
+        buf_put(&b->text, ch, (size_t)len);
+        return;
+    }
+    for (int i = 0; i < len; i++)
+        if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r') {
+            if (first_failure(b))
+                gen_error(b->file, cur_line(b), "unexpected text in <%s>", n->name);
+            return;
+        }
+}
+
+static void on_reference(void *ctx, const xmlChar *name)
+{
+    struct builder *b = ctx;
+    if (first_failure(b))
+        gen_error(b->file, cur_line(b), "entity reference &%s; is not supported", (const char *)name);
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+                           const xmlChar *system_id, xmlChar *content)
+{
+    (void)type, (void)public_id, (void)system_id, (void)content;
+    struct builder *b = ctx;
+    if (first_failure(b))
+        gen_error(b->file, cur_line(b), "entity declarations are not supported (<!ENTITY %s>)", (const char *)name);
+}
 
 static void on_error(void *ctx, xmlErrorPtr e)
 {
-    (void)ctx;
-    if (!e || e->level < XML_ERR_ERROR || parse_error.have)
+    struct builder *b = ctx;
+    if (!e || e->level < XML_ERR_ERROR || b->failed)
         return;
-    parse_error.have = 1;
-    parse_error.line = e->line;
     const char *m = e->message ? e->message : "malformed XML";
     size_t n = strlen(m);
     while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
         n--;
-    if (n >= sizeof parse_error.message)
-        n = sizeof parse_error.message - 1;
-    memcpy(parse_error.message, m, n);
-    parse_error.message[n] = '\0';
+    b->failed = 1;
+    gen_error(b->file, e->line, "XML: %.*s", (int)n, m);
 }
 
 void plist_init(void)
 {
     xmlInitParser();
-    xmlSetStructuredErrorFunc(NULL, on_error);
 }
 
 void plist_cleanup(void)
 {
     xmlCleanupParser();
-}
-
-static int is_blank(const xmlChar *s)
-{
-    for (; s && *s; s++)
-        if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-            return 0;
-    return 1;
-}
-
-static int element_is(xmlNodePtr n, const char *name)
-{
-    return n && n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
-}
-
-/* Next element child from *cur on, skipping comments and blank text;
- * NULL at the end; *bad set on any other content. */
-static xmlNodePtr next_element(const struct pl_doc *d, xmlNodePtr *cur, xmlNodePtr parent, int *bad)
-{
-    for (xmlNodePtr n = *cur; n; n = n->next) {
-        switch (n->type) {
-        case XML_ELEMENT_NODE:
-            *cur = n->next;
-            return n;
-        case XML_COMMENT_NODE:
-        case XML_PI_NODE:
-            continue;
-        case XML_TEXT_NODE:
-            if (is_blank(n->content))
-                continue;
-            gen_error(d->file, plist_line(parent), "unexpected text in <%s>", (const char *)parent->name);
-            break;
-        case XML_ENTITY_REF_NODE:
-            gen_error(d->file, plist_line(parent), "entity reference &%s; is not supported",
-                      (const char *)n->name);
-            break;
-        default:
-            gen_error(d->file, plist_line(parent), "unexpected content in <%s>", (const char *)parent->name);
-            break;
-        }
-        *bad = 1;
-        *cur = NULL;
-        return NULL;
-    }
-    *cur = NULL;
-    return NULL;
 }
 
 int plist_parse(const char *file, const char *data, size_t len, struct pl_doc *out)
@@ -103,65 +197,70 @@ int plist_parse(const char *file, const char *data, size_t len, struct pl_doc *o
         gen_error(file, 0, "binary property list; convert it with: plutil -convert xml1 -o OUT.plist %s", file);
         return -1;
     }
-    parse_error.have = 0;
+    if (len == 0) {
+        gen_error(file, 0, "empty file");
+        return -1;
+    }
+    xmlSAXHandler sax;
+    memset(&sax, 0, sizeof sax);
+    sax.initialized = XML_SAX2_MAGIC;
+    sax.startElementNs = on_start;
+    sax.endElementNs = on_end;
+    sax.characters = on_text;
+    sax.cdataBlock = on_text;
+    sax.reference = on_reference;
+    sax.entityDecl = on_entity_decl;
+    sax.serror = on_error;
+
+    struct builder *b = calloc(1, sizeof *b);
+    xmlParserCtxtPtr ctxt = b ? xmlCreateMemoryParserCtxt(data, (int)len) : NULL;
+    if (!ctxt) {
+        free(b);
+        gen_error(file, 0, "out of memory");
+        return -1;
+    }
+    b->ctxt = ctxt;
+    b->file = file;
+    /* Swap in our handler: no tree is built by libxml2 itself. */
+    xmlSAXHandlerPtr old = ctxt->sax;
+    ctxt->sax = &sax;
+    ctxt->userData = b;
     /* No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID
-     * (no external subset), NONET; BIG_LINES for exact line numbers. */
-    int options = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING | XML_PARSE_NOERROR;
-    xmlDocPtr doc = xmlReadMemory(data, (int)len, file, NULL, options);
-    if (!doc || parse_error.have) {
-        if (parse_error.have)
-            gen_error(file, parse_error.line, "XML: %s", parse_error.message);
-        else
-            gen_error(file, 0, "XML: not well-formed");
-        if (doc)
-            xmlFreeDoc(doc);
+     * (no external subset is read), NONET. */
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    xmlParseDocument(ctxt);
+    int ok = ctxt->wellFormed && !b->failed;
+    if (!b->failed && !ctxt->wellFormed)
+        gen_error(file, cur_line(b), "XML: not well-formed");
+    ctxt->sax = old;
+    ctxt->userData = ctxt;
+    xmlFreeParserCtxt(ctxt);
+    struct pl_node *top = b->top;
+    buf_free(&b->text);
+    free(b);
+    if (!ok)
+        return -1;
+    if (!top) {
+        gen_error(file, 0, "no <plist> element");
         return -1;
     }
-    out->doc = doc;
-    xmlNodePtr top = xmlDocGetRootElement(doc);
-    if (!element_is(top, "plist")) {
-        gen_error(file, top ? plist_line(top) : 0, "the root element is not <plist>");
-        plist_free(out);
+    if (!top->first) {
+        gen_error(file, top->line, "<plist> is empty");
         return -1;
     }
-    int bad = 0;
-    xmlNodePtr cur = top->children;
-    xmlNodePtr v = next_element(out, &cur, top, &bad);
-    if (!bad && !v)
-        gen_error(file, plist_line(top), "<plist> is empty");
-    if (!bad && v && next_element(out, &cur, top, &bad))
-        gen_error(file, plist_line(top), "<plist> holds more than one value");
-    if (bad || !v || cur) {
-        plist_free(out);
+    if (top->first->next) {
+        gen_error(file, top->first->next->line, "<plist> holds more than one value");
         return -1;
     }
-    out->root = v;
+    out->root = top->first;
     return 0;
 }
 
-void plist_free(struct pl_doc *d)
-{
-    if (d->doc)
-        xmlFreeDoc(d->doc);
-    d->doc = NULL;
-    d->root = NULL;
-}
+/* ---- accessors ---- */
 
-static const char *const kind_names[] = {
-    [PL_BAD] = "unknown element", [PL_DICT] = "dict",   [PL_ARRAY] = "array",
-    [PL_STRING] = "string",       [PL_INTEGER] = "integer", [PL_REAL] = "real",
-    [PL_TRUE] = "true",           [PL_FALSE] = "false", [PL_DATA] = "data",
-    [PL_DATE] = "date",
-};
-
-enum pl_kind plist_kind(xmlNodePtr n)
+enum pl_kind plist_kind(const struct pl_node *n)
 {
-    if (!n || n->type != XML_ELEMENT_NODE)
-        return PL_BAD;
-    for (int k = PL_DICT; k <= PL_DATE; k++)
-        if (!strcmp((const char *)n->name, kind_names[k]))
-            return (enum pl_kind)k;
-    return PL_BAD;
+    return n ? (n->kind == PL_KEY || n->kind == PL_PLIST ? PL_BAD : n->kind) : PL_BAD;
 }
 
 const char *plist_kind_name(enum pl_kind k)
@@ -169,9 +268,9 @@ const char *plist_kind_name(enum pl_kind k)
     return kind_names[k];
 }
 
-long plist_line(xmlNodePtr n)
+long plist_line(const struct pl_node *n)
 {
-    return n ? xmlGetLineNo(n) : 0;
+    return n ? n->line : 0;
 }
 
 static int cmp_entry_key(const void *a, const void *b)
@@ -183,114 +282,85 @@ static int cmp_entry_key(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-int plist_dict(const struct pl_doc *d, xmlNodePtr dict, struct pl_entry **out, size_t *n)
+int plist_dict(const struct pl_doc *d, const struct pl_node *dict, struct pl_entry **out, size_t *n)
 {
-    size_t count = 0, cap = 16;
-    struct pl_entry *e = gen_alloc(cap * sizeof *e);
-    xmlNodePtr cur = dict->children;
-    int bad = 0;
-    for (;;) {
-        xmlNodePtr k = next_element(d, &cur, dict, &bad);
-        if (bad)
-            return -1;
-        if (!k)
-            break;
-        if (!element_is(k, "key")) {
-            gen_error(d->file, plist_line(k), "expected <key> in <dict>, found <%s>", (const char *)k->name);
-            return -1;
-        }
-        xmlNodePtr v = next_element(d, &cur, dict, &bad);
-        if (bad)
-            return -1;
-        if (!v) {
-            gen_error(d->file, plist_line(k), "<key> without a value at the end of <dict>");
-            return -1;
-        }
-        if (element_is(v, "key")) {
-            gen_error(d->file, plist_line(v), "<key> follows <key> without a value");
-            return -1;
-        }
-        if (count == cap) {
-            struct pl_entry *bigger = gen_alloc(2 * cap * sizeof *e);
-            memcpy(bigger, e, cap * sizeof *e);
-            e = bigger;
-            cap *= 2;
-        }
-        char *key;
-        if (plist_text(d, k, &key))
-            return -1;
-        e[count].key = key;
-        e[count].line = plist_line(k);
-        e[count].value = v;
+    size_t count = 0;
+    for (const struct pl_node *c = dict->first; c; c = c->next)
         count++;
+    struct pl_entry *e = gen_alloc((count / 2 + 1) * sizeof *e);
+    size_t k = 0;
+    for (const struct pl_node *c = dict->first; c; c = c->next->next) {
+        if (c->kind != PL_KEY) {
+            gen_error(d->file, c->line, "expected <key> in <dict>, found <%s>", c->name);
+            return -1;
+        }
+        if (!c->next) {
+            gen_error(d->file, c->line, "<key> without a value at the end of <dict>");
+            return -1;
+        }
+        if (c->next->kind == PL_KEY) {
+            gen_error(d->file, c->next->line, "<key> follows <key> without a value");
+            return -1;
+        }
+        e[k].key = c->text;
+        e[k].line = c->line;
+        e[k].value = c->next;
+        k++;
     }
-    if (count > 1) {
-        const struct pl_entry **sorted = gen_alloc(count * sizeof *sorted);
-        for (size_t i = 0; i < count; i++)
+    /* Duplicate keys: plists usually list keys in order, which proves there
+     * are none; otherwise sort a copy. */
+    size_t ordered = 1;
+    while (ordered < k && strcmp(e[ordered - 1].key, e[ordered].key) < 0)
+        ordered++;
+    if (ordered < k) {
+        const struct pl_entry **sorted = gen_alloc(k * sizeof *sorted);
+        for (size_t i = 0; i < k; i++)
             sorted[i] = &e[i];
-        qsort(sorted, count, sizeof *sorted, cmp_entry_key);
-        for (size_t i = 1; i < count; i++)
+        qsort(sorted, k, sizeof *sorted, cmp_entry_key);
+        for (size_t i = 1; i < k; i++)
             if (!strcmp(sorted[i]->key, sorted[i - 1]->key)) {
-                gen_error(d->file, sorted[i]->line, "duplicate key '%s' (first at line %ld)",
-                          sorted[i]->key, sorted[i - 1]->line);
+                gen_error(d->file, sorted[i]->line, "duplicate key '%s' (first at line %ld)", sorted[i]->key,
+                          sorted[i - 1]->line);
                 return -1;
             }
     }
     *out = e;
-    *n = count;
+    *n = k;
     return 0;
 }
 
-int plist_array(const struct pl_doc *d, xmlNodePtr array, xmlNodePtr **out, size_t *n)
+int plist_array(const struct pl_doc *d, const struct pl_node *array, struct pl_node ***out, size_t *n)
 {
     size_t count = 0;
-    for (xmlNodePtr c = array->children; c; c = c->next)
-        count += c->type == XML_ELEMENT_NODE;
-    xmlNodePtr *items = gen_alloc((count + 1) * sizeof *items);
-    xmlNodePtr cur = array->children;
-    int bad = 0;
+    for (const struct pl_node *c = array->first; c; c = c->next)
+        count++;
+    struct pl_node **items = gen_alloc((count + 1) * sizeof *items);
     size_t i = 0;
-    for (xmlNodePtr v; (v = next_element(d, &cur, array, &bad));)
-        items[i++] = v;
-    if (bad)
-        return -1;
+    for (struct pl_node *c = array->first; c; c = c->next) {
+        if (c->kind == PL_KEY) {
+            gen_error(d->file, c->line, "<key> inside <array>");
+            return -1;
+        }
+        items[i++] = c;
+    }
     *out = items;
     *n = i;
     return 0;
 }
 
-int plist_text(const struct pl_doc *d, xmlNodePtr n, char **out)
+int plist_text(const struct pl_doc *d, const struct pl_node *n, const char **out)
 {
-    struct buf b = {0};
-    buf_puts(&b, "");
-    for (xmlNodePtr c = n->children; c; c = c->next) {
-        switch (c->type) {
-        case XML_TEXT_NODE:
-        case XML_CDATA_SECTION_NODE:
-            buf_puts(&b, (const char *)c->content);
-            break;
-        case XML_COMMENT_NODE:
-        case XML_PI_NODE:
-            break;
-        case XML_ENTITY_REF_NODE:
-            gen_error(d->file, plist_line(n), "entity reference &%s; is not supported", (const char *)c->name);
-            buf_free(&b);
-            return -1;
-        default:
-            gen_error(d->file, plist_line(c), "unexpected element <%s> in <%s>", (const char *)c->name,
-                      (const char *)n->name);
-            buf_free(&b);
-            return -1;
-        }
+    if (is_container(n->kind)) {
+        gen_error(d->file, n->line, "<%s> has no text", n->name);
+        return -1;
     }
-    *out = gen_strndup(b.data, b.len);
-    buf_free(&b);
+    *out = n->text;
     return 0;
 }
 
-int plist_integer(const struct pl_doc *d, xmlNodePtr n, long long *out)
+int plist_integer(const struct pl_doc *d, const struct pl_node *n, long long *out)
 {
-    char *text;
+    const char *text;
     if (plist_text(d, n, &text))
         return -1;
     const char *s = text;

@@ -105,6 +105,17 @@ char *gen_printf(const char *fmt, ...)
     return p;
 }
 
+char *gen_concat(const char *a, const char *b, const char *c)
+{
+    size_t na = strlen(a), nb = strlen(b), nc = c ? strlen(c) : 0;
+    char *p = gen_alloc(na + nb + nc + 1);
+    memcpy(p, a, na);
+    memcpy(p + na, b, nb);
+    if (nc)
+        memcpy(p + na + nb, c, nc);
+    return p;
+}
+
 void gen_arena_free(void)
 {
     while (arena) {
@@ -116,7 +127,7 @@ void gen_arena_free(void)
 
 /* ---- buffers ---- */
 
-static void buf_reserve(struct buf *b, size_t n)
+void buf_grow(struct buf *b, size_t n)
 {
     if (b->cap - b->len > n)
         return;
@@ -128,24 +139,6 @@ static void buf_reserve(struct buf *b, size_t n)
         out_of_memory();
     b->data = p;
     b->cap = cap;
-}
-
-void buf_put(struct buf *b, const void *p, size_t n)
-{
-    buf_reserve(b, n);
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-void buf_puts(struct buf *b, const char *s)
-{
-    buf_put(b, s, strlen(s));
-}
-
-void buf_putc(struct buf *b, char c)
-{
-    buf_put(b, &c, 1);
 }
 
 void buf_printf(struct buf *b, const char *fmt, ...)
@@ -161,11 +154,35 @@ void buf_printf(struct buf *b, const char *fmt, ...)
         buf_put(b, tmp, (size_t)n);
         return;
     }
-    buf_reserve(b, (size_t)n);
+    buf_grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
+}
+
+void buf_putu(struct buf *b, unsigned long long v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+void buf_putx(struct buf *b, unsigned long long v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    do {
+        *--p = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    *--p = 'x';
+    *--p = '0';
+    buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 void buf_free(struct buf *b)

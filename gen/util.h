@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define GEN_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -28,6 +29,8 @@ void *gen_alloc(size_t n);                 /* zeroed; exits on out of memory */
 char *gen_strdup(const char *s);
 char *gen_strndup(const char *s, size_t n);
 char *gen_printf(const char *fmt, ...) GEN_PRINTF(1, 2);
+/* a, b and c concatenated (c may be NULL). */
+char *gen_concat(const char *a, const char *b, const char *c);
 void gen_arena_free(void);
 
 /* ---- buffers ---- */
@@ -37,10 +40,29 @@ struct buf {
     size_t len, cap;
 };
 
-void buf_put(struct buf *b, const void *p, size_t n);
-void buf_puts(struct buf *b, const char *s);
-void buf_putc(struct buf *b, char c);
+void buf_grow(struct buf *b, size_t n); /* room for n more bytes and a NUL */
+
+static inline void buf_put(struct buf *b, const void *p, size_t n)
+{
+    if (b->cap - b->len <= n)
+        buf_grow(b, n);
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void buf_puts(struct buf *b, const char *s)
+{
+    buf_put(b, s, strlen(s));
+}
+
+static inline void buf_putc(struct buf *b, char c)
+{
+    buf_put(b, &c, 1);
+}
 void buf_printf(struct buf *b, const char *fmt, ...) GEN_PRINTF(2, 3);
+void buf_putu(struct buf *b, unsigned long long v);  /* decimal */
+void buf_putx(struct buf *b, unsigned long long v);  /* "0x" and lower-case hex */
 void buf_free(struct buf *b);
 
 /* ---- names ---- */
