@@ -1,0 +1,11 @@
+# bench_lookup: kpmc name lookup versus libpfm4 (Debian: libpfm4-dev).
+find_path(KPMC_PFM_INCLUDE perfmon/pfmlib.h)
+find_library(KPMC_PFM_LIBRARY pfm)
+if(KPMC_PFM_INCLUDE AND KPMC_PFM_LIBRARY)
+  add_executable(bench_lookup bench_lookup.c)
+  kpmc_target_flags(bench_lookup)
+  target_include_directories(bench_lookup PRIVATE "${KPMC_PFM_INCLUDE}")
+  target_link_libraries(bench_lookup PRIVATE kpmc::kpmc_static "${KPMC_PFM_LIBRARY}")
+else()
+  message(STATUS "kpmc: libpfm4 not found; bench_lookup is not built (Debian: libpfm4-dev)")
+endif()
