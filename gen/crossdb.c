@@ -66,7 +66,8 @@ static int resolve_links(struct gen_catalog *cat)
     }
     if (bad)
         return -1;
-    qsort(cat->links, cat->n_links, sizeof *cat->links, cmp_link);
+    if (cat->n_links) /* links is NULL when there are none */
+        qsort(cat->links, cat->n_links, sizeof *cat->links, cmp_link);
     for (size_t i = 1; i < cat->n_links; i++) {
         const struct gen_link *a = &cat->links[i - 1], *b = &cat->links[i];
         if (a->family == b->family && a->db != b->db) {

@@ -234,6 +234,12 @@ int plist_parse(const char *file, const char *data, size_t len, struct pl_doc *o
         gen_error(file, cur_line(b), "XML: not well-formed");
     ctxt->sax = old;
     ctxt->userData = ctxt;
+    /* libxml2 makes a document of its own for an internal subset's entity
+     * declarations even in SAX mode; it is ours to free. */
+    if (ctxt->myDoc) {
+        xmlFreeDoc(ctxt->myDoc);
+        ctxt->myDoc = NULL;
+    }
     xmlFreeParserCtxt(ctxt);
     struct pl_node *top = b->top;
     buf_free(&b->text);
