@@ -100,7 +100,9 @@ static int cmp_ident(const void *a, const void *b)
 {
     const struct spelling *x = *(const struct spelling *const *)a, *y = *(const struct spelling *const *)b;
     int c = strcmp(x->ident, y->ident);
-    return c ? c : strcmp(x->fold, y->fold);
+    if (!c)
+        c = strcmp(x->fold, y->fold);
+    return c ? c : strcmp(x->name, y->name);
 }
 
 static unsigned pid_of(const struct gen_catalog *cat, const char *fold)
@@ -239,8 +241,24 @@ static int check_identifiers(const struct gen_catalog *cat)
     size_t k = 0;
     s[k++] = (struct spelling){"", "(the database count)", "DB_COUNT", NULL, 0};
     s[k++] = (struct spelling){"", "(the id count)", "EV_COUNT", NULL, 0};
+    /* A portable name is placed, for messages, where it is spelled as its id's name. */
+    const struct gen_db **pid_db = gen_alloc((cat->n_pids + 1) * sizeof *pid_db);
+    long *pid_line = gen_alloc((cat->n_pids + 1) * sizeof *pid_line);
+    for (size_t i = 0; i < cat->n_dbs; i++) {
+        const struct gen_db *db = &cat->dbs[i];
+        for (size_t j = 0; j < db->n_events + db->n_aliases; j++) {
+            int ev = j < db->n_events;
+            unsigned pid = ev ? db->events[j].pid : db->aliases[j - db->n_events].pid;
+            const char *name = ev ? db->events[j].name : db->aliases[j - db->n_events].name;
+            if (!pid_db[pid] && !strcmp(name, cat->pid_name[pid])) {
+                pid_db[pid] = db;
+                pid_line[pid] = ev ? db->events[j].line : db->aliases[j - db->n_events].line;
+            }
+        }
+    }
     for (size_t i = 0; i < cat->n_pids; i++)
-        s[k++] = (struct spelling){"", cat->pid_name[i], gen_concat("EV_", cat->pid_ident[i], NULL), NULL, 0};
+        s[k++] = (struct spelling){"", cat->pid_name[i], gen_concat("EV_", cat->pid_ident[i], NULL), pid_db[i],
+                                   pid_line[i]};
     for (size_t i = 0; i < cat->n_dbs; i++) {
         const struct gen_db *db = &cat->dbs[i];
         s[k++] = (struct spelling){"", db->name, gen_concat("DB_", db->ident, NULL), db, db->name_line};

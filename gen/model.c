@@ -271,15 +271,27 @@ static int link_names(const struct reader *r, struct gen_db *db)
     int bad = 0;
     for (size_t i = 1; i < db->n_events; i++)
         if (!strcmp(db->events[i].fold, db->events[i - 1].fold)) {
-            gen_error(r->file, db->events[i].line, "duplicate event %s (also %s at line %ld; names are case-insensitive)",
-                      db->events[i].name, db->events[i - 1].name, db->events[i - 1].line);
+            /* the later of the two in the file is the duplicate */
+            const struct gen_event *a = &db->events[i - 1], *b = &db->events[i];
+            if (a->line > b->line) {
+                const struct gen_event *t = a;
+                a = b;
+                b = t;
+            }
+            gen_error(r->file, b->line, "duplicate event %s (also %s at line %ld; names are case-insensitive)",
+                      b->name, a->name, a->line);
             bad = 1;
         }
     for (size_t i = 0; i < db->n_aliases; i++) {
         struct gen_alias *a = &db->aliases[i];
         if (i && !strcmp(a->fold, db->aliases[i - 1].fold)) {
-            gen_error(r->file, a->line, "duplicate alias %s (also %s at line %ld)", a->name,
-                      db->aliases[i - 1].name, db->aliases[i - 1].line);
+            const struct gen_alias *first = &db->aliases[i - 1], *dup = a;
+            if (first->line > dup->line) {
+                first = a;
+                dup = &db->aliases[i - 1];
+            }
+            gen_error(r->file, dup->line, "duplicate alias %s (also %s at line %ld)", dup->name, first->name,
+                      first->line);
             bad = 1;
         }
         int same = find_event(db, a->fold);
@@ -457,8 +469,8 @@ int model_read_db(const char *path, const char *file, const char *data, size_t l
     for (size_t i = 0; i < n; i++) {
         const char *k = e[i].key;
         if (!strcmp(k, "name")) {
-            out->name_line = e[i].line;
-            bad |= get_string(&r, &e[i], &out->name) || check_name(&r, e[i].line, "the database", out->name);
+            out->name_line = plist_line(e[i].value);
+            bad |= get_string(&r, &e[i], &out->name) || check_name(&r, out->name_line, "the database", out->name);
         } else if (!strcmp(k, "version")) {
             version = &e[i];
         } else if (!strcmp(k, "internal")) {

@@ -140,8 +140,12 @@ static void on_text(void *ctx, const xmlChar *ch, int len)
     }
     for (int i = 0; i < len; i++)
         if (ch[i] != ' ' && ch[i] != '\t' && ch[i] != '\n' && ch[i] != '\r') {
+            /* The parser stands at the end of the text: count back to ch[i]. */
+            long line = cur_line(b);
+            for (int j = i; j < len; j++)
+                line -= ch[j] == '\n';
             if (first_failure(b))
-                gen_error(b->file, cur_line(b), "unexpected text in <%s>", n->name);
+                gen_error(b->file, line, "unexpected text in <%s>", n->name);
             return;
         }
 }
@@ -305,7 +309,7 @@ int plist_dict(const struct pl_doc *d, const struct pl_node *dict, struct pl_ent
             return -1;
         }
         if (c->next->kind == PL_KEY) {
-            gen_error(d->file, c->next->line, "<key> follows <key> without a value");
+            gen_error(d->file, c->line, "<key> %s has no value (another <key> follows)", c->text);
             return -1;
         }
         e[k].key = c->text;
