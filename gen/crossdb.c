@@ -12,7 +12,9 @@ static int cmp_db(const void *a, const void *b)
 {
     const struct gen_db *x = a, *y = b;
     int c = gen_natcmp(x->name, y->name);
-    return c ? c : strcmp(x->name, y->name);
+    if (!c)
+        c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->file, y->file); /* same name: reported, in a fixed order */
 }
 
 static int cmp_link(const void *a, const void *b)

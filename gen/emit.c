@@ -151,12 +151,12 @@ static void c_comment(struct buf *b, const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         const unsigned char *q = p;
-        while (*q >= 0x20 && *q != 0x7f && !(*q == '*' && q[1] == '/'))
+        while (*q >= 0x20 && *q != 0x7f && !(*q == '*' && q[1] == '/') && !(*q == '/' && q[1] == '*'))
             q++;
         buf_put(b, p, (size_t)(q - p));
         if (!*q)
             break;
-        buf_puts(b, *q == '*' ? "* " : " ");
+        buf_puts(b, *q == '*' ? "* " : *q == '/' ? "/ " : " "); /* no end of comment, no nested start */
         p = q + 1;
     }
 }
@@ -305,7 +305,7 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
         buf_putc(b, ' ');
         buf_puts(b, L->rows.label[i]);
         buf_putc(b, ' ');
-        buf_puts(b, L->pool.text.data + r->name);
+        c_comment(b, L->pool.text.data + r->name);
         buf_puts(b, " */\n");
     }
     buf_puts(b, "};\n\n");
@@ -336,8 +336,11 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
         const struct gen_db *db = &cat->dbs[i];
         for (size_t j = 0; j < db->n_aliases; j++) {
             const struct gen_alias *a = &db->aliases[j];
-            buf_printf(b, "    {%u, %u, %d}, /* %s: %s -> %s */\n", L->alias_name[i][j], a->pid, a->event, db->name,
-                       a->name, db->events[a->event].name);
+            buf_printf(b, "    {%u, %u, %d}, /* %s: ", L->alias_name[i][j], a->pid, a->event, db->name);
+            c_comment(b, a->name);
+            buf_puts(b, " -> ");
+            c_comment(b, db->events[a->event].name);
+            buf_puts(b, " */\n");
         }
     }
     if (!n_alias)
@@ -386,7 +389,7 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
         buf_puts(b, ", /* ");
         buf_putu(b, p);
         buf_putc(b, ' ');
-        buf_puts(b, cat->pid_name[p]);
+        c_comment(b, cat->pid_name[p]);
         buf_puts(b, " */\n");
     }
     buf_puts(b, "};\n");
@@ -447,7 +450,7 @@ static void emit_events_h(const struct gen_catalog *cat, struct buf *b)
         buf_puts(b, " = ");
         buf_putu(b, p);
         buf_puts(b, ", /* ");
-        buf_puts(b, cat->pid_name[p]);
+        c_comment(b, cat->pid_name[p]);
         buf_puts(b, ": ");
         buf_putu(b, count[p]);
         buf_puts(b, count[p] == 1 ? " database */\n" : " databases */\n");
@@ -495,8 +498,9 @@ static void emit_db_h(const struct gen_catalog *cat, const struct gen_db *db, st
     }
     for (size_t j = 0; j < db->n_aliases; j++) {
         const struct gen_alias *a = &db->aliases[j];
-        buf_printf(b, "    KPMC_%s_%s = %d, /* alias of %s */\n", db->ident, a->ident, a->event,
-                   db->events[a->event].name);
+        buf_printf(b, "    KPMC_%s_%s = %d, /* alias of ", db->ident, a->ident, a->event);
+        c_comment(b, db->events[a->event].name);
+        buf_puts(b, " */\n");
     }
     buf_printf(b, "    KPMC_%s_EVENT_COUNT = %zu\n};\n\n#endif\n", db->ident, db->n_events);
 }
