@@ -3,5 +3,6 @@
 #define KPMC_TOOLS_COMMANDS_H
 
 int kpmc_cmd_list(int argc, char **argv);
+int kpmc_cmd_check(int argc, char **argv);
 
 #endif

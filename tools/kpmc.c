@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
     {"list", kpmc_cmd_list, "list the events of a database (text, json)"},
+    {"check", kpmc_cmd_check, "show how a set of events is placed and encoded"},
 };
 
 static void usage(FILE *f)

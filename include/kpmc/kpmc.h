@@ -82,17 +82,39 @@ typedef struct kpmc_plan {
     int mode;                   /* enum kpmc_mode */
     uint32_t classes;           /* KPMC_CLASS_* to configure and count */
     unsigned n_events;
-    unsigned n_config;          /* words of config[], kpc_set_config() order */
-    unsigned n_counters;        /* values kpc_get_thread_counters() returns */
+    /* Words of config[] in kpc_set_config() order: on x86_64 one FIXED
+     * word (0; the kernel ignores it) when classes has FIXED, then, when
+     * classes has CONFIGURABLE, one word per configurable counter of the
+     * database (all of them: counters are forced), ascending, 0 where no
+     * event is placed.  0 for fixed events alone on arm64: there is nothing
+     * to configure, and kpc_set_config() (which fails for a zero count) must
+     * be skipped.  config[n_config..] are 0. */
+    unsigned n_config;
+    /* Values kpc_get_thread_counters() returns for `classes`: all of the
+     * database's fixed counters when classes has FIXED, then all of its
+     * configurable counters, ascending. */
+    unsigned n_counters;
     uint64_t config[KPMC_MAX_EVENTS + 1];
     kpmc_plan_event events[KPMC_MAX_EVENTS]; /* in the caller's order */
 } kpmc_plan;
 
 /* Place events (indices in db's table, in the caller's order) on db's
  * counters, all counters forced, and encode them.  Any set that fits is
- * placed.  On failure returns KPMC_E_EMPTY, KPMC_E_TOOMANY, KPMC_E_INVAL,
- * KPMC_E_DUPLICATE, KPMC_E_UNAVAILABLE or KPMC_E_NOFIT and, if detail is not
- * NULL, writes a sentence naming the events and counters at fault. */
+ * placed; the same arguments always give the same plan.
+ * A fixed event goes on its fixed counter, except in KPMC_MODE_USER (fixed
+ * counters always count the kernel too) and when the database describes it
+ * inconsistently (KPMC_EVF_*): then its fallback is programmed as a
+ * configurable event (`resolved`), or, without one, it is refused with
+ * KPMC_E_UNAVAILABLE.  On arm64, KPMC_MODE_USER sets EL0A32EN | EL0A64EN
+ * (0x30000) in each word, KPMC_MODE_ALL no mode bit.
+ * On failure returns KPMC_E_EMPTY, KPMC_E_TOOMANY, KPMC_E_INVAL,
+ * KPMC_E_DUPLICATE (also two events that would program the same fallback),
+ * KPMC_E_UNAVAILABLE or KPMC_E_NOFIT, zeroes *plan and, if detail is not
+ * NULL, writes a sentence naming the events and counters at fault (for
+ * KPMC_E_NOFIT: competing events that together may use fewer counters than
+ * they number, none of which could be left out of that claim, with the
+ * counters each may use), cut to detail_len bytes and then ending in "...".
+ * No allocation, no lock: callable from any thread. */
 int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
                     size_t n, int mode, char *detail, size_t detail_len);
 /* The same from names or aliases (case-insensitive); KPMC_E_NOEVENT names

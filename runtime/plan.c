@@ -1,0 +1,432 @@
+/* Plans: resolve a set of events, place it on the counters of a database
+ * (all counters forced) and encode it for kpc.  Pure computation on the
+ * static catalog: no kernel, no allocation, no global state.
+ *
+ * Rules (docs/kpc-abi.md §2-§5):
+ *  - A fixed event goes on its fixed counter, ctz(counters_mask) when the
+ *    database gives a mask (as kperfdata does), else fixed_counter.  It is
+ *    replaced by its fallback, a configurable event, when the fixed counter
+ *    cannot count it as asked: in user-only mode (fixed counters always
+ *    count every ring on x86_64, and EL0 and EL1 on arm64) and when the
+ *    catalog flags the event as inconsistent (KPMC_EVF_*).  Without a usable
+ *    fallback the event is refused with KPMC_E_UNAVAILABLE.
+ *  - Configurable events may use the configurable counters of their
+ *    `counters` mask; they are placed by maximum bipartite matching
+ *    (alloc.c), together with the fixed ones, so that every set that fits is
+ *    placed and two events on one fixed counter are reported like any other
+ *    conflict.
+ *  - Words, the config array and the buffer index map follow §3 and §4.
+ */
+#include <kpmc/kpmc.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "encode.h"
+
+/* ---- the detail sentence ---- */
+
+/* Written piece by piece; a sentence longer than the buffer ends in "...". */
+struct detail {
+    char *buf; /* NULL: the caller wants no sentence */
+    size_t len;
+    size_t pos;
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void put(struct detail *d, const char *fmt, ...)
+{
+    if (!d->buf)
+        return;
+    if (d->pos + 1 < d->len) {
+        va_list ap;
+        va_start(ap, fmt);
+        int w = vsnprintf(d->buf + d->pos, d->len - d->pos, fmt, ap);
+        va_end(ap);
+        if (w < 0)
+            return;
+        if (d->pos + (size_t)w < d->len) {
+            d->pos += (size_t)w;
+            return;
+        }
+    } else if (!*fmt) {
+        return;
+    }
+    /* truncated, or full with more to say: say so */
+    d->pos = d->len - 1;
+    if (d->len >= 4)
+        memcpy(d->buf + d->len - 4, "...", 4);
+}
+
+/* One event of the set while the plan is built. */
+struct item {
+    const char *given;    /* the caller's spelling (names only), else NULL */
+    const char *name;     /* the database's name of `requested` */
+    const char *resolved_name;
+    unsigned requested, resolved;
+    uint32_t allowed;     /* counters it may use */
+    int fixed;
+    uint64_t config;
+};
+
+struct ctx {
+    const kpmc_db *db;
+    kpmc_db_info info;
+    int mode;
+    size_t n;
+    struct item it[KPMC_MAX_EVENTS];
+    struct detail d;
+};
+
+static int same_ci(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'a' && x <= 'z')
+            x -= 32;
+        if (y >= 'a' && y <= 'z')
+            y -= 32;
+        if (x != y)
+            return 0;
+        if (!x)
+            return 1;
+    }
+}
+
+/* How messages name event i: its name as given, the database's name when
+ * the caller used an alias, and the event actually counted. */
+static void put_item(struct ctx *x, size_t i)
+{
+    const struct item *e = &x->it[i];
+    int alias = e->given && !same_ci(e->given, e->name);
+    put(&x->d, "%s", alias ? e->given : e->name);
+    if (alias && e->resolved != e->requested)
+        put(&x->d, " (%s, counted as %s)", e->name, e->resolved_name);
+    else if (alias)
+        put(&x->d, " (%s)", e->name);
+    else if (e->resolved != e->requested)
+        put(&x->d, " (counted as %s)", e->resolved_name);
+}
+
+/* "counter 7", "counters 5-7", "counters 2-4,8,9", "fixed counter 0". */
+static void put_counters(struct ctx *x, uint32_t mask)
+{
+    int fixed = (mask & ~x->info.fixed_counters) == 0;
+    put(&x->d, "%scounter%s ", fixed ? "fixed " : "", kpmc_popcount32(mask) > 1 ? "s" : "");
+    int first = 1;
+    while (mask) {
+        unsigned lo = kpmc_ctz32(mask), hi = lo;
+        while (hi < 31 && (mask >> (hi + 1) & 1u))
+            hi++;
+        if (hi >= lo + 2)
+            put(&x->d, "%s%u-%u", first ? "" : ",", lo, hi);
+        else
+            put(&x->d, hi > lo ? "%s%u,%u" : "%s%u", first ? "" : ",", lo, hi);
+        first = 0;
+        mask = hi >= 31 ? 0 : mask & ~((2u << hi) - 1u);
+    }
+}
+
+/* The events of `set` (bits over positions) as "A", "A and B", "A, B and C". */
+static void put_items(struct ctx *x, uint32_t set)
+{
+    unsigned total = kpmc_popcount32(set), k = 0;
+    for (; set; set &= set - 1, k++) {
+        if (k)
+            put(&x->d, k + 1 == total ? " and " : ", ");
+        put_item(x, kpmc_ctz32(set));
+    }
+}
+
+/* ---- building ---- */
+
+/* Why a fixed event cannot go on its fixed counter. */
+enum fixed_problem { FIXED_OK, FIXED_OUTSIDE, FIXED_SHARED, FIXED_MASK, FIXED_USER };
+
+static enum fixed_problem fixed_problem(const struct ctx *x, const kpmc_event_info *e, unsigned c)
+{
+    if ((e->flags & KPMC_EVF_FIXED_OUTSIDE) || c >= 32 || !(x->info.fixed_counters >> c & 1u))
+        return FIXED_OUTSIDE;
+    if (e->flags & KPMC_EVF_FIXED_SHARED)
+        return FIXED_SHARED;
+    if (e->flags & KPMC_EVF_FIXED_MASK)
+        return FIXED_MASK;
+    if (x->mode == KPMC_MODE_USER)
+        return FIXED_USER;
+    return FIXED_OK;
+}
+
+/* Event i cannot use its fixed counter c and has no fallback. */
+static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsigned c, enum fixed_problem why)
+{
+    put_item(x, i);
+    if (why == FIXED_USER) {
+        if (x->info.arch == KPMC_ARCH_ARM64)
+            put(&x->d, " counts only on fixed counter %u, which always counts user and kernel mode (EL0 and EL1)", c);
+        else
+            put(&x->d, " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
+        put(&x->d, ", and it has no fallback event to count user mode only");
+        if (!strcmp(e->name, "FIXED_CYCLES") && kpmc_event_find(x->db, "CORE_ACTIVE_CYCLE") >= 0)
+            put(&x->d, "; CORE_ACTIVE_CYCLE counts user-mode cycles on a configurable counter");
+        return KPMC_E_UNAVAILABLE;
+    }
+    put(&x->d, " cannot be counted on a fixed counter because database %s is inconsistent: ", x->info.name);
+    if (why == FIXED_OUTSIDE)
+        put(&x->d, "its fixed counter %u is not one of the database's fixed counters (0x%x)", e->fixed_counter,
+            x->info.fixed_counters);
+    else if (why == FIXED_SHARED)
+        put(&x->d, "another event claims the same fixed counter %u while a fixed counter is claimed by none",
+            e->fixed_counter);
+    else
+        put(&x->d, "its counters_mask 0x%x disagrees with its fixed_counter %u", e->counters_mask, e->fixed_counter);
+    put(&x->d, "; it has no fallback event");
+    return KPMC_E_UNAVAILABLE;
+}
+
+/* Decide what event i counts, where it may go and its configuration word. */
+static int resolve(struct ctx *x, size_t i)
+{
+    struct item *it = &x->it[i];
+    kpmc_event_info e;
+    kpmc_event_get(x->db, it->requested, &e);
+    it->name = e.name;
+    it->resolved = it->requested;
+    it->resolved_name = e.name;
+
+    if (e.has & KPMC_HAS_FIXED_COUNTER) {
+        unsigned c = (e.has & KPMC_HAS_COUNTERS_MASK) && e.counters_mask ? kpmc_ctz32(e.counters_mask)
+                                                                         : e.fixed_counter;
+        enum fixed_problem why = fixed_problem(x, &e, c);
+        if (why == FIXED_OK) {
+            it->fixed = 1;
+            it->allowed = 1u << c;
+            return 0;
+        }
+        kpmc_event_info fb;
+        if (e.fallback_index < 0 || kpmc_event_get(x->db, (unsigned)e.fallback_index, &fb) != 0 ||
+            (fb.has & KPMC_HAS_FIXED_COUNTER))
+            return refuse_fixed(x, i, &e, c, why);
+        e = fb;
+        it->resolved = fb.index;
+        it->resolved_name = fb.name;
+    }
+
+    if (!(e.has & KPMC_HAS_NUMBER)) {
+        put_item(x, i);
+        put(&x->d, " has no event number in database %s", x->info.name);
+        return KPMC_E_UNAVAILABLE;
+    }
+    it->allowed = e.counters & x->info.config_counters;
+    if (!it->allowed) {
+        put_item(x, i);
+        put(&x->d, " may only use counters 0x%x, and none of them is a configurable counter of database %s",
+            e.counters, x->info.name);
+        return KPMC_E_UNAVAILABLE;
+    }
+    if (x->info.arch == KPMC_ARCH_X86_64) {
+        it->config = kpmc_encode_x86(e.number, e.umask, (e.has & KPMC_HAS_OTHER) != 0, e.other, x->mode);
+        if (!(it->config & (KPMC_X86_USR | KPMC_X86_OS))) {
+            put_item(x, i);
+            if (e.other & 0x3u)
+                put(&x->d, " counts kernel mode only (its `other` bits 0x%x clear USR), so nothing in user mode",
+                    e.other);
+            else
+                put(&x->d, " counts nothing: its `other` bits 0x%x set neither USR nor OS", e.other);
+            return KPMC_E_UNAVAILABLE;
+        }
+    } else {
+        it->config = kpmc_encode_arm64(e.number, x->mode);
+        if (!it->config) {
+            put_item(x, i);
+            put(&x->d, " has event number 0, which kpc reads as an unused counter");
+            return KPMC_E_UNAVAILABLE;
+        }
+    }
+    return 0;
+}
+
+/* The detail of a set that does not fit: the competing events, grouped by
+ * the counters they may use. */
+static int no_fit(struct ctx *x, uint32_t competing)
+{
+    uint32_t rest = competing, all = 0;
+    unsigned groups = 0;
+    while (rest) {
+        uint32_t mask = x->it[kpmc_ctz32(rest)].allowed, group = 0;
+        for (uint32_t s = rest; s; s &= s - 1)
+            if (x->it[kpmc_ctz32(s)].allowed == mask)
+                group |= 1u << kpmc_ctz32(s);
+        if (groups++)
+            put(&x->d, "; ");
+        put_items(x, group);
+        put(&x->d, " can only use ");
+        put_counters(x, mask);
+        all |= mask;
+        rest &= ~group;
+    }
+    if (groups > 1) {
+        put(&x->d, " (%u events for ", kpmc_popcount32(competing));
+        put_counters(x, all);
+        put(&x->d, ")");
+    }
+    return KPMC_E_NOFIT;
+}
+
+static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, const char *const *given, size_t n,
+                 int mode, char *detail, size_t detail_len)
+{
+    struct ctx x;
+    x.d.buf = detail && detail_len ? detail : NULL;
+    x.d.len = detail_len;
+    x.d.pos = 0;
+    if (x.d.buf)
+        detail[0] = '\0';
+    if (plan)
+        memset(plan, 0, sizeof *plan);
+    if (!plan || kpmc_db_get(db, &x.info) != 0 || (n && !events) ||
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
+        put(&x.d, "invalid argument: %s", !plan ? "no plan" : !kpmc_db_name(db) ? "not a database"
+                                                 : (n && !events) ? "no event array"
+                                                                  : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        return KPMC_E_INVAL;
+    }
+    unsigned n_fixed = kpmc_popcount32(x.info.fixed_counters);
+    unsigned n_conf = kpmc_popcount32(x.info.config_counters);
+    if (n_fixed + n_conf > KPMC_MAX_EVENTS) {
+        put(&x.d, "database %s has %u counters, more than kpmc supports (%d)", x.info.name, n_fixed + n_conf,
+            KPMC_MAX_EVENTS);
+        return KPMC_E_INVAL;
+    }
+    if (n == 0) {
+        put(&x.d, "no events given");
+        return KPMC_E_EMPTY;
+    }
+    if (n > KPMC_MAX_EVENTS) {
+        put(&x.d, "%zu events given; kpmc counts at most %d at once (database %s has %u counters)", n,
+            KPMC_MAX_EVENTS, x.info.name, n_fixed + n_conf);
+        return KPMC_E_TOOMANY;
+    }
+    x.db = db;
+    x.mode = mode;
+    x.n = n;
+    for (size_t i = 0; i < n; i++) {
+        if (events[i] >= x.info.n_events) {
+            put(&x.d, "event index %u (position %zu of the set) is out of range: database %s has %zu events",
+                events[i], i + 1, x.info.name, x.info.n_events);
+            return KPMC_E_INVAL;
+        }
+        memset(&x.it[i], 0, sizeof x.it[i]);
+        x.it[i].given = given ? given[i] : NULL;
+        x.it[i].requested = events[i];
+        for (size_t j = 0; j < i; j++)
+            if (events[j] == events[i]) {
+                put(&x.d, "%s is asked for twice (positions %zu and %zu of the set)",
+                    kpmc_event_name(db, events[i]), j + 1, i + 1);
+                return KPMC_E_DUPLICATE;
+            }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int rc = resolve(&x, i);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++)
+            if (x.it[j].resolved == x.it[i].resolved) {
+                put_item(&x, j);
+                put(&x.d, " and ");
+                put_item(&x, i);
+                put(&x.d, " would both count %s", x.it[i].resolved_name);
+                return KPMC_E_DUPLICATE;
+            }
+
+    uint32_t allowed[KPMC_MAX_EVENTS], competing = 0;
+    unsigned counter[KPMC_MAX_EVENTS];
+    for (size_t i = 0; i < n; i++)
+        allowed[i] = x.it[i].allowed;
+    if (kpmc_alloc_place(allowed, (unsigned)n, counter, &competing) != 0)
+        return no_fit(&x, competing);
+
+    uint32_t classes = 0;
+    for (size_t i = 0; i < n; i++)
+        classes |= x.it[i].fixed ? KPMC_CLASS_FIXED : KPMC_CLASS_CONFIGURABLE;
+    /* kpc_set_config order: x86_64's one ignored FIXED word, then one word
+     * per configurable counter, ascending (all of them: forced). */
+    unsigned base = (x.info.arch == KPMC_ARCH_X86_64 && (classes & KPMC_CLASS_FIXED)) ? 1u : 0u;
+    unsigned n_config = base + ((classes & KPMC_CLASS_CONFIGURABLE) ? n_conf : 0u);
+    /* kpc_get_thread_counters order: the fixed counters when FIXED is
+     * counted, then the configurable counters, ascending. */
+    unsigned conf_first = (classes & KPMC_CLASS_FIXED) ? n_fixed : 0u;
+
+    plan->db = db;
+    plan->mode = mode;
+    plan->classes = classes;
+    plan->n_events = (unsigned)n;
+    plan->n_config = n_config;
+    plan->n_counters = conf_first + ((classes & KPMC_CLASS_CONFIGURABLE) ? n_conf : 0u);
+    for (size_t i = 0; i < n; i++) {
+        kpmc_plan_event *pe = &plan->events[i];
+        unsigned c = counter[i];
+        uint32_t below = (1u << c) - 1u;
+        pe->requested = x.it[i].requested;
+        pe->resolved = x.it[i].resolved;
+        pe->counter = c;
+        pe->fixed = (unsigned)x.it[i].fixed;
+        if (pe->fixed) {
+            pe->index = kpmc_popcount32(x.info.fixed_counters & below);
+        } else {
+            unsigned k = kpmc_popcount32(x.info.config_counters & below);
+            pe->index = conf_first + k;
+            pe->config = x.it[i].config;
+            plan->config[base + k] = pe->config;
+        }
+    }
+    return 0;
+}
+
+int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, size_t n, int mode, char *detail,
+                    size_t detail_len)
+{
+    return build(plan, db, events, NULL, n, mode, detail, detail_len);
+}
+
+int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db, const char *const *names, size_t n, int mode,
+                          char *detail, size_t detail_len)
+{
+    unsigned events[KPMC_MAX_EVENTS];
+    const char *db_name = kpmc_db_name(db);
+    /* Argument errors, an empty set and too many events: build() says which
+     * before it reads a single event. */
+    if (!names || !plan || !db_name || n == 0 || n > KPMC_MAX_EVENTS ||
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
+        return build(plan, db, names ? events : NULL, NULL, n, mode, detail, detail_len);
+    struct detail d = {detail && detail_len ? detail : NULL, detail_len, 0};
+    if (d.buf)
+        detail[0] = '\0';
+    memset(plan, 0, sizeof *plan);
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i]) {
+            put(&d, "invalid argument: name %zu of the set is NULL", i + 1);
+            return KPMC_E_INVAL;
+        }
+        int ev = kpmc_event_find(db, names[i]);
+        if (ev < 0) {
+            put(&d, "no event or alias '%s' in database %s", names[i], db_name);
+            return KPMC_E_NOEVENT;
+        }
+        events[i] = (unsigned)ev;
+        for (size_t j = 0; j < i; j++)
+            if (events[j] == events[i]) {
+                if (same_ci(names[j], names[i]))
+                    put(&d, "'%s' is asked for twice", names[i]);
+                else
+                    put(&d, "'%s' and '%s' both name %s", names[j], names[i], kpmc_event_name(db, events[i]));
+                return KPMC_E_DUPLICATE;
+            }
+    }
+    return build(plan, db, events, names, n, mode, detail, detail_len);
+}

@@ -1,0 +1,15 @@
+# Plans: placement (test_alloc), encoding and layout (test_encode), and the
+# `kpmc check` command (test_check.py).
+kpmc_test_program(test_alloc test_alloc.c)
+add_test(NAME plan_alloc COMMAND test_alloc)
+
+kpmc_test_program(test_encode test_encode.c)
+add_test(NAME plan_encode COMMAND test_encode)
+
+if(Python3_Interpreter_FOUND)
+  add_test(NAME plan_check
+    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_check.py" $<TARGET_FILE:kpmc>)
+else()
+  add_test(NAME plan_check COMMAND sh -c "echo 'python3 not found'; exit 77")
+endif()
+set_tests_properties(plan_check PROPERTIES SKIP_RETURN_CODE 77)

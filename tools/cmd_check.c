@@ -1,0 +1,177 @@
+/* kpmc check: how a set of events would be placed and encoded, computed from
+ * the catalog alone (kpmc_plan_build_names); no counter is touched. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: kpmc check [--db NAME] [--user] [--format text|json] EVENT...\n"
+          "\n"
+          "Show where a set of events would be counted: the counter each event gets\n"
+          "(all counters forced), its kpc configuration word and its position in the\n"
+          "buffer kpc_get_thread_counters() fills.  Computed from kpmc's built-in\n"
+          "catalog only: nothing is programmed, no root is needed, any OS will do.\n"
+          "\n"
+          "  EVENT            an event name or alias of the database (case-insensitive)\n"
+          "  --db NAME        the database (e.g. a14, as4, skylake); the default is\n"
+          "                   $KPMC_DB, else this Mac's database, else a14 (Apple M1)\n"
+          "  --user           count user mode only (default: user and kernel); fixed\n"
+          "                   events then fall back to a configurable event or are refused\n"
+          "  --format FORMAT  text (default): a table for people; json: one object\n"
+          "                   {\"db\", \"mode\", \"classes\", \"config\", \"events\"}, where config\n"
+          "                   lists the words in kpc_set_config() order and each event has\n"
+          "                   \"name\" (as given), \"resolved\" (the event programmed),\n"
+          "                   \"counter\", \"config\" (null on a fixed counter) and \"index\"\n"
+          "  --help           print this help\n"
+          "\n"
+          "Exit status: 0 the set fits; 1 it does not fit or an event is unknown or\n"
+          "unavailable (json: {\"error\", \"events\"} on stdout; text: the reason on stderr);\n"
+          "2 usage error (unknown option, database or format, no EVENT).\n",
+          f);
+}
+
+static void print_json(FILE *f, const kpmc_plan *p, char **names)
+{
+    fputs("{\"db\":", f);
+    cli_json_str(f, kpmc_db_name(p->db));
+    fprintf(f, ",\"mode\":\"%s\",\"classes\":%" PRIu32 ",\"config\":[", p->mode == KPMC_MODE_USER ? "user" : "all",
+            p->classes);
+    for (unsigned k = 0; k < p->n_config; k++)
+        fprintf(f, "%s%" PRIu64, k ? "," : "", p->config[k]);
+    fputs("],\"events\":[", f);
+    for (unsigned i = 0; i < p->n_events; i++) {
+        const kpmc_plan_event *e = &p->events[i];
+        fputs(i ? ",{\"name\":" : "{\"name\":", f);
+        cli_json_str(f, names[i]);
+        fputs(",\"resolved\":", f);
+        cli_json_str(f, kpmc_event_name(p->db, e->resolved));
+        fprintf(f, ",\"counter\":%u,\"config\":", e->counter);
+        if (e->fixed)
+            fputs("null", f);
+        else
+            fprintf(f, "%" PRIu64, e->config);
+        fprintf(f, ",\"index\":%u}", e->index);
+    }
+    fputs("]}\n", f);
+}
+
+static void print_text(FILE *f, const kpmc_plan *p, char **names)
+{
+    kpmc_db_info d;
+    kpmc_db_get(p->db, &d);
+    fprintf(f, "database %s (%s, %s), mode %s\n", d.name, d.marketing_name, d.architecture,
+            p->mode == KPMC_MODE_USER ? "user (user only)" : "all (user and kernel)");
+    fprintf(f, "classes 0x%" PRIx32 " (%s%s%s); kpc_set_config takes %u word%s, kpc_get_thread_counters gives %u value%s\n",
+            p->classes, (p->classes & KPMC_CLASS_FIXED) ? "fixed" : "",
+            p->classes == (KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE) ? ", " : "",
+            (p->classes & KPMC_CLASS_CONFIGURABLE) ? "configurable" : "", p->n_config, p->n_config == 1 ? "" : "s",
+            p->n_counters, p->n_counters == 1 ? "" : "s");
+
+    int wname = 5, wres = 7;
+    for (unsigned i = 0; i < p->n_events; i++) {
+        int a = (int)strlen(names[i]), b = (int)strlen(kpmc_event_name(p->db, p->events[i].resolved));
+        wname = a > wname ? a : wname;
+        wres = b > wres ? b : wres;
+    }
+    fprintf(f, "\n%-*s  %-*s  %-8s  %-10s  %s\n", wname, "EVENT", wres, "COUNTED", "COUNTER", "CONFIG", "INDEX");
+    for (unsigned i = 0; i < p->n_events; i++) {
+        const kpmc_plan_event *e = &p->events[i];
+        char counter[24], config[24];
+        snprintf(counter, sizeof counter, e->fixed ? "%u fixed" : "%u", e->counter);
+        if (e->fixed)
+            snprintf(config, sizeof config, "-");
+        else
+            snprintf(config, sizeof config, "0x%" PRIx64, e->config);
+        fprintf(f, "%-*s  %-*s  %-8s  %-10s  %u\n", wname, names[i], wres, kpmc_event_name(p->db, e->resolved),
+                counter, config, e->index);
+    }
+    fputs("\nkpc_set_config words:", f);
+    if (!p->n_config)
+        fputs(" none (fixed counters take no word; kpc_set_config is skipped)", f);
+    for (unsigned k = 0; k < p->n_config; k++)
+        fprintf(f, " 0x%" PRIx64, p->config[k]);
+    if (d.arch == KPMC_ARCH_X86_64 && (p->classes & KPMC_CLASS_FIXED))
+        fputs("\n(the first word is the fixed counters' word, which the kernel ignores)", f);
+    fputc('\n', f);
+}
+
+static void print_error_json(FILE *f, const char *message, char **names, int n)
+{
+    fputs("{\"error\":", f);
+    cli_json_str(f, message);
+    fputs(",\"events\":[", f);
+    for (int i = 0; i < n; i++) {
+        fputs(i ? "," : "", f);
+        cli_json_str(f, names[i]);
+    }
+    fputs("]}\n", f);
+}
+
+int kpmc_cmd_check(int argc, char **argv)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    const char *db_name = NULL, *format = "text";
+    int mode = KPMC_MODE_ALL, options = 1, n_given = 0;
+    /* Events are kept in argv order: move them to the front of argv. */
+    char **events = argv + 1;
+    for (int i = 1; i < argc; i++) {
+        int missing = 0;
+        const char *v;
+        if (!options || argv[i][0] != '-') {
+            events[n_given++] = argv[i];
+        } else if (!strcmp(argv[i], "--")) {
+            options = 0;
+        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--user")) {
+            mode = KPMC_MODE_USER;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--db", &missing))) {
+            db_name = v;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
+            format = v;
+        } else if (missing) {
+            return cli_usage_error("check", "%s needs a value", argv[i]);
+        } else {
+            return cli_usage_error("check", "unknown option '%s'", argv[i]);
+        }
+    }
+    int fmt = cli_choice("check", "format", format, formats);
+    if (fmt < 0)
+        return 2;
+    if (!n_given)
+        return cli_usage_error("check", "no EVENT given; name at least one event or alias");
+    const kpmc_db *db;
+    if (db_name) {
+        db = cli_find_db("check", db_name);
+    } else {
+        const char *why;
+        db = cli_default_db("check", &why);
+    }
+    if (!db)
+        return 2;
+
+    kpmc_plan plan;
+    char detail[1024];
+    int rc = kpmc_plan_build_names(&plan, db, (const char *const *)events, (size_t)n_given, mode, detail,
+                                   sizeof detail);
+    FILE *f = stdout;
+    if (rc < 0) {
+        const char *message = detail[0] ? detail : kpmc_strerror(rc);
+        if (fmt == 1)
+            print_error_json(f, message, events, n_given);
+        else
+            cli_error("check", "%s", message);
+    } else if (fmt == 1) {
+        print_json(f, &plan, events);
+    } else {
+        print_text(f, &plan, events);
+    }
+    if (fflush(f) || ferror(f))
+        return cli_error("check", "cannot write the output");
+    return rc < 0 ? 1 : 0;
+}
