@@ -142,8 +142,9 @@ int main(int argc, char **argv)
     for (int i = -3; i < runs; i++) { /* three warm-up rounds */
         char out[4200], rm[4300];
         snprintf(out, sizeof out, "%s/out%d", tmp, i + 3);
-        char *gen_argv[] = {argv[1], "--quiet", "--out", out, argv[2], NULL};
-        char *parse_argv[] = {self, "--parse-only", argv[2], NULL};
+        char quiet[] = "--quiet", out_opt[] = "--out", parse_opt[] = "--parse-only";
+        char *gen_argv[] = {argv[1], quiet, out_opt, out, argv[2], NULL};
+        char *parse_argv[] = {self, parse_opt, argv[2], NULL};
         double w, c;
         if (run(parse_argv, &w, &c))
             return 1;

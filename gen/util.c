@@ -9,7 +9,7 @@ int gen_quiet;
 int gen_n_errors;
 int gen_n_warnings;
 
-static void vdiag(const char *kind, const char *file, long line, const char *fmt, va_list ap)
+GEN_PRINTF(4, 0) static void vdiag(const char *kind, const char *file, long line, const char *fmt, va_list ap)
 {
     if (file && line > 0)
         fprintf(stderr, "%s:%ld: %s: ", file, line, kind);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void vmessage(const char *cmd, const char *fmt, va_list ap)
+CLI_PRINTF(2, 0) static void vmessage(const char *cmd, const char *fmt, va_list ap)
 {
     fprintf(stderr, "kpmc %s: ", cmd);
     vfprintf(stderr, fmt, ap);
