@@ -5,10 +5,11 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "list_md_csv.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: kpmc list [--db NAME | --all] [--format text|json]\n"
+    fputs("usage: kpmc list [--db NAME | --all] [--format text|json|md|csv]\n"
           "\n"
           "List the events of a kpep database from kpmc's built-in catalog.\n"
           "\n"
@@ -16,7 +17,11 @@ static void usage(FILE *f)
           "                   is $KPMC_DB, else this Mac's database, else a14 (Apple M1)\n"
           "  --all            list every database\n"
           "  --format FORMAT  text (default): aligned columns for people;\n"
-          "                   json: every field of every event, keys as in the plists\n"
+          "                   json: every field of every event, keys as in the plists;\n"
+          "                   md: a Markdown section per database with a table of events;\n"
+          "                   csv: one line per event under one header line (RFC 4180\n"
+          "                   quoting), with `other` decoded into cmask, inv, edge, any,\n"
+          "                   usr and os\n"
           "  --help           print this help\n"
           "\n"
           "Exit status: 0 success, 2 usage error (unknown option, database or format).\n",
@@ -221,7 +226,7 @@ static void list_json(const kpmc_db *db, FILE *f)
 
 int kpmc_cmd_list(int argc, char **argv)
 {
-    static const char *const formats[] = {"text", "json", NULL};
+    static const char *const formats[] = {"text", "json", "md", "csv", NULL};
     const char *db_name = NULL, *format = "text";
     int all = 0;
     for (int i = 1; i < argc; i++) {
@@ -273,6 +278,16 @@ int kpmc_cmd_list(int argc, char **argv)
                 fputs("\n\n", f);
             list_text(kpmc_db_at(i), f);
         }
+    } else if (fmt == 2) {
+        for (size_t i = first; i < last; i++) {
+            if (i != first)
+                fputc('\n', f);
+            list_md(kpmc_db_at(i), f);
+        }
+    } else if (fmt == 3) {
+        list_csv_header(f);
+        for (size_t i = first; i < last; i++)
+            list_csv(kpmc_db_at(i), f);
     } else {
         fputs("{\"databases\":[", f);
         for (size_t i = first; i < last; i++) {

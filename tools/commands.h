@@ -4,5 +4,8 @@
 
 int kpmc_cmd_list(int argc, char **argv);
 int kpmc_cmd_check(int argc, char **argv);
+int kpmc_cmd_doc(int argc, char **argv);
+int kpmc_cmd_diff(int argc, char **argv);
+int kpmc_cmd_info(int argc, char **argv);
 
 #endif

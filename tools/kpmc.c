@@ -12,8 +12,11 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"list", kpmc_cmd_list, "list the events of a database (text, json)"},
+    {"list", kpmc_cmd_list, "list the events of a database (text, json, md, csv)"},
     {"check", kpmc_cmd_check, "show how a set of events is placed and encoded"},
+    {"info", kpmc_cmd_info, "this machine's CPU, database and counters"},
+    {"diff", kpmc_cmd_diff, "what changed between two databases"},
+    {"doc", kpmc_cmd_doc, "write the event reference as a static HTML site"},
 };
 
 static void usage(FILE *f)

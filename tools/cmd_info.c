@@ -1,0 +1,168 @@
+/* kpmc info: this machine's CPU, its database and whether kpmc can count
+ * here; elsewhere than on a Mac, the catalog's databases. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "doc_fmt.h"
+
+#if defined(__APPLE__)
+#include <sys/sysctl.h>
+#include <sys/types.h>
+#include <unistd.h>
+#endif
+
+/* Exit codes beyond the common 0/1/2. */
+enum { EXIT_NOT_MAC = 3, EXIT_NO_DB = 4, EXIT_CANNOT_COUNT = 5 };
+
+static void usage(FILE *f)
+{
+    fputs("usage: kpmc info\n"
+          "\n"
+          "On a Mac: the CPU (hw.cputype, hw.cpusubtype, hw.cpufamily as the kpep\n"
+          "cpu_* name), the catalog's database for it ($KPMC_DB overrides), its\n"
+          "counters, whether this process is root, the kernel's force_all_ctrs\n"
+          "state, and whether kpmc can count: it opens a session (which forces all\n"
+          "counters) and closes it again, restoring the kernel's state.\n"
+          "Elsewhere: says so and lists the databases of the built-in catalog.\n"
+          "\n"
+          "  --help  print this help\n"
+          "\n"
+          "Exit status:\n"
+          "  0  a Mac whose counters kpmc can use now\n"
+          "  1  the output could not be written\n"
+          "  2  usage error\n"
+          "  3  not a Mac: nothing can be counted here\n"
+          "  4  a Mac whose CPU family has no database in the catalog\n"
+          "  5  a Mac with a database, but counting is not possible now (not root,\n"
+          "     kperf.framework missing, counters held by another client)\n",
+          f);
+}
+
+static void list_databases(FILE *f)
+{
+    fprintf(f, "The built-in catalog (%s) has %zu databases:\n\n", kpmc_catalog_generator(), kpmc_db_count());
+    fprintf(f, "  %-10s %-7s %6s  %-6s %-12s %-8s %s\n", "DATABASE", "ARCH", "EVENTS", "FIXED", "CONFIGURABLE",
+            "RESERVED", "CPU");
+    for (size_t i = 0; i < kpmc_db_count(); i++) {
+        kpmc_db_info d;
+        char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN];
+        kpmc_db_get(kpmc_db_at(i), &d);
+        doc_counters_str(d.fixed_counters, fixed);
+        doc_counters_str(d.config_counters, config);
+        doc_counters_str(d.power_counters, power);
+        fprintf(f, "  %-10s %-7s %6zu  %-6s %-12s %-8s %s\n", d.name, d.architecture, d.n_events, fixed, config,
+                d.power_counters ? power : "-", d.marketing_name);
+    }
+    fputs("\nCounters are numbered as in the databases, fixed counters first; RESERVED\n"
+          "counters belong to the power manager unless all counters are forced.\n",
+          f);
+    fputs("\n'kpmc list --db NAME' lists the events of one; 'kpmc doc --out DIR' writes\n"
+          "them all as HTML pages.\n",
+          f);
+}
+
+#if defined(__APPLE__)
+static void counters_line(FILE *f, const kpmc_db_info *d)
+{
+    char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN];
+    doc_counters_str(d->fixed_counters, fixed);
+    doc_counters_str(d->config_counters, config);
+    doc_counters_str(d->power_counters, power);
+    fprintf(f, "%u fixed (%s), %u configurable (%s)", doc_popcount(d->fixed_counters), fixed,
+            doc_popcount(d->config_counters), config);
+    if (d->power_counters)
+        fprintf(f, ", of which %s reserved by the power manager unless forced", power);
+}
+
+/* The kernel's kpc.force_all_ctrs, or -1 when it cannot be read (it needs
+ * root). */
+static int force_all_state(void)
+{
+    int v = 0;
+    size_t len = sizeof v;
+    if (sysctlbyname("kpc.force_all_ctrs", &v, &len, NULL, 0) != 0)
+        return -1;
+    return v;
+}
+
+static int info_mac(FILE *f, const char *cpu)
+{
+    unsigned type = 0, subtype = 0, family = 0;
+    sscanf(cpu, "cpu_%x_%x_%x", &type, &subtype, &family);
+    fprintf(f, "CPU:            %s (cputype 0x%x, cpusubtype %u, cpufamily 0x%x)\n", cpu, type, subtype, family);
+    const kpmc_db *host = kpmc_db_for_cpu_string(cpu);
+    const char *env = getenv("KPMC_DB");
+    const kpmc_db *db = host;
+    if (env && *env) {
+        db = kpmc_db_find(env);
+        if (!db)
+            return cli_usage_error("info", "$KPMC_DB names no database: '%s'", env);
+    }
+    if (!db) {
+        fprintf(f, "Database:       none: the catalog has no database for family 0x%x.\n"
+                   "                Rebuild kpmc from this Mac's own databases:\n"
+                   "                cmake -DKPMC_KPEP_DIR=/usr/share/kpep ...\n",
+                family);
+        return EXIT_NO_DB;
+    }
+    kpmc_db_info d;
+    kpmc_db_get(db, &d);
+    fprintf(f, "Database:       %s (%s, %s)", d.name, d.marketing_name, d.architecture);
+    if (db != host)
+        fprintf(f, ", chosen by $KPMC_DB; this CPU's is %s", host ? kpmc_db_name(host) : "unknown");
+    fprintf(f, "\nCounters:       ");
+    counters_line(f, &d);
+    fprintf(f, "\nRoot:           %s\n", geteuid() == 0 ? "yes" : "no (counting needs root)");
+    int forced = force_all_state();
+    if (forced < 0)
+        fputs("force_all_ctrs: unknown (reading it needs root)\n", f);
+    else
+        fprintf(f, "force_all_ctrs: %d (%s)\n", forced,
+                forced ? "some client holds all counters"
+                       : "the power manager keeps its counters");
+
+    kpmc_session *s = NULL;
+    int rc = kpmc_open(&s, NULL);
+    if (rc == 0)
+        fputs("Counting:       possible: kpmc opened a session and forced all counters, then\n"
+              "                closed it and restored the kernel's state\n",
+              f);
+    else
+        fprintf(f, "Counting:       not possible now: %s\n", s ? kpmc_session_error(s) : kpmc_strerror(rc));
+    kpmc_close(s);
+    return rc == 0 ? 0 : EXIT_CANNOT_COUNT;
+}
+#endif
+
+int kpmc_cmd_info(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        return cli_usage_error("info", "unknown argument '%s'", argv[i]);
+    }
+    FILE *f = stdout;
+    char cpu[64];
+    int status;
+    if (kpmc_host_cpu_string(cpu, sizeof cpu) != 0) {
+        fputs("This machine is not a Mac (or its CPU cannot be read): kpmc can describe\n"
+              "events here but not count them.\n\n",
+              f);
+        list_databases(f);
+        status = EXIT_NOT_MAC;
+    } else {
+#if defined(__APPLE__)
+        status = info_mac(f, cpu);
+#else
+        status = EXIT_NOT_MAC;
+#endif
+    }
+    if (fflush(f) || ferror(f))
+        return cli_error("info", "cannot write the output");
+    return status;
+}

@@ -1,0 +1,238 @@
+/* Formatting shared by the documentation outputs (see doc_fmt.h). */
+#include "doc_fmt.h"
+
+#include <string.h>
+
+uint32_t doc_event_counters(const kpmc_db_info *d, const kpmc_event_info *e)
+{
+    if (e->has & KPMC_HAS_COUNTERS_MASK)
+        return e->counters_mask;
+    if ((e->has & KPMC_HAS_FIXED_COUNTER) && e->fixed_counter < 32)
+        return UINT32_C(1) << e->fixed_counter;
+    return d->config_counters;
+}
+
+unsigned doc_popcount(uint32_t v)
+{
+    unsigned n = 0;
+    for (; v; v &= v - 1)
+        n++;
+    return n;
+}
+
+void doc_counters_str(uint32_t mask, char out[DOC_COUNTERS_LEN])
+{
+    char *p = out;
+    unsigned bit = 0;
+    if (!mask) {
+        strcpy(out, "none");
+        return;
+    }
+    while (bit < 32) {
+        if (!(mask & (UINT32_C(1) << bit))) {
+            bit++;
+            continue;
+        }
+        unsigned run = bit;
+        while (run < 31 && (mask & (UINT32_C(1) << (run + 1))))
+            run++;
+        /* At most 32 numbers of 2 digits and a separator each: fits. */
+        if (p != out)
+            *p++ = ',';
+        p += sprintf(p, "%u", bit);
+        if (run >= bit + 2)
+            p += sprintf(p, "-%u", run);
+        else if (run == bit + 1)
+            p += sprintf(p, ",%u", run);
+        bit = run + 1;
+    }
+    *p = '\0';
+}
+
+void doc_other_decode(unsigned other, doc_other *o)
+{
+    o->usr = other & 1u;
+    o->os = other >> 1 & 1u;
+    o->edge = other >> 2 & 1u;
+    o->pc = other >> 3 & 1u;
+    o->intr = other >> 4 & 1u;
+    o->any = other >> 5 & 1u;
+    o->en = other >> 6 & 1u;
+    o->inv = other >> 7 & 1u;
+    o->cmask = other >> 8 & 0xffu;
+}
+
+void doc_other_str(unsigned other, char out[DOC_OTHER_LEN])
+{
+    doc_other o;
+    doc_other_decode(other, &o);
+    char *p = out;
+    *p = '\0';
+    if (o.cmask)
+        p += sprintf(p, "CMASK=%u", o.cmask);
+    const struct {
+        unsigned on;
+        const char *word;
+    } parts[] = {
+        {o.inv, "INV"},
+        {o.edge, "EDGE"},
+        {o.any, "ANY"},
+        {o.pc, "PC"},
+        {o.usr && !o.os, "USR only"},
+        {o.os && !o.usr, "OS only"},
+        {!o.os && !o.usr, "neither USR nor OS"},
+    };
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (parts[i].on)
+            p += sprintf(p, "%s%s", p != out ? " " : "", parts[i].word);
+}
+
+void doc_selector_str(const kpmc_db_info *d, const kpmc_event_info *e, char out[DOC_SEL_LEN])
+{
+    if (e->has & KPMC_HAS_NUMBER) {
+        if (d->arch == KPMC_ARCH_X86_64 && (e->has & KPMC_HAS_UMASK))
+            snprintf(out, DOC_SEL_LEN, "0x%02x/0x%02x", e->number, e->umask);
+        else
+            snprintf(out, DOC_SEL_LEN, "0x%x", e->number);
+    } else if (e->has & KPMC_HAS_FIXED_COUNTER) {
+        snprintf(out, DOC_SEL_LEN, "fixed %u", e->fixed_counter);
+    } else {
+        strcpy(out, "-");
+    }
+}
+
+void doc_family_link(const kpmc_family_info *fi, char out[DOC_LINK_LEN])
+{
+    snprintf(out, DOC_LINK_LEN, "cpu_%x_%x_%x", (unsigned)fi->cputype, (unsigned)fi->cpusubtype,
+             (unsigned)fi->family);
+}
+
+void doc_selector_full(const kpmc_db_info *d, const kpmc_event_info *e, char out[DOC_SEL_FULL_LEN])
+{
+    char sel[DOC_SEL_LEN];
+    size_t n;
+    doc_selector_str(d, e, sel);
+    if ((e->has & KPMC_HAS_NUMBER) && (e->has & KPMC_HAS_FIXED_COUNTER))
+        n = (size_t)snprintf(out, DOC_SEL_FULL_LEN, "%s fixed %u", sel, e->fixed_counter);
+    else
+        n = (size_t)snprintf(out, DOC_SEL_FULL_LEN, "%s", sel);
+    if ((e->has & KPMC_HAS_OTHER) && n < DOC_SEL_FULL_LEN)
+        snprintf(out + n, DOC_SEL_FULL_LEN - n, " other 0x%x", e->other);
+}
+
+int doc_casecmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = (unsigned char)*a, cb = (unsigned char)*b;
+        if (ca >= 'a' && ca <= 'z')
+            ca -= 'a' - 'A';
+        if (cb >= 'a' && cb <= 'z')
+            cb -= 'a' - 'A';
+        if (ca != cb || !ca)
+            return ca - cb;
+    }
+}
+
+int doc_find_event(const kpmc_db *db, const char *name)
+{
+    int i = kpmc_event_find(db, name);
+    if (i >= 0 && doc_casecmp(kpmc_event_name(db, (unsigned)i), name) != 0)
+        return KPMC_E_NOEVENT;
+    return i;
+}
+
+static int field_differs(unsigned has_a, unsigned has_b, unsigned bit, unsigned va, unsigned vb)
+{
+    if ((has_a & bit) != (has_b & bit))
+        return 1;
+    return (has_a & bit) && va != vb;
+}
+
+int doc_selector_differs(const kpmc_event_info *a, const kpmc_event_info *b)
+{
+    return field_differs(a->has, b->has, KPMC_HAS_NUMBER, a->number, b->number) ||
+           field_differs(a->has, b->has, KPMC_HAS_UMASK, a->umask, b->umask) ||
+           field_differs(a->has, b->has, KPMC_HAS_OTHER, a->other, b->other) ||
+           field_differs(a->has, b->has, KPMC_HAS_FIXED_COUNTER, a->fixed_counter, b->fixed_counter);
+}
+
+static const struct {
+    unsigned flag;
+    const char *word;
+    const char *sentence;
+} flag_names[] = {
+    {KPMC_EVF_FIXED_OUTSIDE, "fixed-outside",
+     "its fixed_counter is not one of this database's fixed counters"},
+    {KPMC_EVF_FIXED_SHARED, "fixed-shared",
+     "another event names the same fixed counter while one fixed counter is named by none"},
+    {KPMC_EVF_FIXED_MASK, "fixed-mask", "its counters_mask is not the bit of its fixed_counter"},
+};
+
+void doc_flags_words(unsigned flags, char out[DOC_FLAGS_LEN])
+{
+    char *p = out;
+    *p = '\0';
+    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+        if (flags & flag_names[i].flag)
+            p += sprintf(p, "%s%s", p != out ? " " : "", flag_names[i].word);
+}
+
+const char *doc_flag_sentence(unsigned flag)
+{
+    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+        if (flag == flag_names[i].flag)
+            return flag_names[i].sentence;
+    return "unknown marker";
+}
+
+void doc_html(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+void doc_md(FILE *f, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*s == '\n' || *s == '\r' || *s == '\t')
+            fputc(' ', f);
+        else if (strchr("\\|*_`<>[]#", *s))
+            fprintf(f, "\\%c", *s);
+        else
+            fputc(*s, f);
+    }
+}
+
+void doc_md_cell(FILE *f, const char *s)
+{
+    if (s && *s) {
+        fputc(' ', f);
+        doc_md(f, s);
+    }
+    fputs(" |", f);
+}
+
+void doc_csv(FILE *f, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
