@@ -178,8 +178,37 @@ struct layout {
     uint32_t *pid_name;       /* pool offsets */
     uint32_t *db_str;         /* 4 per database: name, marketing, architecture, source */
     uint32_t **alias_name;    /* per database */
+    uint32_t *pid_rows;       /* first row of each portable id, and the end */
     size_t n_entries;
 };
+
+/* Order the rows by portable id (stable: first use first) and renumber
+ * the databases' row lists; pid_rows[p] is the first row of id p. */
+static void sort_rows_by_pid(const struct gen_catalog *cat, struct layout *L)
+{
+    size_t n = L->rows.n;
+    uint32_t *count = gen_alloc((cat->n_pids + 2) * sizeof *count);
+    for (size_t i = 0; i < n; i++)
+        count[L->rows.row[i].pid + 1]++;
+    for (size_t p = 0; p < cat->n_pids; p++)
+        count[p + 1] += count[p];
+    L->pid_rows = gen_alloc((cat->n_pids + 1) * sizeof *L->pid_rows);
+    for (size_t p = 0; p <= cat->n_pids; p++)
+        L->pid_rows[p] = count[p];
+    uint16_t *new_index = gen_alloc((n + 1) * sizeof *new_index);
+    struct kpmc_cat_event *row = gen_alloc((n + 1) * sizeof *row);
+    const char **label = gen_alloc((n + 1) * sizeof *label);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t to = count[L->rows.row[i].pid]++;
+        new_index[i] = (uint16_t)to;
+        row[to] = L->rows.row[i];
+        label[to] = L->rows.label[i];
+    }
+    memcpy(L->rows.row, row, n * sizeof *row);
+    memcpy(L->rows.label, label, n * sizeof *label);
+    for (size_t k = 0; k < L->n_entries; k++)
+        L->db_events[k] = new_index[L->db_events[k]];
+}
 
 static int build_layout(const struct gen_catalog *cat, struct layout *L)
 {
@@ -241,6 +270,7 @@ static int build_layout(const struct gen_catalog *cat, struct layout *L)
         gen_error(NULL, 0, "%zu distinct event rows; the catalog format allows %u", L->rows.n, KPMC_CAT_LIMIT - 1);
         return -1;
     }
+    sort_rows_by_pid(cat, L);
     return 0;
 }
 
@@ -248,8 +278,8 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
 {
     banner(b, cat, "kpmc catalog: every event of every database, as static data.");
     buf_puts(b, "#include \"catalog_format.h\"\n\n"
-                "#if KPMC_CATALOG_FORMAT != 1\n"
-                "#error \"catalog_data.c was generated for catalog format 1\"\n"
+                "#if KPMC_CATALOG_FORMAT != 2\n"
+                "#error \"catalog_data.c was generated for catalog format 2\"\n"
                 "#endif\n\n"
                 "#if defined(__GNUC__)\n"
                 "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n"
@@ -394,6 +424,20 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     }
     buf_puts(b, "};\n");
     buf_printf(b, "const uint16_t kpmc_cat_n_pids = %zu;\n\n", cat->n_pids);
+    buf_puts(b, "/* Length of each portable name. */\nconst uint8_t kpmc_cat_pid_lengths[] = {");
+    for (size_t p = 0; p < cat->n_pids; p++) {
+        buf_puts(b, p % 16 ? " " : "\n    ");
+        buf_putu(b, strlen(cat->pid_name[p]));
+        buf_putc(b, ',');
+    }
+    buf_puts(b, "\n};\n\n/* First row of each portable id in kpmc_cat_events, then the row count. */\n"
+                "const uint16_t kpmc_cat_pid_rows[] = {");
+    for (size_t p = 0; p <= cat->n_pids; p++) {
+        buf_puts(b, p % 16 ? " " : "\n    ");
+        buf_putu(b, L->pid_rows[p]);
+        buf_putc(b, ',');
+    }
+    buf_puts(b, "\n};\n\n");
 
     /* hash */
     buf_printf(b, "/* Perfect hash of the %zu portable names: %u buckets, %u slots. */\n", cat->n_pids, h->n_buckets,

@@ -73,6 +73,10 @@ static int check_name(const struct reader *r, long line, const char *what, const
         gen_error(r->file, line, "%s has an empty name", what);
         return -1;
     }
+    if (strlen(name) > 255) {
+        gen_error(r->file, line, "%s '%.40s...' is longer than 255 characters", what, name);
+        return -1;
+    }
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         if (*p < 0x21 || *p > 0x7e) {
             gen_error(r->file, line, "%s '%s' has a character that is not printable ASCII", what, name);

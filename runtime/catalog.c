@@ -211,6 +211,19 @@ const char *kpmc_ev_name(int ev)
     return str(kpmc_cat_pid_names[ev]);
 }
 
+/* Does the portable name pid equal name[0..len) ignoring ASCII case?
+ * Eight bytes at a time, folded as the hash folds them. */
+static int pid_is(unsigned pid, const char *name, size_t len)
+{
+    if (kpmc_cat_pid_lengths[pid] != len)
+        return 0;
+    const char *s = str(kpmc_cat_pid_names[pid]);
+    for (; len >= 8; s += 8, name += 8, len -= 8)
+        if (kpmc_fold8(kpmc_load8(s, 8)) != kpmc_fold8(kpmc_load8(name, 8)))
+            return 0;
+    return kpmc_fold8(kpmc_load8(s, len)) == kpmc_fold8(kpmc_load8(name, len));
+}
+
 int kpmc_ev_find_n(const char *name, size_t len)
 {
     if (!name)
@@ -218,7 +231,7 @@ int kpmc_ev_find_n(const char *name, size_t len)
     uint64_t h = kpmc_name_hash(name, len, kpmc_cat_hash.seed);
     uint32_t slot = kpmc_name_slot(h, kpmc_cat_hash_disp, kpmc_cat_hash.n_buckets, kpmc_cat_hash.n_slots);
     uint16_t pid = kpmc_cat_hash_slots[slot];
-    if (pid == KPMC_CAT_NONE || !same_name(str(kpmc_cat_pid_names[pid]), name, len))
+    if (pid == KPMC_CAT_NONE || !pid_is(pid, name, len))
         return KPMC_E_NOEVENT;
     return pid;
 }
@@ -228,21 +241,22 @@ int kpmc_ev_find(const char *name)
     return name ? kpmc_ev_find_n(name, strlen(name)) : KPMC_E_INVAL;
 }
 
-/* Index of the event with portable id pid in d (not through aliases). */
+/* Index of the event with portable id pid in d (not through aliases): the
+ * database's rows are ascending and those of pid are
+ * [kpmc_cat_pid_rows[pid], kpmc_cat_pid_rows[pid + 1]). */
 static int event_by_pid(const struct kpmc_cat_db *d, unsigned pid)
 {
     const uint16_t *t = kpmc_cat_db_events + d->events;
-    unsigned lo = 0, hi = d->n_events;
-    while (lo < hi) {
-        unsigned mid = (lo + hi) / 2;
-        unsigned p = kpmc_cat_events[t[mid]].pid;
-        if (p == pid)
-            return (int)mid;
-        if (p < pid)
-            lo = mid + 1;
-        else
-            hi = mid;
+    unsigned first = kpmc_cat_pid_rows[pid], n = d->n_events;
+    const uint16_t *base = t;
+    while (n > 1) { /* lower bound of `first`, without branches on data */
+        unsigned half = n / 2;
+        base = base[half - 1] < first ? base + half : base;
+        n -= half;
     }
+    unsigned i = (unsigned)(base - t) + (n == 1 && *base < first);
+    if (i < d->n_events && t[i] < kpmc_cat_pid_rows[pid + 1])
+        return (int)i;
     return -1;
 }
 

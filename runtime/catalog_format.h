@@ -15,14 +15,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KPMC_CATALOG_FORMAT 1
+#define KPMC_CATALOG_FORMAT 2
 
 /* "no such entry" in a uint16_t index field */
 #define KPMC_CAT_NONE 0xFFFFu
 
 /* One distinct event row.  Rows that are identical in every field across
  * databases (a16 and as1, skylake and kabylake) are stored once; each
- * database has its own sorted list of row indices (kpmc_cat_db_events). */
+ * database has its own sorted list of row indices (kpmc_cat_db_events).
+ * Rows are sorted by portable id: the rows of id p are
+ * kpmc_cat_pid_rows[p] .. kpmc_cat_pid_rows[p + 1] - 1, so a database's row
+ * list is ascending and the row of id p in it is found by a binary search
+ * over row indices alone. */
 struct kpmc_cat_event {
     uint16_t pid;           /* portable id of the name */
     uint16_t name;          /* pool offset of the name as this database spells it */
@@ -73,7 +77,7 @@ struct kpmc_cat_family {
 };
 
 /* Perfect hash over the case-folded portable names:
- *   h = kpmc_name_hash(name, seed)
+ *   h = kpmc_name_hash(name, len, seed)
  *   slot = ((uint32_t)h ^ (disp[(h >> 32) % n_buckets] * 0x9E3779B1u)) % n_slots
  *   slots[slot] is the only portable id that can have this name (or
  *   KPMC_CAT_NONE); the caller still compares the name. */
@@ -83,22 +87,42 @@ struct kpmc_cat_hash {
     uint32_t n_slots;
 };
 
-/* FNV-1a over the ASCII-upper-cased bytes, seeded, then a 64-bit finaliser
- * so that both halves are well mixed. */
+/* Up to 8 bytes of s as a little-endian word, whatever the host's order
+ * (the generator and the runtime may run on different machines). */
+static inline uint64_t kpmc_load8(const char *s, size_t n)
+{
+    uint64_t x = 0;
+    for (size_t i = 0; i < n; i++)
+        x |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    return x;
+}
+
+/* The ASCII letters of the 8 bytes of x in upper case: a byte below 0x80
+ * whose low seven bits lie in 'a'..'z' loses 0x20. */
+static inline uint64_t kpmc_fold8(uint64_t x)
+{
+    const uint64_t hi = 0x8080808080808080ull;
+    uint64_t low7 = x & ~hi;
+    uint64_t ge_a = low7 + 0x1f1f1f1f1f1f1f1full; /* bit 7 set iff byte >= 'a' */
+    uint64_t gt_z = low7 + 0x0505050505050505ull; /* bit 7 set iff byte > 'z' */
+    uint64_t lower = ge_a & ~gt_z & ~x & hi;
+    return x ^ (lower >> 2);
+}
+
+/* Hash of the upper-cased name, eight bytes at a time. */
 static inline uint64_t kpmc_name_hash(const char *s, size_t n, uint32_t seed)
 {
-    uint64_t h = 0xcbf29ce484222325ull ^ seed;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = (unsigned char)s[i];
-        if (c - 'a' < 26u)
-            c -= 32;
-        h = (h ^ c) * 0x100000001b3ull;
+    uint64_t h = (uint64_t)seed ^ ((uint64_t)n * 0x9E3779B97F4A7C15ull);
+    for (; n >= 8; s += 8, n -= 8) {
+        h = (h ^ kpmc_fold8(kpmc_load8(s, 8))) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
     }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
+    if (n) {
+        h = (h ^ kpmc_fold8(kpmc_load8(s, n))) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
     h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
+    h ^= h >> 32;
     return h;
 }
 
@@ -120,6 +144,8 @@ extern const uint16_t kpmc_cat_n_dbs;
 extern const struct kpmc_cat_family kpmc_cat_families[]; /* sorted by family */
 extern const uint16_t kpmc_cat_n_families;
 extern const uint16_t kpmc_cat_pid_names[]; /* pid -> pool offset */
+extern const uint8_t kpmc_cat_pid_lengths[]; /* pid -> strlen of its name */
+extern const uint16_t kpmc_cat_pid_rows[];  /* pid -> first row; n_pids + 1 entries */
 extern const uint16_t kpmc_cat_n_pids;
 extern const struct kpmc_cat_hash kpmc_cat_hash;
 extern const uint16_t kpmc_cat_hash_disp[];
