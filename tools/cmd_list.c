@@ -244,7 +244,8 @@ int kpmc_cmd_list(int argc, char **argv)
         } else if (missing) {
             return cli_usage_error("list", "%s needs a value", argv[i]);
         } else {
-            return cli_usage_error("list", "unknown argument '%s'", argv[i]);
+            return cli_usage_error("list", "unknown argument '%s'; valid: --db NAME, --all, --format FORMAT, --help",
+                                   argv[i]);
         }
     }
     if (all && db_name)
