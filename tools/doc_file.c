@@ -25,8 +25,14 @@ int doc_mkdirs(const char *cmd, const char *dir)
             continue;
         char c = buf[i];
         buf[i] = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return cli_error(cmd, "%s: cannot create folder: %s", buf, strerror(errno));
+        struct stat st;
+        /* Some systems answer EACCES rather than EEXIST for a folder that
+         * exists in a parent one may not write to. */
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+            int e = errno;
+            if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+                return cli_error(cmd, "%s: cannot create folder: %s", buf, strerror(e));
+        }
         buf[i] = c;
     }
     struct stat st;
