@@ -101,16 +101,16 @@ void html_families(FILE *f, const kpmc_db *db, const kpmc_db_info *d)
         fputs("none known", f);
         return;
     }
-    fputs("<ul>", f);
+    fputs("<ul class=\"fam\">", f);
     for (size_t k = 0; k < d->n_families; k++) {
         kpmc_family_info fi;
         char link[DOC_LINK_LEN];
         kpmc_db_family(db, k, &fi);
         doc_family_link(&fi, link);
         const char *chips = doc_family_chips(fi.family);
-        fprintf(f, "<li><code>0x%x</code> <span class=\"dec\">(<code>%s</code>)</span>", (unsigned)fi.family, link);
+        fprintf(f, "<li><code>0x%x</code> <span class=\"dec\"><code>%s</code></span>", (unsigned)fi.family, link);
         if (chips) {
-            fputs(": ", f);
+            fputs(" ", f);
             doc_html(f, chips);
         }
         fputs("</li>", f);

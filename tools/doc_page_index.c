@@ -36,14 +36,15 @@ void doc_page_index(FILE *f)
           "counters (kpmc does, as root).</p>\n",
           f);
     fputs("<div class=\"scroll\" role=\"region\" aria-labelledby=\"dbs-caption\" tabindex=\"0\">\n"
-          "<table class=\"sortable\" id=\"dbs\">\n"
-          "<caption id=\"dbs-caption\">Databases: counters, events and the CPUs that use them</caption>\n"
+          "<table class=\"sortable wide\" id=\"dbs\">\n"
+          "<caption id=\"dbs-caption\">Databases: their counters (fixed, configurable, reserved by the power "
+          "manager), events, and the CPUs that use them</caption>\n"
           "<thead><tr>"
           "<th scope=\"col\" data-type=\"num\" aria-sort=\"ascending\"><button type=\"button\">Database</button></th>"
           "<th scope=\"col\"><button type=\"button\">Marketing name</button></th>"
           "<th scope=\"col\"><button type=\"button\">Architecture</button></th>"
-          "<th scope=\"col\" data-type=\"num\"><button type=\"button\">Fixed counters</button></th>"
-          "<th scope=\"col\" data-type=\"num\"><button type=\"button\">Configurable counters</button></th>"
+          "<th scope=\"col\" data-type=\"num\"><button type=\"button\">Fixed</button></th>"
+          "<th scope=\"col\" data-type=\"num\"><button type=\"button\">Configurable</button></th>"
           "<th scope=\"col\" data-type=\"num\"><button type=\"button\">Power-reserved</button></th>"
           "<th scope=\"col\" data-type=\"num\"><button type=\"button\">Events</button></th>"
           "<th scope=\"col\">CPU families and chips</th>"
@@ -64,10 +65,11 @@ void doc_page_index(FILE *f)
         fputs("</td><td data-label=\"Architecture\">", f);
         doc_html(f, d.architecture);
         fputs("</td>", f);
-        count_cell(f, "Fixed counters", d.fixed_counters);
-        count_cell(f, "Configurable counters", d.config_counters);
+        count_cell(f, "Fixed", d.fixed_counters);
+        count_cell(f, "Configurable", d.config_counters);
         count_cell(f, "Power-reserved", d.power_counters);
-        fprintf(f, "<td class=\"num\" data-label=\"Events\">%zu</td><td data-label=\"CPU families\">", d.n_events);
+        fprintf(f, "<td class=\"num\" data-label=\"Events\">%zu</td><td data-label=\"CPU families\" class=\"fams\">",
+                d.n_events);
         html_families(f, db, &d);
         fputs("</td></tr>\n", f);
     }
