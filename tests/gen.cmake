@@ -1,0 +1,235 @@
+# kpmc-gen tests (need the kpmc-gen target, i.e. libxml2, and most need
+# python3).  Fixtures: tests/data/gen/ (written by us; see the list below and
+# tests/data/gen/ok/), the golden output: tests/data/golden/.  When the
+# generator's output changes on purpose, regenerate the golden files with
+#   kpmc-gen --out tests/data/golden tests/data/gen/ok
+# and let gen_golden_check verify them.
+if(NOT TARGET kpmc-gen)
+  return()
+endif()
+
+set(_gen_data "${KPMC_TEST_DATA}/gen")
+set(_gen_golden "${KPMC_TEST_DATA}/golden")
+set(_gen_work "${CMAKE_CURRENT_BINARY_DIR}/gen_work")
+
+# The kpep snapshot must give the committed catalog byte for byte, in any
+# input order (skipped without ../shared/kpep).
+add_test(NAME gen_shared_kpep
+  COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_shared.sh" $<TARGET_FILE:kpmc-gen>
+          "${KPMC_SHARED_KPEP}" "${CMAKE_SOURCE_DIR}/catalog" "${_gen_work}/shared")
+set_tests_properties(gen_shared_kpep PROPERTIES SKIP_RETURN_CODE 77 LABELS gen)
+
+# The fixture template itself is valid: every failure below is its edit.
+add_test(NAME gen_template_ok
+  COMMAND kpmc-gen --out "${_gen_work}/template" "${_gen_data}/template.plist")
+set_tests_properties(gen_template_ok PROPERTIES LABELS gen FAIL_REGULAR_EXPRESSION "error|warning|Sanitizer")
+
+if(NOT Python3_Interpreter_FOUND)
+  message(STATUS "kpmc: python3 not found; most kpmc-gen tests are not run")
+  return()
+endif()
+
+foreach(mode golden variants output)
+  add_test(NAME gen_golden_${mode}
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden.py" ${mode}
+            --gen $<TARGET_FILE:kpmc-gen> --data "${_gen_data}" --golden "${_gen_golden}"
+            --work "${_gen_work}/golden_${mode}")
+  set_tests_properties(gen_golden_${mode} PROPERTIES LABELS gen)
+endforeach()
+
+# The golden output and the committed catalog, read back by a second route
+# (plistlib and a C lexer) and compared with their plists.
+add_test(NAME gen_golden_check
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
+          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+add_test(NAME catalog_check_shared_kpep
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
+          --plists "${KPMC_SHARED_KPEP}" --catalog "${CMAKE_SOURCE_DIR}/catalog"
+          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+set_tests_properties(gen_golden_check catalog_check_shared_kpep PROPERTIES LABELS gen SKIP_RETURN_CODE 77)
+
+# kpmc_gen_fail(NAME WHERE MESSAGE [RC n] [ERRORS n] [COPY src=dest...]
+#               [SYMLINK dest=target...] INPUTS input...)
+# kpmc-gen, run in tests/data/gen on INPUTS, must exit RC (1), print ERRORS
+# (1) error lines, one "WHERE: error: ...MESSAGE...", and leave its output
+# folder as it was (see test_gen_fail.py).
+function(kpmc_gen_fail name where message)
+  cmake_parse_arguments(F "" "RC;ERRORS" "COPY;SYMLINK;INPUTS" ${ARGN})
+  set(opts "")
+  if(DEFINED F_RC)
+    list(APPEND opts --rc ${F_RC})
+  endif()
+  if(DEFINED F_ERRORS)
+    list(APPEND opts --errors ${F_ERRORS})
+  endif()
+  foreach(c IN LISTS F_COPY)
+    list(APPEND opts "--copy=${c}")
+  endforeach()
+  foreach(s IN LISTS F_SYMLINK)
+    list(APPEND opts "--symlink=${s}")
+  endforeach()
+  add_test(NAME gen_fail_${name}
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_fail.py"
+            --gen $<TARGET_FILE:kpmc-gen> --data "${_gen_data}" --work "${_gen_work}/fail_${name}"
+            --golden "${_gen_golden}" "--where=${where}" "--message=${message}" ${opts} -- ${F_INPUTS})
+  set_tests_properties(gen_fail_${name} PROPERTIES LABELS gen TIMEOUT 120)
+endfunction()
+
+# kpmc_gen_bad(NAME LINE MESSAGE): bad/NAME.plist fails at LINE ("" = no line).
+function(kpmc_gen_bad name line message)
+  set(where "bad/${name}.plist")
+  if(NOT line STREQUAL "")
+    set(where "${where}:${line}")
+  endif()
+  kpmc_gen_fail(${name} "${where}" "${message}" INPUTS "bad/${name}.plist")
+endfunction()
+
+# Lines are counted by hand in each fixture (tests/data/gen/template.plist
+# with one thing wrong): the line of the offending value, of the key naming
+# a dict that lacks a required key, of the second of two duplicates.
+# version
+kpmc_gen_bad(version_2_0 7 "unsupported version 2.0")
+kpmc_gen_bad(version_empty 7 "'version' must have 1 or 2 integers, not 0")
+kpmc_gen_bad(version_three 7 "'version' must have 1 or 2 integers, not 3")
+kpmc_gen_bad(version_string 7 "'version' must be <array>, not <string>")
+kpmc_gen_bad(version_component_string 7 "must be <integer>, not <string>")
+kpmc_gen_bad(version_component_too_big 7 "70000 is out of range")
+# missing required keys
+kpmc_gen_bad(missing_name 3 "has no 'name'")
+kpmc_gen_bad(missing_version 3 "has no 'version'")
+kpmc_gen_bad(missing_system 3 "has no 'system'")
+kpmc_gen_bad(missing_cpu 8 "'system' has no 'cpu'")
+kpmc_gen_bad(missing_marketing_name 10 "system.cpu has no 'marketing_name'")
+kpmc_gen_bad(missing_architecture 10 "system.cpu has no 'architecture'")
+kpmc_gen_bad(missing_fixed_counters 10 "system.cpu has no 'fixed_counters'")
+kpmc_gen_bad(missing_config_counters 10 "system.cpu has no 'config_counters'")
+kpmc_gen_bad(missing_events 10 "system.cpu has no 'events'")
+kpmc_gen_bad(empty_events 25 "'events' is empty")
+kpmc_gen_bad(event_no_number 34 "INST_ALL has neither 'number' nor 'fixed_counter'")
+# mistyped keys
+kpmc_gen_bad(name_integer 5 "'name' must be <string>, not <integer>")
+kpmc_gen_bad(number_string 37 "'number' must be <integer>, not <string>")
+kpmc_gen_bad(fixed_counters_string 17 "'fixed_counters' must be <integer>, not <string>")
+kpmc_gen_bad(internal_string 7 "'internal' must be <true/> or <false/>")
+kpmc_gen_bad(events_array 26 "'events' must be <dict>, not <array>")
+kpmc_gen_bad(system_cpu_string 11 "'cpu' must be <dict>, not <string>")
+kpmc_gen_bad(system_integer 9 "'system' must be <dict>, not <integer>")
+kpmc_gen_bad(top_array 3 "the top level must be <dict>")
+kpmc_gen_bad(integer_garbage 37 "'12abc' is not an integer")
+kpmc_gen_bad(integer_empty 37 "'' is not an integer")
+kpmc_gen_bad(integer_real 37 "'number' must be <integer>, not <real>")
+kpmc_gen_bad(integer_huge 37 "'99999999999999999999999' is out of range")
+kpmc_gen_bad(alias_target_integer 23 "'Cycles' must be <string>, not <integer>")
+kpmc_gen_bad(description_dict 39 "'description' must be <string>, not <dict>")
+kpmc_gen_bad(unknown_element 37 "'number' must be <integer>, not <number>")
+kpmc_gen_bad(fallback_integer 39 "'fallback' must be <string>, not <integer>")
+kpmc_gen_bad(event_not_dict 39 "'NOT_A_DICT' must be <dict>, not <integer>")
+# numbers out of range (selectors are 16-bit, umask 8-bit, counters 0-15)
+kpmc_gen_bad(number_too_big 37 "number 65536 is out of range (0..65535)")
+kpmc_gen_bad(number_hex_too_big 37 "number 65536 is out of range (0..65535)")
+kpmc_gen_bad(number_negative 37 "number -1 is out of range")
+kpmc_gen_bad(umask_too_big 39 "umask 256 is out of range (0..255)")
+kpmc_gen_bad(umask_negative 39 "umask -5 is out of range")
+kpmc_gen_bad(other_too_big 39 "other 65536 is out of range (0..65535)")
+kpmc_gen_bad(fixed_counter_too_big 30 "fixed_counter 16 is out of range (0..15)")
+kpmc_gen_bad(fixed_counters_too_big 17 "fixed_counters 65536 is out of range")
+kpmc_gen_bad(config_counters_zero 19 "config_counters 0 is out of range")
+kpmc_gen_bad(counters_mask_zero 32 "counters_mask 0 is out of range")
+kpmc_gen_bad(counters_mask_too_big 32 "counters_mask 65536 is out of range")
+# counters outside the database's
+kpmc_gen_bad(counters_mask_outside 39 "counters_mask 0x100 names counters the database does not have")
+kpmc_gen_bad(counters_mask_fixed_only 34 "counters_mask 0x2 names no configurable counter")
+kpmc_gen_bad(counters_overlap 10 "fixed_counters 0x3 and config_counters 0xfe overlap")
+kpmc_gen_bad(power_outside 10 "power_counters 0x100 are not among config_counters 0xfc")
+# names that lead nowhere, duplicates, identifier collisions
+kpmc_gen_bad(fallback_missing 34 "fallback NO_SUCH_EVENT is not an event of bad")
+kpmc_gen_bad(fallback_self 39 "INST_ALL is its own fallback")
+kpmc_gen_bad(fallback_fixed 39 "fallback FIXED_CYCLES is itself a fixed event")
+kpmc_gen_bad(alias_missing 22 "alias Cycles names NO_SUCH_EVENT, which is not an event of bad")
+kpmc_gen_bad(alias_is_event 24 "alias INST_ALL has the name of event INST_ALL")
+kpmc_gen_bad(alias_dup_case 24 "duplicate alias CYCLES (also Cycles at line 22)")
+kpmc_gen_bad(dup_event_exact 39 "duplicate key 'INST_ALL' (first at line 34)")
+kpmc_gen_bad(dup_event_case 39 "duplicate event INST_ALL (also inst_all at line 34")
+kpmc_gen_bad(dup_key_cpu 18 "duplicate key 'fixed_counters' (first at line 16)")
+kpmc_gen_bad(dup_key_top 6 "duplicate key 'name' (first at line 4)")
+kpmc_gen_bad(dup_key_event 38 "duplicate key 'number' (first at line 36)")
+kpmc_gen_bad(ident_collision 40 "FOO.BAR (line 39) and FOO-BAR (line 40) both become the identifier KPMC_BAD_FOO_BAR")
+kpmc_gen_bad(ident_collision_alias 40 "both become the identifier KPMC_BAD_FOO_BAR")
+kpmc_gen_bad(ident_event_count 39 "KPMC_BAD_EVENT_COUNT")
+kpmc_gen_bad(event_name_space 39 "'BAD NAME' has a character that is not printable ASCII")
+kpmc_gen_bad(event_name_utf8 39 "has a character that is not printable ASCII")
+kpmc_gen_bad(event_name_empty 39 "an event has an empty name")
+kpmc_gen_bad(db_name_invalid 5 "'bad name' has a character that is not printable ASCII")
+kpmc_gen_bad(db_name_empty 5 "the database has an empty name")
+kpmc_gen_bad(db_name_reserved 5 "database name ev would make identifiers KPMC_EV_*, which kpmc reserves")
+kpmc_gen_bad(unsupported_arch 15 "unsupported architecture 'riscv64'")
+kpmc_gen_bad(arch_empty 15 "unsupported architecture ''")
+# malformed XML and hostile documents
+kpmc_gen_bad(malformed_mismatch 37 "XML: Opening and ending tag mismatch")
+kpmc_gen_bad(malformed_amp 13 "XML:")
+kpmc_gen_bad(malformed_truncated 30 "XML: Premature end of data")
+kpmc_gen_bad(blank_file 4 "XML:")
+kpmc_gen_bad(empty_file "" "empty file")
+kpmc_gen_bad(binary "" "binary property list")
+kpmc_gen_bad(top_not_plist 2 "the root element is <html>, not <plist>")
+kpmc_gen_bad(plist_empty 2 "<plist> is empty")
+kpmc_gen_bad(plist_two_values 4 "<plist> holds more than one value")
+kpmc_gen_bad(key_without_value 40 "<key> without a value")
+kpmc_gen_bad(key_after_key 12 "<key> orphan has no value")
+kpmc_gen_bad(value_without_key 12 "expected <key> in <dict>, found <string>")
+kpmc_gen_bad(text_in_dict 12 "unexpected text in <dict>")
+kpmc_gen_bad(element_in_string 13 "unexpected element <b>")
+kpmc_gen_bad(entity_custom 3 "entity declarations are not supported (<!ENTITY co>)")
+kpmc_gen_bad(entity_external 3 "entity declarations are not supported (<!ENTITY ext>)")
+kpmc_gen_bad(entity_parameter 3 "entity declarations are not supported (<!ENTITY p>)")
+kpmc_gen_bad(entity_billion_laughs 3 "entity declarations are not supported (<!ENTITY l0>)")
+kpmc_gen_bad(entity_billion_laughs_attr 3 "entity declarations are not supported (<!ENTITY l0>)")
+kpmc_gen_bad(entity_undefined 13 "Entity 'nbsp' not defined")
+kpmc_gen_bad(entity_undefined_doctype 14 "nbsp")
+kpmc_gen_bad(deep_dict 3 "depth")
+kpmc_gen_bad(deep_array 3 "depth")
+set_tests_properties(gen_fail_entity_billion_laughs gen_fail_entity_billion_laughs_attr
+  gen_fail_deep_dict gen_fail_deep_array PROPERTIES TIMEOUT 30)
+
+# several inputs: links, databases across files (tests/data/gen/sets)
+kpmc_gen_fail(link_missing_db sets/link_missing/cpu_1_2_3.plist "links to nothere.plist, which is not a database"
+  INPUTS sets/link_missing)
+kpmc_gen_fail(link_dangling_symlink "{work}/in/cpu_1_2_3.plist" "links to missing.plist, which is not a database"
+  COPY "template.plist={work}/in/bad.plist" SYMLINK "{work}/in/cpu_1_2_3.plist=missing.plist" INPUTS "{work}/in")
+kpmc_gen_fail(link_garbage sets/link_garbage/cpu_1_2_3.plist "a cpu_* file must be a link to a database"
+  INPUTS sets/link_garbage)
+kpmc_gen_fail(link_empty sets/link_empty/cpu_1_2_3.plist "a cpu_* file must be a link to a database"
+  INPUTS sets/link_empty)
+kpmc_gen_fail(link_copy_of_nothing sets/link_copy_of_nothing/cpu_1_2_3.plist "is a copy of no database"
+  INPUTS sets/link_copy_of_nothing)
+kpmc_gen_fail(link_family_conflict sets/link_family_conflict/cpu_4_5_3.plist
+  "CPU family 0x3 maps to other here but to bad in cpu_1_2_3.plist" INPUTS sets/link_family_conflict)
+kpmc_gen_fail(link_name_not_hex sets/link_names/cpu_1_2_xyz.plist "not named cpu_<type>_<subtype>_<family>.plist in hexadecimal"
+  INPUTS sets/link_names/bad.plist sets/link_names/cpu_1_2_xyz.plist)
+kpmc_gen_fail(link_name_too_long sets/link_names/cpu_1_2_123456789.plist "in hexadecimal"
+  INPUTS sets/link_names/bad.plist sets/link_names/cpu_1_2_123456789.plist)
+kpmc_gen_fail(link_name_short sets/link_names/cpu_1_2.plist "in hexadecimal"
+  INPUTS sets/link_names/bad.plist sets/link_names/cpu_1_2.plist)
+kpmc_gen_fail(db_dup_name sets/db_dup_name/bad_again.plist:5 "database bad is also defined by sets/db_dup_name/bad.plist"
+  INPUTS sets/db_dup_name)
+kpmc_gen_fail(db_dup_name_case sets/db_dup_name_case/bad.plist:5 "database bad is also defined by sets/db_dup_name_case/upper.plist"
+  INPUTS sets/db_dup_name_case)
+kpmc_gen_fail(db_ident_collision sets/db_ident_collision/dot.plist:5 "both become the identifier KPMC_DB_BAD_X"
+  INPUTS sets/db_ident_collision)
+kpmc_gen_fail(db_same_file_name sets/same_basename/two/bad.plist "a second input named bad.plist"
+  INPUTS sets/same_basename/one sets/same_basename/two)
+kpmc_gen_fail(portable_id_collision sets/pid_collision/badb.plist:39
+  "FOO.BAR (bada) and FOO_BAR (badb) both become the identifier KPMC_EV_FOO_BAR" INPUTS sets/pid_collision)
+kpmc_gen_fail(no_database - "no database among the inputs" INPUTS sets/no_database)
+kpmc_gen_fail(missing_input bad/no_such_file.plist "cannot read" INPUTS bad/no_such_file.plist)
+# usage errors: exit 2
+kpmc_gen_fail(usage_unknown_option usage "unknown option '--bogus'" RC 2 ERRORS 0 INPUTS --bogus ok)
+kpmc_gen_fail(usage_no_input usage "no input" RC 2 ERRORS 0)
+kpmc_gen_fail(usage_out_without_folder usage "--out needs a folder" RC 2 ERRORS 0 INPUTS ok --out)
+
+# In a folder, a cpu_* file that is no link name is ignored with a warning.
+add_test(NAME gen_link_names_in_folder
+  COMMAND kpmc-gen --out "${_gen_work}/link_names" "${_gen_data}/sets/link_names")
+set_tests_properties(gen_link_names_in_folder PROPERTIES LABELS gen
+  PASS_REGULAR_EXPRESSION "cpu_1_2_xyz.plist: warning: ignored: not named cpu_<type>_<subtype>_<family>.plist"
+  FAIL_REGULAR_EXPRESSION "error|Sanitizer")

@@ -1,0 +1,317 @@
+/* The catalog API over the golden fixture catalog (tests/data/golden, built
+ * from tests/data/gen/ok with runtime/catalog.c): every value below is what
+ * the fixture plists say, read off them by hand, and every compile-time id
+ * is checked against a lookup. */
+#include <kpmc/catalog.h>
+#include <kpmc/db/all.h>
+#include <kpmc/events.h>
+
+#include "test_catalog.h"
+
+struct want_db {
+    int id;
+    const char *name, *marketing_name, *architecture, *source;
+    int arch;
+    unsigned has;
+    int internal;
+    unsigned n_version, version[2];
+    uint32_t fixed_counters, config_counters, power_counters;
+    size_t n_events, n_aliases, n_families;
+};
+
+/* The fields of kpmc_db_info and kpmc_event_info the tables below give. */
+#define DB_STRINGS(X) X(name) X(marketing_name) X(architecture) X(source)
+#define DB_NUMBERS(X)                                                                                   \
+    X(arch) X(has) X(internal) X(n_version) X(version[0]) X(version[1]) X(fixed_counters) X(config_counters) \
+        X(power_counters) X(n_events) X(n_aliases) X(n_families)
+#define EVENT_STRINGS(X) X(name) X(description) X(fallback)
+#define EVENT_NUMBERS(X) X(index) X(has) X(flags) X(number) X(umask) X(other) X(counters_mask) X(fixed_counter)
+#define SAME_STRING(field) CHECK_STR(got.field, w->field);
+#define SAME_NUMBER(field) CHECK_INT(got.field, w->field);
+
+static const struct want_db want_dbs[] = {
+    {KPMC_DB_FIXTURE, "fixture", "Fixture & Co <Test>", "arm64", "fixture.plist", KPMC_ARCH_ARM64,
+     KPMC_DB_HAS_INTERNAL | KPMC_DB_HAS_POWER_COUNTERS, 1, 2, {1, 0}, 0x3, 0x3FC, 0xE0, 11, 3, 2},
+    {KPMC_DB_FIXTURE2, "fixture2", "Fixture Two", "arm64", "fixture2.plist", KPMC_ARCH_ARM64,
+     KPMC_DB_HAS_INTERNAL | KPMC_DB_HAS_POWER_COUNTERS, 0, 2, {1, 0}, 0x1, 0x2, 0, 2, 0, 1},
+    {KPMC_DB_FIXTURE10, "fixture10", "Fixture Ten", "x86_64", "fixture10.plist", KPMC_ARCH_X86_64, 0, 0, 2,
+     {1, 7}, 0, 0xF, 0, 2, 0, 0},
+    {KPMC_DB_FIXTUREX, "fixturex", "Fixture X86 \"Lake\"", "x86_64", "fixturex.plist", KPMC_ARCH_X86_64, 0, 0, 1,
+     {1, 0}, 0x7, 0x78, 0, 10, 4, 1},
+};
+
+enum { N = KPMC_HAS_NUMBER, D = KPMC_HAS_DESCRIPTION, U = KPMC_HAS_UMASK, O = KPMC_HAS_OTHER,
+       M = KPMC_HAS_COUNTERS_MASK, F = KPMC_HAS_FIXED_COUNTER, B = KPMC_HAS_FALLBACK };
+
+struct want_event {
+    int db, index;
+    const char *name;
+    unsigned has, number, umask, other, counters_mask, fixed_counter, flags;
+    const char *fallback, *description;
+    const char *alias; /* the one alias naming it, or NULL */
+};
+
+/* Each database's events in table order: sorted by the upper-cased name. */
+static const struct want_event want_events[] = {
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_EMPTY_DESC, "EMPTY_DESC", N | D, 7, 0, 0, 0, 0, 0, NULL, "", NULL},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_FIXED_CYCLES, "FIXED_CYCLES", M | F, 0, 0, 0, 1, 0, 0, NULL, NULL, "Cycles"},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_FIXED_INSTRUCTIONS, "FIXED_INSTRUCTIONS", M | F | B, 0, 0, 0, 2, 1, 0,
+     "INST_ALL", NULL, "Instructions"},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_INST_ALL, "INST_ALL", N | D | M, 140, 0, 0, 0xE0, 0, 0, NULL,
+     "All retired instructions & nothing else", NULL},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_L1D_MISS, "L1D_MISS", N | D | M, 163, 0, 0, 128, 0, 0, NULL,
+     "L1 data cache misses", NULL},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_LD_UNIT_UOP, "LD_UNIT_UOP", N | D, 166, 0, 0, 0, 0, 0, NULL,
+     "Load <uops> & \"quotes\" kept as written", "Loads"},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_MIXED_CASE_NAME, "Mixed.Case-Name", N | D, 0x4006, 0, 0, 0, 0, 0, NULL,
+     "BeforeAfter AB <tag> \"q\" 'a'", NULL},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_MULTI_LINE, "MULTI_LINE", N | D, 2, 0, 0, 0, 0, 0, NULL,
+     "  first line\nsecond line\twith a tab  ", NULL},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_NO_DESC_EVENT, "NO_DESC_EVENT", N, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_UTF8_DESC, "UTF8_DESC", N | D, 0x1F, 0, 0, 0, 0, 0, NULL,
+     "caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve", NULL},
+    {KPMC_DB_FIXTURE, KPMC_FIXTURE_WIDE_MAX, "WIDE_MAX", N | D | M, 0xFFFF, 0, 0, 252, 0, 0, NULL,
+     "Ends a C comment */ and opens one /* and has a trigraph ?\?= and a \\ backslash", NULL},
+    {KPMC_DB_FIXTURE2, KPMC_FIXTURE2_INST_ALL, "INST_ALL", N | D, 140, 0, 0, 0, 0, 0, NULL,
+     "Instructions, on the only configurable counter", NULL},
+    {KPMC_DB_FIXTURE2, KPMC_FIXTURE2_ONLY_TWO, "ONLY_TWO", N, 5, 0, 0, 0, 0, 0, NULL, NULL, NULL},
+    {KPMC_DB_FIXTURE10, KPMC_FIXTURE10_EV10_A, "EV10.A", N | U | M, 1, 2, 0, 1, 0, 0, NULL, NULL, NULL},
+    {KPMC_DB_FIXTURE10, KPMC_FIXTURE10_ODD__NAME__X, "ODD*/NAME/*X", N | D, 3, 0, 0, 0, 0, 0, NULL,
+     "A name that would end and open C comments", NULL},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_CPU_CLK_UNHALTED_REF_TSC, "CPU_CLK_UNHALTED.REF_TSC", D | U | M | F, 0, 3, 0,
+     2, 1, KPMC_EVF_FIXED_SHARED, NULL, "Reference cycles (claims the same fixed counter as .THREAD)",
+     "ReferenceCycles"},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_CPU_CLK_UNHALTED_THREAD, "CPU_CLK_UNHALTED.THREAD", D | U | M | F | B, 0, 0,
+     0, 2, 1, KPMC_EVF_FIXED_SHARED, "CPU_CLK_UNHALTED.THREAD_P", "Core cycles when the thread is not halted",
+     "Cycles"},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_CPU_CLK_UNHALTED_THREAD_P, "CPU_CLK_UNHALTED.THREAD_P", N | D | U | O, 60, 0,
+     83, 0, 0, 0, NULL, "Core cycles when the thread is not halted\n(any counter)", NULL},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_FIXED_MASK_ODD, "FIXED_MASK_ODD", D | U | M | F, 0, 1, 0, 6, 2,
+     KPMC_EVF_FIXED_MASK, NULL, "Fixed counter 2 with a mask of counters 1 and 2", NULL},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_INST_RETIRED_ANY, "INST_RETIRED.ANY", D | U | M | F | B, 0, 0, 0, 1, 0, 0,
+     "INST_RETIRED.ANY_P", "Instructions retired", "INST_ALL"},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_INST_RETIRED_ANY_P, "INST_RETIRED.ANY_P", N | D | U | O, 192, 0, 0x53, 0, 0, 0,
+     NULL, "Instructions retired (any counter)", NULL},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_L1D_MISS, "l1d_miss", N | D | U, 81, 1, 0, 0, 0, 0, NULL,
+     "Spelled in lower case here, upper case in fixture", NULL},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_MEM_LOADS, "MEM.LOADS", N | D | U | O | M, 0xD0, 129, 0x153, 8, 0, 0, NULL,
+     "Loads, first general-purpose counter only", "Loads"},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_TOPDOWN_SLOTS, "TOPDOWN.SLOTS", D | U | M | F, 0, 4, 0, 8, 3,
+     KPMC_EVF_FIXED_OUTSIDE, NULL, "Issue slots (fixed counter 3, which this database does not have)", NULL},
+    {KPMC_DB_FIXTUREX, KPMC_FIXTUREX_UMASK_MAX, "UMASK_MAX", N | D | U | O, 0xFFFF, 255, 0xFFFF, 0, 0, 0, NULL,
+     "Largest umask, other and number", NULL},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static void check_databases(void)
+{
+    CHECK_INT(kpmc_db_count(), KPMC_DB_COUNT);
+    CHECK_INT(KPMC_DB_COUNT, 4);
+    /* natural order: fixture < fixture2 < fixture10 < fixturex */
+    CHECK_INT(KPMC_DB_FIXTURE, 0);
+    CHECK_INT(KPMC_DB_FIXTURE2, 1);
+    CHECK_INT(KPMC_DB_FIXTURE10, 2);
+    CHECK_INT(KPMC_DB_FIXTUREX, 3);
+    CHECK(kpmc_db_at(4) == NULL);
+    for (size_t i = 0; i < COUNT(want_dbs); i++) {
+        const struct want_db *w = &want_dbs[i];
+        const kpmc_db *db = kpmc_db_at((size_t)w->id);
+        kpmc_db_info got;
+        CHECK_INT(kpmc_db_get(db, &got), 0);
+        DB_STRINGS(SAME_STRING)
+        DB_NUMBERS(SAME_NUMBER)
+        CHECK_STR(kpmc_db_name(db), w->name);
+        CHECK(got.sha256 != NULL);
+        CHECK_INT(kpmc_db_id(db), w->id);
+        CHECK(kpmc_db_find(w->name) == db);
+    }
+    CHECK_INT(KPMC_FIXTURE_EVENT_COUNT, 11);
+    CHECK_INT(KPMC_FIXTURE2_EVENT_COUNT, 2);
+    CHECK_INT(KPMC_FIXTURE10_EVENT_COUNT, 2);
+    CHECK_INT(KPMC_FIXTUREX_EVENT_COUNT, 10);
+    CHECK(kpmc_db_find("FIXTUREX") == kpmc_db_at(KPMC_DB_FIXTUREX));
+    CHECK(kpmc_db_find("Fixture10") == kpmc_db_at(KPMC_DB_FIXTURE10));
+    CHECK(kpmc_db_find("fixture1") == NULL);
+    CHECK(kpmc_db_find("fixture ") == NULL);
+    CHECK(kpmc_db_find("fixturexx") == NULL);
+    CHECK(kpmc_db_find("") == NULL);
+    CHECK(kpmc_db_find(NULL) == NULL);
+    kpmc_db_info d;
+    CHECK_INT(kpmc_db_get(NULL, &d), KPMC_E_INVAL);
+    CHECK_STR(kpmc_db_name(NULL), NULL);
+    CHECK(!strncmp(kpmc_catalog_generator(), "kpmc-gen ", 9));
+}
+
+static void check_events(void)
+{
+    int seen[4] = {0};
+    for (size_t i = 0; i < COUNT(want_events); i++) {
+        const struct want_event *w = &want_events[i];
+        const kpmc_db *db = kpmc_db_at((size_t)w->db);
+        kpmc_db_info d;
+        kpmc_db_get(db, &d);
+        /* table order: the entries above are each database's events in order */
+        CHECK_INT(w->index, seen[w->db]++);
+        kpmc_event_info got;
+        CHECK_INT(kpmc_event_get(db, (unsigned)w->index, &got), 0);
+        EVENT_STRINGS(SAME_STRING)
+        EVENT_NUMBERS(SAME_NUMBER)
+        CHECK_STR(kpmc_event_name(db, (unsigned)w->index), w->name);
+        CHECK_INT(got.counters, (w->has & M) ? w->counters_mask : d.config_counters);
+        CHECK_INT(got.fallback_index, w->fallback ? kpmc_event_find(db, w->fallback) : -1);
+        CHECK_INT(got.portable, kpmc_ev_find(w->name));
+        CHECK_INT(kpmc_event_find(db, w->name), w->index);
+        CHECK_INT(got.n_aliases, w->alias ? 1 : 0);
+        CHECK_STR(kpmc_event_alias(db, (unsigned)w->index, 0), w->alias);
+        CHECK_STR(kpmc_event_alias(db, (unsigned)w->index, 1), NULL);
+        if (w->alias)
+            CHECK_INT(kpmc_event_find(db, w->alias), w->index);
+    }
+    for (int i = 0; i < 4; i++)
+        CHECK_INT(seen[i], want_dbs[i].n_events);
+    const kpmc_db *x = kpmc_db_at(KPMC_DB_FIXTUREX);
+    kpmc_event_info e;
+    CHECK_INT(kpmc_event_get(x, 10, &e), KPMC_E_INVAL);
+    CHECK_INT(kpmc_event_get(NULL, 0, &e), KPMC_E_INVAL);
+    CHECK_STR(kpmc_event_name(x, 10), NULL);
+}
+
+static void check_aliases(void)
+{
+    static const struct {
+        int db;
+        const char *alias;
+        int event;
+    } want[] = {
+        /* sorted by the upper-cased alias */
+        {KPMC_DB_FIXTURE, "Cycles", KPMC_FIXTURE_FIXED_CYCLES},
+        {KPMC_DB_FIXTURE, "Instructions", KPMC_FIXTURE_FIXED_INSTRUCTIONS},
+        {KPMC_DB_FIXTURE, "Loads", KPMC_FIXTURE_LD_UNIT_UOP},
+        {KPMC_DB_FIXTUREX, "Cycles", KPMC_FIXTUREX_CPU_CLK_UNHALTED_THREAD},
+        {KPMC_DB_FIXTUREX, "INST_ALL", KPMC_FIXTUREX_INST_RETIRED_ANY},
+        {KPMC_DB_FIXTUREX, "Loads", KPMC_FIXTUREX_MEM_LOADS},
+        {KPMC_DB_FIXTUREX, "ReferenceCycles", KPMC_FIXTUREX_CPU_CLK_UNHALTED_REF_TSC},
+    };
+    size_t k[4] = {0};
+    for (size_t i = 0; i < COUNT(want); i++) {
+        const kpmc_db *db = kpmc_db_at((size_t)want[i].db);
+        const char *alias = NULL;
+        unsigned event = 99;
+        CHECK_INT(kpmc_db_alias(db, k[want[i].db]++, &alias, &event), 0);
+        CHECK_STR(alias, want[i].alias);
+        CHECK_INT(event, want[i].event);
+    }
+    CHECK_INT(kpmc_db_alias(kpmc_db_at(KPMC_DB_FIXTURE), 3, NULL, NULL), KPMC_E_INVAL);
+    CHECK_INT(kpmc_db_alias(kpmc_db_at(KPMC_DB_FIXTURE2), 0, NULL, NULL), KPMC_E_INVAL);
+    /* the alias enumerators are their events' indices */
+    CHECK_INT(KPMC_FIXTURE_CYCLES, KPMC_FIXTURE_FIXED_CYCLES);
+    CHECK_INT(KPMC_FIXTURE_INSTRUCTIONS, KPMC_FIXTURE_FIXED_INSTRUCTIONS);
+    CHECK_INT(KPMC_FIXTURE_LOADS, KPMC_FIXTURE_LD_UNIT_UOP);
+    CHECK_INT(KPMC_FIXTUREX_CYCLES, KPMC_FIXTUREX_CPU_CLK_UNHALTED_THREAD);
+    CHECK_INT(KPMC_FIXTUREX_INST_ALL, KPMC_FIXTUREX_INST_RETIRED_ANY);
+    CHECK_INT(KPMC_FIXTUREX_LOADS, KPMC_FIXTUREX_MEM_LOADS);
+    CHECK_INT(KPMC_FIXTUREX_REFERENCECYCLES, KPMC_FIXTUREX_CPU_CLK_UNHALTED_REF_TSC);
+}
+
+static void check_lookup(void)
+{
+    const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE), *f2 = kpmc_db_at(KPMC_DB_FIXTURE2);
+    const kpmc_db *f10 = kpmc_db_at(KPMC_DB_FIXTURE10), *x = kpmc_db_at(KPMC_DB_FIXTUREX);
+    CHECK_INT(kpmc_event_find(f, "loads"), KPMC_FIXTURE_LD_UNIT_UOP);
+    CHECK_INT(kpmc_event_find(f, "LOADS"), KPMC_FIXTURE_LD_UNIT_UOP);
+    CHECK_INT(kpmc_event_find(f, "mixed.case-name"), KPMC_FIXTURE_MIXED_CASE_NAME);
+    CHECK_INT(kpmc_event_find(f, "MIXED.CASE-NAME"), KPMC_FIXTURE_MIXED_CASE_NAME);
+    CHECK_INT(kpmc_event_find(f, "Mixed.Case_Name"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_event_find(f, "MIXED_CASE_NAME"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_event_find(f10, "odd*/name/*x"), KPMC_FIXTURE10_ODD__NAME__X);
+    CHECK_INT(kpmc_event_find(x, "L1D_MISS"), KPMC_FIXTUREX_L1D_MISS);
+    CHECK_INT(kpmc_event_find(f, "l1d_miss"), KPMC_FIXTURE_L1D_MISS);
+    CHECK_INT(kpmc_event_find(x, "inst_all"), KPMC_FIXTUREX_INST_RETIRED_ANY);
+    CHECK_INT(kpmc_event_find(f10, "INST_ALL"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_event_find(f, "ONLY_TWO"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_event_find(f2, "ONLY_TWO"), KPMC_FIXTURE2_ONLY_TWO);
+    CHECK_INT(kpmc_event_find(f, "INST_AL"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_event_find(f, "INST_ALL "), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_event_find(f, ""), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_event_find(f, NULL), KPMC_E_INVAL);
+    CHECK_INT(kpmc_event_find(NULL, "INST_ALL"), KPMC_E_INVAL);
+    CHECK_INT(kpmc_event_find_n(f, "INST_ALLXYZ", 8), KPMC_FIXTURE_INST_ALL);
+    CHECK_INT(kpmc_event_find_n(f, "CyclesCycles", 6), KPMC_FIXTURE_FIXED_CYCLES);
+    CHECK_INT(kpmc_event_find_n(f, "INST_ALL", 7), KPMC_E_NOEVENT);
+
+    /* portable ids: one per upper-cased name over all four databases */
+    CHECK_INT(kpmc_ev_count(), KPMC_EV_COUNT);
+    CHECK_INT(KPMC_EV_COUNT, 27);
+    CHECK_INT(kpmc_ev_find("l1d_miss"), KPMC_EV_L1D_MISS);
+    CHECK_STR(kpmc_ev_name(KPMC_EV_L1D_MISS), "L1D_MISS"); /* the spelling first by strcmp */
+    CHECK_STR(kpmc_ev_name(KPMC_EV_ODD__NAME__X), "ODD*/NAME/*X");
+    CHECK_STR(kpmc_ev_name(KPMC_EV_COUNT), NULL);
+    CHECK_STR(kpmc_ev_name(-1), NULL);
+    CHECK_INT(kpmc_ev_find("NO_SUCH"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_ev_find_n("LoadsX", 5), KPMC_EV_LOADS);
+    CHECK_INT(kpmc_ev_resolve(f, KPMC_EV_LOADS), KPMC_FIXTURE_LD_UNIT_UOP);
+    CHECK_INT(kpmc_ev_resolve(x, KPMC_EV_LOADS), KPMC_FIXTUREX_MEM_LOADS);
+    CHECK_INT(kpmc_ev_resolve(f2, KPMC_EV_LOADS), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_ev_resolve(f, KPMC_EV_INST_ALL), KPMC_FIXTURE_INST_ALL);
+    CHECK_INT(kpmc_ev_resolve(f2, KPMC_EV_INST_ALL), KPMC_FIXTURE2_INST_ALL);
+    CHECK_INT(kpmc_ev_resolve(x, KPMC_EV_INST_ALL), KPMC_FIXTUREX_INST_RETIRED_ANY);
+    CHECK_INT(kpmc_ev_resolve(f10, KPMC_EV_INST_ALL), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_ev_resolve(f, KPMC_EV_CYCLES), KPMC_FIXTURE_FIXED_CYCLES);
+    CHECK_INT(kpmc_ev_resolve(x, KPMC_EV_CYCLES), KPMC_FIXTUREX_CPU_CLK_UNHALTED_THREAD);
+    CHECK_INT(kpmc_ev_resolve(x, KPMC_EV_L1D_MISS), KPMC_FIXTUREX_L1D_MISS);
+    CHECK_INT(kpmc_ev_resolve(x, KPMC_EV_COUNT), KPMC_E_INVAL);
+    CHECK_INT(kpmc_ev_resolve(x, -1), KPMC_E_INVAL);
+    CHECK_INT(kpmc_ev_resolve(NULL, KPMC_EV_INST_ALL), KPMC_E_INVAL);
+}
+
+static void check_families(void)
+{
+    static const struct {
+        uint32_t family, cputype, cpusubtype;
+        int db;
+    } want[] = {
+        /* sorted by family */
+        {0x2, 0x100000c, 1, KPMC_DB_FIXTURE2},
+        {0x5eed, 7, 8, KPMC_DB_FIXTUREX},
+        {0x1a2b3c4d, 0x100000c, 2, KPMC_DB_FIXTURE},
+        {0xabcdef01, 0x100000c, 2, KPMC_DB_FIXTURE},
+    };
+    CHECK_INT(kpmc_family_count(), COUNT(want));
+    for (size_t i = 0; i < COUNT(want); i++) {
+        kpmc_family_info fi;
+        CHECK_INT(kpmc_family_at(i, &fi), 0);
+        CHECK_INT(fi.family, want[i].family);
+        CHECK_INT(fi.cputype, want[i].cputype);
+        CHECK_INT(fi.cpusubtype, want[i].cpusubtype);
+        CHECK(fi.db == kpmc_db_at((size_t)want[i].db));
+        CHECK(kpmc_db_for_family(want[i].family) == kpmc_db_at((size_t)want[i].db));
+    }
+    kpmc_family_info fi;
+    CHECK_INT(kpmc_family_at(COUNT(want), &fi), KPMC_E_INVAL);
+    const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE);
+    CHECK_INT(kpmc_db_family(f, 0, &fi), 0);
+    CHECK_INT(fi.family, 0x1a2b3c4d);
+    CHECK_INT(kpmc_db_family(f, 1, &fi), 0);
+    CHECK_INT(fi.family, 0xabcdef01);
+    CHECK_INT(kpmc_db_family(f, 2, &fi), KPMC_E_INVAL);
+    CHECK_INT(kpmc_db_family(kpmc_db_at(KPMC_DB_FIXTURE10), 0, &fi), KPMC_E_INVAL);
+    CHECK(kpmc_db_for_family(0x12345) == NULL);
+    CHECK(kpmc_db_for_cpu_string("cpu_100000c_2_abcdef01") == f);
+    CHECK(kpmc_db_for_cpu_string("cpu_100000C_2_ABCDEF01_3.plist") == f);
+    CHECK(kpmc_db_for_cpu_string("cpu_100000c_1_2") == kpmc_db_at(KPMC_DB_FIXTURE2));
+    CHECK(kpmc_db_for_cpu_string("cpu_7_8_5eed_9e") == kpmc_db_at(KPMC_DB_FIXTUREX));
+    CHECK(kpmc_db_for_cpu_string("cpu_7_9_5eed") == NULL);
+    CHECK(kpmc_db_for_cpu_string("cpu_8_8_5eed") == NULL);
+    CHECK(kpmc_db_for_cpu_string("cpu_7_8_5eee") == NULL);
+}
+
+int main(void)
+{
+    check_databases();
+    check_events();
+    check_aliases();
+    check_lookup();
+    check_families();
+    return test_result("test_catalog_fixture");
+}

@@ -1,0 +1,463 @@
+#!/usr/bin/env python3
+"""A second route to the generated catalog: read the kpep plists with plistlib,
+read the generated C (catalog_data.c and the headers) with a small C lexer,
+and check that every table row, string, mask, number, flag, family, portable
+id, hash slot and enumerator is what the plists say.
+
+  test_gen_golden_check.py --plists DIR --catalog DIR --format HEADER
+
+DIR (--plists) is a folder of kpep plists and cpu_* links; DIR (--catalog)
+holds catalog_data.c and include/kpmc/...; HEADER is runtime/catalog_format.h,
+whose struct definitions give the order of the fields in each table row.
+Exit 77 (skipped) when --plists is not a folder.
+
+Nothing here comes from kpmc-gen: names are folded, sorted and mangled, the
+inconsistency flags and the perfect hash are computed again from the rules
+stated in include/kpmc/catalog.h and runtime/catalog_format.h.
+"""
+import argparse
+import functools
+import hashlib
+import os
+import plistlib
+import re
+import sys
+
+NONE = 0xFFFF
+HAS = {"number": 1, "description": 2, "umask": 4, "other": 8, "counters_mask": 16, "fixed_counter": 32,
+       "fallback": 64}
+EVF_FIXED_OUTSIDE, EVF_FIXED_SHARED, EVF_FIXED_MASK = 1, 2, 4
+DB_HAS_INTERNAL, DB_HAS_POWER = 1, 2
+ARCH = {"arm64": 1, "x86_64": 2}
+LINK_RE = re.compile(r"^cpu_([0-9a-fA-F]{1,8})_([0-9a-fA-F]{1,8})_([0-9a-fA-F]{1,8})\.plist$")
+
+
+class Failures:
+    def __init__(self):
+        self.items = []
+        self.checks = 0
+
+    def eq(self, what, got, want):
+        self.checks += 1
+        if got != want:
+            self.items.append("%s: got %r, expected %r" % (what, got, want))
+
+    def true(self, what, cond):
+        self.checks += 1
+        if not cond:
+            self.items.append(what)
+
+
+# ---------------------------------------------------------------- plists
+
+def fold(s):
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
+
+
+def mangle(s):
+    return "".join(c if ("A" <= c <= "Z" or "0" <= c <= "9" or c == "_") else "_" for c in fold(s))
+
+
+def natural_cmp(a, b):
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i].isdigit() and b[j].isdigit():
+            ei, ej = i, j
+            while ei < len(a) and a[ei].isdigit():
+                ei += 1
+            while ej < len(b) and b[ej].isdigit():
+                ej += 1
+            x, y = int(a[i:ei]), int(b[j:ej])
+            if x != y:
+                return -1 if x < y else 1
+            i, j = ei, ej
+            continue
+        if a[i] != b[j]:
+            return -1 if a[i] < b[j] else 1
+        i += 1
+        j += 1
+    return (len(a) - i > 0) - (len(b) - j > 0)
+
+
+def read_plists(folder):
+    """Databases (by file name) and links, as the folder gives them."""
+    dbs, links = {}, []
+    raw = {}
+    for f in sorted(os.listdir(folder)):
+        if not f.endswith(".plist") or LINK_RE.match(f):
+            continue
+        path = os.path.join(folder, f)
+        with open(path, "rb") as fh:
+            raw[f] = fh.read()
+        dbs[f] = plistlib.loads(raw[f])
+    for f in sorted(os.listdir(folder)):
+        m = LINK_RE.match(f)
+        if not m:
+            continue
+        path = os.path.join(folder, f)
+        if os.path.islink(path):
+            target = os.path.basename(os.readlink(path))
+        else:
+            with open(path, "rb") as fh:
+                data = fh.read()
+            copies = [name for name, b in raw.items() if b == data]
+            target = copies[0] if copies else os.path.basename(data.decode().rstrip("\r\n "))
+        links.append({"file": f, "type": int(m.group(1), 16), "subtype": int(m.group(2), 16),
+                      "family": int(m.group(3), 16), "target": target})
+    return dbs, raw, links
+
+
+def expected_model(folder):
+    plists, raw, links = read_plists(folder)
+    dbs = []
+    for file, d in plists.items():
+        cpu = d["system"]["cpu"]
+        ev = cpu["events"]
+        names = sorted(ev, key=lambda n: (fold(n).encode(), n.encode()))
+        byfold = {fold(n): i for i, n in enumerate(names)}
+        events = []
+        for n in names:
+            e = ev[n]
+            events.append({"name": n, "has": sum(bit for k, bit in HAS.items() if k in e),
+                           "description": e.get("description"), "number": e.get("number", 0),
+                           "umask": e.get("umask", 0), "other": e.get("other", 0),
+                           "counters_mask": e.get("counters_mask", 0), "fixed_counter": e.get("fixed_counter", 0),
+                           "fallback": byfold[fold(e["fallback"])] if "fallback" in e else None, "flags": 0})
+        fixed = cpu["fixed_counters"]
+        for e in events:
+            if e["has"] & HAS["fixed_counter"]:
+                bit = 1 << e["fixed_counter"]
+                if not fixed & bit:
+                    e["flags"] |= EVF_FIXED_OUTSIDE
+                if e["has"] & HAS["counters_mask"] and e["counters_mask"] != bit:
+                    e["flags"] |= EVF_FIXED_MASK
+        claims = {}
+        for e in events:
+            if e["has"] & HAS["fixed_counter"] and not e["flags"]:
+                claims.setdefault(e["fixed_counter"], []).append(e)
+        if any(fixed >> c & 1 and c not in claims for c in range(16)):
+            for c, es in claims.items():
+                if len(es) > 1:
+                    for e in es:
+                        e["flags"] |= EVF_FIXED_SHARED
+        aliases = sorted(cpu.get("aliases", {}).items(), key=lambda a: (fold(a[0]).encode(), a[0].encode()))
+        dbs.append({
+            "file": file, "name": d["name"], "marketing_name": cpu["marketing_name"],
+            "architecture": cpu["architecture"], "arch": ARCH[cpu["architecture"]],
+            "has": (DB_HAS_INTERNAL if "internal" in d else 0) | (DB_HAS_POWER if "power_counters" in cpu else 0),
+            "internal": int(bool(d.get("internal", False))), "version": list(d["version"]),
+            "fixed_counters": fixed, "config_counters": cpu["config_counters"],
+            "power_counters": cpu.get("power_counters", 0), "events": events,
+            "aliases": [(a, byfold[fold(t)]) for a, t in aliases],
+            "sha256": hashlib.sha256(raw[file]).digest(),
+            "families": sorted(l["family"] for l in links if l["target"] == file)})
+    order = sorted(range(len(dbs)), key=lambda i: dbs[i]["name"])
+    order.sort(key=functools.cmp_to_key(lambda i, j: natural_cmp(dbs[i]["name"], dbs[j]["name"])))
+    dbs = [dbs[i] for i in order]
+    spellings = {}
+    for db in dbs:
+        for n in [e["name"] for e in db["events"]] + [a for a, _ in db["aliases"]]:
+            spellings.setdefault(fold(n), []).append(n)
+    pid_folds = sorted(spellings, key=lambda f: f.encode())
+    pids = {f: i for i, f in enumerate(pid_folds)}
+    pid_names = [min(spellings[f], key=lambda s: s.encode()) for f in pid_folds]
+    dbindex = {db["file"]: i for i, db in enumerate(dbs)}
+    families = sorted(({"family": l["family"], "cputype": l["type"], "cpusubtype": l["subtype"],
+                        "db": dbindex[l["target"]], "file": l["file"], "target": l["target"]} for l in links),
+                      key=lambda l: (l["family"], l["cputype"], l["cpusubtype"], l["file"]))
+    return {"dbs": dbs, "pids": pids, "pid_names": pid_names, "families": families, "raw": raw}
+
+
+# ---------------------------------------------------------------- C
+
+TOKEN_RE = re.compile(r"""
+    (?P<ws>\s+) | (?P<line>//[^\n]*) | (?P<block>/\*.*?\*/) | (?P<pp>\#[^\n]*) |
+    (?P<str>"(?:[^"\\\n]|\\.)*") | (?P<num>0[xX][0-9a-fA-F]+[uUlL]*|[0-9]+[uUlL]*) |
+    (?P<id>[A-Za-z_][A-Za-z_0-9]*) | (?P<punct>[{}\[\]();,=*])
+""", re.S | re.X)
+
+
+def lex(text):
+    pos, out = 0, []
+    while pos < len(text):
+        m = TOKEN_RE.match(text, pos)
+        if not m:
+            raise ValueError("cannot read the C at offset %d: %r" % (pos, text[pos:pos + 40]))
+        pos = m.end()
+        kind = m.lastgroup
+        if kind in ("ws", "line", "block", "pp"):
+            continue
+        out.append((kind, m.group()))
+    return out
+
+
+def c_string(lit):
+    """Bytes of a C string literal (with its quotes)."""
+    s, out, i = lit[1:-1], bytearray(), 0
+    simple = {"n": 10, "t": 9, "r": 13, "a": 7, "b": 8, "f": 12, "v": 11, "\\": 92, '"': 34, "'": 39, "?": 63}
+    while i < len(s):
+        c = s[i]
+        if c != "\\":
+            out += c.encode("latin-1")
+            i += 1
+            continue
+        c = s[i + 1]
+        if c in simple:
+            out.append(simple[c])
+            i += 2
+        elif c in "01234567":
+            j = i + 1
+            while j < len(s) and j < i + 4 and s[j] in "01234567":
+                j += 1
+            out.append(int(s[i + 1:j], 8))
+            i = j
+        elif c == "x":
+            j = i + 2
+            while j < len(s) and s[j] in "0123456789abcdefABCDEF":
+                j += 1
+            out.append(int(s[i + 2:j], 16) & 0xFF)
+            i = j
+        else:
+            raise ValueError("unknown escape \\%s" % c)
+    return bytes(out)
+
+
+def c_number(tok):
+    t = tok.rstrip("uUlL")
+    return int(t, 16) if t[:2] in ("0x", "0X") else int(t, 10)
+
+
+def parse_initializer(toks, i):
+    kind, v = toks[i]
+    if v == "{":
+        items, i = [], i + 1
+        while toks[i][1] != "}":
+            item, i = parse_initializer(toks, i)
+            items.append(item)
+            if toks[i][1] == ",":
+                i += 1
+        return items, i + 1
+    if kind == "str":
+        data = b""
+        while toks[i][0] == "str":
+            data += c_string(toks[i][1])
+            i += 1
+        return data, i
+    if kind == "num":
+        return c_number(v), i + 1
+    raise ValueError("unexpected %r in an initializer" % v)
+
+
+def parse_definitions(text):
+    """name -> value of every `const ... NAME[] = INIT;` or `const ... NAME = INIT;`."""
+    toks, defs, i = lex(text), {}, 0
+    while i < len(toks):
+        if toks[i][1] != "const":
+            i += 1
+            continue
+        j = i
+        while toks[j][1] not in ("=", ";"):
+            j += 1
+        if toks[j][1] == ";":
+            i = j + 1
+            continue
+        k = j - 1
+        if toks[k][1] == "]":
+            k -= 2 if toks[k - 1][1] == "[" else 3
+        name = toks[k][1]
+        value, i = parse_initializer(toks, j + 1)
+        defs[name] = value
+    return defs
+
+
+def parse_structs(text):
+    """struct name -> [(field, array length or None)] from catalog_format.h."""
+    structs = {}
+    for m in re.finditer(r"struct\s+(\w+)\s*\{(.*?)\};", re.sub(r"/\*.*?\*/", "", text, flags=re.S), re.S):
+        fields = []
+        for decl in m.group(2).split(";"):
+            f = re.match(r"\s*\w+\s+(\w+)(?:\[(\d+)\])?\s*$", decl)
+            if f:
+                fields.append((f.group(1), int(f.group(2)) if f.group(2) else None))
+        structs[m.group(1)] = fields
+    return structs
+
+
+def records(values, fields):
+    out = []
+    for v in values:
+        if len(v) != len(fields):
+            raise ValueError("a row of %d values for %d fields" % (len(v), len(fields)))
+        out.append({name: val for (name, _), val in zip(fields, v)})
+    return out
+
+
+def enumerators(text):
+    """(name, value) of every enumerator given a value, in order."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return [(m.group(1), int(m.group(2))) for m in re.finditer(r"\b(KPMC_\w+)\s*=\s*(\d+)", text)]
+
+
+def name_hash(name, seed):
+    """catalog_format.h's kpmc_name_hash: the upper-cased name in 8-byte
+    little-endian words, each mixed in with a multiply and a shift."""
+    m = (1 << 64) - 1
+    b = fold(name).encode()
+    h = (seed ^ (len(b) * 0x9E3779B97F4A7C15)) & m
+    for i in range(0, len(b), 8):
+        h = ((h ^ int.from_bytes(b[i:i + 8], "little")) * 0xff51afd7ed558ccd) & m
+        h ^= h >> 29
+    h = (h * 0xc4ceb9fe1a85ec53) & m
+    h ^= h >> 32
+    return h
+
+
+# ---------------------------------------------------------------- checks
+
+def check(model, plists, catalog, format_h, F):
+    with open(format_h) as f:
+        structs = parse_structs(f.read())
+    with open(os.path.join(catalog, "catalog_data.c"), encoding="latin-1") as f:
+        data_c = f.read()
+    defs = parse_definitions(data_c)
+    pool = defs["kpmc_cat_pool"]
+
+    def s(off):
+        end = pool.index(b"\0", off)
+        return pool[off:end].decode("utf-8")
+
+    dbs, pids = model["dbs"], model["pids"]
+    F.true("generator string", defs["kpmc_cat_generator"].startswith(b"kpmc-gen "))
+    F.eq("kpmc_cat_n_dbs", defs["kpmc_cat_n_dbs"], len(dbs))
+    rows = records(defs["kpmc_cat_events"], structs["kpmc_cat_event"])
+    table = defs["kpmc_cat_db_events"]
+    aliases = records(defs["kpmc_cat_aliases"], structs["kpmc_cat_alias"])
+    cdbs = records(defs["kpmc_cat_dbs"], structs["kpmc_cat_db"])
+    F.eq("number of database rows", len(cdbs), len(dbs))
+    used = set()
+    for i, (db, c) in enumerate(zip(dbs, cdbs)):
+        w = "database %d (%s)" % (i, db["name"])
+        for key in ("name", "marketing_name", "architecture"):
+            F.eq("%s %s" % (w, key), s(c[key]), db[key])
+        F.eq(w + " source", s(c["source"]), db["file"])
+        for key in ("arch", "has", "internal", "fixed_counters", "config_counters", "power_counters"):
+            F.eq("%s %s" % (w, key), c[key], db[key])
+        F.eq(w + " n_version", c["n_version"], len(db["version"]))
+        F.eq(w + " version", c["version"], (db["version"] + [0])[:2])
+        F.eq(w + " n_events", c["n_events"], len(db["events"]))
+        F.eq(w + " n_aliases", c["n_aliases"], len(db["aliases"]))
+        F.eq(w + " n_families", c["n_families"], len(db["families"]))
+        F.eq(w + " reserved", c["reserved"], 0)
+        F.eq(w + " sha256", bytes(c["sha256"]), db["sha256"])
+        for j, e in enumerate(db["events"]):
+            we = "%s event %d (%s)" % (w, j, e["name"])
+            r = rows[table[c["events"] + j]]
+            used.add(table[c["events"] + j])
+            F.eq(we + " name", s(r["name"]), e["name"])
+            F.eq(we + " pid", r["pid"], pids[fold(e["name"])])
+            F.eq(we + " has", r["has"], e["has"])
+            F.eq(we + " flags", r["flags"], e["flags"])
+            if e["description"] is not None:
+                F.eq(we + " description", s(r["description"]), e["description"])
+            for key in ("number", "umask", "other", "counters_mask", "fixed_counter"):
+                F.eq("%s %s" % (we, key), r[key], e[key])
+            fb = NONE if e["fallback"] is None else pids[fold(db["events"][e["fallback"]]["name"])]
+            F.eq(we + " fallback", r["fallback"], fb)
+        for k, (a, target) in enumerate(db["aliases"]):
+            ca = aliases[c["aliases"] + k]
+            wa = "%s alias %s" % (w, a)
+            F.eq(wa + " name", s(ca["name"]), a)
+            F.eq(wa + " pid", ca["pid"], pids[fold(a)])
+            F.eq(wa + " event", ca["event"], target)
+    F.eq("every row is used", used, set(range(len(rows))))
+    F.eq("rows are distinct", len({tuple(sorted(r.items())) for r in rows}), len(rows))
+
+    fams = records(defs["kpmc_cat_families"], structs["kpmc_cat_family"])
+    F.eq("kpmc_cat_n_families", defs["kpmc_cat_n_families"], len(model["families"]))
+    for k, l in enumerate(model["families"]):
+        if k >= len(fams):
+            break
+        for key in ("family", "cputype", "cpusubtype", "db"):
+            F.eq("family row %d (%s) %s" % (k, l["file"], key), fams[k][key], l[key])
+
+    F.eq("kpmc_cat_n_pids", defs["kpmc_cat_n_pids"], len(model["pid_names"]))
+    lengths = defs["kpmc_cat_pid_lengths"]
+    for p, n in enumerate(model["pid_names"]):
+        F.eq("length of portable name %s" % n, lengths[p], len(n.encode()))
+    first = defs["kpmc_cat_pid_rows"]
+    F.eq("kpmc_cat_pid_rows entries", len(first), len(model["pid_names"]) + 1)
+    F.eq("kpmc_cat_pid_rows end", first[-1], len(rows))
+    for p in range(len(model["pid_names"])):
+        span = [r["pid"] for r in rows[first[p]:first[p + 1]]]
+        F.true("rows %d..%d all have portable id %d" % (first[p], first[p + 1], p), all(x == p for x in span))
+    names = defs["kpmc_cat_pid_names"]
+    for p, n in enumerate(model["pid_names"]):
+        F.eq("portable id %d" % p, s(names[p]) if p < len(names) else None, n)
+    seed, nb, ns = defs["kpmc_cat_hash"]
+    disp, slots = defs["kpmc_cat_hash_disp"], defs["kpmc_cat_hash_slots"]
+    F.eq("hash buckets", len(disp), nb)
+    F.eq("hash slots", len(slots), ns)
+    for p, n in enumerate(model["pid_names"]):
+        h = name_hash(n, seed)
+        d = disp[(h >> 32) % nb]
+        slot = ((h & 0xFFFFFFFF) ^ ((d * 0x9E3779B1) & 0xFFFFFFFF)) % ns
+        F.eq("hash slot of %s" % n, slots[slot], p)
+    F.eq("filled hash slots", sum(1 for x in slots if x != NONE), len(model["pid_names"]))
+
+    # headers
+    with open(os.path.join(catalog, "include", "kpmc", "events.h")) as f:
+        ev_h = f.read()
+    want = [("KPMC_DB_" + mangle(db["name"]), i) for i, db in enumerate(dbs)] + [("KPMC_DB_COUNT", len(dbs))]
+    want += [("KPMC_EV_" + mangle(n), p) for p, n in enumerate(model["pid_names"])]
+    want += [("KPMC_EV_COUNT", len(model["pid_names"]))]
+    F.eq("events.h enumerators", enumerators(ev_h), want)
+    for db in dbs:
+        with open(os.path.join(catalog, "include", "kpmc", "db", db["name"] + ".h")) as f:
+            got = enumerators(f.read())
+        p = "KPMC_%s_" % mangle(db["name"])
+        want = [(p + mangle(e["name"]), j) for j, e in enumerate(db["events"])]
+        want += [(p + mangle(a), t) for a, t in db["aliases"]] + [(p + "EVENT_COUNT", len(db["events"]))]
+        F.eq("db/%s.h enumerators" % db["name"], got, want)
+    with open(os.path.join(catalog, "include", "kpmc", "db", "all.h")) as f:
+        F.eq("all.h", re.findall(r'#include <kpmc/db/([^>]+)\.h>', f.read()), [db["name"] for db in dbs])
+
+    files = sorted(os.path.relpath(os.path.join(dp, f), catalog) for dp, _, fs in os.walk(catalog) for f in fs)
+    want_files = sorted(["catalog_data.c", "include/kpmc/events.h", "include/kpmc/db/all.h"] +
+                        ["include/kpmc/db/%s.h" % db["name"] for db in dbs])
+    F.eq("generated files", files, want_files)
+    banner = sorted(["%-32s sha256 %s" % (db["file"], db["sha256"].hex()) for db in dbs] +
+                    ["%-32s -> %s" % (l["file"], l["target"]) for l in model["families"]])
+    for rel in want_files:
+        with open(os.path.join(catalog, rel), encoding="latin-1") as f:
+            text = f.read()
+        head = text[:text.find("*/")]
+        F.true(rel + ": no DO-NOT-EDIT banner", "DO NOT EDIT" in head and "kpmc-gen" in head)
+        F.eq(rel + ": inputs in the banner", [l[3:] for l in head.splitlines() if l.startswith(" * ") and
+                                              (" sha256 " in l or " -> " in l)], banner)
+        F.true(rel + ": holds an unknown key's value", "UNKNOWN-SENTINEL" not in text)
+        F.true(rel + ": holds an absolute path", os.path.abspath(plists) not in text and
+               os.path.abspath(catalog) not in text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--plists", required=True)
+    ap.add_argument("--catalog", required=True)
+    ap.add_argument("--format", required=True)
+    a = ap.parse_args()
+    if not os.path.isdir(a.plists):
+        print("skipped: %s is not a folder" % a.plists)
+        return 77
+    F = Failures()
+    check(expected_model(a.plists), a.plists, a.catalog, a.format, F)
+    for item in F.items[:200]:
+        print("FAIL:", item)
+    if F.items:
+        print("%d of %d checks failed" % (len(F.items), F.checks))
+        return 1
+    print("ok: %d checks of %s against %s" % (F.checks, a.catalog, a.plists))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
