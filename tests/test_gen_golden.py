@@ -4,7 +4,8 @@
   test_gen_golden.py MODE --gen KPMC_GEN --data DIR --golden DIR --work DIR
 
 MODE
-  golden    regenerate and compare byte for byte with the golden output;
+  golden    the fixtures use every key kpmc-gen knows, and unknown ones;
+            regenerate and compare byte for byte with the golden output;
             --check agrees, and finds a changed file; the warnings are
             exactly those the fixtures call for (lines counted by hand), and
             --quiet silences them
@@ -18,6 +19,7 @@ MODE
 import argparse
 import filecmp
 import os
+import plistlib
 import shutil
 import subprocess
 import sys
@@ -71,8 +73,37 @@ def fresh(path):
     return path
 
 
+# Every key kpmc-gen understands; the golden fixtures must use each one.
+KEYS = {
+    "top": {"name", "version", "internal", "system"},
+    "cpu": {"marketing_name", "architecture", "fixed_counters", "config_counters", "power_counters", "aliases",
+            "events"},
+    "event": {"number", "description", "umask", "other", "counters_mask", "fixed_counter", "fallback"},
+}
+
+
+def check_coverage(ok):
+    used = {"top": set(), "cpu": set(), "event": set()}
+    for name in os.listdir(ok):
+        if name.startswith("cpu_"):
+            continue
+        with open(os.path.join(ok, name), "rb") as f:
+            d = plistlib.load(f)
+        used["top"] |= set(d)
+        cpu = d["system"]["cpu"]
+        used["cpu"] |= set(cpu)
+        for e in cpu["events"].values():
+            used["event"] |= set(e)
+    for where, keys in KEYS.items():
+        if keys - used[where]:
+            fail("the golden fixtures do not use the %s keys %s" % (where, sorted(keys - used[where])))
+        if not used[where] - keys:
+            fail("the golden fixtures have no unknown %s key" % where)
+
+
 def mode_golden(a):
     ok = os.path.join(a.data, "ok")
+    check_coverage(ok)
     out = os.path.join(fresh(a.work), "out")
     p = run(a.gen, ["--out", out, ok])
     same_tree("regenerated", out, a.golden)
