@@ -4,6 +4,7 @@
 
 int kpmc_cmd_list(int argc, char **argv);
 int kpmc_cmd_check(int argc, char **argv);
+int kpmc_cmd_reset(int argc, char **argv);
 int kpmc_cmd_doc(int argc, char **argv);
 int kpmc_cmd_diff(int argc, char **argv);
 int kpmc_cmd_info(int argc, char **argv);

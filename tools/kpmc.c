@@ -17,6 +17,7 @@ static const struct command commands[] = {
     {"info", kpmc_cmd_info, "this machine's CPU, database and counters"},
     {"diff", kpmc_cmd_diff, "what changed between two databases"},
     {"doc", kpmc_cmd_doc, "write the event reference as a static HTML site"},
+    {"reset", kpmc_cmd_reset, "switch counting off after a client crashed (root)"},
 };
 
 static void usage(FILE *f)

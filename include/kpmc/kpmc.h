@@ -140,7 +140,7 @@ typedef struct kpmc_session kpmc_session;
 typedef struct kpmc_set kpmc_set;
 
 typedef struct kpmc_options {
-    size_t size;            /* sizeof(kpmc_options) */
+    size_t size;            /* sizeof(kpmc_options); smaller: KPMC_E_INVAL */
     const char *kperf_path; /* NULL: $KPMC_KPERF_PATH, else the system kperf.framework */
     const char *db;         /* NULL: $KPMC_DB, else the database of this CPU */
 } kpmc_options;
@@ -150,10 +150,29 @@ typedef struct kpmc_options {
  * *out is still set (unless memory ran out) to an inert session whose
  * kpmc_session_error() says why; pass it to kpmc_close().
  * Errors: KPMC_E_LOAD, KPMC_E_PERM (not root), KPMC_E_NODB, KPMC_E_KPC,
- * KPMC_E_BUSY, KPMC_E_NOMEM. */
+ * KPMC_E_BUSY, KPMC_E_NOMEM.
+ *
+ * In order: dlopen the library (RTLD_NOW | RTLD_LOCAL; every kpc_* function
+ * kpmc calls must resolve, else KPMC_E_LOAD naming the first missing one;
+ * kperfdata is never loaded; off macOS there is no default path, so
+ * KPMC_E_LOAD unless a path is given); kpc_cpu_string; the database (by
+ * name from kpmc_options.db or $KPMC_DB, else by the CPU string: KPMC_E_NODB
+ * naming the CPU family and how to regenerate the catalog); then, touching
+ * the kernel, kpc_force_all_ctrs_get (EPERM: KPMC_E_PERM), kpc_get_counting,
+ * kpc_get_thread_counting, kpc_force_all_ctrs_set(1) (EACCES or EBUSY:
+ * KPMC_E_BUSY, another client holds the counters), and a check that
+ * kpc_get_counter_count and kpc_get_config_count of FIXED|CONFIGURABLE match
+ * the database (KPMC_E_NODB naming both counts otherwise).  A failure after
+ * the force gives it back.  On an inert session kpmc_set_new* fail with
+ * KPMC_E_STATE and leave kpmc_session_error() as kpmc_open set it. */
 int kpmc_open(kpmc_session **out, const kpmc_options *opt);
 /* Stop every set, restore what kpmc_open changed, in reverse order, and
- * free.  NULL is allowed. */
+ * free.  NULL is allowed.
+ * Thread counting, counting and force_all_ctrs are each set back to the
+ * value kpmc_open found, in that order, when kpmc left it different; each
+ * call is tried twice, since nothing could report its failure.  The sets
+ * stay allocated but inert: reading, starting or stopping one fails with
+ * KPMC_E_STATE, and each must still be given to kpmc_set_free(). */
 void kpmc_close(kpmc_session *s);
 /* Detail message of the last failed session call ("" if none). */
 const char *kpmc_session_error(const kpmc_session *s);
@@ -176,25 +195,47 @@ int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
 int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id,
                     const unsigned *events, size_t n, int mode);
 const kpmc_plan *kpmc_set_plan(const kpmc_set *set);
-/* Program the plan and count: kpc_set_config, kpc_set_counting,
- * kpc_set_thread_counting, in that order. */
+/* Program the plan and count: kpc_set_config (skipped when the plan has no
+ * configuration words), kpc_set_counting, kpc_set_thread_counting, in that
+ * order.  A failure switches counting and thread counting back to what they
+ * were (the configuration words stay programmed).  When other sets count,
+ * nothing is programmed: a set with the same classes and words joins them,
+ * any other fails with KPMC_E_BUSY.  The calling thread becomes the set's:
+ * read and stop it there.  Errors: KPMC_E_STATE (already counting, session
+ * closed), KPMC_E_BUSY, KPMC_E_KPC. */
 int kpmc_set_start(kpmc_set *set);
 /* The calling thread's running totals, in the set's event order, into
  * out[0 .. n_events-1]: one kpc_get_thread_counters() call and a
  * permutation.  Subtract two reads to count a region.  KPMC_E_KPC when the
- * kpc call fails (kpmc_set_error() has its errno). */
+ * kpc call fails (kpmc_set_error() has its errno).
+ * set and out must be valid (nothing is checked on this path).  The set
+ * holds the kpc buffer, so a set is read by one thread at a time: the one
+ * that started it.  KPMC_E_STATE when the set does not count (not started,
+ * stopped, or its session closed); kpmc_set_error() says which. */
 int kpmc_set_read(kpmc_set *set, uint64_t *out);
+/* On the thread that started the set (else KPMC_E_STATE, as for a set that
+ * does not count).  When the last counting set stops, thread counting and
+ * then counting are switched off; kpmc_close() restores what it found.  A
+ * failure leaves the set counting. */
 int kpmc_set_stop(kpmc_set *set);
-/* Detail of the last failed kpmc_set_read() on this set ("" if none). */
+/* Detail of the last failed kpmc_set_read() on this set, or of a start or
+ * stop refused because the session is closed ("" if none). */
 const char *kpmc_set_error(const kpmc_set *set);
-/* Stops the set if it counts.  NULL is allowed. */
+/* Stops the set if it counts, from any thread (not while the thread that
+ * started it reads it).  NULL is allowed; so is a set whose session is
+ * closed. */
 void kpmc_set_free(kpmc_set *set);
 
 /* ---- recovery ---- */
 
 /* Put kpc counting, thread counting and force_all_ctrs back to 0, for a
  * machine left counting by a client that crashed.  kperf_path as in
- * kpmc_options. */
+ * kpmc_options.  The three calls are made in that order, each whatever the
+ * others did; detail (may be NULL) says what was found and what each call
+ * did ("found thread counting 0x3, counting 0x3, force_all_ctrs 1;
+ * kpc_set_thread_counting(0) done; ...").  Errors: KPMC_E_LOAD, KPMC_E_PERM
+ * (not root: nothing changed), KPMC_E_BUSY (another task holds the force),
+ * KPMC_E_KPC. */
 int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len);
 
 #ifdef __cplusplus

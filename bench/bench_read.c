@@ -1,0 +1,140 @@
+/* bench_read: the counter read path, kpmc_set_read().
+ *
+ *   bench_read [--reads R] [N ...]      N: events per set (default 1 2 4 6 10)
+ *
+ * Opens a session (kperf from $KPMC_KPERF_PATH: the simulator in a build
+ * tree, the real framework as root on a Mac), builds for each N a set of N
+ * events of the session's database (the fixed counters first, then
+ * configurable ones, given in reverse so that the read permutes), starts it
+ * and reads it R times in a loop.  Prints the wall-clock time per read,
+ * which includes the kpc call.
+ *
+ * The instruction count of kpmc's own part of a read (the budget is 25
+ * instructions beyond the kpc call) and the absence of allocations are
+ * measured by running this program under callgrind: see bench/read.cmake
+ * (target bench_read_callgrind) and bench/read_callgrind.sh. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <kpmc/kpmc.h>
+
+/* Up to max events of db that fit together: fixed events first, one per
+ * fixed counter, then configurable events. */
+static unsigned pick(const kpmc_db *db, unsigned *ev, unsigned max)
+{
+    kpmc_db_info d;
+    kpmc_db_get(db, &d);
+    unsigned n = 0;
+    uint32_t fixed_used = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < d.n_events && n < max; i++) {
+            kpmc_event_info e;
+            kpmc_event_get(db, i, &e);
+            int fixed = (e.has & KPMC_HAS_FIXED_COUNTER) != 0;
+            if (fixed != (pass == 0) || (fixed && (e.flags || (e.counters & fixed_used))))
+                continue;
+            if (!fixed && (!(e.has & KPMC_HAS_NUMBER) || !e.number))
+                continue;
+            ev[n++] = i;
+            kpmc_plan plan;
+            if (kpmc_plan_build(&plan, db, ev, n, KPMC_MODE_ALL, NULL, 0) != 0)
+                n--;
+            else if (fixed)
+                fixed_used |= e.counters;
+        }
+    for (unsigned i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+        unsigned t = ev[i];
+        ev[i] = ev[j];
+        ev[j] = t;
+    }
+    return n;
+}
+
+static double now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int bench(kpmc_session *s, unsigned want, unsigned long reads)
+{
+    const kpmc_db *db = kpmc_session_db(s);
+    unsigned ev[KPMC_MAX_EVENTS];
+    unsigned n = pick(db, ev, want);
+    if (n != want) {
+        fprintf(stderr, "bench_read: database %s has only %u events that fit together, not %u\n",
+                kpmc_db_name(db), n, want);
+        return 1;
+    }
+    kpmc_set *set;
+    int r = kpmc_set_new_db(s, &set, kpmc_db_id(db), ev, n, KPMC_MODE_ALL);
+    if (r == 0)
+        r = kpmc_set_start(set);
+    if (r != 0) {
+        fprintf(stderr, "bench_read: %s: %s\n", kpmc_strerror(r), kpmc_session_error(s));
+        kpmc_set_free(set);
+        return 1;
+    }
+    uint64_t v[KPMC_MAX_EVENTS];
+    uint64_t check = 0;
+    double t0 = now_ns();
+    for (unsigned long i = 0; i < reads; i++) {
+        r |= kpmc_set_read(set, v);
+        check += v[n - 1];
+    }
+    double t1 = now_ns();
+    if (r != 0)
+        fprintf(stderr, "bench_read: read: %s\n", kpmc_set_error(set));
+    else
+        printf("%2u events: %lu reads, %.1f ns per read (wall clock, kpc call included; checksum %llu)\n", n,
+               reads, (t1 - t0) / (double)reads, (unsigned long long)check);
+    kpmc_set_stop(set);
+    kpmc_set_free(set);
+    return r != 0;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long reads = 100000;
+    unsigned sizes[KPMC_MAX_EVENTS], n_sizes = 0;
+    for (int i = 1; i < argc; i++) {
+        char *end;
+        if (!strcmp(argv[i], "--reads") && i + 1 < argc) {
+            reads = strtoul(argv[++i], &end, 10);
+            if (*end || !reads) {
+                fprintf(stderr, "bench_read: --reads needs a positive number\n");
+                return 2;
+            }
+            continue;
+        }
+        unsigned long v = strtoul(argv[i], &end, 10);
+        if (*end || v == 0 || v > KPMC_MAX_EVENTS || n_sizes == KPMC_MAX_EVENTS) {
+            fprintf(stderr, "usage: bench_read [--reads R] [N ...]  (1 <= N <= %d)\n", KPMC_MAX_EVENTS);
+            return 2;
+        }
+        sizes[n_sizes++] = (unsigned)v;
+    }
+    if (!n_sizes) {
+        static const unsigned dflt[] = {1, 2, 4, 6, 10};
+        memcpy(sizes, dflt, sizeof dflt);
+        n_sizes = 5;
+    }
+    kpmc_session *s;
+    int r = kpmc_open(&s, NULL);
+    if (r != 0) {
+        fprintf(stderr, "bench_read: kpmc_open: %s: %s\n", kpmc_strerror(r), kpmc_session_error(s));
+        kpmc_close(s);
+        return 1;
+    }
+    printf("database %s (cpu %s)\n", kpmc_db_name(kpmc_session_db(s)), kpmc_session_cpu(s));
+    int rc = 0;
+    for (unsigned i = 0; i < n_sizes; i++)
+        rc |= bench(s, sizes[i], reads);
+    kpmc_close(s);
+    return rc;
+}

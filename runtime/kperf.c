@@ -1,0 +1,107 @@
+/* kperf.framework: dlopen, the kpc_* symbol table, errno wording. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "kperf.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <kpmc/error.h>
+
+static const char *const kpc_names[] = {
+#define KPMC_KPERF_NAME(ret, name, params) #name,
+    KPMC_KPERF_FUNCTIONS(KPMC_KPERF_NAME)
+#undef KPMC_KPERF_NAME
+};
+
+/* Where each function pointer lives in the table, in kpc_names order. */
+static void *slot(struct kpmc_kperf *k, size_t i)
+{
+    void *slots[] = {
+#define KPMC_KPERF_SLOT(ret, name, params) (void *)&k->name,
+        KPMC_KPERF_FUNCTIONS(KPMC_KPERF_SLOT)
+#undef KPMC_KPERF_SLOT
+    };
+    return slots[i];
+}
+
+int kpmc_kperf_load(struct kpmc_kperf *k, const char *path, char *detail, size_t len)
+{
+    memset(k, 0, sizeof *k);
+    if (!path || !*path) {
+        const char *env = getenv("KPMC_KPERF_PATH");
+        path = env && *env ? env : NULL;
+    }
+    if (!path) {
+#if defined(__APPLE__)
+        path = KPMC_KPERF_SYSTEM_PATH;
+#else
+        snprintf(detail, len,
+                 "kperf.framework exists only on macOS; set KPMC_KPERF_PATH (or "
+                 "kpmc_options.kperf_path) to a library providing the kpc_* functions");
+        return KPMC_E_LOAD;
+#endif
+    }
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *why = dlerror();
+        snprintf(detail, len, "dlopen(%s): %s", path, why ? why : "failed");
+        return KPMC_E_LOAD;
+    }
+    for (size_t i = 0; i < sizeof kpc_names / sizeof kpc_names[0]; i++) {
+        void *sym = dlsym(h, kpc_names[i]);
+        if (!sym) {
+            snprintf(detail, len, "%s has no symbol %s", path, kpc_names[i]);
+            dlclose(h);
+            memset(k, 0, sizeof *k);
+            return KPMC_E_LOAD;
+        }
+        /* dlsym gives an object pointer; copy its bytes into the function
+         * pointer, as POSIX requires the two to share a representation. */
+        memcpy(slot(k, i), &sym, sizeof sym);
+    }
+    k->handle = h;
+    return 0;
+}
+
+void kpmc_kperf_unload(struct kpmc_kperf *k)
+{
+    if (k->handle)
+        dlclose(k->handle);
+    memset(k, 0, sizeof *k);
+}
+
+static const char *errno_name(int err)
+{
+    switch (err) {
+    case EPERM: return "EPERM";
+    case ENOENT: return "ENOENT";
+    case ESRCH: return "ESRCH";
+    case EINTR: return "EINTR";
+    case EIO: return "EIO";
+    case ENOMEM: return "ENOMEM";
+    case EACCES: return "EACCES";
+    case EFAULT: return "EFAULT";
+    case EBUSY: return "EBUSY";
+    case EINVAL: return "EINVAL";
+    case EAGAIN: return "EAGAIN";
+    case ENOSYS: return "ENOSYS";
+    case ENOTSUP: return "ENOTSUP";
+    default: return NULL;
+    }
+}
+
+void kpmc_kpc_failure(char *buf, size_t len, const char *call, int err)
+{
+    char text[128];
+    if (strerror_r(err, text, sizeof text) != 0)
+        snprintf(text, sizeof text, "unknown error");
+    const char *name = errno_name(err);
+    if (name)
+        snprintf(buf, len, "%s failed with %s (%s)", call, name, text);
+    else
+        snprintf(buf, len, "%s failed with errno %d (%s)", call, err, text);
+}

@@ -1,0 +1,46 @@
+/* kperf.framework: loading it with dlopen and the table of its kpc_*
+ * functions the runtime calls (shared/docs/kpc-abi.md §1).  Internal. */
+#ifndef KPMC_RUNTIME_KPERF_H
+#define KPMC_RUNTIME_KPERF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The system framework; kpmc never loads kperfdata. */
+#define KPMC_KPERF_SYSTEM_PATH "/System/Library/PrivateFrameworks/kperf.framework/kperf"
+
+/* Every kpc_* function the runtime calls: return type, name, parameters.
+ * All of them are resolved when the framework is loaded. */
+#define KPMC_KPERF_FUNCTIONS(X)                                      \
+    X(int, kpc_cpu_string, (char *buf, size_t len))                  \
+    X(int, kpc_force_all_ctrs_get, (int *out))                       \
+    X(int, kpc_force_all_ctrs_set, (int on))                         \
+    X(uint32_t, kpc_get_counting, (void))                            \
+    X(int, kpc_set_counting, (uint32_t classes))                     \
+    X(uint32_t, kpc_get_thread_counting, (void))                     \
+    X(int, kpc_set_thread_counting, (uint32_t classes))              \
+    X(uint32_t, kpc_get_counter_count, (uint32_t classes))           \
+    X(uint32_t, kpc_get_config_count, (uint32_t classes))            \
+    X(int, kpc_set_config, (uint32_t classes, uint64_t *config))     \
+    X(int, kpc_get_thread_counters, (uint32_t tid, uint32_t buf_count, uint64_t *buf))
+
+/* The signature of kpc_get_thread_counters, which event sets keep. */
+typedef int (*kpmc_kpc_read_fn)(uint32_t tid, uint32_t buf_count, uint64_t *buf);
+
+struct kpmc_kperf {
+    void *handle; /* dlopen handle, NULL when not loaded */
+#define KPMC_KPERF_FIELD(ret, name, params) ret(*name) params;
+    KPMC_KPERF_FUNCTIONS(KPMC_KPERF_FIELD)
+#undef KPMC_KPERF_FIELD
+};
+
+/* Load kperf from path; NULL means $KPMC_KPERF_PATH, else the system
+ * framework (macOS only).  Resolves every function of the table.  On failure
+ * returns KPMC_E_LOAD, leaves *k unloaded and writes why into detail. */
+int kpmc_kperf_load(struct kpmc_kperf *k, const char *path, char *detail, size_t len);
+void kpmc_kperf_unload(struct kpmc_kperf *k);
+
+/* "CALL failed with ENAME (strerror)" into buf, for errno err. */
+void kpmc_kpc_failure(char *buf, size_t len, const char *call, int err);
+
+#endif

@@ -1,0 +1,320 @@
+/* Sessions: load kperf, find the database, save and force the kernel's
+ * counter state, restore it on close; and kpmc_reset. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session_internal.h"
+
+#define CLASSES_ALL (KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE)
+
+static void detail_printf(kpmc_session *s, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void detail_printf(kpmc_session *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->detail, sizeof s->detail, fmt, ap);
+    va_end(ap);
+}
+
+int kpmc_restore_u32(int (*fn)(uint32_t), uint32_t value)
+{
+    int r = fn(value);
+    return r == 0 ? 0 : fn(value);
+}
+
+int kpmc_restore_int(int (*fn)(int), int value)
+{
+    int r = fn(value);
+    return r == 0 ? 0 : fn(value);
+}
+
+static unsigned popcount32(uint32_t m)
+{
+    unsigned n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+/* The database named by opt->db or $KPMC_DB, else the one of the CPU. */
+static int find_db(kpmc_session *s, const kpmc_options *opt)
+{
+    const char *name = opt ? opt->db : NULL;
+    const char *from = "kpmc_options.db";
+    if (!name || !*name) {
+        name = getenv("KPMC_DB");
+        from = "KPMC_DB";
+    }
+    if (name && *name) {
+        s->db = kpmc_db_find(name);
+        if (s->db)
+            return 0;
+        size_t n = (size_t)snprintf(s->detail, sizeof s->detail, "%s=%s: no such database; valid:", from, name);
+        for (size_t i = 0; i < kpmc_db_count() && n < sizeof s->detail; i++)
+            n += (size_t)snprintf(s->detail + n, sizeof s->detail - n, " %s", kpmc_db_name(kpmc_db_at(i)));
+        return KPMC_E_NODB;
+    }
+    s->db = kpmc_db_for_cpu_string(s->cpu);
+    if (s->db)
+        return 0;
+    /* cpu_<type>_<subtype>_<family>[_<model>]: name the family. */
+    const char *family = s->cpu;
+    for (int field = 0; field < 3 && family; field++) {
+        family = strchr(family, '_');
+        family = family ? family + 1 : NULL;
+    }
+    char fam[16] = "?";
+    if (family) {
+        size_t n = strcspn(family, "_");
+        snprintf(fam, sizeof fam, "0x%.*s", (int)(n < 8 ? n : 8), family);
+    }
+    detail_printf(s,
+                  "no database for CPU %s (family %s) in this build; build kpmc on this Mac "
+                  "(the build regenerates the catalog from /usr/share/kpep) or configure with "
+                  "cmake -DKPMC_KPEP_DIR=/usr/share/kpep",
+                  s->cpu, fam);
+    return KPMC_E_NODB;
+}
+
+/* The counts the kernel reports for FIXED|CONFIGURABLE, all counters
+ * forced, against the database's. */
+static int check_counts(kpmc_session *s)
+{
+    kpmc_db_info d;
+    kpmc_db_get(s->db, &d);
+    uint32_t want_counters = popcount32(d.fixed_counters) + popcount32(d.config_counters);
+    /* x86_64 has one word for the fixed counters (IA32_FIXED_CTR_CTRL);
+     * arm64 fixed counters take none (kpc-abi.md §2). */
+    uint32_t want_config = popcount32(d.config_counters) + (d.arch == KPMC_ARCH_X86_64 ? 1u : 0u);
+    errno = 0;
+    uint32_t counters = s->k.kpc_get_counter_count(CLASSES_ALL);
+    if (counters == 0 && errno) {
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_counter_count", errno);
+        return KPMC_E_KPC;
+    }
+    errno = 0;
+    uint32_t config = s->k.kpc_get_config_count(CLASSES_ALL);
+    if (config == 0 && errno) {
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_config_count", errno);
+        return KPMC_E_KPC;
+    }
+    if (counters != want_counters || config != want_config) {
+        detail_printf(s,
+                      "kpc_get_counter_count/kpc_get_config_count(FIXED|CONFIGURABLE) report %u "
+                      "counters and %u config words, but database %s has %u and %u; "
+                      "is it the database of this CPU?",
+                      (unsigned)counters, (unsigned)config, d.name, (unsigned)want_counters,
+                      (unsigned)want_config);
+        return KPMC_E_NODB;
+    }
+    return 0;
+}
+
+/* Save the kernel's state and force all counters; on failure undo. */
+static int take_counters(kpmc_session *s)
+{
+    struct kpmc_kperf *k = &s->k;
+    if (k->kpc_force_all_ctrs_get(&s->saved_force) != 0) {
+        int e = errno;
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_force_all_ctrs_get", e);
+        if (e != EPERM)
+            return KPMC_E_KPC;
+        size_t n = strlen(s->detail);
+        snprintf(s->detail + n, sizeof s->detail - n, ": needs root (run with sudo)");
+        return KPMC_E_PERM;
+    }
+    /* kpc_get_counting answers 0 on failure, a valid value too: errno tells. */
+    errno = 0;
+    s->saved_counting = k->kpc_get_counting();
+    if (s->saved_counting == 0 && errno) {
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_counting", errno);
+        return KPMC_E_KPC;
+    }
+    s->saved_thread_counting = k->kpc_get_thread_counting();
+    if (s->saved_thread_counting == UINT32_MAX) {
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_thread_counting", errno);
+        return KPMC_E_KPC;
+    }
+    s->cur_force = s->saved_force;
+    s->cur_counting = s->saved_counting;
+    s->cur_thread_counting = s->saved_thread_counting;
+    if (k->kpc_force_all_ctrs_set(1) != 0) {
+        int e = errno;
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_force_all_ctrs_set(1)", e);
+        size_t n = strlen(s->detail);
+        if (e == EACCES || e == EBUSY) {
+            snprintf(s->detail + n, sizeof s->detail - n,
+                     ": another client (Instruments, powermetrics, another kpmc) holds the counters");
+            return KPMC_E_BUSY;
+        }
+        return e == EPERM ? KPMC_E_PERM : KPMC_E_KPC;
+    }
+    s->cur_force = 1;
+    int r = check_counts(s);
+    if (r != 0 && kpmc_restore_int(k->kpc_force_all_ctrs_set, s->saved_force) == 0)
+        s->cur_force = s->saved_force;
+    return r;
+}
+
+int kpmc_open(kpmc_session **out, const kpmc_options *opt)
+{
+    if (!out)
+        return KPMC_E_INVAL;
+    kpmc_session *s = calloc(1, sizeof *s);
+    *out = s;
+    if (!s)
+        return KPMC_E_NOMEM;
+    if (pthread_mutex_init(&s->lock, NULL) != 0) {
+        free(s);
+        *out = NULL;
+        return KPMC_E_NOMEM;
+    }
+    if (opt && opt->size < offsetof(kpmc_options, db) + sizeof opt->db) {
+        detail_printf(s, "kpmc_options.size is %zu; set it to sizeof(kpmc_options)", opt->size);
+        return KPMC_E_INVAL;
+    }
+    int r = kpmc_kperf_load(&s->k, opt ? opt->kperf_path : NULL, s->detail, sizeof s->detail);
+    if (r != 0)
+        return r;
+    if (s->k.kpc_cpu_string(s->cpu, sizeof s->cpu) < 0 || !s->cpu[0]) {
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_cpu_string", errno);
+        r = KPMC_E_KPC;
+    }
+    if (r == 0)
+        r = find_db(s, opt);
+    if (r == 0)
+        r = take_counters(s);
+    if (r != 0) {
+        s->db = NULL;
+        kpmc_kperf_unload(&s->k);
+    }
+    return r;
+}
+
+void kpmc_close(kpmc_session *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    for (kpmc_set *set = s->sets; set; set = set->next) {
+        set->s = NULL;
+        set->running = 0;
+        set->read = kpmc_set_read_closed;
+    }
+    struct kpmc_kperf *k = &s->k;
+    if (k->handle) {
+        /* Reverse order of kpmc_open and kpmc_set_start; only what changed. */
+        if (s->cur_thread_counting != s->saved_thread_counting)
+            kpmc_restore_u32(k->kpc_set_thread_counting, s->saved_thread_counting);
+        if (s->cur_counting != s->saved_counting)
+            kpmc_restore_u32(k->kpc_set_counting, s->saved_counting);
+        if (s->cur_force != s->saved_force)
+            kpmc_restore_int(k->kpc_force_all_ctrs_set, s->saved_force);
+        kpmc_kperf_unload(k);
+    }
+    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+const char *kpmc_session_error(const kpmc_session *s)
+{
+    return s ? s->detail : "no session (out of memory)";
+}
+
+const kpmc_db *kpmc_session_db(const kpmc_session *s)
+{
+    return s ? s->db : NULL;
+}
+
+const char *kpmc_session_cpu(const kpmc_session *s)
+{
+    return s ? s->cpu : "";
+}
+
+/* ---- kpmc_reset ---- */
+
+static void append(char *detail, size_t len, size_t *n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void append(char *detail, size_t len, size_t *n, const char *fmt, ...)
+{
+    if (!detail || *n >= len)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(detail + *n, len - *n, fmt, ap);
+    va_end(ap);
+    if (w > 0)
+        *n += (size_t)w;
+}
+
+int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len)
+{
+    char local[KPMC_DETAIL_MAX];
+    char *d = detail && detail_len ? detail : local;
+    size_t len = detail && detail_len ? detail_len : sizeof local;
+    size_t n = 0;
+    d[0] = '\0';
+    struct kpmc_kperf k;
+    int r = kpmc_kperf_load(&k, kperf_path, d, len);
+    if (r != 0)
+        return r;
+    int force = 0;
+    if (k.kpc_force_all_ctrs_get(&force) != 0) {
+        int e = errno;
+        kpmc_kpc_failure(d, len, "kpc_force_all_ctrs_get", e);
+        kpmc_kperf_unload(&k);
+        if (e != EPERM)
+            return KPMC_E_KPC;
+        n = strlen(d);
+        append(d, len, &n, ": needs root (run with sudo)");
+        return KPMC_E_PERM;
+    }
+    uint32_t counting = k.kpc_get_counting();
+    uint32_t thread_counting = k.kpc_get_thread_counting();
+    append(d, len, &n, "found thread counting 0x%x, counting 0x%x, force_all_ctrs %d;",
+           (unsigned)thread_counting, (unsigned)counting, force);
+    /* All three are attempted, in the order of kpmc_close. */
+    struct {
+        const char *call;
+        int failed, err;
+    } steps[3] = {{"kpc_set_thread_counting(0)", 0, 0},
+                  {"kpc_set_counting(0)", 0, 0},
+                  {"kpc_force_all_ctrs_set(0)", 0, 0}};
+    steps[0].failed = k.kpc_set_thread_counting(0) != 0;
+    steps[0].err = errno;
+    steps[1].failed = k.kpc_set_counting(0) != 0;
+    steps[1].err = errno;
+    steps[2].failed = k.kpc_force_all_ctrs_set(0) != 0;
+    steps[2].err = errno;
+    kpmc_kperf_unload(&k);
+    r = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!steps[i].failed) {
+            append(d, len, &n, " %s done;", steps[i].call);
+            continue;
+        }
+        char why[160];
+        kpmc_kpc_failure(why, sizeof why, steps[i].call, steps[i].err);
+        append(d, len, &n, " %s;", why);
+        if (r == 0)
+            r = steps[i].err == EACCES || steps[i].err == EBUSY ? KPMC_E_BUSY : KPMC_E_KPC;
+    }
+    if (n && n < len && d[n - 1] == ';')
+        d[n - 1] = '\0';
+    return r;
+}

@@ -1,0 +1,63 @@
+/* Sessions and event sets: the structures session.c and set.c share.
+ * Internal. */
+#ifndef KPMC_RUNTIME_SESSION_INTERNAL_H
+#define KPMC_RUNTIME_SESSION_INTERNAL_H
+
+#include <pthread.h>
+
+#include <kpmc/kpmc.h>
+
+#include "kperf.h"
+
+struct kpmc_session {
+    pthread_mutex_t lock; /* serialises every session call */
+    struct kpmc_kperf k;
+    const kpmc_db *db; /* NULL: inert (kpmc_open failed) */
+    char cpu[64];      /* kpc_cpu_string() */
+    char detail[KPMC_DETAIL_MAX];
+
+    /* The kernel's state as kpmc_open found it, and as kpmc last set it
+     * (a failed kpc call is taken to have changed nothing). */
+    int saved_force, cur_force;
+    uint32_t saved_counting, cur_counting;
+    uint32_t saved_thread_counting, cur_thread_counting;
+
+    /* The configuration programmed while sets count. */
+    unsigned running; /* sets counting */
+    uint32_t run_classes;
+    unsigned run_n_config;
+    uint64_t run_config[KPMC_MAX_EVENTS + 1];
+
+    kpmc_set *sets; /* every set of the session, for kpmc_close */
+};
+
+struct kpmc_set {
+    /* The read path touches only these first fields. */
+    uint64_t buf[KPMC_MAX_EVENTS];  /* the kpc call's buffer (first: its
+                                       address is the set's) */
+    kpmc_kpc_read_fn read;   /* kpc_get_thread_counters, or a stub that fails
+                                while the set does not count */
+    uint64_t *out;           /* the caller's array during a read */
+    uint32_t n_counters;     /* values the kpc call returns */
+    uint32_t last;           /* n_events - 1 */
+    uint8_t index[KPMC_MAX_EVENTS]; /* buffer position of each event */
+
+    kpmc_session *s; /* NULL once the session is closed */
+    kpmc_set *next;
+    int running;
+    pthread_t thread; /* the thread that started it */
+    kpmc_plan plan;
+    char detail[KPMC_DETAIL_MAX]; /* last failed read */
+};
+
+/* Read stubs installed while a set is stopped or its session is closed. */
+int kpmc_set_read_stopped(uint32_t tid, uint32_t buf_count, uint64_t *buf);
+int kpmc_set_read_closed(uint32_t tid, uint32_t buf_count, uint64_t *buf);
+
+/* Set a kpc state item (kpc_set_thread_counting, kpc_set_counting,
+ * kpc_force_all_ctrs_set) back to a saved value, trying twice: used where
+ * kpmc must put the machine back and has no caller to report to. */
+int kpmc_restore_u32(int (*fn)(uint32_t), uint32_t value);
+int kpmc_restore_int(int (*fn)(int), int value);
+
+#endif

@@ -1,0 +1,79 @@
+/* Helpers of the session tests (tests/test_session_*.c): the simulated
+ * kperf (tests/sim/kpmc_sim.h) loaded from $KPMC_KPERF_PATH, its
+ * environment, checks, and the configuration words of kpc-abi.md §4
+ * computed independently of runtime/encode.c. */
+#ifndef KPMC_TEST_SESSION_H
+#define KPMC_TEST_SESSION_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <kpmc/kpmc.h>
+
+#include "sim/kpmc_sim.h"
+
+extern int t_failures;
+
+#define CHECK(cond, ...)                                                  \
+    do {                                                                  \
+        if (!(cond)) {                                                    \
+            t_failures++;                                                 \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                 \
+            fputc('\n', stderr);                                          \
+        }                                                                 \
+    } while (0)
+
+/* The simulator this process shares with the runtime. */
+struct sim {
+    const char *path;
+    void *handle;
+    int (*get_state)(struct kpmc_sim_state *);
+    void (*reset)(void);
+};
+extern struct sim sim;
+
+/* dlopen $KPMC_KPERF_PATH and find kpmc_sim_get_state/_reset; exits 1 on
+ * failure. */
+void sim_load(void);
+/* Clear every KPMC_SIM_* variable and KPMC_DB, set the "NAME=VALUE"
+ * strings given (NULL-terminated), kpmc_sim_reset(). */
+void sim_env(const char *first, ...);
+struct kpmc_sim_state sim_state(void);
+/* counting, thread_counting and force_all equal; reports where not. */
+int same_kernel_state(const struct kpmc_sim_state *a, const struct kpmc_sim_state *b, const char *what);
+
+/* The word kpc-abi.md §4 gives event e of database d in KPMC_MODE_ALL
+ * (arm64: the selector; x86_64: kpmc's formula), and the word the
+ * simulated kernel stores from it (x86_64 drops PC, INT and ANY). */
+uint64_t expected_word(const kpmc_db_info *d, const kpmc_event_info *e);
+uint64_t stored_word(const kpmc_db_info *d, uint64_t word);
+
+unsigned popcount32(uint32_t m);
+/* Position of global counter c among the set bits of mask. */
+unsigned rank_in(uint32_t mask, unsigned c);
+int contains(const char *haystack, const char *needle);
+
+/* A barrier for n threads (macOS has no pthread_barrier_t). */
+struct gate {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    unsigned n, waiting, round;
+};
+void gate_init(struct gate *g, unsigned n);
+void gate_wait(struct gate *g);
+void gate_destroy(struct gate *g);
+
+/* Exit status of a test program. */
+int t_result(const char *name);
+
+/* main() of a test program with cases: loads the simulator, runs the case
+ * argv[1] names, returns its status. */
+struct t_case {
+    const char *name;
+    void (*run)(void);
+};
+int t_main(int argc, char **argv, const struct t_case *cases, size_t n);
+
+#endif

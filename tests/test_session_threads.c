@@ -1,0 +1,315 @@
+/* Event sets and threads, and the set life cycle: two threads counting
+ * with sets of the same configuration, each reading its own counters; a set
+ * with another configuration refused while one counts; start and stop on
+ * different threads; reads of sets that do not count; a failed read.
+ *
+ * Usage: test_session_threads CASE (one CTest case each, see main()). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_session.h"
+
+/* a14: fixed counters 0-1, configurable 2-9 (kpc-abi.md §2). */
+static const char *const names_a[] = {"INST_BRANCH", "Cycles", "Instructions"};
+static const char *const names_b[] = {"Instructions", "INST_BRANCH", "Cycles"}; /* same configuration */
+static const char *const names_c[] = {"Cycles", "INST_LDST"};                   /* another one */
+
+static uint64_t word_of(const char *name)
+{
+    const kpmc_db *db = kpmc_db_find("a14");
+    kpmc_db_info d;
+    kpmc_event_info e;
+    kpmc_db_get(db, &d);
+    kpmc_event_get(db, (unsigned)kpmc_event_find(db, name), &e);
+    return expected_word(&d, &e);
+}
+
+static kpmc_session *open_a14(const char *fault)
+{
+    sim_env("KPMC_SIM_DB=a14", fault, NULL);
+    kpmc_session *s;
+    int r = kpmc_open(&s, NULL);
+    if (r != 0) {
+        fprintf(stderr, "kpmc_open: %s\n", kpmc_session_error(s));
+        exit(1);
+    }
+    return s;
+}
+
+/* ---- two threads ---- */
+
+struct worker {
+    kpmc_session *s;
+    const char *const *names;
+    unsigned reads;
+    struct gate *gate;
+    int start_rc, read_rc, stop_rc;
+    uint64_t v[3];
+    unsigned long set_config_calls_seen;
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    kpmc_set *set = NULL;
+    w->start_rc = kpmc_set_new(w->s, &set, w->names, 3, KPMC_MODE_ALL);
+    if (w->start_rc == 0)
+        w->start_rc = kpmc_set_start(set);
+    gate_wait(w->gate); /* both count */
+    w->set_config_calls_seen = sim_state().set_config_calls;
+    for (unsigned i = 0; i < w->reads; i++)
+        w->read_rc |= kpmc_set_read(set, w->v);
+    gate_wait(w->gate); /* both have read */
+    w->stop_rc = kpmc_set_stop(set);
+    kpmc_set_free(set);
+    return NULL;
+}
+
+static void case_two_threads(void)
+{
+    kpmc_session *s = open_a14(NULL);
+    struct gate b;
+    gate_init(&b, 2);
+    struct worker w[2] = {{s, names_a, 3, &b, 0, 0, 0, {0}, 0}, {s, names_b, 1, &b, 0, 0, 0, {0}, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, work, &w[i]);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    gate_destroy(&b);
+    uint64_t br = word_of("INST_BRANCH");
+    /* Thread 0 read 3 times, thread 1 once: per-thread counters. */
+    uint64_t want0[3] = {3 * br, 3 * 1000, 3 * 2000}, want1[3] = {1 * 2000, 1 * br, 1 * 1000};
+    for (int i = 0; i < 2; i++) {
+        CHECK(w[i].start_rc == 0 && w[i].read_rc == 0 && w[i].stop_rc == 0, "thread %d: %d %d %d (%s)", i,
+              w[i].start_rc, w[i].read_rc, w[i].stop_rc, kpmc_session_error(s));
+        CHECK(w[i].set_config_calls_seen == 1, "thread %d: %lu kpc_set_config calls; one configuration needs one",
+              i, w[i].set_config_calls_seen);
+    }
+    for (int k = 0; k < 3; k++) {
+        CHECK(w[0].v[k] == want0[k], "thread 0, %s: %llu, expected %llu", names_a[k],
+              (unsigned long long)w[0].v[k], (unsigned long long)want0[k]);
+        CHECK(w[1].v[k] == want1[k], "thread 1, %s: %llu, expected %llu", names_b[k],
+              (unsigned long long)w[1].v[k], (unsigned long long)want1[k]);
+    }
+    struct kpmc_sim_state st = sim_state();
+    CHECK(st.counting == 0 && st.thread_counting == 0, "counting after both stopped");
+    kpmc_close(s);
+}
+
+/* ---- configurations ---- */
+
+static void case_busy(void)
+{
+    kpmc_session *s = open_a14(NULL);
+    kpmc_set *a, *c, *b;
+    CHECK(kpmc_set_new(s, &a, names_a, 3, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_new(s, &b, names_b, 3, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_new(s, &c, names_c, 2, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_start(a) == 0, "%s", kpmc_session_error(s));
+    int r = kpmc_set_start(c);
+    CHECK(r == KPMC_E_BUSY && contains(kpmc_session_error(s), "different configuration"), "%s (%s)",
+          kpmc_strerror(r), kpmc_session_error(s));
+    struct kpmc_sim_state st = sim_state();
+    CHECK(st.config[rank_in(0x3FCu, kpmc_set_plan(a)->events[0].counter)] == word_of("INST_BRANCH"),
+          "a refused set changed the configuration");
+    /* The same configuration in another order counts alongside. */
+    CHECK(kpmc_set_start(b) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_stop(a) == 0, "%s", kpmc_session_error(s));
+    st = sim_state();
+    CHECK(st.counting == 3 && st.thread_counting == 3, "stopping one of two sets stopped counting");
+    CHECK(kpmc_set_start(c) == KPMC_E_BUSY, "c started while b counts");
+    CHECK(kpmc_set_stop(b) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_start(c) == 0, "c after a and b stopped: %s", kpmc_session_error(s));
+    uint64_t v[2];
+    CHECK(kpmc_set_read(c, v) == 0 && v[0] == 1000 && v[1] == word_of("INST_LDST"), "c reads %llu %llu",
+          (unsigned long long)v[0], (unsigned long long)v[1]);
+    /* free stops a set that counts */
+    kpmc_set_free(c);
+    st = sim_state();
+    CHECK(st.counting == 0 && st.thread_counting == 0, "free left counting on");
+    kpmc_set_free(a);
+    kpmc_set_free(b);
+
+    /* Same event and classes, other mode bits: another configuration. */
+    const char *branch[] = {"INST_BRANCH"};
+    kpmc_set *all, *user;
+    CHECK(kpmc_set_new(s, &all, branch, 1, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_new(s, &user, branch, 1, KPMC_MODE_USER) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_start(all) == 0, "%s", kpmc_session_error(s));
+    r = kpmc_set_start(user);
+    CHECK(r == KPMC_E_BUSY, "INST_BRANCH in user mode while it counts in all modes: %s", kpmc_strerror(r));
+    kpmc_set_free(user);
+    kpmc_set_free(all);
+    kpmc_close(s);
+}
+
+/* ---- threads that start and stop ---- */
+
+struct starter {
+    kpmc_set *set;
+    struct gate *gate;
+    int stop; /* stop it after the second gate */
+    int start_rc, stop_rc;
+};
+
+/* Starts the set, lets the main thread try to stop it, stops it. */
+static void *start_then_stop(void *arg)
+{
+    struct starter *st = arg;
+    st->start_rc = kpmc_set_start(st->set);
+    gate_wait(st->gate); /* started */
+    gate_wait(st->gate); /* the main thread tried */
+    if (st->stop)
+        st->stop_rc = kpmc_set_stop(st->set);
+    return NULL;
+}
+
+static void case_wrong_thread(void)
+{
+    kpmc_session *s = open_a14(NULL);
+    struct gate g;
+    gate_init(&g, 2);
+    struct starter st = {NULL, &g, 1, -99, -99};
+    CHECK(kpmc_set_new(s, &st.set, names_a, 3, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    pthread_t t;
+    pthread_create(&t, NULL, start_then_stop, &st);
+    gate_wait(&g);
+    CHECK(st.start_rc == 0, "start on thread A: %s", kpmc_session_error(s));
+    int r = kpmc_set_stop(st.set);
+    CHECK(r == KPMC_E_STATE && contains(kpmc_session_error(s), "thread"), "stop on thread B: %s (%s)",
+          kpmc_strerror(r), kpmc_session_error(s));
+    r = kpmc_set_start(st.set);
+    CHECK(r == KPMC_E_STATE, "start of a counting set: %s", kpmc_strerror(r));
+    CHECK(sim_state().counting == 3, "a refused stop stopped counting");
+    gate_wait(&g);
+    pthread_join(t, NULL);
+    CHECK(st.stop_rc == 0, "stop on thread A: %s", kpmc_strerror(st.stop_rc));
+    struct kpmc_sim_state ss = sim_state();
+    CHECK(ss.counting == 0 && ss.thread_counting == 0, "thread A's stop left counting on");
+
+    /* Once stopped, any thread may start it again; free stops it from any
+     * thread. */
+    st.start_rc = -99;
+    st.stop = 0;
+    pthread_create(&t, NULL, start_then_stop, &st);
+    gate_wait(&g);
+    CHECK(st.start_rc == 0, "restart on a new thread: %s", kpmc_session_error(s));
+    kpmc_set_free(st.set);
+    ss = sim_state();
+    CHECK(ss.counting == 0 && ss.thread_counting == 0, "free from another thread left counting on");
+    gate_wait(&g);
+    pthread_join(t, NULL);
+    gate_destroy(&g);
+    kpmc_close(s);
+}
+
+/* ---- reads that fail ---- */
+
+static void case_read_errors(void)
+{
+    /* The second kpc_get_thread_counters call fails. */
+    kpmc_session *s = open_a14("KPMC_SIM_FAULT=kpc_get_thread_counters:2:EINVAL");
+    kpmc_set *set;
+    uint64_t v[3];
+    CHECK(kpmc_set_new(s, &set, names_a, 3, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    int r = kpmc_set_read(set, v);
+    CHECK(r == KPMC_E_STATE && contains(kpmc_set_error(set), "not counting"), "read before start: %s (%s)",
+          kpmc_strerror(r), kpmc_set_error(set));
+    r = kpmc_set_stop(set);
+    CHECK(r == KPMC_E_STATE, "stop before start: %s", kpmc_strerror(r));
+    CHECK(kpmc_set_start(set) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_read(set, v) == 0, "%s", kpmc_set_error(set));
+    CHECK(kpmc_set_stop(set) == 0, "%s", kpmc_session_error(s));
+    r = kpmc_set_read(set, v);
+    CHECK(r == KPMC_E_STATE, "read after stop: %s", kpmc_strerror(r));
+
+    /* The kpc call fails: errno in the set's detail, not the session's. */
+    CHECK(kpmc_set_start(set) == 0, "%s", kpmc_session_error(s));
+    char before[KPMC_DETAIL_MAX];
+    snprintf(before, sizeof before, "%s", kpmc_session_error(s));
+    r = kpmc_set_read(set, v);
+    CHECK(r == KPMC_E_KPC && contains(kpmc_set_error(set), "kpc_get_thread_counters") &&
+              contains(kpmc_set_error(set), "EINVAL"),
+          "%s (%s)", kpmc_strerror(r), kpmc_set_error(set));
+    CHECK(!strcmp(before, kpmc_session_error(s)), "the session's detail changed: %s", kpmc_session_error(s));
+    CHECK(kpmc_set_read(set, v) == 0 && v[1] == 1000, "the next read: %s", kpmc_set_error(set));
+
+    /* After close the set is inert; freeing it is still allowed. */
+    kpmc_close(s);
+    r = kpmc_set_read(set, v);
+    CHECK(r == KPMC_E_STATE && contains(kpmc_set_error(set), "closed"), "read after close: %s (%s)",
+          kpmc_strerror(r), kpmc_set_error(set));
+    CHECK(kpmc_set_start(set) == KPMC_E_STATE, "start after close");
+    CHECK(kpmc_set_stop(set) == KPMC_E_STATE, "stop after close");
+    kpmc_set_free(set);
+    struct kpmc_sim_state st = sim_state();
+    CHECK(st.counting == 0 && st.thread_counting == 0 && st.force_all == 0, "close with a counting set");
+}
+
+/* ---- creating sets ---- */
+
+static void case_new(void)
+{
+    kpmc_session *s = open_a14(NULL);
+    kpmc_set *set = NULL;
+    const int ev[] = {KPMC_EV_CYCLES, KPMC_EV_INST_BRANCH};
+    CHECK(kpmc_set_new_ev(s, &set, ev, 2, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_plan(set)->n_events == 2 && kpmc_set_plan(set)->events[0].fixed, "plan of portable ids");
+    kpmc_set_free(set);
+
+    /* An Intel-only portable id on a14 */
+    const int intel[] = {KPMC_EV_CYCLES, KPMC_EV_INST_RETIRED_ANY};
+    int r = kpmc_set_new_ev(s, &set, intel, 2, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_NOEVENT && set == NULL && contains(kpmc_session_error(s), "INST_RETIRED.ANY") &&
+              contains(kpmc_session_error(s), "a14"),
+          "%s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+    const int bad[] = {-5};
+    r = kpmc_set_new_ev(s, &set, bad, 1, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_INVAL, "id -5: %s", kpmc_strerror(r));
+    int many[KPMC_MAX_EVENTS + 1];
+    for (int i = 0; i <= KPMC_MAX_EVENTS; i++)
+        many[i] = KPMC_EV_CYCLES;
+    r = kpmc_set_new_ev(s, &set, many, KPMC_MAX_EVENTS + 1, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_TOOMANY, "17 ids: %s", kpmc_strerror(r));
+
+    /* Per-database ids: of this database, of another one, of none. */
+    const unsigned a14_ev[] = {(unsigned)kpmc_event_find(kpmc_db_find("a14"), "INST_LDST")};
+    CHECK(kpmc_set_new_db(s, &set, KPMC_DB_A14, a14_ev, 1, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    kpmc_set_free(set);
+    r = kpmc_set_new_db(s, &set, KPMC_DB_A15, a14_ev, 1, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_WRONGDB && contains(kpmc_session_error(s), "a15") && contains(kpmc_session_error(s), "a14"),
+          "%s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+    r = kpmc_set_new_db(s, &set, 999, a14_ev, 1, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_WRONGDB, "db 999: %s", kpmc_strerror(r));
+
+    /* Plan errors reach the session's detail. */
+    const char *unknown[] = {"Cycles", "NO_SUCH_EVENT"};
+    r = kpmc_set_new(s, &set, unknown, 2, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_NOEVENT && contains(kpmc_session_error(s), "NO_SUCH_EVENT"), "%s (%s)", kpmc_strerror(r),
+          kpmc_session_error(s));
+    r = kpmc_set_new(s, &set, unknown, 0, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_EMPTY, "empty: %s", kpmc_strerror(r));
+    r = kpmc_set_new(s, &set, NULL, 2, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_INVAL, "NULL names: %s", kpmc_strerror(r));
+    r = kpmc_set_new(s, NULL, unknown, 1, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_INVAL, "NULL out: %s", kpmc_strerror(r));
+    r = kpmc_set_new(s, &set, unknown, 1, 7);
+    CHECK(r == KPMC_E_INVAL, "mode 7: %s", kpmc_strerror(r));
+    CHECK(kpmc_set_start(NULL) == KPMC_E_INVAL && kpmc_set_stop(NULL) == KPMC_E_INVAL, "NULL set");
+    kpmc_set_free(NULL);
+    kpmc_close(NULL);
+    kpmc_close(s);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct t_case cases[] = {
+        {"two_threads", case_two_threads}, {"busy", case_busy},   {"wrong_thread", case_wrong_thread},
+        {"read_errors", case_read_errors}, {"new", case_new},
+    };
+    return t_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
+}

@@ -1,0 +1,178 @@
+/* Helpers of the session tests; see test_session.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "test_session.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int t_failures;
+struct sim sim;
+
+static const char *const sim_vars[] = {"KPMC_SIM_DB", "KPMC_SIM_CPU", "KPMC_SIM_NOROOT",
+                                       "KPMC_SIM_STRICT", "KPMC_SIM_FORCE_HELD", "KPMC_SIM_FAULT",
+                                       "KPMC_SIM_INIT", "KPMC_DB"};
+
+void sim_load(void)
+{
+    sim.path = getenv("KPMC_KPERF_PATH");
+    if (!sim.path || !*sim.path) {
+        fprintf(stderr, "KPMC_KPERF_PATH must name libkpmc_sim\n");
+        exit(1);
+    }
+    sim.handle = dlopen(sim.path, RTLD_NOW | RTLD_LOCAL);
+    if (!sim.handle) {
+        fprintf(stderr, "dlopen %s: %s\n", sim.path, dlerror());
+        exit(1);
+    }
+    void *g = dlsym(sim.handle, "kpmc_sim_get_state"), *r = dlsym(sim.handle, "kpmc_sim_reset");
+    if (!g || !r) {
+        fprintf(stderr, "%s lacks kpmc_sim_get_state or kpmc_sim_reset\n", sim.path);
+        exit(1);
+    }
+    memcpy(&sim.get_state, &g, sizeof g);
+    memcpy(&sim.reset, &r, sizeof r);
+}
+
+void sim_env(const char *first, ...)
+{
+    for (size_t i = 0; i < sizeof sim_vars / sizeof sim_vars[0]; i++)
+        unsetenv(sim_vars[i]);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *kv = first; kv; kv = va_arg(ap, const char *)) {
+        const char *eq = strchr(kv, '=');
+        char name[64];
+        size_t n = eq ? (size_t)(eq - kv) : 0;
+        if (!eq || n >= sizeof name) {
+            fprintf(stderr, "sim_env: bad \"%s\"\n", kv);
+            exit(1);
+        }
+        memcpy(name, kv, n);
+        name[n] = '\0';
+        setenv(name, eq + 1, 1);
+    }
+    va_end(ap);
+    sim.reset();
+}
+
+struct kpmc_sim_state sim_state(void)
+{
+    struct kpmc_sim_state st;
+    memset(&st, 0, sizeof st);
+    if (sim.get_state(&st) != 0) {
+        fprintf(stderr, "kpmc_sim_get_state failed (bad simulator environment?)\n");
+        exit(1);
+    }
+    return st;
+}
+
+int same_kernel_state(const struct kpmc_sim_state *a, const struct kpmc_sim_state *b, const char *what)
+{
+    if (a->counting == b->counting && a->thread_counting == b->thread_counting &&
+        a->force_all == b->force_all)
+        return 1;
+    fprintf(stderr, "%s: kernel state counting 0x%x thread_counting 0x%x force_all %d, expected 0x%x 0x%x %d\n",
+            what, (unsigned)a->counting, (unsigned)a->thread_counting, a->force_all, (unsigned)b->counting,
+            (unsigned)b->thread_counting, b->force_all);
+    return 0;
+}
+
+uint64_t expected_word(const kpmc_db_info *d, const kpmc_event_info *e)
+{
+    if (d->arch == KPMC_ARCH_ARM64)
+        return e->number & 0xFFFFu; /* all modes: no mode bit */
+    /* IA32_PERFEVTSEL: event, umask, then USR (16) and OS (17) for all
+     * rings, limited to other's own USR/OS bits; EDGE (18), INV (23) and
+     * CMASK (24-31) from other; EN (22). */
+    uint64_t w = (uint64_t)e->number | (uint64_t)e->umask << 8 | 1u << 22;
+    uint64_t rings = 0x30000u;
+    if (e->has & KPMC_HAS_OTHER) {
+        rings &= (uint64_t)(e->other & 3u) << 16;
+        w |= (uint64_t)(e->other & (1u << 2 | 1u << 7 | 0xFF00u)) << 16;
+    }
+    return w | rings;
+}
+
+uint64_t stored_word(const kpmc_db_info *d, uint64_t word)
+{
+    return d->arch == KPMC_ARCH_X86_64 ? word & 0xffc7ffffu : word;
+}
+
+unsigned popcount32(uint32_t m)
+{
+    unsigned n = 0;
+    for (unsigned b = 0; b < 32; b++)
+        n += m >> b & 1u;
+    return n;
+}
+
+unsigned rank_in(uint32_t mask, unsigned c)
+{
+    unsigned k = 0;
+    for (unsigned b = 0; b < c; b++)
+        k += mask >> b & 1u;
+    return k;
+}
+
+int contains(const char *haystack, const char *needle)
+{
+    return haystack && strstr(haystack, needle) != NULL;
+}
+
+void gate_init(struct gate *g, unsigned n)
+{
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->cond, NULL);
+    g->n = n;
+    g->waiting = 0;
+    g->round = 0;
+}
+
+void gate_wait(struct gate *g)
+{
+    pthread_mutex_lock(&g->lock);
+    unsigned round = g->round;
+    if (++g->waiting == g->n) {
+        g->waiting = 0;
+        g->round++;
+        pthread_cond_broadcast(&g->cond);
+    } else {
+        while (round == g->round)
+            pthread_cond_wait(&g->cond, &g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
+}
+
+void gate_destroy(struct gate *g)
+{
+    pthread_cond_destroy(&g->cond);
+    pthread_mutex_destroy(&g->lock);
+}
+
+int t_result(const char *name)
+{
+    if (t_failures) {
+        fprintf(stderr, "%s: %d check(s) failed\n", name, t_failures);
+        return 1;
+    }
+    printf("%s: ok\n", name);
+    return 0;
+}
+
+int t_main(int argc, char **argv, const struct t_case *cases, size_t n)
+{
+    for (size_t i = 0; argc >= 2 && i < n; i++)
+        if (!strcmp(argv[1], cases[i].name)) {
+            sim_load();
+            cases[i].run();
+            return t_result(cases[i].name);
+        }
+    fprintf(stderr, "usage: %s CASE; cases:", argv[0]);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, " %s", cases[i].name);
+    fputc('\n', stderr);
+    return 2;
+}
