@@ -7,7 +7,9 @@
 #                                    allocate), for sets of 1, 2, 4, 6 and 10
 #                                    events, under valgrind's callgrind against
 #                                    the simulated kperf (a14: 10 counters).
-# The callgrind target needs valgrind and a build without KPMC_SANITIZE.
+# The callgrind target needs valgrind and a build without KPMC_SANITIZE.  clang 14
+# and later write DWARF 5, which older valgrind cannot read: configure such a
+# build with -DCMAKE_C_FLAGS=-gdwarf-4.
 add_executable(bench_read "${CMAKE_CURRENT_SOURCE_DIR}/bench_read.c")
 kpmc_target_flags(bench_read)
 target_link_libraries(bench_read PRIVATE kpmc::kpmc_static)
