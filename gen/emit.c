@@ -161,6 +161,17 @@ static void c_comment(struct buf *b, const char *s)
     }
 }
 
+/* n unsigned integers of `size` bytes (2 or 4) from v, `per_line` to a
+ * line, each line indented and each number followed by a comma. */
+static void number_list(struct buf *b, const void *v, size_t size, size_t n, int per_line)
+{
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(b, i % (size_t)per_line ? " " : "\n    ");
+        buf_putu(b, size == 2 ? ((const uint16_t *)v)[i] : ((const uint32_t *)v)[i]);
+        buf_putc(b, ',');
+    }
+}
+
 static struct out_file *add_file(struct emit_result *r, const char *path)
 {
     struct out_file *f = &r->files[r->n_files++];
@@ -347,11 +358,8 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     for (size_t i = 0; i < cat->n_dbs; i++) {
         const struct gen_db *db = &cat->dbs[i];
         buf_printf(b, "    /* %s: %zu events from %zu */", db->name, db->n_events, k);
-        for (size_t j = 0; j < db->n_events; j++, k++) {
-            buf_puts(b, j % 16 ? " " : "\n    ");
-            buf_putu(b, L->db_events[k]);
-            buf_putc(b, ',');
-        }
+        number_list(b, L->db_events + k, sizeof *L->db_events, db->n_events, 16);
+        k += db->n_events;
         buf_putc(b, '\n');
     }
     buf_puts(b, "};\n\n");
@@ -424,19 +432,14 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     }
     buf_puts(b, "};\n");
     buf_printf(b, "const uint16_t kpmc_cat_n_pids = %zu;\n\n", cat->n_pids);
+    uint32_t *lengths = gen_alloc((cat->n_pids + 1) * sizeof *lengths);
+    for (size_t p = 0; p < cat->n_pids; p++)
+        lengths[p] = (uint32_t)strlen(cat->pid_name[p]);
     buf_puts(b, "/* Length of each portable name. */\nconst uint8_t kpmc_cat_pid_lengths[] = {");
-    for (size_t p = 0; p < cat->n_pids; p++) {
-        buf_puts(b, p % 16 ? " " : "\n    ");
-        buf_putu(b, strlen(cat->pid_name[p]));
-        buf_putc(b, ',');
-    }
+    number_list(b, lengths, sizeof *lengths, cat->n_pids, 16);
     buf_puts(b, "\n};\n\n/* First row of each portable id in kpmc_cat_events, then the row count. */\n"
                 "const uint16_t kpmc_cat_pid_rows[] = {");
-    for (size_t p = 0; p <= cat->n_pids; p++) {
-        buf_puts(b, p % 16 ? " " : "\n    ");
-        buf_putu(b, L->pid_rows[p]);
-        buf_putc(b, ',');
-    }
+    number_list(b, L->pid_rows, sizeof *L->pid_rows, cat->n_pids + 1, 16);
     buf_puts(b, "\n};\n\n");
 
     /* hash */
@@ -444,18 +447,10 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
                h->n_slots);
     buf_printf(b, "const struct kpmc_cat_hash kpmc_cat_hash = {%u, %u, %u};\n", h->seed, h->n_buckets, h->n_slots);
     buf_puts(b, "const uint16_t kpmc_cat_hash_disp[] = {");
-    for (uint32_t i = 0; i < h->n_buckets; i++) {
-        buf_puts(b, i % 16 ? " " : "\n    ");
-        buf_putu(b, h->disp[i]);
-        buf_putc(b, ',');
-    }
+    number_list(b, h->disp, sizeof *h->disp, h->n_buckets, 16);
     buf_puts(b, "\n};\n");
     buf_puts(b, "const uint16_t kpmc_cat_hash_slots[] = {");
-    for (uint32_t i = 0; i < h->n_slots; i++) {
-        buf_puts(b, i % 12 ? " " : "\n    ");
-        buf_putu(b, h->slots[i]);
-        buf_putc(b, ',');
-    }
+    number_list(b, h->slots, sizeof *h->slots, h->n_slots, 12);
     buf_puts(b, "\n};\n");
 }
 
