@@ -63,3 +63,49 @@ else()
   add_test(NAME doc_browser COMMAND sh -c "echo 'skipped: node not found'; exit 77")
 endif()
 set_tests_properties(doc_browser PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 600)
+
+# The same commands over the golden fixture catalog (tests/catalog.cmake
+# builds it from tests/data/gen/ok): goldens in doc/golden-fixture, the
+# plistlib route over tests/data/gen/ok, and the HTML checks.
+if(TARGET kpmc_fixture_catalog)
+  set(_tools "${CMAKE_SOURCE_DIR}/tools")
+  set(_assets "${CMAKE_BINARY_DIR}/tools/doc_assets.c")
+  set_source_files_properties("${_assets}" PROPERTIES GENERATED TRUE)
+  add_executable(kpmc_doc_fixture "${KPMC_DOC_TESTS}/fixture_main.c" "${_tools}/cli.c" "${_tools}/cmd_list.c"
+    "${_tools}/list_md_csv.c" "${_tools}/cmd_diff.c" "${_tools}/cmd_doc.c" "${_tools}/doc_fmt.c"
+    "${_tools}/doc_chips.c" "${_tools}/doc_file.c" "${_tools}/doc_html.c" "${_tools}/doc_page_index.c"
+    "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
+  add_dependencies(kpmc_doc_fixture kpmc) # kpmc's build writes doc_assets.c
+  kpmc_target_flags(kpmc_doc_fixture)
+  target_compile_definitions(kpmc_doc_fixture PRIVATE KPMC_VERSION="${PROJECT_VERSION}")
+  target_include_directories(kpmc_doc_fixture PRIVATE "${_tools}")
+  target_link_libraries(kpmc_doc_fixture PRIVATE kpmc_fixture_catalog)
+
+  file(GLOB _kpmc_fixture_goldens CONFIGURE_DEPENDS "${KPMC_DOC_TESTS}/golden-fixture/*")
+  foreach(golden IN LISTS _kpmc_fixture_goldens)
+    get_filename_component(_name "${golden}" NAME)
+    if(_name MATCHES "^list-([a-z0-9]+)\\.(md|csv)$")
+      set(_args "list|--db|${CMAKE_MATCH_1}|--format|${CMAKE_MATCH_2}")
+    elseif(_name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.(md|json)$")
+      set(_args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}|--format|${CMAKE_MATCH_3}")
+    elseif(_name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.txt$")
+      set(_args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}")
+    else()
+      message(FATAL_ERROR "tests/doc/golden-fixture/${_name}: name does not say which command it is the output of")
+    endif()
+    add_test(NAME doc_fixture_golden_${_name}
+      COMMAND "${CMAKE_COMMAND}" "-DKPMC=$<TARGET_FILE:kpmc_doc_fixture>" "-DARGS=${_args}" "-DGOLDEN=${golden}"
+              -P "${KPMC_DOC_TESTS}/golden.cmake"
+      WORKING_DIRECTORY "${KPMC_DOC_WORK}")
+  endforeach()
+  if(Python3_Interpreter_FOUND)
+    add_test(NAME doc_fixture_reference
+      COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" "${KPMC_TEST_DATA}/gen/ok"
+              "$<TARGET_FILE:kpmc_doc_fixture>" "${KPMC_DOC_TESTS}/golden-fixture")
+    file(MAKE_DIRECTORY "${KPMC_DOC_WORK}/fixture")
+    add_test(NAME doc_fixture_html
+      COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/check_html.py" "$<TARGET_FILE:kpmc_doc_fixture>"
+              "${KPMC_DOC_WORK}/fixture")
+    set_tests_properties(doc_fixture_reference doc_fixture_html PROPERTIES SKIP_RETURN_CODE 77)
+  endif()
+endif()

@@ -39,6 +39,8 @@ def read_chips(kpep_dir):
     """family -> chips, from the link table of the snapshot's README."""
     chips = {}
     readme = os.path.join(kpep_dir, "README.md")
+    if not os.path.isfile(readme):
+        return chips
     with open(readme, encoding="utf-8") as f:
         for line in f:
             m = re.match(r"\| `cpu_([0-9a-f]+)_([0-9a-f]+)_([0-9a-f]+)\.plist` \| (\w+) \| (.+?) \|\s*$", line)
@@ -86,16 +88,23 @@ class Database:
         return self.architecture == "x86_64"
 
     def mark_inconsistent(self):
+        """The KPMC_EVF_* markers.  An event already marked outside or mask
+        is never counted on its fixed counter, so it claims none: "shared"
+        looks only at the others."""
         fixed = [e for e in self.events if e.fixed_counter is not None]
-        claimed = {e.fixed_counter for e in fixed}
-        unclaimed = any(self.fixed >> c & 1 and c not in claimed for c in range(32))
         for e in fixed:
             if not self.fixed >> e.fixed_counter & 1:
                 e.flags.append("outside")
-            if unclaimed and any(o is not e and o.fixed_counter == e.fixed_counter for o in fixed):
-                e.flags.append("shared")
             if e.counters_mask is not None and e.counters_mask != 1 << e.fixed_counter:
                 e.flags.append("mask")
+        claimants = [e for e in fixed if not e.flags]
+        claimed = {e.fixed_counter for e in claimants}
+        unclaimed = any(self.fixed >> c & 1 and c not in claimed for c in range(32))
+        for e in claimants:
+            if unclaimed and any(o is not e and o.fixed_counter == e.fixed_counter for o in claimants):
+                e.flags.insert(0, "shared")
+        for e in fixed:
+            e.flags.sort(key=["outside", "shared", "mask"].index)
 
     def counters(self, e):
         if e.counters_mask is not None:
@@ -475,7 +484,7 @@ def main():
         print(__doc__)
         return 2
     kpep_dir, kpmc, golden_dir = sys.argv[1:]
-    if not os.path.isfile(os.path.join(kpep_dir, "a14.plist")):
+    if not glob.glob(os.path.join(kpep_dir, "*.plist")):
         print("skipped: no kpep plists in " + kpep_dir)
         return 77
     dbs = load(kpep_dir)
