@@ -6,24 +6,28 @@ file(MAKE_DIRECTORY "${KPMC_DOC_WORK}")
 
 # Golden outputs, written from the kpep plists by doc/reference.py (never
 # from kpmc): list-DB.md|csv is `kpmc list --db DB --format md|csv`,
-# diff-A-B.txt|md|json is `kpmc diff A B [--format md|json]`.
-file(GLOB _kpmc_goldens CONFIGURE_DEPENDS "${KPMC_DOC_TESTS}/golden/*")
-foreach(golden IN LISTS _kpmc_goldens)
-  get_filename_component(_name "${golden}" NAME)
-  if(_name MATCHES "^list-([a-z0-9]+)\\.(md|csv)$")
-    set(_args "list|--db|${CMAKE_MATCH_1}|--format|${CMAKE_MATCH_2}")
-  elseif(_name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.txt$")
-    set(_args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}")
-  elseif(_name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.(md|json)$")
-    set(_args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}|--format|${CMAKE_MATCH_3}")
-  else()
-    message(FATAL_ERROR "tests/doc/golden/${_name}: name does not say which command it is the output of")
-  endif()
-  add_test(NAME doc_golden_${_name}
-    COMMAND "${CMAKE_COMMAND}" "-DKPMC=$<TARGET_FILE:kpmc>" "-DARGS=${_args}" "-DGOLDEN=${golden}"
-            -P "${KPMC_DOC_TESTS}/golden.cmake"
-    WORKING_DIRECTORY "${KPMC_DOC_WORK}")
-endforeach()
+# diff-A-B.txt|md|json is `kpmc diff A B [--format md|json]`.  One test
+# <prefix>_<file> per file of `folder`, run with the program `target`.
+function(kpmc_doc_goldens prefix target folder)
+  file(GLOB goldens CONFIGURE_DEPENDS "${folder}/*")
+  foreach(golden IN LISTS goldens)
+    get_filename_component(name "${golden}" NAME)
+    if(name MATCHES "^list-([a-z0-9]+)\\.(md|csv)$")
+      set(args "list|--db|${CMAKE_MATCH_1}|--format|${CMAKE_MATCH_2}")
+    elseif(name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.txt$")
+      set(args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}")
+    elseif(name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.(md|json)$")
+      set(args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}|--format|${CMAKE_MATCH_3}")
+    else()
+      message(FATAL_ERROR "${golden}: the name does not say which command it is the output of")
+    endif()
+    add_test(NAME ${prefix}_${name}
+      COMMAND "${CMAKE_COMMAND}" "-DKPMC=$<TARGET_FILE:${target}>" "-DARGS=${args}" "-DGOLDEN=${golden}"
+              -P "${KPMC_DOC_TESTS}/golden.cmake"
+      WORKING_DIRECTORY "${KPMC_DOC_WORK}")
+  endforeach()
+endfunction()
+kpmc_doc_goldens(doc_golden kpmc "${KPMC_DOC_TESTS}/golden")
 
 # Bad input: exit statuses, messages naming the file, no half-written file.
 set(_not_mac 1)
@@ -81,23 +85,7 @@ if(TARGET kpmc_fixture_catalog)
   target_include_directories(kpmc_doc_fixture PRIVATE "${_tools}")
   target_link_libraries(kpmc_doc_fixture PRIVATE kpmc_fixture_catalog)
 
-  file(GLOB _kpmc_fixture_goldens CONFIGURE_DEPENDS "${KPMC_DOC_TESTS}/golden-fixture/*")
-  foreach(golden IN LISTS _kpmc_fixture_goldens)
-    get_filename_component(_name "${golden}" NAME)
-    if(_name MATCHES "^list-([a-z0-9]+)\\.(md|csv)$")
-      set(_args "list|--db|${CMAKE_MATCH_1}|--format|${CMAKE_MATCH_2}")
-    elseif(_name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.(md|json)$")
-      set(_args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}|--format|${CMAKE_MATCH_3}")
-    elseif(_name MATCHES "^diff-([a-z0-9]+)-([a-z0-9]+)\\.txt$")
-      set(_args "diff|${CMAKE_MATCH_1}|${CMAKE_MATCH_2}")
-    else()
-      message(FATAL_ERROR "tests/doc/golden-fixture/${_name}: name does not say which command it is the output of")
-    endif()
-    add_test(NAME doc_fixture_golden_${_name}
-      COMMAND "${CMAKE_COMMAND}" "-DKPMC=$<TARGET_FILE:kpmc_doc_fixture>" "-DARGS=${_args}" "-DGOLDEN=${golden}"
-              -P "${KPMC_DOC_TESTS}/golden.cmake"
-      WORKING_DIRECTORY "${KPMC_DOC_WORK}")
-  endforeach()
+  kpmc_doc_goldens(doc_fixture_golden kpmc_doc_fixture "${KPMC_DOC_TESTS}/golden-fixture")
   if(Python3_Interpreter_FOUND)
     add_test(NAME doc_fixture_reference
       COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" "${KPMC_TEST_DATA}/gen/ok"
