@@ -72,21 +72,53 @@ int cli_choice(const char *cmd, const char *what, const char *arg, const char *c
     return -1;
 }
 
-const char *cli_opt_value(int argc, char **argv, int *i, const char *opt, int *missing)
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *opts, void (*usage)(FILE *),
+              const char **operands, int max_operands, int *n_operands)
 {
-    const char *a = argv[*i];
-    size_t n = strlen(opt);
-    if (strncmp(a, opt, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
+    int n = 0, options = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (options && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
+            usage(stdout);
+            return 0;
+        }
+        if (options && !strcmp(a, "--")) {
+            options = 0;
+            continue;
+        }
+        if (!options || a[0] != '-' || !a[1]) {
+            if (n >= max_operands)
+                return cli_usage_error(cmd, max_operands ? "too many arguments: '%s'" : "unexpected argument '%s'",
+                                       a);
+            operands[n++] = argv[i];
+            continue;
+        }
+        const struct cli_option *o = opts;
+        size_t len = strcspn(a, "=");
+        while (o->name && (strlen(o->name) != len || strncmp(a, o->name, len)))
+            o++;
+        if (!o->name) {
+            fprintf(stderr, "kpmc %s: unknown option '%s'; valid:", cmd, a);
+            for (o = opts; o->name; o++)
+                fprintf(stderr, " %s%s", o->name, o->value ? " VALUE" : "");
+            fprintf(stderr, " --help\nTry 'kpmc %s --help'.\n", cmd);
+            return 2;
+        }
+        if (!o->value) {
+            if (a[len])
+                return cli_usage_error(cmd, "%s takes no value", o->name);
+            *o->flag = 1;
+        } else if (a[len]) {
+            *o->value = a + len + 1;
+        } else if (i + 1 < argc) {
+            *o->value = argv[++i];
+        } else {
+            return cli_usage_error(cmd, "%s needs a value", o->name);
+        }
     }
-    return argv[++*i];
+    if (n_operands)
+        *n_operands = n;
+    return -1;
 }
 
 void cli_json_str(FILE *f, const char *s)

@@ -32,10 +32,23 @@ const kpmc_db *cli_default_db(const char *cmd, const char **why);
 int cli_choice(const char *cmd, const char *what, const char *arg,
                const char *const *names);
 
-/* Option value: for "--opt VALUE" and "--opt=VALUE".  Returns the value and
- * advances *i past it, or NULL if argv[*i] is not this option.  A missing
- * value sets *missing. */
-const char *cli_opt_value(int argc, char **argv, int *i, const char *opt, int *missing);
+/* One option of a subcommand: "--name VALUE" / "--name=VALUE" stores the
+ * value in *value; a flag ("--name", value NULL) sets *flag to 1. */
+struct cli_option {
+    const char *name;
+    const char **value;
+    int *flag;
+};
+
+/* Parse argv[1..argc-1] against opts (ended by a {NULL} entry).  --help or
+ * -h prints usage to stdout; "--" ends the options; other arguments are
+ * operands, stored in order into operands[0 .. max_operands-1] (may alias
+ * argv + 1: operand k is never stored before argv[k + 1] is read) and counted in *n_operands.  Returns -1 when the command should
+ * go on, else the exit status: 0 after --help, 2 after a usage error (an
+ * unknown option, named with the valid ones; a missing value; too many
+ * operands). */
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *opts, void (*usage)(FILE *),
+              const char **operands, int max_operands, int *n_operands);
 
 /* s as a JSON string (quoted, escaped) or null when s is NULL. */
 void cli_json_str(FILE *f, const char *s);

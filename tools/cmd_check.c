@@ -34,7 +34,7 @@ static void usage(FILE *f)
           f);
 }
 
-static void print_json(FILE *f, const kpmc_plan *p, char **names)
+static void print_json(FILE *f, const kpmc_plan *p, const char *const *names)
 {
     fputs("{\"db\":", f);
     cli_json_str(f, kpmc_db_name(p->db));
@@ -59,7 +59,7 @@ static void print_json(FILE *f, const kpmc_plan *p, char **names)
     fputs("]}\n", f);
 }
 
-static void print_text(FILE *f, const kpmc_plan *p, char **names)
+static void print_text(FILE *f, const kpmc_plan *p, const char *const *names)
 {
     kpmc_db_info d;
     kpmc_db_get(p->db, &d);
@@ -99,7 +99,7 @@ static void print_text(FILE *f, const kpmc_plan *p, char **names)
     fputc('\n', f);
 }
 
-static void print_error_json(FILE *f, const char *message, char **names, int n)
+static void print_error_json(FILE *f, const char *message, const char *const *names, int n)
 {
     fputs("{\"error\":", f);
     cli_json_str(f, message);
@@ -115,31 +115,17 @@ int kpmc_cmd_check(int argc, char **argv)
 {
     static const char *const formats[] = {"text", "json", NULL};
     const char *db_name = NULL, *format = "text";
-    int mode = KPMC_MODE_ALL, options = 1, n_given = 0;
-    /* Events are kept in argv order: move them to the front of argv. */
-    char **events = argv + 1;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!options || argv[i][0] != '-') {
-            events[n_given++] = argv[i];
-        } else if (!strcmp(argv[i], "--")) {
-            options = 0;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--user")) {
-            mode = KPMC_MODE_USER;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--db", &missing))) {
-            db_name = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
-            format = v;
-        } else if (missing) {
-            return cli_usage_error("check", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("check", "unknown option '%s'", argv[i]);
-        }
-    }
+    int mode = KPMC_MODE_ALL, n_given = 0;
+    int user = 0;
+    const struct cli_option opts[] = {
+        {"--db", &db_name, NULL}, {"--format", &format, NULL}, {"--user", NULL, &user}, {NULL, NULL, NULL}};
+    /* Events keep their argv order, moved to the front of argv. */
+    const char **events = (const char **)(argv + 1);
+    int st = cli_parse("check", argc, argv, opts, usage, events, argc, &n_given);
+    if (st >= 0)
+        return st;
+    if (user)
+        mode = KPMC_MODE_USER;
     int fmt = cli_choice("check", "format", format, formats);
     if (fmt < 0)
         return 2;
@@ -157,7 +143,7 @@ int kpmc_cmd_check(int argc, char **argv)
 
     kpmc_plan plan;
     char detail[1024];
-    int rc = kpmc_plan_build_names(&plan, db, (const char *const *)events, (size_t)n_given, mode, detail,
+    int rc = kpmc_plan_build_names(&plan, db, events, (size_t)n_given, mode, detail,
                                    sizeof detail);
     FILE *f = stdout;
     if (rc < 0) {

@@ -469,24 +469,10 @@ int kpmc_cmd_diff(int argc, char **argv)
     static const char *const formats[] = {"text", "json", "md", NULL};
     const char *names[2] = {NULL, NULL}, *format = "text";
     int n_names = 0;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
-            format = v;
-        } else if (missing) {
-            return cli_usage_error("diff", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            return cli_usage_error("diff", "unknown option '%s'", argv[i]);
-        } else if (n_names < 2) {
-            names[n_names++] = argv[i];
-        } else {
-            return cli_usage_error("diff", "too many arguments: '%s' (give two databases)", argv[i]);
-        }
-    }
+    const struct cli_option opts[] = {{"--format", &format, NULL}, {NULL, NULL, NULL}};
+    int st = cli_parse("diff", argc, argv, opts, usage, names, 2, &n_names);
+    if (st >= 0)
+        return st;
     if (n_names < 2)
         return cli_usage_error("diff", "give two databases, e.g. 'kpmc diff a14 a15'");
     int fmt = cli_choice("diff", "format", format, formats);

@@ -62,20 +62,10 @@ static int write_one(const char *dir, const char *name, enum page_kind kind, con
 int kpmc_cmd_doc(int argc, char **argv)
 {
     const char *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--out", &missing))) {
-            out = v;
-        } else if (missing) {
-            return cli_usage_error("doc", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("doc", "unknown argument '%s'", argv[i]);
-        }
-    }
+    const struct cli_option opts[] = {{"--out", &out, NULL}, {NULL, NULL, NULL}};
+    int st = cli_parse("doc", argc, argv, opts, usage, NULL, 0, NULL);
+    if (st >= 0)
+        return st;
     if (!out || !*out)
         return cli_usage_error("doc", "say where to write the site: --out DIR");
     if (doc_mkdirs("doc", out) != 0)

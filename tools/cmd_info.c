@@ -139,13 +139,10 @@ static int info_mac(FILE *f, const char *cpu)
 
 int kpmc_cmd_info(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        }
-        return cli_usage_error("info", "unknown argument '%s'", argv[i]);
-    }
+    const struct cli_option opts[] = {{NULL, NULL, NULL}};
+    int st = cli_parse("info", argc, argv, opts, usage, NULL, 0, NULL);
+    if (st >= 0)
+        return st;
     FILE *f = stdout;
     char cpu[64];
     int status;

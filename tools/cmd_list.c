@@ -24,7 +24,8 @@ static void usage(FILE *f)
           "                   usr and os\n"
           "  --help           print this help\n"
           "\n"
-          "Exit status: 0 success, 2 usage error (unknown option, database or format).\n",
+          "Exit status: 0 success, 1 the output could not be written, 2 usage error\n"
+          "(unknown option, database or format).\n",
           f);
 }
 
@@ -229,25 +230,11 @@ int kpmc_cmd_list(int argc, char **argv)
     static const char *const formats[] = {"text", "json", "md", "csv", NULL};
     const char *db_name = NULL, *format = "text";
     int all = 0;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--all")) {
-            all = 1;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--db", &missing))) {
-            db_name = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--format", &missing))) {
-            format = v;
-        } else if (missing) {
-            return cli_usage_error("list", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("list", "unknown argument '%s'; valid: --db NAME, --all, --format FORMAT, --help",
-                                   argv[i]);
-        }
-    }
+    const struct cli_option opts[] = {
+        {"--db", &db_name, NULL}, {"--all", NULL, &all}, {"--format", &format, NULL}, {NULL, NULL, NULL}};
+    int st = cli_parse("list", argc, argv, opts, usage, NULL, 0, NULL);
+    if (st >= 0)
+        return st;
     if (all && db_name)
         return cli_usage_error("list", "--db and --all exclude each other");
     int fmt = cli_choice("list", "format", format, formats);

@@ -39,20 +39,10 @@ static void print_items(FILE *f, const char *detail)
 int kpmc_cmd_reset(int argc, char **argv)
 {
     const char *kperf = NULL;
-    for (int i = 1; i < argc; i++) {
-        int missing = 0;
-        const char *v;
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--kperf", &missing))) {
-            kperf = v;
-        } else if (missing) {
-            return cli_usage_error("reset", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("reset", "unknown argument '%s'", argv[i]);
-        }
-    }
+    const struct cli_option opts[] = {{"--kperf", &kperf, NULL}, {NULL, NULL, NULL}};
+    int st = cli_parse("reset", argc, argv, opts, usage, NULL, 0, NULL);
+    if (st >= 0)
+        return st;
     char detail[KPMC_DETAIL_MAX];
     int r = kpmc_reset(kperf, detail, sizeof detail);
     if (r == KPMC_E_PERM || r == KPMC_E_LOAD)

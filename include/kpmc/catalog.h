@@ -74,7 +74,8 @@ enum {
     /* fixed_counter is not one of the database's fixed_counters */
     KPMC_EVF_FIXED_OUTSIDE = 1u << 0,
     /* another fixed event claims the same fixed counter while some fixed
-     * counter is claimed by none: one of them names the wrong counter */
+     * counter is claimed by none: one of them names the wrong counter
+     * (events already flagged FIXED_OUTSIDE or FIXED_MASK claim nothing) */
     KPMC_EVF_FIXED_SHARED = 1u << 1,
     /* counters_mask is not the single bit of fixed_counter */
     KPMC_EVF_FIXED_MASK = 1u << 2
