@@ -289,8 +289,8 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
 {
     banner(b, cat, "kpmc catalog: every event of every database, as static data.");
     buf_puts(b, "#include \"catalog_format.h\"\n\n"
-                "#if KPMC_CATALOG_FORMAT != 2\n"
-                "#error \"catalog_data.c was generated for catalog format 2\"\n"
+                "#if KPMC_CATALOG_FORMAT != 3\n"
+                "#error \"catalog_data.c was generated for catalog format 3\"\n"
                 "#endif\n\n"
                 "#if defined(__GNUC__)\n"
                 "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n"

@@ -32,7 +32,7 @@ static int try_seed(const char *const *keys, size_t n, uint32_t seed, struct pha
         buckets[b] = (struct bucket){b, 0, 0};
     for (size_t i = 0; i < n; i++) {
         hashes[i] = kpmc_name_hash(keys[i], strlen(keys[i]), seed);
-        buckets[(uint32_t)(hashes[i] >> 32) % nb].size++;
+        buckets[kpmc_bucket_of(hashes[i], nb)].size++;
     }
     uint32_t pos = 0;
     for (uint32_t b = 0; b < nb; b++) {
@@ -41,7 +41,7 @@ static int try_seed(const char *const *keys, size_t n, uint32_t seed, struct pha
         buckets[b].size = 0;
     }
     for (size_t i = 0; i < n; i++) {
-        struct bucket *bk = &buckets[(uint32_t)(hashes[i] >> 32) % nb];
+        struct bucket *bk = &buckets[kpmc_bucket_of(hashes[i], nb)];
         order[bk->first + bk->size++] = (uint32_t)i;
     }
     qsort(buckets, nb, sizeof *buckets, cmp_bucket);
@@ -54,7 +54,7 @@ static int try_seed(const char *const *keys, size_t n, uint32_t seed, struct pha
             uint32_t k;
             for (k = 0; k < bk->size; k++) {
                 uint64_t hv = hashes[order[bk->first + k]];
-                uint32_t s = ((uint32_t)hv ^ (d * 0x9E3779B1u)) % ns;
+                uint32_t s = kpmc_slot_of(hv, d, ns);
                 if (h->slots[s] != KPMC_CAT_NONE)
                     break;
                 uint32_t j;

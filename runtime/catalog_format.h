@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KPMC_CATALOG_FORMAT 2
+#define KPMC_CATALOG_FORMAT 3
 
 /* "no such entry" in a uint16_t index field */
 #define KPMC_CAT_NONE 0xFFFFu
@@ -78,7 +78,8 @@ struct kpmc_cat_family {
 
 /* Perfect hash over the case-folded portable names:
  *   h = kpmc_name_hash(name, len, seed)
- *   slot = ((uint32_t)h ^ (disp[(h >> 32) % n_buckets] * 0x9E3779B1u)) % n_slots
+ *   slot = kpmc_slot_of(h, disp[kpmc_bucket_of(h, n_buckets)], n_slots)
+ * Both map a 32-bit value x onto [0, n) as x * n >> 32 (no division).
  *   slots[slot] is the only portable id that can have this name (or
  *   KPMC_CAT_NONE); the caller still compares the name. */
 struct kpmc_cat_hash {
@@ -126,11 +127,21 @@ static inline uint64_t kpmc_name_hash(const char *s, size_t n, uint32_t seed)
     return h;
 }
 
+static inline uint32_t kpmc_bucket_of(uint64_t h, uint32_t n_buckets)
+{
+    return (uint32_t)(((h >> 32) * n_buckets) >> 32);
+}
+
+static inline uint32_t kpmc_slot_of(uint64_t h, uint32_t disp, uint32_t n_slots)
+{
+    uint32_t x = (uint32_t)h ^ (disp * 0x9E3779B1u);
+    return (uint32_t)(((uint64_t)x * n_slots) >> 32);
+}
+
 static inline uint32_t kpmc_name_slot(uint64_t h, const uint16_t *disp,
                                       uint32_t n_buckets, uint32_t n_slots)
 {
-    uint32_t d = disp[(uint32_t)(h >> 32) % n_buckets];
-    return ((uint32_t)h ^ (d * 0x9E3779B1u)) % n_slots;
+    return kpmc_slot_of(h, disp[kpmc_bucket_of(h, n_buckets)], n_slots);
 }
 
 /* ---- the objects catalog/catalog_data.c defines ---- */

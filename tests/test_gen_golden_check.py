@@ -399,8 +399,8 @@ def check(model, plists, catalog, format_h, F):
     F.eq("hash slots", len(slots), ns)
     for p, n in enumerate(model["pid_names"]):
         h = name_hash(n, seed)
-        d = disp[(h >> 32) % nb]
-        slot = ((h & 0xFFFFFFFF) ^ ((d * 0x9E3779B1) & 0xFFFFFFFF)) % ns
+        d = disp[((h >> 32) * nb) >> 32]
+        slot = ((((h & 0xFFFFFFFF) ^ ((d * 0x9E3779B1) & 0xFFFFFFFF)) * ns) >> 32)
         F.eq("hash slot of %s" % n, slots[slot], p)
     F.eq("filled hash slots", sum(1 for x in slots if x != NONE), len(model["pid_names"]))
 

@@ -14,8 +14,8 @@
  */
 #include "catalog_format.h"
 
-#if KPMC_CATALOG_FORMAT != 2
-#error "catalog_data.c was generated for catalog format 2"
+#if KPMC_CATALOG_FORMAT != 3
+#error "catalog_data.c was generated for catalog format 3"
 #endif
 
 #if defined(__GNUC__)
@@ -223,10 +223,10 @@ const uint16_t kpmc_cat_pid_rows[] = {
 /* Perfect hash of the 27 portable names: 7 buckets, 34 slots. */
 const struct kpmc_cat_hash kpmc_cat_hash = {0, 7, 34};
 const uint16_t kpmc_cat_hash_disp[] = {
-    12, 4, 8, 34, 6, 12, 13,
+    8, 0, 3, 2, 0, 0, 5,
 };
 const uint16_t kpmc_cat_hash_slots[] = {
-    14, 24, 25, 4, 65535, 13, 65535, 20, 3, 19, 8, 10,
-    15, 26, 1, 5, 17, 12, 23, 22, 9, 21, 65535, 11,
-    65535, 65535, 16, 65535, 2, 65535, 0, 18, 6, 7,
+    5, 1, 24, 65535, 17, 65535, 6, 65535, 9, 10, 7, 14,
+    16, 4, 65535, 21, 65535, 11, 3, 8, 22, 18, 25, 23,
+    2, 13, 0, 20, 65535, 26, 65535, 15, 12, 19,
 };
