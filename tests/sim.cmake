@@ -13,8 +13,16 @@ kpmc_target_flags(kpmc_sim)
 target_include_directories(kpmc_sim PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/sim")
 target_link_libraries(kpmc_sim PRIVATE kpmc::kpmc_static Threads::Threads)
 if(APPLE)
+  # With macOS's two-level namespace the runtime binds to its own copy of the
+  # catalog whatever the simulator exports; the export list only keeps the
+  # simulator tidy, so a linker without it (zig's, when cross-compiling) is
+  # fine.
+  include(CheckLinkerFlag)
   set(_kpmc_sim_exports "${CMAKE_CURRENT_SOURCE_DIR}/sim/kpmc_sim.exp")
-  target_link_options(kpmc_sim PRIVATE "LINKER:-exported_symbols_list,${_kpmc_sim_exports}")
+  check_linker_flag(C "LINKER:-exported_symbols_list,${_kpmc_sim_exports}" KPMC_HAVE_EXPORTED_SYMBOLS_LIST)
+  if(KPMC_HAVE_EXPORTED_SYMBOLS_LIST)
+    target_link_options(kpmc_sim PRIVATE "LINKER:-exported_symbols_list,${_kpmc_sim_exports}")
+  endif()
 else()
   set(_kpmc_sim_exports "${CMAKE_CURRENT_SOURCE_DIR}/sim/kpmc_sim.map")
   target_link_options(kpmc_sim PRIVATE "LINKER:--version-script=${_kpmc_sim_exports}")
