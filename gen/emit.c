@@ -172,11 +172,14 @@ static void number_list(struct buf *b, const void *v, size_t size, size_t n, int
     }
 }
 
-static struct out_file *add_file(struct emit_result *r, const char *path)
+/* A new output file whose text will take about `size` bytes (reserved at
+ * once rather than grown by doubling). */
+static struct out_file *add_file(struct emit_result *r, const char *path, size_t size)
 {
     struct out_file *f = &r->files[r->n_files++];
     f->path = path;
     memset(&f->text, 0, sizeof f->text);
+    buf_grow(&f->text, size);
     return f;
 }
 
@@ -569,11 +572,16 @@ int emit_catalog(const struct gen_catalog *cat, struct emit_result *out)
         return -1;
     }
     out->files = gen_alloc((cat->n_dbs + 4) * sizeof *out->files);
-    emit_data(cat, &L, &h, &add_file(out, "catalog_data.c")->text);
-    emit_events_h(cat, &add_file(out, "include/kpmc/events.h")->text);
+    size_t banner_size = 128 * (cat->n_inputs + 8);
+    emit_data(cat, &L, &h,
+              &add_file(out, "catalog_data.c", banner_size + 2 * L.pool.text.len + 160 * L.n_entries)->text);
+    emit_events_h(cat, &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);
     for (size_t i = 0; i < cat->n_dbs; i++)
-        emit_db_h(cat, &cat->dbs[i], &add_file(out, gen_printf("include/kpmc/db/%s.h", cat->dbs[i].name))->text);
-    emit_all_h(cat, &add_file(out, "include/kpmc/db/all.h")->text);
+        emit_db_h(cat, &cat->dbs[i],
+                  &add_file(out, gen_printf("include/kpmc/db/%s.h", cat->dbs[i].name),
+                            banner_size + 200 * (cat->dbs[i].n_events + cat->dbs[i].n_aliases))
+                       ->text);
+    emit_all_h(cat, &add_file(out, "include/kpmc/db/all.h", banner_size + 40 * cat->n_dbs)->text);
     out->pool_bytes = L.pool.text.len;
     out->n_rows = L.rows.n;
     out->n_table_entries = L.n_entries;

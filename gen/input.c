@@ -48,10 +48,10 @@ static int read_file(const char *path, char **data, size_t *len)
     }
     /* Read up to the size fstat gives, then to the end in case it grew. */
     size_t cap = (size_t)(st.st_size > 0 ? st.st_size : 0) + 1, n = 0;
-    char *p = gen_alloc(cap + 1);
+    char *p = gen_alloc_raw(cap + 1);
     for (;;) {
         if (n == cap) {
-            char *bigger = gen_alloc(2 * cap + 1);
+            char *bigger = gen_alloc_raw(2 * cap + 1);
             memcpy(bigger, p, n);
             p = bigger;
             cap *= 2;

@@ -57,7 +57,8 @@ static void out_of_memory(void)
     exit(1);
 }
 
-void *gen_alloc(size_t n)
+/* n bytes from the arena, not cleared. */
+static void *arena_take(size_t n)
 {
     const size_t align = sizeof(max_align_t);
     n = (n + align - 1) / align * align;
@@ -73,13 +74,22 @@ void *gen_alloc(size_t n)
     }
     void *p = (char *)arena->data + arena->used;
     arena->used += n;
-    memset(p, 0, n);
     return p;
+}
+
+void *gen_alloc(size_t n)
+{
+    return memset(arena_take(n), 0, n);
+}
+
+void *gen_alloc_raw(size_t n)
+{
+    return arena_take(n);
 }
 
 char *gen_strndup(const char *s, size_t n)
 {
-    char *p = gen_alloc(n + 1);
+    char *p = arena_take(n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
@@ -108,7 +118,7 @@ char *gen_printf(const char *fmt, ...)
 char *gen_concat(const char *a, const char *b, const char *c)
 {
     size_t na = strlen(a), nb = strlen(b), nc = c ? strlen(c) : 0;
-    char *p = gen_alloc(na + nb + nc + 1);
+    char *p = gen_alloc(na + nb + nc + 1); /* cleared: the NUL */
     memcpy(p, a, na);
     memcpy(p + na, b, nb);
     if (nc)

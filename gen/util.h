@@ -26,6 +26,7 @@ void gen_warn(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4
 /* ---- arena: everything the model holds lives until gen_arena_free() ---- */
 
 void *gen_alloc(size_t n);                 /* zeroed; exits on out of memory */
+void *gen_alloc_raw(size_t n);             /* not zeroed */
 char *gen_strdup(const char *s);
 char *gen_strndup(const char *s, size_t n);
 char *gen_printf(const char *fmt, ...) GEN_PRINTF(1, 2);
