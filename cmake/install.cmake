@@ -26,5 +26,8 @@ write_basic_package_version_file("${CMAKE_BINARY_DIR}/kpmcConfigVersion.cmake"
 install(FILES "${CMAKE_BINARY_DIR}/kpmcConfig.cmake" "${CMAKE_BINARY_DIR}/kpmcConfigVersion.cmake"
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kpmc)
 
+# kpmc.pc finds the prefix from its own place, so `cmake --install --prefix`
+# and relocated installs stay right.
+file(RELATIVE_PATH KPMC_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file("${CMAKE_SOURCE_DIR}/cmake/kpmc.pc.in" "${CMAKE_BINARY_DIR}/kpmc.pc" @ONLY)
 install(FILES "${CMAKE_BINARY_DIR}/kpmc.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
