@@ -14,15 +14,21 @@ if(KPMC_KPEP_DIR)
   endif()
   set(KPMC_CATALOG_DIR "${CMAKE_BINARY_DIR}/catalog")
   file(GLOB _kpmc_plists CONFIGURE_DEPENDS "${KPMC_KPEP_DIR}/*.plist")
+  # The plists are staged first: binary ones (if macOS ships any) become XML.
+  set(_kpmc_staged "${CMAKE_BINARY_DIR}/kpep")
   add_custom_command(
     OUTPUT "${KPMC_CATALOG_DIR}/catalog_data.c"
-    COMMAND kpmc-gen --quiet --out "${KPMC_CATALOG_DIR}" "${KPMC_KPEP_DIR}"
-    DEPENDS kpmc-gen ${_kpmc_plists}
+    COMMAND "${CMAKE_COMMAND}" "-DSRC=${KPMC_KPEP_DIR}" "-DDST=${_kpmc_staged}"
+            -P "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
+    COMMAND kpmc-gen --quiet --out "${KPMC_CATALOG_DIR}" "${_kpmc_staged}"
+    DEPENDS kpmc-gen ${_kpmc_plists} "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
     COMMENT "Generating the kpmc catalog from ${KPMC_KPEP_DIR}"
     VERBATIM)
   add_custom_target(kpmc-catalog-generated DEPENDS "${KPMC_CATALOG_DIR}/catalog_data.c")
   add_custom_target(catalog
-    COMMAND kpmc-gen --out "${KPMC_COMMITTED_CATALOG}" "${KPMC_KPEP_DIR}"
+    COMMAND "${CMAKE_COMMAND}" "-DSRC=${KPMC_KPEP_DIR}" "-DDST=${_kpmc_staged}"
+            -P "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
+    COMMAND kpmc-gen --out "${KPMC_COMMITTED_CATALOG}" "${_kpmc_staged}"
     DEPENDS kpmc-gen
     COMMENT "Rewriting ${KPMC_COMMITTED_CATALOG} from ${KPMC_KPEP_DIR}"
     VERBATIM)
