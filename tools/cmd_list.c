@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "doc_fmt.h"
 #include "list_md_csv.h"
 
 static void usage(FILE *f)
@@ -29,49 +30,14 @@ static void usage(FILE *f)
           f);
 }
 
-/* Counter numbers of mask as "2-9", "7" or "2,3,4,8,9". */
-static void counters_text(uint32_t mask, char *out, size_t len)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    for (unsigned c = 0; c < 32 && n + 8 < len;) {
-        if (!(mask >> c & 1)) {
-            c++;
-            continue;
-        }
-        unsigned end = c;
-        while (end + 1 < 32 && (mask >> (end + 1) & 1))
-            end++;
-        int w;
-        if (end == c)
-            w = snprintf(out + n, len - n, "%s%u", n ? "," : "", c);
-        else
-            w = snprintf(out + n, len - n, "%s%u%s%u", n ? "," : "", c, end == c + 1 ? "," : "-", end);
-        n += (size_t)w;
-        c = end + 1;
-    }
-    if (!n)
-        snprintf(out, len, "none");
-}
-
-static void selector_text(const kpmc_db_info *d, const kpmc_event_info *e, char *out, size_t len)
-{
-    if (e->has & KPMC_HAS_FIXED_COUNTER)
-        snprintf(out, len, "fixed %u", e->fixed_counter);
-    else if (d->arch == KPMC_ARCH_X86_64 && (e->has & KPMC_HAS_UMASK))
-        snprintf(out, len, "0x%02x/0x%02x", e->number, e->umask);
-    else
-        snprintf(out, len, "0x%x", e->number);
-}
-
 static void list_text(const kpmc_db *db, FILE *f)
 {
     kpmc_db_info d;
     kpmc_db_get(db, &d);
-    char fixed[64], config[64], power[64];
-    counters_text(d.fixed_counters, fixed, sizeof fixed);
-    counters_text(d.config_counters, config, sizeof config);
-    counters_text(d.power_counters, power, sizeof power);
+    char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN];
+    doc_counters_str(d.fixed_counters, fixed);
+    doc_counters_str(d.config_counters, config);
+    doc_counters_str(d.power_counters, power);
     fprintf(f, "%s: %s (%s), kpep version %u", d.name, d.marketing_name, d.architecture, d.version[0]);
     if (d.n_version > 1)
         fprintf(f, ".%u", d.version[1]);
@@ -107,11 +73,9 @@ static void list_text(const kpmc_db *db, FILE *f)
     for (unsigned i = 0; i < d.n_events; i++) {
         kpmc_event_info e;
         kpmc_event_get(db, i, &e);
-        char sel[32], cnt[64];
-        selector_text(&d, &e, sel, sizeof sel);
-        counters_text((e.has & KPMC_HAS_FIXED_COUNTER) && !(e.has & KPMC_HAS_COUNTERS_MASK) ? 1u << e.fixed_counter
-                                                                                           : e.counters,
-                      cnt, sizeof cnt);
+        char sel[DOC_SEL_LEN], cnt[DOC_COUNTERS_LEN];
+        doc_selector_str(&d, &e, sel);
+        doc_counters_str(doc_event_counters(&d, &e), cnt);
         const char *notes[4];
         char extra[3][160];
         int n_notes = 0, n_extra = 0;
@@ -128,8 +92,11 @@ static void list_text(const kpmc_db *db, FILE *f)
                                                          : "counters_mask disagrees with fixed_counter");
             notes[n_notes++] = extra[n_extra++];
         }
-        if ((e.has & KPMC_HAS_OTHER) && e.other != 0x53) {
-            snprintf(extra[n_extra], sizeof extra[0], "(other 0x%x)", e.other);
+        char other[DOC_OTHER_LEN] = "";
+        if (e.has & KPMC_HAS_OTHER)
+            doc_other_str(e.other, other);
+        if (other[0]) {
+            snprintf(extra[n_extra], sizeof extra[0], "(%s)", other);
             notes[n_notes++] = extra[n_extra++];
         }
         if (!n_notes) {
