@@ -245,7 +245,7 @@ static const char *mode_name(int mode)
 
 /* Problems found in one comparison; printed with the set once it is done. */
 typedef struct report {
-    char text[4096];
+    char text[16384];
     size_t len;
     unsigned diffs;      /* failures */
     unsigned deliberate; /* documented differences */
@@ -256,12 +256,22 @@ __attribute__((format(printf, 2, 3)))
 #endif
 static void note(report *r, const char *fmt, ...)
 {
+    static const char more[] = "(more differences not shown)\n";
+    size_t room = sizeof r->text - sizeof more - r->len;
+    if (r->len + sizeof more > sizeof r->text)
+        return; /* the marker is already there */
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(r->text + r->len, sizeof r->text - r->len, fmt, ap);
+    int n = vsnprintf(r->text + r->len, room, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        r->len += (size_t)n < sizeof r->text - r->len ? (size_t)n : sizeof r->text - r->len - 1;
+    if (n < 0)
+        return;
+    if ((size_t)n < room) {
+        r->len += (size_t)n;
+        return;
+    }
+    memcpy(r->text + r->len, more, sizeof more);
+    r->len = sizeof r->text;
 }
 
 /* ---- building a set on each side ---- */
@@ -374,6 +384,84 @@ static void set_text(const unsigned *set, unsigned n, char *buf, size_t len)
     }
 }
 
+/* Documented differences: counted, and shown for single events. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void deliberate(report *r, unsigned n, const char *fmt, ...)
+{
+    r->deliberate++;
+    if (n != 1)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    note(r, "deliberate: %s", line);
+}
+
+/* The words both sides program for the same event. */
+static void compare_words(unsigned e, int mode, uint64_t ours, uint64_t theirs, const char *names,
+                          unsigned n, report *r)
+{
+    if (ours == theirs)
+        return;
+    if (is_x86 && (evi[e].has & KPMC_HAS_OTHER) && ours == intel_other_word(e, mode) &&
+        (ours & 0xFFFF) == (theirs & 0xFFFF)) {
+        deliberate(r, n, "[%s] {%s}: %s: Intel `other` 0x%x kept: kpmc word 0x%" PRIx64
+                         ", kperfdata word 0x%" PRIx64 "\n",
+                   mode_name(mode), names, evi[e].name, evi[e].other, ours, theirs);
+        return;
+    }
+    r->diffs++;
+    note(r, "DIFF [%s] {%s}: %s: kpmc word 0x%" PRIx64 ", kperfdata word 0x%" PRIx64 "%s\n", mode_name(mode),
+         names, evi[e].name, ours, theirs,
+         !is_x86 && mode == KPMC_MODE_USER && (ours ^ theirs) == 0x10000
+             ? " -- they differ only in EL0A32EN (0x10000): this settles kpc-abi.md §10 item 2 "
+               "(user mode 0x30000 or 0x20000); change kpmc's arm64 user-mode bits in "
+               "runtime/encode.c and kpc-abi.md §4 to match kperfdata"
+             : "");
+}
+
+/* One side counts event e on its fixed counter, the other through e's
+ * fallback.  Documented: kpmc takes the fallback in user-only mode (the fixed
+ * counters count the kernel too) and for fixed events the catalog flags;
+ * kperfdata takes it on x86_64, where it never uses a fixed counter.  The
+ * fallback's word is then checked against the other side programming the
+ * fallback alone. */
+static void fixed_or_fallback(unsigned e, int mode, const placed *a, const placed *b, const char *names,
+                              unsigned n, report *r)
+{
+    int fb = evi[e].fallback_index;
+    if (fb >= 0 && b->fixed && !a->fixed && a->resolved == (unsigned)fb &&
+        (mode == KPMC_MODE_USER || evi[e].flags)) {
+        outcome alone;
+        unsigned f = (unsigned)fb;
+        build_kperfdata(&f, 1, mode, &alone);
+        deliberate(r, n, "[%s] {%s}: kpmc counts %s's fallback %s on counter %u, kperfdata fixed counter %u\n",
+                   mode_name(mode), names, evi[e].name, evi[f].name, a->counter, b->counter);
+        if (!alone.err && !alone.ev[0].fixed)
+            compare_words(f, mode, a->word, alone.ev[0].word, names, n, r);
+        return;
+    }
+    if (fb >= 0 && a->fixed && !b->fixed && b->resolved == (unsigned)fb && is_x86) {
+        outcome alone;
+        unsigned f = (unsigned)fb;
+        build_kpmc(&f, 1, mode, &alone);
+        deliberate(r, n, "[%s] {%s}: kpmc counts %s on fixed counter %u, kperfdata its fallback %s on counter %u\n",
+                   mode_name(mode), names, evi[e].name, a->counter, evi[f].name, b->counter);
+        if (!alone.err && !alone.ev[0].fixed)
+            compare_words(f, mode, alone.ev[0].word, b->word, names, n, r);
+        return;
+    }
+    r->diffs++;
+    note(r, "DIFF [%s] {%s}: %s: kpmc programs %s on %s counter %u (word 0x%" PRIx64 "), kperfdata %s on %s "
+            "counter %u (word 0x%" PRIx64 ")\n",
+         mode_name(mode), names, evi[e].name, evi[a->resolved].name, a->fixed ? "fixed" : "configurable",
+         a->counter, a->word, evi[b->resolved].name, b->fixed ? "fixed" : "configurable", b->counter, b->word);
+}
+
 /* Compare one set in one mode; differences go to r. */
 static void compare(const unsigned *set, unsigned n, int mode, report *r)
 {
@@ -386,7 +474,8 @@ static void compare(const unsigned *set, unsigned n, int mode, report *r)
         return; /* neither places it */
     if (k.err) {
         if (kpmc_refusal_is_deliberate(set, n, mode, &k)) {
-            r->deliberate++;
+            deliberate(r, n, "[%s] {%s}: kpmc refuses (%s), kperfdata places it: %s\n", mode_name(mode),
+                       names, kpmc_strerror(k.err), k.detail);
             return;
         }
         r->diffs++;
@@ -395,10 +484,13 @@ static void compare(const unsigned *set, unsigned n, int mode, report *r)
         return;
     }
     if (p.err) {
-        /* 12: greedy allocation; 14: x86 fixed event without fallback, which
-         * kpmc counts on its fixed counter. */
-        if (p.err == KP_E_CONFLICT || (p.err == KP_E_UNAVAILABLE && is_x86)) {
-            r->deliberate++;
+        /* 12 on a set: first-free allocation without backtracking; 14 on
+         * x86_64: a fixed event without fallback, which kpmc counts on its
+         * fixed counter. */
+        if ((p.err == KP_E_CONFLICT && n > 1) ||
+            (p.err == KP_E_UNAVAILABLE && is_x86 && p.failed < n && k.ev[p.failed].fixed)) {
+            deliberate(r, n, "[%s] {%s}: kperfdata refuses %s (%s), kpmc places it\n", mode_name(mode),
+                       names, p.failed < n ? evi[set[p.failed]].name : "?", kp_strerror(p.err));
             return;
         }
         r->diffs++;
@@ -420,25 +512,19 @@ static void compare(const unsigned *set, unsigned n, int mode, report *r)
             note(r, "DIFF [%s] {%s}: kperfdata's map puts %s on counter %u, which it may not use\n",
                  mode_name(mode), names, evi[b->resolved].name, b->counter);
         }
-        if (a->fixed || b->fixed || a->resolved != b->resolved) {
-            if (a->fixed != b->fixed || a->resolved != b->resolved)
-                r->deliberate++; /* fixed counter versus fallback */
+        if (a->fixed && b->fixed && a->resolved == b->resolved) {
+            if (a->counter != b->counter) {
+                r->diffs++;
+                note(r, "DIFF [%s] {%s}: %s: fixed counter %u in kpmc, %u in kperfdata\n", mode_name(mode),
+                     names, name, a->counter, b->counter);
+            }
             continue;
         }
-        if (a->word == b->word)
-            continue;
-        const kpmc_event_info *e = &evi[a->resolved];
-        if (is_x86 && (e->has & KPMC_HAS_OTHER) && a->word == intel_other_word(a->resolved, mode)) {
-            r->deliberate++;
+        if (a->fixed != b->fixed || a->resolved != b->resolved) {
+            fixed_or_fallback(set[i], mode, a, b, names, n, r);
             continue;
         }
-        r->diffs++;
-        note(r, "DIFF [%s] {%s}: %s (as %s): kpmc word 0x%" PRIx64 ", kperfdata word 0x%" PRIx64 "%s\n",
-             mode_name(mode), names, name, e->name, a->word, b->word,
-             !is_x86 && mode == KPMC_MODE_USER && (a->word ^ b->word) == 0x10000
-                 ? " -- kperfdata's user-mode bits settle kpc-abi.md §10 item 2: change KPMC's arm64 "
-                   "user-mode bits in runtime/encode.c to match"
-                 : "");
+        compare_words(a->resolved, mode, a->word, b->word, names, n, r);
     }
     /* Configuration slots that hold no event must be 0 on both sides. */
     uint64_t used_k[MAX_WORDS] = {0}, used_p[MAX_WORDS] = {0};
@@ -545,32 +631,58 @@ int main(void)
         dlclose(h);
         return 1;
     }
-    if (!stride_is_56()) {
-        puts("skipped: kperfdata's kpep_event is not the 56-byte record kpc-abi.md §6 describes");
-        kp.db_free(kdb);
-        dlclose(h);
-        return 77;
-    }
+    /* The comparison goes through kperfdata's functions only; the event
+     * records are read (to compare the catalog's data) only when their
+     * layout is the one kpc-abi.md §6 describes. */
+    int layout_ok = stride_is_56();
+    if (!layout_ok)
+        puts("note: kperfdata's kpep_event is not the 56-byte record kpc-abi.md §6 describes; "
+             "selectors and masks are not compared");
     kpmc_db_get(db, &dbi);
     is_x86 = dbi.arch == KPMC_ARCH_X86_64;
     evi = calloc(dbi.n_events + 1, sizeof *evi);
     kev = calloc(dbi.n_events + 1, sizeof *kev);
     if (!evi || !kev)
         return 1;
-    unsigned missing = 0;
+    unsigned missing = 0, stale = 0;
+    size_t their_count = 0;
+    if (kp.db_events_count(kdb, &their_count) == 0 && their_count != dbi.n_events) {
+        printf("DIFF: kperfdata's database has %zu events, kpmc's %s %zu\n", their_count, dbi.name,
+               dbi.n_events);
+        stale++;
+    }
     for (unsigned e = 0; e < dbi.n_events; e++) {
         kpmc_event_get(db, e, &evi[e]);
         if (kp.db_event(kdb, evi[e].name, &kev[e]) || !kev[e]) {
             kev[e] = NULL;
             printf("DIFF: kperfdata's database has no event %s\n", evi[e].name);
             missing++;
+            continue;
+        }
+        struct kp_event_view v;
+        if (!layout_ok)
+            continue;
+        memcpy(&v, (const void *)kev[e], sizeof v);
+        if ((evi[e].has & KPMC_HAS_NUMBER) && v.number != evi[e].number) {
+            printf("DIFF: %s: selector 0x%x in kpmc's catalog, 0x%x in kperfdata's database\n", evi[e].name,
+                   evi[e].number, (unsigned)v.number);
+            stale++;
+        }
+        if (!is_fixed_event(e) && v.mask != evi[e].counters) {
+            printf("DIFF: %s: counters 0x%" PRIx32 " in kpmc's catalog, 0x%" PRIx32 " in kperfdata's database\n",
+                   evi[e].name, evi[e].counters, v.mask);
+            stale++;
         }
     }
+    if (missing || stale)
+        printf("kpmc's %s is not this machine's kpep database: on a Mac, build kpmc with "
+               "-DKPMC_KPEP_DIR=/usr/share/kpep (the default) so that the catalog is generated from it\n",
+               dbi.name);
     printf("database %s (%s): %zu events\n", dbi.name, dbi.marketing_name, dbi.n_events);
 
     report r;
     memset(&r, 0, sizeof r);
-    unsigned diffs = missing, deliberate = 0, sets = 0;
+    unsigned diffs = missing + stale, deliberate = 0, sets = 0;
     static const int modes[] = {KPMC_MODE_ALL, KPMC_MODE_USER};
     for (int m = 0; m < 2; m++)
         for (unsigned e = 0; e < dbi.n_events; e++) {
