@@ -82,10 +82,12 @@ def main():
         words = set(re.split(r"\s+", p.stdout))
         missing = [n for n in want if n not in words]
         c.expect(not missing, "kpmc list --db %s: the text does not name %s" % (db, missing[:10]))
-        c.expect(p.stdout.startswith(db + ":"), "kpmc list --db %s: the text does not start with the database's name" % db)
+        c.expect(p.stdout.startswith(db + ":"),
+                 "kpmc list --db %s: the text does not start with the database's name" % db)
     upper = kpmc(exe, "--db", sorted(names)[0].upper())
     lower = kpmc(exe, "--db", sorted(names)[0])
-    c.expect(upper.returncode == 0 and upper.stdout == lower.stdout, "kpmc list --db with the name in upper case differs")
+    c.expect(upper.returncode == 0 and upper.stdout == lower.stdout,
+             "kpmc list --db with the name in upper case differs")
     return c.finish("help, usage errors and the text of %d databases" % len(names))
 
 

@@ -45,7 +45,8 @@ def expected(folder):
         out.append({"name": d["name"], "marketing_name": cpu["marketing_name"], "architecture": cpu["architecture"],
                     "version": list(d["version"]), "internal": d.get("internal"),
                     "fixed_counters": cpu["fixed_counters"], "config_counters": cpu["config_counters"],
-                    "power_counters": cpu.get("power_counters"), "families": sorted(fam for fam, _, _ in kpep.families(f)),
+                    "power_counters": cpu.get("power_counters"),
+                    "families": sorted(fam for fam, _, _ in kpep.families(f)),
                     "aliases": dict(aliases), "events": events})
     out.sort(key=lambda db: natural_key(db["name"]))
     return out
@@ -85,7 +86,8 @@ def main():
             for k in EVENT_KEYS[1:]:
                 eq("%s %s: %s" % (n, x["name"], k), e.get(k), x[k])
             for k in INT_KEYS:
-                c.expect(e.get(k) is None or type(e.get(k)) is int, "%s %s: %s is not a JSON integer" % (n, x["name"], k))
+                c.expect(e.get(k) is None or type(e.get(k)) is int,
+                         "%s %s: %s is not a JSON integer" % (n, x["name"], k))
     return c.finish("%d databases, %d events agree with %s" % (len(want), sum(len(d["events"]) for d in want),
                                                                 a.plists))
 

@@ -26,7 +26,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from kpmctest import Checks, KpepError, fold, natural_key, read_kpep  # noqa: E402
+from kpmctest import Checks, KpepError, fold, read_kpep  # noqa: E402
 
 
 # ---- reading the plists ---------------------------------------------------
