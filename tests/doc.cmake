@@ -80,7 +80,6 @@ if(TARGET kpmc_fixture_catalog)
     "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
   add_dependencies(kpmc_doc_fixture kpmc) # kpmc's build writes doc_assets.c
   kpmc_target_flags(kpmc_doc_fixture)
-  target_compile_definitions(kpmc_doc_fixture PRIVATE KPMC_VERSION="${PROJECT_VERSION}")
   target_include_directories(kpmc_doc_fixture PRIVATE "${_tools}")
   target_link_libraries(kpmc_doc_fixture PRIVATE kpmc_fixture_catalog)
 

@@ -3,9 +3,7 @@
 
 #include "doc_fmt.h"
 
-#ifndef KPMC_VERSION
-#define KPMC_VERSION "unknown"
-#endif
+#include <kpmc/version.h>
 
 void doc_db_page_name(const kpmc_db *db, char out[DOC_PAGE_LEN])
 {
@@ -16,8 +14,10 @@ void html_page_start(FILE *f, const char *title, const char *description)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n"
-          "<meta name=\"generator\" content=\"kpmc " KPMC_VERSION "\" />\n<meta name=\"description\" content=\"",
+          "<meta name=\"generator\" content=\"kpmc ",
           f);
+    fputs(kpmc_version_string(), f);
+    fputs("\" />\n<meta name=\"description\" content=\"", f);
     doc_html(f, description);
     fputs("\" />\n<title>", f);
     doc_html(f, title);
@@ -31,7 +31,7 @@ void html_page_start(FILE *f, const char *title, const char *description)
 
 void html_page_end(FILE *f)
 {
-    fputs("<footer><p>Written by kpmc " KPMC_VERSION " from its built-in catalog (", f);
+    fprintf(f, "<footer><p>Written by kpmc %s from its built-in catalog (", kpmc_version_string());
     doc_html(f, kpmc_catalog_generator());
     fputs("). These pages need no network: they use only kpmc.css and kpmc.js beside them.</p></footer>\n"
           "<script src=\"kpmc.js\"></script>\n</body>\n</html>\n",

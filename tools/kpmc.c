@@ -44,7 +44,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("kpmc %s (catalog: %s)\n", KPMC_VERSION, kpmc_catalog_generator());
+        printf("kpmc %s (catalog: %s)\n", kpmc_version_string(), kpmc_catalog_generator());
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

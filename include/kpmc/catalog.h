@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include <kpmc/error.h>
+#include <kpmc/export.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -110,64 +111,64 @@ typedef struct kpmc_family_info {
 
 /* ---- databases ---- */
 
-size_t kpmc_db_count(void);
+KPMC_API size_t kpmc_db_count(void);
 /* NULL when i >= kpmc_db_count(); databases are sorted by name. */
-const kpmc_db *kpmc_db_at(size_t i);
+KPMC_API const kpmc_db *kpmc_db_at(size_t i);
 /* Its position in kpmc_db_at() order, i.e. its KPMC_DB_* id. */
-size_t kpmc_db_id(const kpmc_db *db);
+KPMC_API size_t kpmc_db_id(const kpmc_db *db);
 /* By `name`, case-insensitively ("a14", "ICELAKE"); NULL if none. */
-const kpmc_db *kpmc_db_find(const char *name);
+KPMC_API const kpmc_db *kpmc_db_find(const char *name);
 /* By hw.cpufamily; NULL if no link names that family. */
-const kpmc_db *kpmc_db_for_family(uint32_t family);
+KPMC_API const kpmc_db *kpmc_db_for_family(uint32_t family);
 /* By a kpc_cpu_string()-style string, "cpu_100000c_2_1b588bb3", with or
  * without a trailing "_<model>" and a ".plist" suffix; cputype, subtype and
  * family must all match a link.  NULL if none or malformed. */
-const kpmc_db *kpmc_db_for_cpu_string(const char *s);
-const char *kpmc_db_name(const kpmc_db *db);
-int kpmc_db_get(const kpmc_db *db, kpmc_db_info *out);
+KPMC_API const kpmc_db *kpmc_db_for_cpu_string(const char *s);
+KPMC_API const char *kpmc_db_name(const kpmc_db *db);
+KPMC_API int kpmc_db_get(const kpmc_db *db, kpmc_db_info *out);
 /* The k-th family of db (0 <= k < n_families), sorted by family number. */
-int kpmc_db_family(const kpmc_db *db, size_t k, kpmc_family_info *out);
+KPMC_API int kpmc_db_family(const kpmc_db *db, size_t k, kpmc_family_info *out);
 /* The k-th alias of db, sorted by alias name: its name and the index of the
  * event it names. */
-int kpmc_db_alias(const kpmc_db *db, size_t k, const char **alias, unsigned *event);
+KPMC_API int kpmc_db_alias(const kpmc_db *db, size_t k, const char **alias, unsigned *event);
 
 /* ---- events ---- */
 
 /* Index of the event called `name` in db, or of the event an alias of that
  * name points to; ASCII case-insensitive.  KPMC_E_NOEVENT if none. */
-int kpmc_event_find(const kpmc_db *db, const char *name);
+KPMC_API int kpmc_event_find(const kpmc_db *db, const char *name);
 /* The same for a name that is not NUL-terminated. */
-int kpmc_event_find_n(const kpmc_db *db, const char *name, size_t len);
-int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *out);
-const char *kpmc_event_name(const kpmc_db *db, unsigned index);
+KPMC_API int kpmc_event_find_n(const kpmc_db *db, const char *name, size_t len);
+KPMC_API int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *out);
+KPMC_API const char *kpmc_event_name(const kpmc_db *db, unsigned index);
 /* The k-th alias naming event `index` (0 <= k < n_aliases), else NULL. */
-const char *kpmc_event_alias(const kpmc_db *db, unsigned index, size_t k);
+KPMC_API const char *kpmc_event_alias(const kpmc_db *db, unsigned index, size_t k);
 
 /* ---- portable ids (KPMC_EV_*) ---- */
 
 /* KPMC_EV_COUNT: one id per distinct name or alias over all databases,
  * compared case-insensitively. */
-size_t kpmc_ev_count(void);
-const char *kpmc_ev_name(int ev);
+KPMC_API size_t kpmc_ev_count(void);
+KPMC_API const char *kpmc_ev_name(int ev);
 /* Id of a name or alias, ASCII case-insensitive; KPMC_E_NOEVENT if no
  * database has it. */
-int kpmc_ev_find(const char *name);
-int kpmc_ev_find_n(const char *name, size_t len);
+KPMC_API int kpmc_ev_find(const char *name);
+KPMC_API int kpmc_ev_find_n(const char *name, size_t len);
 /* Index in db of the event a portable id names there (directly or through
  * an alias of db); KPMC_E_NOEVENT if db has none, KPMC_E_INVAL if ev is not
  * an id. */
-int kpmc_ev_resolve(const kpmc_db *db, int ev);
+KPMC_API int kpmc_ev_resolve(const kpmc_db *db, int ev);
 
 /* ---- the family map ---- */
 
-size_t kpmc_family_count(void);
+KPMC_API size_t kpmc_family_count(void);
 /* Sorted by family number. */
-int kpmc_family_at(size_t i, kpmc_family_info *out);
+KPMC_API int kpmc_family_at(size_t i, kpmc_family_info *out);
 
 /* ---- provenance ---- */
 
 /* The generator version that wrote the catalog, e.g. "kpmc-gen 0.1.0". */
-const char *kpmc_catalog_generator(void);
+KPMC_API const char *kpmc_catalog_generator(void);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef KPMC_ERROR_H
 #define KPMC_ERROR_H
 
+#include <kpmc/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -35,7 +37,7 @@ enum kpmc_error {
 
 /* A fixed English sentence for a KPMC_E_* code ("unknown error" otherwise).
  * Never NULL; the string is static. */
-const char *kpmc_strerror(int code);
+KPMC_API const char *kpmc_strerror(int code);
 
 #ifdef __cplusplus
 }

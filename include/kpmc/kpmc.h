@@ -45,6 +45,8 @@
 #include <kpmc/catalog.h>
 #include <kpmc/error.h>
 #include <kpmc/events.h>
+#include <kpmc/export.h>
+#include <kpmc/version.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -115,11 +117,11 @@ typedef struct kpmc_plan {
  * they number, none of which could be left out of that claim, with the
  * counters each may use), cut to detail_len bytes and then ending in "...".
  * No allocation, no lock: callable from any thread. */
-int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
+KPMC_API int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
                     size_t n, int mode, char *detail, size_t detail_len);
 /* The same from names or aliases (case-insensitive); KPMC_E_NOEVENT names
  * the first unknown one. */
-int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
+KPMC_API int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
                           const char *const *names, size_t n, int mode,
                           char *detail, size_t detail_len);
 
@@ -129,10 +131,10 @@ int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
  * as the /usr/share/kpep links are named), read with sysctl; no root and no
  * kperf.framework needed.  KPMC_E_UNSUPPORTED when not on macOS,
  * KPMC_E_INVAL when buf is too small. */
-int kpmc_host_cpu_string(char *buf, size_t len);
+KPMC_API int kpmc_host_cpu_string(char *buf, size_t len);
 /* The catalog's database for this machine; NULL when not on macOS or when
  * the catalog has no database for its CPU family. */
-const kpmc_db *kpmc_host_db(void);
+KPMC_API const kpmc_db *kpmc_host_db(void);
 
 /* ---- sessions ---- */
 
@@ -165,7 +167,7 @@ typedef struct kpmc_options {
  * the database (KPMC_E_NODB naming both counts otherwise).  A failure after
  * the force gives it back.  On an inert session kpmc_set_new* fail with
  * KPMC_E_STATE and leave kpmc_session_error() as kpmc_open set it. */
-int kpmc_open(kpmc_session **out, const kpmc_options *opt);
+KPMC_API int kpmc_open(kpmc_session **out, const kpmc_options *opt);
 /* Stop every set, restore what kpmc_open changed, in reverse order, and
  * free.  NULL is allowed.
  * Thread counting, counting and force_all_ctrs are each set back to the
@@ -173,28 +175,28 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt);
  * call is tried twice, since nothing could report its failure.  The sets
  * stay allocated but inert: reading, starting or stopping one fails with
  * KPMC_E_STATE, and each must still be given to kpmc_set_free(). */
-void kpmc_close(kpmc_session *s);
+KPMC_API void kpmc_close(kpmc_session *s);
 /* Detail message of the last failed session call ("" if none). */
-const char *kpmc_session_error(const kpmc_session *s);
+KPMC_API const char *kpmc_session_error(const kpmc_session *s);
 /* NULL for an inert session. */
-const kpmc_db *kpmc_session_db(const kpmc_session *s);
+KPMC_API const kpmc_db *kpmc_session_db(const kpmc_session *s);
 /* kpc_cpu_string() as the framework answered it ("" if unknown). */
-const char *kpmc_session_cpu(const kpmc_session *s);
+KPMC_API const char *kpmc_session_cpu(const kpmc_session *s);
 
 /* ---- event sets ---- */
 
 /* By names or aliases of the session's database. */
-int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names,
+KPMC_API int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names,
                  size_t n, int mode);
 /* By portable ids (KPMC_EV_*); KPMC_E_NOEVENT when the session's database
  * has no such event. */
-int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
+KPMC_API int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
                     int mode);
 /* By per-database ids (KPMC_DB_A14 with KPMC_A14_*); KPMC_E_WRONGDB when
  * db_id is not the session's database. */
-int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id,
+KPMC_API int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id,
                     const unsigned *events, size_t n, int mode);
-const kpmc_plan *kpmc_set_plan(const kpmc_set *set);
+KPMC_API const kpmc_plan *kpmc_set_plan(const kpmc_set *set);
 /* Program the plan and count: kpc_set_config (skipped when the plan has no
  * configuration words), kpc_set_counting, kpc_set_thread_counting, in that
  * order.  A failure switches counting and thread counting back to what they
@@ -203,7 +205,7 @@ const kpmc_plan *kpmc_set_plan(const kpmc_set *set);
  * any other fails with KPMC_E_BUSY.  The calling thread becomes the set's:
  * read and stop it there.  Errors: KPMC_E_STATE (already counting, session
  * closed), KPMC_E_BUSY, KPMC_E_KPC. */
-int kpmc_set_start(kpmc_set *set);
+KPMC_API int kpmc_set_start(kpmc_set *set);
 /* The calling thread's running totals, in the set's event order, into
  * out[0 .. n_events-1]: one kpc_get_thread_counters() call and a
  * permutation.  Subtract two reads to count a region.  KPMC_E_KPC when the
@@ -212,19 +214,19 @@ int kpmc_set_start(kpmc_set *set);
  * holds the kpc buffer, so a set is read by one thread at a time: the one
  * that started it.  KPMC_E_STATE when the set does not count (not started,
  * stopped, or its session closed); kpmc_set_error() says which. */
-int kpmc_set_read(kpmc_set *set, uint64_t *out);
+KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
 /* On the thread that started the set (else KPMC_E_STATE, as for a set that
  * does not count).  When the last counting set stops, thread counting and
  * then counting are switched off; kpmc_close() restores what it found.  A
  * failure leaves the set counting. */
-int kpmc_set_stop(kpmc_set *set);
+KPMC_API int kpmc_set_stop(kpmc_set *set);
 /* Detail of the last failed kpmc_set_read() on this set, or of a start or
  * stop refused because the session is closed ("" if none). */
-const char *kpmc_set_error(const kpmc_set *set);
+KPMC_API const char *kpmc_set_error(const kpmc_set *set);
 /* Stops the set if it counts, from any thread (not while the thread that
  * started it reads it).  NULL is allowed; so is a set whose session is
  * closed. */
-void kpmc_set_free(kpmc_set *set);
+KPMC_API void kpmc_set_free(kpmc_set *set);
 
 /* ---- recovery ---- */
 
@@ -236,7 +238,7 @@ void kpmc_set_free(kpmc_set *set);
  * kpc_set_thread_counting(0) done; ...").  Errors: KPMC_E_LOAD, KPMC_E_PERM
  * (not root: nothing changed), KPMC_E_BUSY (another task holds the force),
  * KPMC_E_KPC. */
-int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len);
+KPMC_API int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,16 @@
+# The binary interface: what libkpmc.so exports, its soname, the version.
+kpmc_test_program(test_version test_version.c)
+target_compile_definitions(test_version PRIVATE KPMC_PROJECT_VERSION="${PROJECT_VERSION}")
+add_test(NAME abi.version COMMAND test_version)
+
+if(Python3_Interpreter_FOUND AND CMAKE_NM AND NOT APPLE)
+  find_program(KPMC_READELF NAMES readelf)
+  set(_kpmc_readelf_arg "")
+  if(KPMC_READELF)
+    set(_kpmc_readelf_arg --readelf "${KPMC_READELF}")
+  endif()
+  add_test(NAME abi.exports
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_abi_exports.py"
+      --lib $<TARGET_FILE:kpmc_shared> --nm "${CMAKE_NM}" ${_kpmc_readelf_arg} --abi ${KPMC_ABI_VERSION}
+      "${CMAKE_SOURCE_DIR}/include/kpmc" "${KPMC_CATALOG_DIR}/include/kpmc")
+endif()

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""The shared library exports exactly the public API, under the right soname.
+
+  test_abi_exports.py --lib LIBKPMC --nm NM --abi N HEADER_DIR...
+
+Every function a public header declares (kpmc_*( at file scope) must carry
+KPMC_API, every KPMC_API function must be exported by LIBKPMC, and LIBKPMC
+must export nothing else.  On ELF its soname must end in .so.N, N being
+KPMC_ABI_VERSION.
+"""
+import argparse
+import pathlib
+import re
+import subprocess
+import sys
+
+fails = []
+
+
+def fail(msg):
+    fails.append(msg)
+    print("FAIL:", msg)
+
+
+def strip_comments(text):
+    """Comments and preprocessor lines become blank lines (line numbers stay)."""
+    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    return re.sub(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.M)
+
+
+def declared(header_dirs):
+    """(api, unmarked): KPMC_API function names, and file:line of prototypes without it."""
+    api, unmarked = set(), []
+    for d in header_dirs:
+        for h in sorted(pathlib.Path(d).rglob("*.h")):
+            text = strip_comments(h.read_text())
+            # Join each statement (up to ';' or '{') so multi-line prototypes are seen whole.
+            for m in re.finditer(r"[^;{}]*[;{}]", text):
+                stmt = m.group(0)
+                line = text.count("\n", 0, m.start() + len(stmt) - len(stmt.lstrip())) + 1
+                flat = " ".join(stmt.split())
+                if "typedef" in flat or "(*" in flat:
+                    continue
+                fn = re.search(r"\b(kpmc_\w+)\s*\(", flat)
+                if not fn or not flat.endswith(";"):
+                    continue
+                if "KPMC_API" in flat:
+                    api.add(fn.group(1))
+                else:
+                    unmarked.append("%s:%d: %s" % (h, line, fn.group(1)))
+    return api, unmarked
+
+
+def exported(nm, lib):
+    p = subprocess.run([nm, "-D", "--defined-only", lib], capture_output=True, text=True)
+    if p.returncode != 0:
+        fail("%s -D %s: %s" % (nm, lib, p.stderr.strip()))
+        return set()
+    syms = set()
+    for line in p.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] not in ("U", "w", "v"):
+            syms.add(parts[2].split("@")[0])
+    return syms
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lib", required=True)
+    ap.add_argument("--nm", required=True)
+    ap.add_argument("--readelf")
+    ap.add_argument("--abi", required=True)
+    ap.add_argument("headers", nargs="+")
+    a = ap.parse_args()
+
+    api, unmarked = declared(a.headers)
+    for u in unmarked:
+        fail("public function without KPMC_API: " + u)
+    if len(api) < 10:
+        fail("only %d KPMC_API functions found in %s: the header scan is broken" % (len(api), a.headers))
+    syms = exported(a.nm, a.lib)
+    for s in sorted(api - syms):
+        fail("declared with KPMC_API but not exported: " + s)
+    for s in sorted(syms - api):
+        fail("exported but not part of the public API: " + s)
+    if a.readelf:
+        p = subprocess.run([a.readelf, "-d", a.lib], capture_output=True, text=True)
+        m = re.search(r"\(SONAME\).*\[(.*)\]", p.stdout)
+        want = "libkpmc.so." + a.abi
+        if not m or m.group(1) != want:
+            fail("soname %s, expected %s" % (m.group(1) if m else "(none)", want))
+    print("%d public functions, %d exported symbols" % (len(api), len(syms)))
+    print("%d passed, %d failed" % (0 if fails else 1, 1 if fails else 0))
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
