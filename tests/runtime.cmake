@@ -36,12 +36,16 @@ function(kpmc_session_cases program)
   endforeach()
 endfunction()
 
+# Plans for a kernel: no simulator involved.
+kpmc_session_test(test_session_kernel)
+add_test(NAME runtime.plan_kernel COMMAND test_session_kernel)
+
 kpmc_session_test(test_session_e2e)
 kpmc_session_cases(test_session_e2e e2e_all_databases)
 
 kpmc_session_test(test_session_faults)
 kpmc_session_cases(test_session_faults faults fault_codes noroot force_held init allowlist unknown_cpu db_name
-                   counts db_force other_client counts_changed x86 modes)
+                   counts db_force other_client counts_changed x86 modes probe)
 kpmc_session_cases(test_session_faults load ARGS $<TARGET_FILE:test_session_partial_kperf>)
 add_dependencies(test_session_faults test_session_partial_kperf)
 

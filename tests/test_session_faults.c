@@ -627,6 +627,79 @@ static void case_counts(void)
     kpmc_close(open_refused("a9 counted as a14", KPMC_E_NODB, needles));
 }
 
+/* ---- kpmc_session_probe ---- */
+
+/* What kpmc info reports, on each kernel: the allowlist, the events it
+ * refuses, whether configurable counters count the kernel; the kernel's
+ * counting state and selectors are left as found. */
+static void case_probe(void)
+{
+    const kpmc_db *db = kpmc_db_find("a14");
+    kpmc_db_info d;
+    kpmc_db_get(db, &d);
+    /* The configurable events of a14 a probe tries, counted here. */
+    unsigned conf_events = 0;
+    for (unsigned i = 0; i < d.n_events; i++) {
+        kpmc_event_info e;
+        kpmc_event_get(db, i, &e);
+        conf_events += (e.has & KPMC_HAS_NUMBER) && e.number && !(e.has & KPMC_HAS_FIXED_COUNTER) &&
+                       (e.counters & d.config_counters);
+    }
+    for (int listed = 0; listed < 2; listed++) {
+        if (listed && sim_profile("pre14.4"))
+            break;
+        sim_env("KPMC_SIM_DB=a14", "KPMC_SIM_INIT=2:0:0",
+                listed ? "KPMC_SIM_ALLOWLIST=0x2,0x8c,0x8d" : "KPMC_SIM_FAULT=kpc_cpu_string:99:EIO", NULL);
+        kpmc_session *s;
+        CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+        struct kpmc_sim_state found = sim_state();
+        kpmc_probe pr;
+        memset(&pr, 0xa5, sizeof pr);
+        pr.size = sizeof pr;
+        int r = kpmc_session_probe(s, &pr);
+        CHECK(r == 0, "probe: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+        int has_list = sim_has_allowlist(&d);
+        CHECK(pr.allowlist == has_list, "allowlist %d, expected %d", pr.allowlist, has_list);
+        CHECK(pr.n_tried == conf_events, "%u events tried, a14 has %u configurable ones", pr.n_tried, conf_events);
+        CHECK(pr.n_refused == (listed ? conf_events - 3 : 0), "%u events refused", pr.n_refused);
+        for (unsigned i = 0; i < pr.n_refused && i < KPMC_MAX_EVENTS; i++) {
+            const char *name = kpmc_event_name(db, pr.refused[i]);
+            CHECK(strcmp(name, "CORE_ACTIVE_CYCLE") && strcmp(name, "INST_ALL") && strcmp(name, "INST_BRANCH"),
+                  "%s refused", name);
+        }
+        CHECK(pr.kernel_counting == sim_counts_kernel(&d), "kernel counting %d", pr.kernel_counting);
+        CHECK(pr.force_found == 0 && pr.counting_found == 2 && pr.thread_counting_found == 0 &&
+                  pr.config_counters == d.config_counters,
+              "found: force %d counting 0x%x thread 0x%x counters 0x%x", pr.force_found,
+              (unsigned)pr.counting_found, (unsigned)pr.thread_counting_found, (unsigned)pr.config_counters);
+        struct kpmc_sim_state st = sim_state();
+        CHECK(same_kernel_state(&st, &found, "probe"), "the probe changed counting");
+        for (unsigned k = 0; k < st.n_config; k++)
+            CHECK((st.config[k] & 0xFFFFu) == (found.config[k] & 0xFFFFu), "counter %u: selector 0x%llx", k,
+                  (unsigned long long)st.config[k]);
+        /* The session learned the kernel. */
+        kpmc_kernel kn = {sizeof kn, 0, 0, 0};
+        CHECK(kpmc_session_kernel(s, &kn) == 0 &&
+                  (kn.known & (KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_ALLOWLIST)) ==
+                      (KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_ALLOWLIST) &&
+                  !!(kn.flags & KPMC_KERNEL_ALLOWLIST) == has_list &&
+                  (!(kn.flags & KPMC_KERNEL_USER_ONLY)) == sim_counts_kernel(&d),
+              "kernel flags 0x%x known 0x%x", kn.flags, kn.known);
+        /* Not while a set counts; not with a short struct. */
+        kpmc_set *set = NULL;
+        const char *one[] = {"Cycles"};
+        CHECK(kpmc_set_new(s, &set, one, 1, KPMC_MODE_ALL) == 0 && kpmc_set_start(set) == 0, "%s",
+              kpmc_session_error(s));
+        r = kpmc_session_probe(s, &pr);
+        CHECK(r == KPMC_E_BUSY && contains(kpmc_session_error(s), "1 event set is counting"), "%s (%s)",
+              kpmc_strerror(r), kpmc_session_error(s));
+        kpmc_set_free(set);
+        pr.size = sizeof pr - 1;
+        CHECK(kpmc_session_probe(s, &pr) == KPMC_E_INVAL, "short kpmc_probe");
+        kpmc_close(s);
+    }
+}
+
 /* ---- loading ---- */
 
 /* The library lacking a symbol (test_session_partial_kperf), argv[2]. */
@@ -682,6 +755,7 @@ int main(int argc, char **argv)
         {"unknown_cpu", case_unknown_cpu}, {"db_name", case_db_name},         {"counts", case_counts},
         {"load", case_load_partial},       {"db_force", case_db_force},       {"other_client", case_busy},
         {"counts_changed", case_counts_changed}, {"x86", case_x86},           {"modes", case_modes},
+        {"probe", case_probe},
     };
     if (argc > 2)
         partial_kperf = argv[2];
