@@ -36,9 +36,17 @@ function(kpmc_session_cases program)
   endforeach()
 endfunction()
 
-# Plans for a kernel: no simulator involved.
+# Plans for a kernel: no simulator involved; and `kpmc check --kernel`.
 kpmc_session_test(test_session_kernel)
 add_test(NAME runtime.plan_kernel COMMAND test_session_kernel)
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME runtime.check_kernel
+    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_check_kernel.py" $<TARGET_FILE:kpmc>)
+else()
+  add_test(NAME runtime.check_kernel COMMAND sh -c "echo 'python3 not found'; exit 77")
+endif()
+set_tests_properties(runtime.check_kernel PROPERTIES SKIP_RETURN_CODE 77)
 
 kpmc_session_test(test_session_e2e)
 kpmc_session_cases(test_session_e2e e2e_all_databases)
