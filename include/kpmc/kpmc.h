@@ -45,6 +45,7 @@
 #include <kpmc/catalog.h>
 #include <kpmc/error.h>
 #include <kpmc/events.h>
+#include <kpmc/generic.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -117,8 +118,10 @@ typedef struct kpmc_plan {
  * No allocation, no lock: callable from any thread. */
 int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
                     size_t n, int mode, char *detail, size_t detail_len);
-/* The same from names or aliases (case-insensitive); KPMC_E_NOEVENT names
- * the first unknown one. */
+/* The same from names, aliases or generic event names (case-insensitive;
+ * a generic name resolves to its event for `mode`, kpmc_generic_resolve).
+ * KPMC_E_NOEVENT names the first unknown one and what was probably meant
+ * (kpmc_suggest_event). */
 int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
                           const char *const *names, size_t n, int mode,
                           char *detail, size_t detail_len);

@@ -14,8 +14,8 @@
  */
 #include "catalog_format.h"
 
-#if KPMC_CATALOG_FORMAT != 3
-#error "catalog_data.c was generated for catalog format 3"
+#if KPMC_CATALOG_FORMAT != 4
+#error "catalog_data.c was generated for catalog format 4"
 #endif
 
 #if defined(__GNUC__)
@@ -229,4 +229,37 @@ const uint16_t kpmc_cat_hash_slots[] = {
     5, 1, 24, 65535, 17, 65535, 6, 65535, 9, 10, 7, 14,
     16, 4, 65535, 21, 65535, 11, 3, 8, 22, 18, 25, 23,
     2, 13, 0, 20, 65535, 26, 65535, 15, 12, 19,
+};
+
+/* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */
+const struct kpmc_cat_generic kpmc_cat_generic[] = {
+    {0, 0}, /* none */
+};
+const uint16_t kpmc_cat_n_generic = 0;
+
+/* What counts each generic event in each database: {all, user, note}, event indices. */
+const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* none */
+};
+
+/* Chip names of the families the links name, oldest first: {name, family, database, rank}. */
+const struct kpmc_cat_chip kpmc_cat_chips[] = {
+    {0, 0, 0, 0}, /* none */
+};
+const uint16_t kpmc_cat_n_chips = 0;
+
+/* Per entry of kpmc_cat_families: {chips, code name}. */
+const struct kpmc_cat_family_chips kpmc_cat_family_chips[] = {
+    {KPMC_CAT_NO_STRING, KPMC_CAT_NO_STRING}, /* 0x2 */
+    {KPMC_CAT_NO_STRING, KPMC_CAT_NO_STRING}, /* 0x5eed */
+    {KPMC_CAT_NO_STRING, KPMC_CAT_NO_STRING}, /* 0x1a2b3c4d */
+    {KPMC_CAT_NO_STRING, KPMC_CAT_NO_STRING}, /* 0xabcdef01 */
+};
+
+/* Per database: its chips. */
+const uint32_t kpmc_cat_db_chips[] = {
+    KPMC_CAT_NO_STRING, /* fixture: - */
+    KPMC_CAT_NO_STRING, /* fixture2: - */
+    KPMC_CAT_NO_STRING, /* fixture10: - */
+    KPMC_CAT_NO_STRING, /* fixturex: - */
 };
