@@ -59,7 +59,7 @@
 
 const char kpmc_cat_generator[] = "kpmc-gen 0.1.0";
 
-/* 110069 bytes of strings: names (below 65536), then descriptions. */
+/* 110014 bytes of strings: names (below 65536), then descriptions. */
 const char kpmc_cat_pool[] =
     /*      0 */ "ARITH.DIVIDER_ACTIVE\0"
     /*     21 */ "ARITH.FPU_DIV\0"
@@ -1826,42 +1826,33 @@ const char kpmc_cat_pool[] =
     /* 109645 */ "M3 Pro\0"
     /* 109652 */ "M3 Max\0"
     /* 109659 */ "M4\0"
-    /* 109662 */ "M4 Pro\0"
-    /* 109669 */ "M4 Max\0"
-    /* 109676 */ "A18\0"
-    /* 109680 */ "A18 Pro\0"
-    /* 109688 */ "M5\0"
-    /* 109691 */ "M5 Pro\0"
-    /* 109698 */ "M5 Max\0"
-    /* 109705 */ "A19\0"
-    /* 109709 */ "A19 Pro\0"
-    /* 109717 */ "Ivy Bridge\0"
-    /* 109728 */ "Haswell\0"
-    /* 109736 */ "Broadwell\0"
-    /* 109746 */ "Skylake\0"
-    /* 109754 */ "Kaby Lake\0"
-    /* 109764 */ "Coffee Lake\0"
-    /* 109776 */ "Comet Lake\0"
-    /* 109787 */ "Ice Lake\0"
-    /* 109796 */ "Vortex/Tempest\0"
-    /* 109811 */ "Kaby Lake, Coffee Lake\0"
-    /* 109834 */ "A14, M1, M1 Pro, M1 Max, M1 Ultra\0"
-    /* 109868 */ "Firestorm/Icestorm\0"
-    /* 109887 */ "Coll\0"
-    /* 109892 */ "Typhoon\0"
-    /* 109900 */ "Cyclone\0"
-    /* 109908 */ "Lightning/Thunder\0"
-    /* 109926 */ "Lobos\0"
-    /* 109932 */ "Hurricane\0"
-    /* 109942 */ "Donan\0"
-    /* 109948 */ "Palma\0"
-    /* 109954 */ "Everest/Sawtooth\0"
-    /* 109971 */ "Twister\0"
-    /* 109979 */ "A15, M2, M2 Pro, M2 Max, M2 Ultra\0"
-    /* 110013 */ "Avalanche/Blizzard\0"
-    /* 110032 */ "Monsoon/Mistral\0"
-    /* 110048 */ "Ibiza\0"
-    /* 110054 */ "M3 Pro, M3 Max\0"
+    /* 109662 */ "Ivy Bridge\0"
+    /* 109673 */ "Haswell\0"
+    /* 109681 */ "Broadwell\0"
+    /* 109691 */ "Skylake\0"
+    /* 109699 */ "Kaby Lake\0"
+    /* 109709 */ "Coffee Lake\0"
+    /* 109721 */ "Comet Lake\0"
+    /* 109732 */ "Ice Lake\0"
+    /* 109741 */ "Vortex/Tempest\0"
+    /* 109756 */ "Kaby Lake, Coffee Lake\0"
+    /* 109779 */ "A14, M1, M1 Pro, M1 Max, M1 Ultra\0"
+    /* 109813 */ "Firestorm/Icestorm\0"
+    /* 109832 */ "Coll\0"
+    /* 109837 */ "Typhoon\0"
+    /* 109845 */ "Cyclone\0"
+    /* 109853 */ "Lightning/Thunder\0"
+    /* 109871 */ "Lobos\0"
+    /* 109877 */ "Hurricane\0"
+    /* 109887 */ "Donan\0"
+    /* 109893 */ "Palma\0"
+    /* 109899 */ "Everest/Sawtooth\0"
+    /* 109916 */ "Twister\0"
+    /* 109924 */ "A15, M2, M2 Pro, M2 Max, M2 Ultra\0"
+    /* 109958 */ "Avalanche/Blizzard\0"
+    /* 109977 */ "Monsoon/Mistral\0"
+    /* 109993 */ "Ibiza\0"
+    /* 109999 */ "M3 Pro, M3 Max\0"
     ;
 
 /* 1483 distinct event rows for 2858 table entries:
@@ -5099,41 +5090,41 @@ const struct kpmc_cat_chip kpmc_cat_chips[] = {
     {109645, 0x5f4dea93u, 12, 12}, /* M3 Pro -> as3 */
     {109652, 0x72015832u, 12, 13}, /* M3 Max -> as3 */
     {109659, 0x6f5129acu, 13, 14}, /* M4 -> as4 */
-    {109717, 0x1f65e835u, 18, 22}, /* Ivy Bridge -> ivybridge */
-    {109728, 0x10b282dcu, 16, 23}, /* Haswell -> haswell */
-    {109736, 0x582ed09cu, 14, 24}, /* Broadwell -> broadwell */
-    {109746, 0x37fc219fu, 20, 25}, /* Skylake -> skylake */
-    {109754, 0xf817246u, 19, 26}, /* Kaby Lake -> kabylake */
-    {109764, 0xf817246u, 19, 26}, /* Coffee Lake -> kabylake */
-    {109776, 0x1cf8a03eu, 15, 27}, /* Comet Lake -> cometlake */
-    {109787, 0x38435547u, 17, 28}, /* Ice Lake -> icelake */
+    {109662, 0x1f65e835u, 18, 22}, /* Ivy Bridge -> ivybridge */
+    {109673, 0x10b282dcu, 16, 23}, /* Haswell -> haswell */
+    {109681, 0x582ed09cu, 14, 24}, /* Broadwell -> broadwell */
+    {109691, 0x37fc219fu, 20, 25}, /* Skylake -> skylake */
+    {109699, 0xf817246u, 19, 26}, /* Kaby Lake -> kabylake */
+    {109709, 0xf817246u, 19, 26}, /* Coffee Lake -> kabylake */
+    {109721, 0x1cf8a03eu, 15, 27}, /* Comet Lake -> cometlake */
+    {109732, 0x38435547u, 17, 28}, /* Ice Lake -> icelake */
 };
 const uint16_t kpmc_cat_n_chips = 31;
 
 /* Per entry of kpmc_cat_families: {chips, code name}. */
 const struct kpmc_cat_family_chips kpmc_cat_family_chips[] = {
-    {109562, 109796}, /* 0x7d34b9f */
-    {109811, KPMC_CAT_NO_STRING}, /* 0xf817246 */
-    {109728, KPMC_CAT_NO_STRING}, /* 0x10b282dc */
-    {109834, 109868}, /* 0x1b588bb3 */
-    {109776, KPMC_CAT_NO_STRING}, /* 0x1cf8a03e */
-    {109717, KPMC_CAT_NO_STRING}, /* 0x1f65e835 */
-    {109637, 109887}, /* 0x2876f5b5 */
-    {109548, 109892}, /* 0x2c91a47e */
-    {109545, 109900}, /* 0x37a09642 */
-    {109746, KPMC_CAT_NO_STRING}, /* 0x37fc219f */
-    {109787, KPMC_CAT_NO_STRING}, /* 0x38435547 */
-    {109566, 109908}, /* 0x462504d2 */
-    {109736, KPMC_CAT_NO_STRING}, /* 0x582ed09c */
-    {109645, 109926}, /* 0x5f4dea93 */
-    {109554, 109932}, /* 0x67ceee93 */
-    {109659, 109942}, /* 0x6f5129ac */
-    {109652, 109948}, /* 0x72015832 */
-    {109630, 109954}, /* 0x8765edea */
-    {109551, 109971}, /* 0x92fb37c8 */
-    {109979, 110013}, /* 0xda33d83d */
-    {109558, 110032}, /* 0xe81e7ef6 */
-    {109634, 110048}, /* 0xfa33415e */
+    {109562, 109741}, /* 0x7d34b9f */
+    {109756, KPMC_CAT_NO_STRING}, /* 0xf817246 */
+    {109673, KPMC_CAT_NO_STRING}, /* 0x10b282dc */
+    {109779, 109813}, /* 0x1b588bb3 */
+    {109721, KPMC_CAT_NO_STRING}, /* 0x1cf8a03e */
+    {109662, KPMC_CAT_NO_STRING}, /* 0x1f65e835 */
+    {109637, 109832}, /* 0x2876f5b5 */
+    {109548, 109837}, /* 0x2c91a47e */
+    {109545, 109845}, /* 0x37a09642 */
+    {109691, KPMC_CAT_NO_STRING}, /* 0x37fc219f */
+    {109732, KPMC_CAT_NO_STRING}, /* 0x38435547 */
+    {109566, 109853}, /* 0x462504d2 */
+    {109681, KPMC_CAT_NO_STRING}, /* 0x582ed09c */
+    {109645, 109871}, /* 0x5f4dea93 */
+    {109554, 109877}, /* 0x67ceee93 */
+    {109659, 109887}, /* 0x6f5129ac */
+    {109652, 109893}, /* 0x72015832 */
+    {109630, 109899}, /* 0x8765edea */
+    {109551, 109916}, /* 0x92fb37c8 */
+    {109924, 109958}, /* 0xda33d83d */
+    {109558, 109977}, /* 0xe81e7ef6 */
+    {109634, 109993}, /* 0xfa33415e */
 };
 
 /* Per database: its chips. */
@@ -5145,18 +5136,18 @@ const uint32_t kpmc_cat_db_chips[] = {
     109558, /* a11: A11 */
     109562, /* a12: A12 */
     109566, /* a13: A13 */
-    109834, /* a14: A14, M1, M1 Pro, M1 Max, M1 Ultra */
-    109979, /* a15: A15, M2, M2 Pro, M2 Max, M2 Ultra */
+    109779, /* a14: A14, M1, M1 Pro, M1 Max, M1 Ultra */
+    109924, /* a15: A15, M2, M2 Pro, M2 Max, M2 Ultra */
     109630, /* a16: A16 */
     109634, /* as1: M3 */
     109637, /* as2: A17 Pro */
-    110054, /* as3: M3 Pro, M3 Max */
+    109999, /* as3: M3 Pro, M3 Max */
     109659, /* as4: M4 */
-    109736, /* broadwell: Broadwell */
-    109776, /* cometlake: Comet Lake */
-    109728, /* haswell: Haswell */
-    109787, /* icelake: Ice Lake */
-    109717, /* ivybridge: Ivy Bridge */
-    109811, /* kabylake: Kaby Lake, Coffee Lake */
-    109746, /* skylake: Skylake */
+    109681, /* broadwell: Broadwell */
+    109721, /* cometlake: Comet Lake */
+    109673, /* haswell: Haswell */
+    109732, /* icelake: Ice Lake */
+    109662, /* ivybridge: Ivy Bridge */
+    109756, /* kabylake: Kaby Lake, Coffee Lake */
+    109691, /* skylake: Skylake */
 };

@@ -45,7 +45,8 @@ add_test(NAME gen_golden_check
 add_test(NAME catalog_check_shared_kpep
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
           --plists "${KPMC_SHARED_KPEP}" --catalog "${CMAKE_SOURCE_DIR}/catalog"
-          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
 set_tests_properties(gen_golden_check catalog_check_shared_kpep PROPERTIES LABELS gen SKIP_RETURN_CODE 77)
 
 # kpmc_gen_fail(NAME WHERE MESSAGE [RC n] [ERRORS n] [COPY src=dest...]

@@ -5,10 +5,13 @@ and check that every table row, string, mask, number, flag, family, portable
 id, hash slot and enumerator is what the plists say.
 
   test_gen_golden_check.py --plists DIR --catalog DIR --format HEADER
+                           [--generic TSV] [--chips TSV]
 
 DIR (--plists) is a folder of kpep plists and cpu_* links; DIR (--catalog)
 holds catalog_data.c and include/kpmc/...; HEADER is runtime/catalog_format.h,
-whose struct definitions give the order of the fields in each table row.
+whose struct definitions give the order of the fields in each table row;
+TSV are the tables the catalog was generated with (none: its generic-event
+and chip tables must be empty), read by tests/tables.py.
 Exit 77 (skipped) when --plists is not a folder.
 
 Nothing here comes from kpmc-gen: names are folded, sorted and mangled, the
@@ -23,7 +26,11 @@ import plistlib
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tables  # noqa: E402
+
 NONE = 0xFFFF
+NO_STRING = 0xFFFFFFFF
 HAS = {"number": 1, "description": 2, "umask": 4, "other": 8, "counters_mask": 16, "fixed_counter": 32,
        "fallback": 64}
 EVF_FIXED_OUTSIDE, EVF_FIXED_SHARED, EVF_FIXED_MASK = 1, 2, 4
@@ -245,6 +252,8 @@ def parse_initializer(toks, i):
         return data, i
     if kind == "num":
         return c_number(v), i + 1
+    if v in ("KPMC_CAT_NONE", "KPMC_CAT_NO_STRING"):
+        return (NONE if v == "KPMC_CAT_NONE" else NO_STRING), i + 1
     raise ValueError("unexpected %r in an initializer" % v)
 
 
@@ -314,7 +323,56 @@ def name_hash(name, seed):
 
 # ---------------------------------------------------------------- checks
 
-def check(model, plists, catalog, format_h, F):
+def check_tables(model, defs, structs, s, catalog, generic, chips, F):
+    """The generic-event and chip tables of the catalog against the TSV
+    files and the plists."""
+    dbs = model["dbs"]
+    F.eq("kpmc_cat_n_generic", defs["kpmc_cat_n_generic"], len(generic))
+    grows = records(defs["kpmc_cat_generic"], structs["kpmc_cat_generic"])
+    gmap = records(defs["kpmc_cat_generic_map"], structs["kpmc_cat_generic_map"])
+    for g, x in enumerate(generic):
+        if g >= len(grows):
+            break
+        F.eq("generic %d name" % g, s(grows[g]["name"]), x["name"])
+        F.eq("generic %d description" % g, s(grows[g]["description"]), x["description"])
+        for d, db in enumerate(dbs):
+            row = x["rows"].get(db["name"])
+            names = [e["name"] for e in db["events"]]
+            m = gmap[g * len(dbs) + d]
+            w = "generic %s in %s" % (x["name"], db["name"])
+            for mode in ("all", "user"):
+                want = NONE if not row or not row[mode] else names.index(row[mode])
+                F.eq("%s %s" % (w, mode), m[mode], want)
+            note = row["note"] if row else None
+            F.eq(w + " note", None if m["note"] == NO_STRING else s(m["note"]), note)
+    with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
+        want = [("KPMC_GEN_" + tables.mangle(x["name"]), g) for g, x in enumerate(generic)]
+        F.eq("generic.h enumerators", enumerators(f.read()), want + [("KPMC_GEN_COUNT", len(generic))])
+
+    fam_db = {l["family"]: l["db"] for l in model["families"]}
+    want_chips = []
+    for rank, row in enumerate(chips):
+        if row["family"] in fam_db:
+            want_chips += [(c, row["family"], fam_db[row["family"]], rank) for c in row["chips"]]
+    crows = records(defs["kpmc_cat_chips"], structs["kpmc_cat_chip"])[:defs["kpmc_cat_n_chips"]]
+    F.eq("chips", [(s(c["name"]), c["family"], c["db"], c["rank"]) for c in crows], want_chips)
+    byfam = {row["family"]: row for row in chips}
+    fchips = records(defs["kpmc_cat_family_chips"], structs["kpmc_cat_family_chips"])
+    for k, l in enumerate(model["families"]):
+        row = byfam.get(l["family"])
+        got = fchips[k] if k < len(fchips) else {"chips": None, "codename": None}
+        F.eq("chips of family 0x%x" % l["family"], None if got["chips"] == NO_STRING else s(got["chips"]),
+             ", ".join(row["chips"]) if row else None)
+        F.eq("code name of family 0x%x" % l["family"], None if got["codename"] == NO_STRING else s(got["codename"]),
+             row["codename"] if row else None)
+    for d, db in enumerate(dbs):
+        parts = [", ".join(row["chips"]) for row in chips if fam_db.get(row["family"]) == d]
+        off = defs["kpmc_cat_db_chips"][d]
+        F.eq("chips of database %s" % db["name"], None if off == NO_STRING else s(off),
+             ", ".join(parts) if parts else None)
+
+
+def check(model, plists, catalog, format_h, F, generic=(), chips=()):
     with open(format_h) as f:
         structs = parse_structs(f.read())
     with open(os.path.join(catalog, "catalog_data.c"), encoding="latin-1") as f:
@@ -404,6 +462,8 @@ def check(model, plists, catalog, format_h, F):
         F.eq("hash slot of %s" % n, slots[slot], p)
     F.eq("filled hash slots", sum(1 for x in slots if x != NONE), len(model["pid_names"]))
 
+    check_tables(model, defs, structs, s, catalog, generic, chips, F)
+
     # headers
     with open(os.path.join(catalog, "include", "kpmc", "events.h")) as f:
         ev_h = f.read()
@@ -421,8 +481,11 @@ def check(model, plists, catalog, format_h, F):
     with open(os.path.join(catalog, "include", "kpmc", "db", "all.h")) as f:
         F.eq("all.h", re.findall(r'#include <kpmc/db/([^>]+)\.h>', f.read()), [db["name"] for db in dbs])
 
-    files = sorted(os.path.relpath(os.path.join(dp, f), catalog) for dp, _, fs in os.walk(catalog) for f in fs)
-    want_files = sorted(["catalog_data.c", "include/kpmc/events.h", "include/kpmc/db/all.h"] +
+    # the generated files (the tables' own folder, if the catalog holds it, is input)
+    files = sorted(os.path.relpath(os.path.join(dp, f), catalog) for dp, _, fs in os.walk(catalog) for f in fs
+                   if not os.path.relpath(dp, catalog).split(os.sep)[0] in ("tables", "kpep"))
+    want_files = sorted(["catalog_data.c", "include/kpmc/events.h", "include/kpmc/db/all.h",
+                         "include/kpmc/generic.h"] +
                         ["include/kpmc/db/%s.h" % db["name"] for db in dbs])
     F.eq("generated files", files, want_files)
     banner = sorted(["%-32s sha256 %s" % (db["file"], db["sha256"].hex()) for db in dbs] +
@@ -444,12 +507,15 @@ def main():
     ap.add_argument("--plists", required=True)
     ap.add_argument("--catalog", required=True)
     ap.add_argument("--format", required=True)
+    ap.add_argument("--generic")
+    ap.add_argument("--chips")
     a = ap.parse_args()
     if not os.path.isdir(a.plists):
         print("skipped: %s is not a folder" % a.plists)
         return 77
     F = Failures()
-    check(expected_model(a.plists), a.plists, a.catalog, a.format, F)
+    check(expected_model(a.plists), a.plists, a.catalog, a.format, F,
+          tables.read_generic(a.generic) if a.generic else [], tables.read_chips(a.chips) if a.chips else [])
     for item in F.items[:200]:
         print("FAIL:", item)
     if F.items:
