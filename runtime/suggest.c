@@ -362,7 +362,8 @@ size_t kpmc_suggest_db(const char *name, char *buf, size_t len)
     for (size_t i = 0; i < kpmc_chip_count(); i++) {
         kpmc_chip_info c;
         kpmc_chip_at(i, &c);
-        offer(&b, c.name, kpmc_db_name(c.db), 1);
+        if (!kpmc_chip_same(c.name, kpmc_db_name(c.db))) /* "Skylake" is skylake */
+            offer(&b, c.name, kpmc_db_name(c.db), 1);
     }
     if (!b.n)
         return 0;

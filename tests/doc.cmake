@@ -77,7 +77,7 @@ if(TARGET kpmc_fixture_catalog)
   set_source_files_properties("${_assets}" PROPERTIES GENERATED TRUE)
   add_executable(kpmc_doc_fixture "${KPMC_DOC_TESTS}/fixture_main.c" "${_tools}/cli.c" "${_tools}/cmd_list.c"
     "${_tools}/list_md_csv.c" "${_tools}/cmd_diff.c" "${_tools}/cmd_doc.c" "${_tools}/doc_fmt.c"
-    "${_tools}/doc_chips.c" "${_tools}/doc_file.c" "${_tools}/doc_html.c" "${_tools}/doc_page_index.c"
+    "${_tools}/doc_file.c" "${_tools}/doc_html.c" "${_tools}/doc_page_index.c"
     "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
   add_dependencies(kpmc_doc_fixture kpmc) # kpmc's build writes doc_assets.c
   kpmc_target_flags(kpmc_doc_fixture)

@@ -107,9 +107,10 @@ void html_families(FILE *f, const kpmc_db *db, const kpmc_db_info *d)
         char link[DOC_LINK_LEN];
         kpmc_db_family(db, k, &fi);
         doc_family_link(&fi, link);
-        const char *chips = doc_family_chips(fi.family);
+        char chips[DOC_CHIPS_LEN];
+        doc_family_chips(&fi, chips);
         fprintf(f, "<li><code>0x%x</code> <span class=\"dec\"><code>%s</code></span>", (unsigned)fi.family, link);
-        if (chips) {
+        if (chips[0]) {
             fputs(" ", f);
             doc_html(f, chips);
         }
