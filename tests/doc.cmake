@@ -42,8 +42,8 @@ if(Python3_Interpreter_FOUND)
   # The goldens and every database's md/csv and every diff, re-derived from
   # the plists with plistlib (skipped without ../shared/kpep).
   add_test(NAME doc_reference
-    COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" "${KPMC_SHARED_KPEP}"
-            "$<TARGET_FILE:kpmc>" "${KPMC_DOC_TESTS}/golden")
+    COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" --chips "${KPMC_CHIP_TABLE}"
+            "${KPMC_SHARED_KPEP}" "$<TARGET_FILE:kpmc>" "${KPMC_DOC_TESTS}/golden")
   set_tests_properties(doc_reference PROPERTIES SKIP_RETURN_CODE 77)
   # The site: well-formed pages, self-contained, every event, table markup,
   # contrast (skipped without xmllint).
@@ -78,7 +78,7 @@ if(TARGET kpmc_fixture_catalog)
   add_executable(kpmc_doc_fixture "${KPMC_DOC_TESTS}/fixture_main.c" "${_tools}/cli.c" "${_tools}/cmd_list.c"
     "${_tools}/list_md_csv.c" "${_tools}/cmd_diff.c" "${_tools}/cmd_doc.c" "${_tools}/doc_fmt.c"
     "${_tools}/doc_file.c" "${_tools}/doc_html.c" "${_tools}/doc_page_index.c"
-    "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
+    "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_tools}/doc_page_generic.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
   add_dependencies(kpmc_doc_fixture kpmc) # kpmc's build writes doc_assets.c
   kpmc_target_flags(kpmc_doc_fixture)
   target_compile_definitions(kpmc_doc_fixture PRIVATE KPMC_VERSION="${PROJECT_VERSION}")

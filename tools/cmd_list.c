@@ -10,8 +10,7 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: kpmc list [--db NAME | --all] [--format text|json|md|csv]\n"
-          "       kpmc list --generic [--db NAME] [--format text|json]\n"
+    fputs("usage: kpmc list [--db NAME | --all | --generic] [--format text|json|md|csv]\n"
           "\n"
           "List the events of a kpep database from kpmc's built-in catalog.\n"
           "\n"
@@ -22,7 +21,7 @@ static void usage(FILE *f)
           "  --generic        list the generic events (cycles, instructions,\n"
           "                   branch-misses, ...): for every database (or the one of\n"
           "                   --db) the event that counts each in all modes and in user\n"
-          "                   mode, \"-\" where none counts it faithfully; json:\n"
+          "                   mode, \"-\" where none counts it faithfully; text or json:\n"
           "                   {\"generic\":[{\"name\",\"description\",\"databases\":\n"
           "                   {\"a14\":{\"all\":\"FIXED_CYCLES\",\"user\":\"CORE_ACTIVE_CYCLE\"},\n"
           "                   ...}}]} with null where none\n"

@@ -25,7 +25,8 @@ void html_page_start(FILE *f, const char *title, const char *description)
           "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
           "<header class=\"site\">\n<a class=\"brand\" href=\"index.html\">kpmc event reference</a>\n"
           "<nav aria-label=\"Site\"><ul><li><a href=\"index.html\">Databases</a></li>"
-          "<li><a href=\"compare.html\">Comparison</a></li></ul></nav>\n</header>\n",
+          "<li><a href=\"compare.html\">Comparison</a></li><li><a href=\"generic.html\">Generic events</a></li>"
+          "</ul></nav>\n</header>\n",
           f);
 }
 
