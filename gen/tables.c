@@ -29,10 +29,15 @@ static int read_lines(const char *path, struct line **out, size_t *n_out)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
-    if (!f || fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-        gen_error(path, 0, "cannot read: %s", !f || errno ? strerror(errno) : "not a regular file");
+    if (!f || fstat(fileno(f), &st)) {
+        gen_error(path, 0, "cannot read: %s", strerror(errno));
         if (f)
             fclose(f);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        gen_error(path, 0, "cannot read: not a regular file");
+        fclose(f);
         return -1;
     }
     struct buf text = {0};
@@ -432,8 +437,8 @@ static int read_generic(const char *path, const struct gen_catalog *cat, struct 
                 buf_puts(&missing, t->generic[k].name);
             }
         if (count)
-            gen_note(path, 0, "database %s has no row for %zu generic event%s (%s): %s maps nothing there",
-                     cat->dbs[d].name, count, count == 1 ? "" : "s", missing.data, count == 1 ? "it" : "they");
+            gen_note(path, 0, "database %s has no row for %zu generic event%s (%s): %s nothing there",
+                     cat->dbs[d].name, count, count == 1 ? "" : "s", missing.data, count == 1 ? "it maps" : "they map");
         buf_free(&missing);
     }
     return 0;
@@ -465,7 +470,8 @@ static int parse_family(const char *s, uint32_t *out)
 
 static int valid_chip_name(const char *s)
 {
-    if (!*s || strlen(s) > 40)
+    size_t n = strlen(s);
+    if (!n || n > 40 || kpmc_chip_skip((unsigned char)s[0]) || kpmc_chip_skip((unsigned char)s[n - 1]))
         return 0;
     for (; *s; s++)
         if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == ' ' ||
@@ -509,7 +515,7 @@ static int read_chips(const char *path, const struct gen_catalog *cat, struct ge
         struct buf joined = {0};
         for (size_t k = 0; k < f->n_chips; k++) {
             if (!valid_chip_name(f->chips[k])) {
-                gen_error(path, ln->no, "chip name '%s': letters, digits, spaces, '-', '_' and '.', at most 40",
+                gen_error(path, ln->no, "chip name '%s': letters, digits, spaces, '-', '_' and '.', at most 40, neither starting nor ending with a space, '-' or '_'",
                           f->chips[k]);
                 bad = 1;
             }

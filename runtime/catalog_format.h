@@ -179,9 +179,9 @@ struct kpmc_cat_family_chips {
     uint32_t codename; /* pool offset, or KPMC_CAT_NO_STRING */
 };
 
-/* Chip names are compared without regard to ASCII case, spaces, '-' and
- * '_': "M1 Pro", "m1pro" and "M1-PRO" are one chip.  The generator and the
- * runtime both use this rule. */
+/* Chip names are compared without regard to ASCII case and to spaces, '-'
+ * and '_' inside the name: "M1 Pro", "m1pro" and "M1-PRO" are one chip, " M1"
+ * is none.  The generator and the runtime both use this rule. */
 static inline int kpmc_chip_skip(int c)
 {
     return c == ' ' || c == '-' || c == '_';
@@ -191,6 +191,8 @@ static inline int kpmc_chip_skip(int c)
 static inline int kpmc_chip_same_n(const char *chip, const char *name, size_t len)
 {
     size_t i = 0;
+    if (!len || kpmc_chip_skip((unsigned char)name[0]) || kpmc_chip_skip((unsigned char)name[len - 1]))
+        return 0;
     for (;;) {
         while (*chip && kpmc_chip_skip((unsigned char)*chip))
             chip++;

@@ -88,7 +88,8 @@ if(TARGET kpmc_fixture_catalog)
   kpmc_doc_goldens(doc_fixture_golden kpmc_doc_fixture "${KPMC_DOC_TESTS}/golden-fixture")
   if(Python3_Interpreter_FOUND)
     add_test(NAME doc_fixture_reference
-      COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" "${KPMC_TEST_DATA}/gen/ok"
+      COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" --chips "${KPMC_TEST_DATA}/gen/tables/chips.tsv"
+              "${KPMC_TEST_DATA}/gen/ok"
               "$<TARGET_FILE:kpmc_doc_fixture>" "${KPMC_DOC_TESTS}/golden-fixture")
     file(MAKE_DIRECTORY "${KPMC_DOC_WORK}/fixture")
     add_test(NAME doc_fixture_html

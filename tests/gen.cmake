@@ -1,8 +1,10 @@
 # kpmc-gen tests (need the kpmc-gen target, i.e. libxml2, and most need
 # python3).  Fixtures: tests/data/gen/ (written by us; see the list below and
-# tests/data/gen/ok/), the golden output: tests/data/golden/.  When the
-# generator's output changes on purpose, regenerate the golden files with
-#   kpmc-gen --out tests/data/golden tests/data/gen/ok
+# tests/data/gen/ok/ and the tables of tests/data/gen/tables/), the golden
+# output: tests/data/golden/.  When the generator's output changes on
+# purpose, regenerate the golden files with
+#   kpmc-gen --out tests/data/golden --generic tests/data/gen/tables/generic.tsv \
+#            --chips tests/data/gen/tables/chips.tsv tests/data/gen/ok
 # and let gen_golden_check verify them.
 if(NOT TARGET kpmc-gen)
   return()
@@ -41,7 +43,8 @@ endforeach()
 # (plistlib and a C lexer) and compared with their plists.
 add_test(NAME gen_golden_check
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
-          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --generic "${_gen_data}/tables/generic.tsv" --chips "${_gen_data}/tables/chips.tsv")
 add_test(NAME catalog_check_shared_kpep
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
           --plists "${KPMC_SHARED_KPEP}" --catalog "${CMAKE_SOURCE_DIR}/catalog"

@@ -20,7 +20,11 @@
  * mode) gives the event's index in db; names are accepted wherever an
  * event name is. */
 enum kpmc_generic_id {
-    KPMC_GEN_COUNT = 0
+    KPMC_GEN_CYCLES = 0, /* cycles: Core cycles (2 of 4 databases) */
+    KPMC_GEN_INSTRUCTIONS = 1, /* instructions: Retired instructions (3 of 4 databases) */
+    KPMC_GEN_L1D_MISSES = 2, /* L1D.misses: Loads that missed L1D, "quoted" & <marked> (0 of 4 databases) */
+    KPMC_GEN_LOADS = 3, /* loads: Load uops (2 of 4 databases) */
+    KPMC_GEN_COUNT = 4
 };
 
 #endif
