@@ -251,11 +251,14 @@ static int generic_row(const char *path, const struct line *ln, struct gen_gener
     const char *all = ln->field[1], *user = ln->field[2], *note = ln->n_fields == 4 ? ln->field[3] : NULL;
     int bad = 0;
     for (size_t k = 0; k < n; k++) {
-        for (size_t j = 0; j < k; j++)
-            if (!strcmp(names[j], names[k])) {
-                gen_error(path, ln->no, "%s: database %s is listed twice", g->name, names[k]);
-                bad = 1;
-            }
+        int twice = 0;
+        for (size_t j = 0; j < k && !twice; j++)
+            twice = !strcmp(names[j], names[k]);
+        if (twice) {
+            gen_error(path, ln->no, "%s: database %s is listed twice", g->name, names[k]);
+            bad = 1;
+            continue;
+        }
         int d = db_by_name(cat, names[k]);
         if (d < 0) {
             size_t j = 0;
@@ -288,6 +291,8 @@ static int generic_row(const char *path, const struct line *ln, struct gen_gener
             if (!strcmp(given[mode], "-"))
                 continue;
             int e = event_by_name(db, given[mode]);
+            if (e < 0 && mode && !strcmp(given[0], given[1]))
+                continue; /* already reported for ALL */
             if (e < 0) {
                 explain_missing(path, ln->no, g, db, given[mode]);
                 bad = 1;
