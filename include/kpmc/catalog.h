@@ -183,8 +183,12 @@ int kpmc_ev_resolve(const kpmc_db *db, int ev);
  * approximation the table does not note.  Ids are positions in the table,
  * named by <kpmc/generic.h>.  kpmc_plan_build_names, kpmc_set_new and kpmc
  * check accept generic names (case-insensitively) like event names,
- * resolved in the set's mode; a database's own event or alias of that name
- * would win, but the generator refuses generic names that clash with one. */
+ * resolved in the set's mode.  No database has an event of a generic name
+ * (the generator refuses one); an alias of the same name, such as a14's
+ * Cycles, names the same event in all mode and yields to the generic event
+ * in user mode (Cycles is then CORE_ACTIVE_CYCLE, not the refused
+ * FIXED_CYCLES).  Where the generic event has no event in that mode, the
+ * alias is used. */
 typedef struct kpmc_generic_info {
     const char *name;        /* e.g. "branch-misses" */
     const char *description; /* what it counts */
