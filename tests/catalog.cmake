@@ -94,5 +94,9 @@ if(TARGET kpmc AND Python3_Interpreter_FOUND)
   add_test(NAME list_cli
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_list_cli.py"
             --kpmc $<TARGET_FILE:kpmc> --plists "${_cat_plists}")
-  set_tests_properties(list_json list_cli PROPERTIES LABELS catalog SKIP_RETURN_CODE 77)
+  add_test(NAME generic_cli
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_generic.py"
+            --kpmc $<TARGET_FILE:kpmc> --plists "${_cat_plists}"
+            --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
+  set_tests_properties(list_json list_cli generic_cli PROPERTIES LABELS catalog SKIP_RETURN_CODE 77)
 endif()

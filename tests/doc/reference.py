@@ -42,6 +42,7 @@ def read_chips(tsv):
     family: "A14, M1, ... (Firestorm/Icestorm)"; [] without a table."""
     if not tsv:
         return []
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     import tables
     out = []
