@@ -178,6 +178,10 @@ def main():
         p = run(a.kpmc, "check", "--db", "skylake", "--user", "FIXED_CYCLES")
         sentence = "FIXED_CYCLES is an Apple event; on skylake: cycles (%s)" % want["cycles"]["skylake"]["user"]
         check(sentence in p.stderr, "%r lacks %r" % (p.stderr, sentence))
+        # no generic event: skylake's alias INST_BRANCH_COND names it, and a14 has that event
+        p = run(a.kpmc, "check", "--db", "a14", "BR_INST_RETIRED.CONDITIONAL")
+        sentence = "BR_INST_RETIRED.CONDITIONAL is an Intel event; on a14: INST_BRANCH_COND"
+        check(sentence in p.stderr, "%r lacks %r" % (p.stderr, sentence))
         p = run(a.kpmc, "check", "--db", "a14", "MAP_UOP")
         have = [db for db in order if "MAP_UOP" in dbs[db]["events"]]
         sentence = "MAP_UOP is an event of %s and %s, not of a14" % (", ".join(have[:-1]), have[-1])
