@@ -5065,6 +5065,16 @@ const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {
     {199, 199, 109434}, /* stalled-cycles-backend skylake: RESOURCE_STALLS.ANY / RESOURCE_STALLS.ANY */
 };
 
+/* Perfect hash of the 15 generic names: 4 buckets, 19 slots. */
+const struct kpmc_cat_hash kpmc_cat_generic_hash = {0, 4, 19};
+const uint16_t kpmc_cat_generic_hash_disp[] = {
+    0, 23, 3, 2,
+};
+const uint16_t kpmc_cat_generic_hash_slots[] = {
+    3, 5, 10, 6, 65535, 65535, 2, 1, 65535, 4, 0, 11,
+    7, 14, 13, 12, 65535, 9, 8,
+};
+
 /* Chip names of the families the links name, oldest first: {name, family, database, rank}. */
 const struct kpmc_cat_chip kpmc_cat_chips[] = {
     {109545, 0x37a09642u, 0, 0}, /* A7 -> a7 */

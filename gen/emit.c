@@ -519,9 +519,15 @@ static void put_index(struct buf *b, int index)
         buf_putu(b, (unsigned)index);
 }
 
-static void emit_generic_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
-                              struct buf *b)
+static int emit_generic_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
+                             struct buf *b)
 {
+    const char **folds = gen_alloc((t->n_generic + 1) * sizeof *folds);
+    for (size_t g = 0; g < t->n_generic; g++)
+        folds[g] = t->generic[g].fold;
+    struct phash h;
+    if (phash_build(folds, t->n_generic, &h))
+        return -1;
     buf_printf(b, "\n/* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */\n"
                   "const struct kpmc_cat_generic kpmc_cat_generic[] = {\n");
     for (size_t g = 0; g < t->n_generic; g++) {
@@ -554,7 +560,17 @@ static void emit_generic_data(const struct gen_catalog *cat, const struct gen_ta
         }
     if (!t->n_generic || !cat->n_dbs)
         buf_puts(b, "    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* none */\n");
-    buf_puts(b, "};\n");
+    buf_puts(b, "};\n\n");
+    buf_printf(b, "/* Perfect hash of the %zu generic names: %u buckets, %u slots. */\n", t->n_generic, h.n_buckets,
+               h.n_slots);
+    buf_printf(b, "const struct kpmc_cat_hash kpmc_cat_generic_hash = {%u, %u, %u};\n", h.seed, h.n_buckets,
+               h.n_slots);
+    buf_puts(b, "const uint16_t kpmc_cat_generic_hash_disp[] = {");
+    number_list(b, h.disp, sizeof *h.disp, h.n_buckets, 16);
+    buf_puts(b, "\n};\nconst uint16_t kpmc_cat_generic_hash_slots[] = {");
+    number_list(b, h.slots, sizeof *h.slots, h.n_slots, 12);
+    buf_puts(b, "\n};\n");
+    return 0;
 }
 
 static void emit_chips_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
@@ -742,7 +758,11 @@ int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, stru
     struct buf *data =
         &add_file(out, "catalog_data.c", banner_size + 2 * L.pool.text.len + 160 * L.n_entries)->text;
     emit_data(cat, &L, &h, data);
-    emit_generic_data(cat, t, &L, data);
+    if (emit_generic_data(cat, t, &L, data)) {
+        pool_free(&L.pool);
+        free(L.rows.slots);
+        return -1;
+    }
     emit_chips_data(cat, t, &L, data);
     emit_generic_h(cat, t, &add_file(out, "include/kpmc/generic.h", banner_size + 160 * (t->n_generic + 4))->text);
     emit_events_h(cat, &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);

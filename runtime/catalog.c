@@ -376,10 +376,12 @@ int kpmc_generic_find_n(const char *name, size_t len)
 {
     if (!name)
         return KPMC_E_INVAL;
-    for (int g = 0; g < kpmc_cat_n_generic; g++)
-        if (same_name(str(kpmc_cat_generic[g].name), name, len))
-            return g;
-    return KPMC_E_NOEVENT;
+    const struct kpmc_cat_hash *hh = &kpmc_cat_generic_hash;
+    uint64_t h = kpmc_name_hash(name, len, hh->seed);
+    uint16_t g = kpmc_cat_generic_hash_slots[kpmc_name_slot(h, kpmc_cat_generic_hash_disp, hh->n_buckets, hh->n_slots)];
+    if (g == KPMC_CAT_NONE || !same_name(str(kpmc_cat_generic[g].name), name, len))
+        return KPMC_E_NOEVENT;
+    return g;
 }
 
 int kpmc_generic_find(const char *name)

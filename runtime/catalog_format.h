@@ -238,6 +238,11 @@ extern const uint16_t kpmc_cat_hash_slots[];
 extern const char kpmc_cat_generator[];
 extern const struct kpmc_cat_generic kpmc_cat_generic[];
 extern const uint16_t kpmc_cat_n_generic;
+/* The same perfect hash as for portable names, over the generic names:
+ * slots hold generic ids. */
+extern const struct kpmc_cat_hash kpmc_cat_generic_hash;
+extern const uint16_t kpmc_cat_generic_hash_disp[];
+extern const uint16_t kpmc_cat_generic_hash_slots[];
 extern const struct kpmc_cat_generic_map kpmc_cat_generic_map[]; /* n_generic * n_dbs */
 extern const struct kpmc_cat_chip kpmc_cat_chips[];
 extern const uint16_t kpmc_cat_n_chips;

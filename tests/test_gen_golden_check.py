@@ -346,6 +346,16 @@ def check_tables(model, defs, structs, s, catalog, generic, chips, F):
                 F.eq("%s %s" % (w, mode), m[mode], want)
             note = row["note"] if row else None
             F.eq(w + " note", None if m["note"] == NO_STRING else s(m["note"]), note)
+    seed, nb, ns = defs["kpmc_cat_generic_hash"]
+    disp, slots = defs["kpmc_cat_generic_hash_disp"], defs["kpmc_cat_generic_hash_slots"]
+    F.eq("generic hash buckets", len(disp), nb)
+    F.eq("generic hash slots", len(slots), ns)
+    for g, x in enumerate(generic):
+        h = name_hash(x["name"], seed)
+        d = disp[((h >> 32) * nb) >> 32]
+        slot = ((((h & 0xFFFFFFFF) ^ ((d * 0x9E3779B1) & 0xFFFFFFFF)) * ns) >> 32)
+        F.eq("generic hash slot of %s" % x["name"], slots[slot], g)
+    F.eq("filled generic hash slots", sum(1 for x in slots if x != NONE), len(generic))
     with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
         want = [("KPMC_GEN_" + tables.mangle(x["name"]), g) for g, x in enumerate(generic)]
         F.eq("generic.h enumerators", enumerators(f.read()), want + [("KPMC_GEN_COUNT", len(generic))])

@@ -282,6 +282,15 @@ const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {
     {KPMC_CAT_NONE, 7, 1550}, /* loads fixturex: - / MEM.LOADS */
 };
 
+/* Perfect hash of the 4 generic names: 2 buckets, 6 slots. */
+const struct kpmc_cat_hash kpmc_cat_generic_hash = {0, 2, 6};
+const uint16_t kpmc_cat_generic_hash_disp[] = {
+    0, 1,
+};
+const uint16_t kpmc_cat_generic_hash_slots[] = {
+    65535, 65535, 3, 0, 1, 2,
+};
+
 /* Chip names of the families the links name, oldest first: {name, family, database, rank}. */
 const struct kpmc_cat_chip kpmc_cat_chips[] = {
     {1589, 0x1a2b3c4du, 0, 0}, /* Test One -> fixture */
