@@ -47,7 +47,7 @@ static void list_text(const kpmc_db *db, FILE *f)
     doc_counters_str(d.config_counters, config);
     doc_counters_str(d.power_counters, power);
     doc_db_label(&d, label);
-    fprintf(f, "%s: %s (%s), kpep version %u", d.name, label, d.architecture, d.version[0]);
+    fprintf(f, "%s: %s, %s, kpep version %u", d.name, label, d.architecture, d.version[0]);
     if (d.n_version > 1)
         fprintf(f, ".%u", d.version[1]);
     fprintf(f, ", %zu events\n", d.n_events);
