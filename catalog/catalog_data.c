@@ -4726,6 +4726,8 @@ const uint16_t kpmc_cat_hash_slots[] = {
     549, 134, 385, 677, 65535, 302, 97, 65535,
 };
 
+/* kpmc's own tables: generic.tsv sha256 2105d248ce12514fa3dcdc6448b2945ca14938fb33dbe49f01148828c900babe, chips.tsv sha256 55ad4c875da7628a6a47cb56519549e4ec39ab73438eee2b9810c55f46d606ac. */
+
 /* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */
 const struct kpmc_cat_generic kpmc_cat_generic[] = {
     {107674, 107681}, /* 0 cycles */

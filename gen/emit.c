@@ -472,6 +472,19 @@ static uint32_t pool_opt(struct pool *p, const char *s)
     return s ? pool_add(p, s) : KPMC_CAT_NO_STRING;
 }
 
+/* "generic.tsv sha256 <hex>" or "no generic-event table". */
+static void table_source(struct buf *b, const struct gen_table_source *src, const char *what)
+{
+    if (!src->file) {
+        buf_printf(b, "no %s table", what);
+        return;
+    }
+    c_comment(b, src->file);
+    buf_puts(b, " sha256 ");
+    for (int i = 0; i < 32; i++)
+        buf_printf(b, "%02x", src->sha256[i]);
+}
+
 /* Their strings go into the pool after everything else (no 16-bit limit). */
 static void layout_tables(const struct gen_catalog *cat, const struct gen_tables *t, struct layout *L)
 {
@@ -528,6 +541,11 @@ static int emit_generic_data(const struct gen_catalog *cat, const struct gen_tab
     struct phash h;
     if (phash_build(folds, t->n_generic, &h))
         return -1;
+    buf_puts(b, "\n/* kpmc's own tables: ");
+    table_source(b, &t->generic_source, "generic-event");
+    buf_puts(b, ", ");
+    table_source(b, &t->chips_source, "chip");
+    buf_puts(b, ". */\n");
     buf_printf(b, "\n/* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */\n"
                   "const struct kpmc_cat_generic kpmc_cat_generic[] = {\n");
     for (size_t g = 0; g < t->n_generic; g++) {
@@ -618,6 +636,9 @@ static void emit_chips_data(const struct gen_catalog *cat, const struct gen_tabl
 static void emit_generic_h(const struct gen_catalog *cat, const struct gen_tables *t, struct buf *b)
 {
     banner(b, cat, "kpmc catalog: generic event ids (KPMC_GEN_*).");
+    buf_puts(b, "/* From ");
+    table_source(b, &t->generic_source, "generic-event");
+    buf_puts(b, ". */\n");
     buf_puts(b, "#ifndef kpmc_generic_h\n#define kpmc_generic_h\n\n"
                 "/* Generic events: portable names that each database maps to its own\n"
                 " * event, per counting mode.  kpmc_generic_resolve(db, KPMC_GEN_CYCLES,\n"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sha256.h"
 #include "util.h"
 
 /* Longest generic event name (the runtime's suggestions compare names of
@@ -24,8 +25,8 @@ struct line {
 };
 
 /* The file's meaningful lines split at TABs; comment and blank lines are
- * dropped.  -1 after an error. */
-static int read_lines(const char *path, struct line **out, size_t *n_out)
+ * dropped; its base name and SHA-256 go to *src.  -1 after an error. */
+static int read_lines(const char *path, struct line **out, size_t *n_out, struct gen_table_source *src)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
@@ -55,6 +56,9 @@ static int read_lines(const char *path, struct line **out, size_t *n_out)
     char *data = gen_strndup(text.data ? text.data : "", text.len);
     size_t len = text.len;
     buf_free(&text);
+    const char *slash = strrchr(path, '/');
+    src->file = slash ? slash + 1 : path;
+    sha256(data, len, src->sha256);
     if (memchr(data, '\0', len)) {
         gen_error(path, 0, "holds a NUL byte; a table is text");
         return -1;
@@ -356,7 +360,7 @@ static int read_generic(const char *path, const struct gen_catalog *cat, struct 
 {
     struct line *lines;
     size_t n;
-    if (read_lines(path, &lines, &n))
+    if (read_lines(path, &lines, &n, &t->generic_source))
         return -1;
     size_t n_generic = 0;
     for (size_t i = 0; i < n; i++)
@@ -489,7 +493,7 @@ static int read_chips(const char *path, const struct gen_catalog *cat, struct ge
 {
     struct line *lines;
     size_t n;
-    if (read_lines(path, &lines, &n))
+    if (read_lines(path, &lines, &n, &t->chips_source))
         return -1;
     t->families = gen_alloc((n + 1) * sizeof *t->families);
     int bad = 0;

@@ -38,7 +38,14 @@ struct gen_chip_family {
     int db;                 /* the database its cpu_* link names, -1: no link */
 };
 
+/* Where a table came from, for the generated files' comments. */
+struct gen_table_source {
+    const char *file; /* base name, e.g. "generic.tsv"; NULL: no table */
+    uint8_t sha256[32];
+};
+
 struct gen_tables {
+    struct gen_table_source generic_source, chips_source;
     struct gen_generic *generic; /* in the file's order */
     size_t n_generic;
     struct gen_chip_family *families; /* in the file's order (oldest first) */

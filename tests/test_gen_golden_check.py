@@ -324,7 +324,7 @@ def name_hash(name, seed):
 
 # ---------------------------------------------------------------- checks
 
-def check_tables(model, defs, structs, s, catalog, generic, chips, F):
+def check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_path=None, chips_path=None):
     """The generic-event and chip tables of the catalog against the TSV
     files and the plists."""
     dbs = model["dbs"]
@@ -346,6 +346,18 @@ def check_tables(model, defs, structs, s, catalog, generic, chips, F):
                 F.eq("%s %s" % (w, mode), m[mode], want)
             note = row["note"] if row else None
             F.eq(w + " note", None if m["note"] == NO_STRING else s(m["note"]), note)
+    # provenance: the tables' base names and SHA-256 (absent: "no ... table")
+    def source(path, what):
+        if not path:
+            return "no %s table" % what
+        with open(path, "rb") as f:
+            return "%s sha256 %s" % (os.path.basename(path), hashlib.sha256(f.read()).hexdigest())
+    with open(os.path.join(catalog, "catalog_data.c"), encoding="latin-1") as f:
+        F.true("catalog_data.c names its tables", "/* kpmc's own tables: %s, %s. */" % (
+            source(generic_path, "generic-event"), source(chips_path, "chip")) in f.read())
+    with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
+        F.true("generic.h names its table", "/* From %s. */" % source(generic_path, "generic-event") in f.read())
+
     seed, nb, ns = defs["kpmc_cat_generic_hash"]
     disp, slots = defs["kpmc_cat_generic_hash_disp"], defs["kpmc_cat_generic_hash_slots"]
     F.eq("generic hash buckets", len(disp), nb)
@@ -383,7 +395,7 @@ def check_tables(model, defs, structs, s, catalog, generic, chips, F):
              ", ".join(parts) if parts else None)
 
 
-def check(model, plists, catalog, format_h, F, generic=(), chips=()):
+def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_path=None, chips_path=None):
     with open(format_h) as f:
         structs = parse_structs(f.read())
     with open(os.path.join(catalog, "catalog_data.c"), encoding="latin-1") as f:
@@ -473,7 +485,7 @@ def check(model, plists, catalog, format_h, F, generic=(), chips=()):
         F.eq("hash slot of %s" % n, slots[slot], p)
     F.eq("filled hash slots", sum(1 for x in slots if x != NONE), len(model["pid_names"]))
 
-    check_tables(model, defs, structs, s, catalog, generic, chips, F)
+    check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_path, chips_path)
 
     # headers
     with open(os.path.join(catalog, "include", "kpmc", "events.h")) as f:
@@ -526,7 +538,8 @@ def main():
         return 77
     F = Failures()
     check(expected_model(a.plists), a.plists, a.catalog, a.format, F,
-          tables.read_generic(a.generic) if a.generic else [], tables.read_chips(a.chips) if a.chips else [])
+          tables.read_generic(a.generic) if a.generic else [], tables.read_chips(a.chips) if a.chips else [],
+          a.generic, a.chips)
     for item in F.items[:200]:
         print("FAIL:", item)
     if F.items:

@@ -116,6 +116,10 @@ def main():
         one = json.loads(p.stdout)["generic"]
         check([x["databases"] for x in one] == [{db: want[g["name"]][db]} for g in generic],
               "list --generic --db %s: %s" % (db, p.stdout[:400]))
+    for fmt in ("md", "csv"):
+        p = run(a.kpmc, "list", "--generic", "--format", fmt)
+        check(p.returncode == 2 and "--generic lists as text or json" in p.stderr, "list --generic --format %s: %d %r"
+              % (fmt, p.returncode, p.stderr))
     text = run(a.kpmc, "list", "--generic").stdout
     for g in generic:
         check(("\n%s: %s\n" % (g["name"], g["description"])) in text, "list --generic text lacks %s" % g["name"])

@@ -47,6 +47,7 @@
  * kabylake.plist                   sha256 45984d2d3b5e9b32c564b96f8ce64c21193f3d8503f1095264ac47d2557e5d0c
  * skylake.plist                    sha256 0ce46878e195f6d190abeb5ad35faa36f49d4d7447121b24e505208f2a883f96
  */
+/* From generic.tsv sha256 2105d248ce12514fa3dcdc6448b2945ca14938fb33dbe49f01148828c900babe. */
 #ifndef kpmc_generic_h
 #define kpmc_generic_h
 

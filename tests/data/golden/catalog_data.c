@@ -253,6 +253,8 @@ const uint16_t kpmc_cat_hash_slots[] = {
     2, 13, 0, 20, 65535, 26, 65535, 15, 12, 19,
 };
 
+/* kpmc's own tables: generic.tsv sha256 743ce04f7fb56d90f640773273da7071c4bfa1856b6dd2b16d0adcddfebdb85b, chips.tsv sha256 cb5ec50d7b7780e3e29d3b1db6f3d7c694d0823d64cf1200a4ddadd01cc4181a. */
+
 /* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */
 const struct kpmc_cat_generic kpmc_cat_generic[] = {
     {1348, 1355}, /* 0 cycles */

@@ -12,6 +12,7 @@
  * fixture2.plist                   sha256 d26743954b5e4b08d8972d83ae5917ca347f3088fb302791c48c6c37821dcf66
  * fixturex.plist                   sha256 5a83c842831e9bf21caec0c420b44827c252b21f83d4d9fa7cec6bc0d691f107
  */
+/* From generic.tsv sha256 743ce04f7fb56d90f640773273da7071c4bfa1856b6dd2b16d0adcddfebdb85b. */
 #ifndef kpmc_generic_h
 #define kpmc_generic_h
 
