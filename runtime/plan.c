@@ -430,3 +430,34 @@ int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db, const char *const 
     }
     return build(plan, db, events, names, n, mode, detail, detail_len);
 }
+
+int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
+                             char *detail, size_t detail_len)
+{
+    struct ctx x;
+    x.d.buf = detail && detail_len ? detail : NULL;
+    x.d.len = detail_len;
+    x.d.pos = 0;
+    if (x.d.buf)
+        detail[0] = '\0';
+    if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
+        put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"
+                                          : event >= x.info.n_events ? "event index out of range"
+                                                                     : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        return KPMC_E_INVAL;
+    }
+    x.db = db;
+    x.mode = mode;
+    x.n = 1;
+    memset(&x.it[0], 0, sizeof x.it[0]);
+    x.it[0].requested = event;
+    int rc = resolve(&x, 0);
+    if (rc)
+        return rc;
+    if (resolved)
+        *resolved = x.it[0].resolved;
+    if (counters)
+        *counters = x.it[0].allowed;
+    return 0;
+}
