@@ -17,3 +17,12 @@ else()
   add_test(NAME measure.output COMMAND sh -c "echo 'python3 not found'; exit 77")
 endif()
 set_tests_properties(measure.output PROPERTIES ENVIRONMENT "${_kpmc_rt_env}" SKIP_RETURN_CODE 77)
+
+# kpmc check --groups
+if(Python3_Interpreter_FOUND)
+  add_test(NAME plan_check_groups
+    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_check_groups.py" $<TARGET_FILE:kpmc>)
+else()
+  add_test(NAME plan_check_groups COMMAND sh -c "echo 'python3 not found'; exit 77")
+endif()
+set_tests_properties(plan_check_groups PROPERTIES SKIP_RETURN_CODE 77)
