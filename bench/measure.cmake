@@ -15,18 +15,4 @@ add_executable(bench_measure "${CMAKE_CURRENT_SOURCE_DIR}/bench_measure.c")
 kpmc_target_flags(bench_measure)
 target_link_libraries(bench_measure PRIVATE kpmc::kpmc_static)
 
-if(KPMC_BUILD_TESTS)
-  find_program(KPMC_VALGRIND valgrind DOC "valgrind, for the callgrind benchmark targets")
-  if(KPMC_SANITIZE OR NOT KPMC_VALGRIND)
-    add_custom_target(bench_measure_callgrind
-      COMMAND "${CMAKE_COMMAND}" -E echo "bench_measure_callgrind: needs valgrind and a build without KPMC_SANITIZE"
-      COMMAND "${CMAKE_COMMAND}" -E false
-      VERBATIM)
-  else()
-    add_custom_target(bench_measure_callgrind
-      COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/measure_callgrind.sh" $<TARGET_FILE:bench_measure> $<TARGET_FILE:kpmc_sim> 1 2 4 6 10
-      DEPENDS bench_measure kpmc_sim
-      USES_TERMINAL
-      VERBATIM)
-  endif()
-endif()
+kpmc_callgrind_target(bench_measure_callgrind measure_callgrind.sh bench_measure)

@@ -62,6 +62,15 @@ static void put(struct detail *d, const char *fmt, ...)
         memcpy(d->buf + d->len - 4, "...", 4);
 }
 
+/* A sentence to write into detail (NULL or of length 0: none), emptied. */
+static struct detail detail_start(char *detail, size_t len)
+{
+    struct detail d = {detail && len ? detail : NULL, len, 0};
+    if (d.buf)
+        detail[0] = '\0';
+    return d;
+}
+
 /* One event of the set while the plan is built. */
 struct item {
     const char *given;    /* the caller's spelling (names only), else NULL */
@@ -280,11 +289,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, con
                  int mode, char *detail, size_t detail_len)
 {
     struct ctx x;
-    x.d.buf = detail && detail_len ? detail : NULL;
-    x.d.len = detail_len;
-    x.d.pos = 0;
-    if (x.d.buf)
-        detail[0] = '\0';
+    x.d = detail_start(detail, detail_len);
     if (plan)
         memset(plan, 0, sizeof *plan);
     if (!plan || kpmc_db_get(db, &x.info) != 0 || (n && !events) ||
@@ -435,11 +440,7 @@ int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsign
                              char *detail, size_t detail_len)
 {
     struct ctx x;
-    x.d.buf = detail && detail_len ? detail : NULL;
-    x.d.len = detail_len;
-    x.d.pos = 0;
-    if (x.d.buf)
-        detail[0] = '\0';
+    x.d = detail_start(detail, detail_len);
     if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
         put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"

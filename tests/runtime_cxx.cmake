@@ -1,17 +1,8 @@
 # C++: kpmc.hpp (sessions, counters, RAII regions, measurements) and
 # kpmc/benchmark.hpp (Google Benchmark user counters) against the simulated
-# kperf.  The library is C; C++ is enabled here only when a C++ compiler is
-# found (and, when cross-compiling, only when the toolchain names one), and
-# the Google Benchmark test only when its CMake package is (Debian:
-# libbenchmark-dev).  Otherwise the tests report themselves skipped.
-include(CheckLanguage)
-if(NOT CMAKE_CROSSCOMPILING OR CMAKE_CXX_COMPILER)
-  check_language(CXX)
-endif()
-if(CMAKE_CXX_COMPILER)
-  enable_language(CXX)
-  find_package(benchmark CONFIG QUIET)
-endif()
+# kperf, when there is C++ (cmake/cxx.cmake), the Google Benchmark test when
+# there is Google Benchmark; otherwise the tests report themselves skipped.
+include("${PROJECT_SOURCE_DIR}/cmake/cxx.cmake")
 
 function(kpmc_cxx_skip name why)
   add_test(NAME ${name} COMMAND sh -c "echo '${why}'; exit 77")
@@ -26,7 +17,7 @@ if(NOT CMAKE_CXX_COMPILER)
   return()
 endif()
 
-kpmc_test_program(test_cxx test_cxx.cpp)
+kpmc_test_program(test_cxx test_cxx.cpp test_cxx.h)
 set_target_properties(test_cxx PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
 target_link_libraries(test_cxx PRIVATE ${CMAKE_DL_LIBS})
 add_dependencies(test_cxx kpmc_sim)

@@ -8,38 +8,17 @@
 //
 // Usage: test_benchmark counters | noroot
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <dlfcn.h>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <kpmc/benchmark.hpp>
 
+#include "test_cxx.h"
+
 namespace {
 
-int failures;
-
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            failures++;                                                                        \
-            std::fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond);     \
-            std::fprintf(stderr, __VA_ARGS__);                                                 \
-            std::fputc('\n', stderr);                                                          \
-        }                                                                                      \
-    } while (0)
-
-int (*sim_read)(std::uint32_t, std::uint32_t, std::uint64_t *);
-
-void work(unsigned k)
-{
-    std::uint64_t buf[32];
-    for (unsigned i = 0; i < k; i++)
-        sim_read(0, 32, buf);
-}
+using test::work;
 
 const int iterations = 1000;
 const double branch_word = 0xcb; // a14: BRANCH_MISPRED_NONSPEC's selector
@@ -101,14 +80,7 @@ bool near(double a, double b)
 
 int main(int argc, char **argv)
 {
-    const char *path = std::getenv("KPMC_KPERF_PATH");
-    void *h = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : nullptr;
-    void *r = h ? dlsym(h, "kpc_get_thread_counters") : nullptr;
-    if (!r) {
-        std::fprintf(stderr, "KPMC_KPERF_PATH must name libkpmc_sim\n");
-        return 1;
-    }
-    std::memcpy(&sim_read, &r, sizeof r);
+    test::sim_read();
     std::string name = argc > 1 ? argv[1] : "";
     int bargc = 1;
     char *bargv[] = {argv[0], nullptr};
@@ -120,8 +92,8 @@ int main(int argc, char **argv)
                *paused = "BM_paused/iterations:1000", *unknown = "BM_unknown/iterations:1000";
     for (const char *b : {three, threads, paused, unknown})
         CHECK(rep.got.count(b), "no run %s", b);
-    if (failures)
-        return 1;
+    if (test::failures())
+        return test::result(argv[0]);
     if (name == "counters") {
         // (3 n + 1) steps over n iterations; with two threads, each thread
         // adds its own closing read, over 2 n iterations
@@ -153,10 +125,5 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: test_benchmark counters|noroot\n");
         return 2;
     }
-    if (failures) {
-        std::fprintf(stderr, "%s: %d check(s) failed\n", name.c_str(), failures);
-        return 1;
-    }
-    std::printf("%s: ok\n", name.c_str());
-    return 0;
+    return test::result(name.c_str());
 }

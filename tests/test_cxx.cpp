@@ -7,51 +7,16 @@
 // Usage: test_cxx CASE (counters, measurement, noroot), with
 // KPMC_KPERF_PATH naming the simulator.
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <dlfcn.h>
 #include <string>
 
 #include <kpmc/kpmc.hpp>
 
+#include "test_cxx.h"
+
 namespace {
 
-int failures;
-
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            failures++;                                                                        \
-            std::fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond);     \
-            std::fprintf(stderr, __VA_ARGS__);                                                 \
-            std::fputc('\n', stderr);                                                          \
-        }                                                                                      \
-    } while (0)
-
-int (*sim_read)(std::uint32_t, std::uint32_t, std::uint64_t *);
-void (*sim_reset)();
-
-void load_sim()
-{
-    const char *path = std::getenv("KPMC_KPERF_PATH");
-    void *h = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : nullptr;
-    void *r = h ? dlsym(h, "kpc_get_thread_counters") : nullptr;
-    void *z = h ? dlsym(h, "kpmc_sim_reset") : nullptr;
-    if (!r || !z) {
-        std::fprintf(stderr, "KPMC_KPERF_PATH must name libkpmc_sim\n");
-        std::exit(1);
-    }
-    std::memcpy(&sim_read, &r, sizeof r);
-    std::memcpy(&sim_reset, &z, sizeof z);
-}
-
-void work(unsigned k)
-{
-    std::uint64_t buf[32];
-    for (unsigned i = 0; i < k; i++)
-        sim_read(0, 32, buf);
-}
+using test::work;
 
 // a14: BRANCH_MISPRED_NONSPEC's word is its selector, 0xcb.
 const double branch_step = 0xcb;
@@ -167,7 +132,7 @@ void noroot_case()
 
 int main(int argc, char **argv)
 {
-    load_sim();
+    test::sim_read();
     std::string name = argc > 1 ? argv[1] : "";
     if (name == "counters")
         counters_case();
@@ -179,10 +144,5 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "usage: test_cxx counters|measurement|noroot\n");
         return 2;
     }
-    if (failures) {
-        std::fprintf(stderr, "%s: %d check(s) failed\n", name.c_str(), failures);
-        return 1;
-    }
-    std::printf("%s: ok\n", name.c_str());
-    return 0;
+    return test::result(name.c_str());
 }
