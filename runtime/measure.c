@@ -716,6 +716,11 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
     /* the schedule and its storage */
     size_t G = m->n_groups, S = (size_t)o.repetitions * G;
     size_t slots = (o.calibrate ? 2 : 1) * ((size_t)o.warmup + S);
+    /* the largest array: a snapshot of up to KPMC_MAX_EVENTS values per
+     * sample and segment (where size_t is 32 bits, this can overflow) */
+    if ((double)(2 * slots) * (KPMC_MAX_EVENTS * sizeof(uint64_t)) > (double)SIZE_MAX ||
+        (double)S * (double)(n + o.n_anchors) * sizeof(double) > (double)SIZE_MAX)
+        goto nomem;
     m->slots = malloc(slots * sizeof *m->slots);
     m->segs = calloc(slots, sizeof *m->segs);
     if (!m->slots || !m->segs)

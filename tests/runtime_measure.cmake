@@ -5,7 +5,7 @@ add_test(NAME groups COMMAND test_groups)
 
 # The measurement API against the simulated kperf (tests/sim).
 kpmc_session_test(test_measure)
-foreach(case callback region groups migration user_mode intel errors)
+foreach(case callback region groups migration user_mode intel errors raw)
   add_test(NAME measure.${case} COMMAND test_measure ${case})
   set_tests_properties(measure.${case} PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
 endforeach()

@@ -593,6 +593,52 @@ static void errors(void)
     kpmc_close(s);
 }
 
+/* ---- the raw read ---- */
+
+/* kpmc_set_read_raw writes the kernel's buffer: after k reads, a fixed
+ * counter i reads k (i + 1) 1000 and a configurable counter k times its
+ * word, at the positions the plan gives; nothing past n_counters. */
+static void raw(void)
+{
+    kpmc_session *s = open_db("a14", NULL);
+    const char *ev[] = {"BRANCH_MISPRED_NONSPEC", "Instructions", "L1D_CACHE_MISS_LD"};
+    kpmc_set *set;
+    int r = kpmc_set_new(s, &set, ev, 3, KPMC_MODE_ALL);
+    CHECK(r == 0, "set: %d", r);
+    if (r)
+        return;
+    uint64_t buf[KPMC_MAX_EVENTS + 1];
+    r = kpmc_set_read_raw(set, buf);
+    CHECK(r == KPMC_E_STATE && contains(kpmc_set_error(set), "not counting"), "before start: %d %s", r,
+          kpmc_set_error(set));
+    CHECK(kpmc_set_start(set) == 0, "start");
+    const kpmc_plan *p = kpmc_set_plan(set);
+    CHECK(p->n_counters == 10, "a14 with fixed and configurable classes reads 10 values, not %u", p->n_counters);
+    const double step[] = {(double)word_of("a14", "BRANCH_MISPRED_NONSPEC", 0), 2000,
+                           (double)word_of("a14", "L1D_CACHE_MISS_LD", 0)};
+    for (unsigned k = 1; k <= 3; k++) {
+        for (size_t i = 0; i <= KPMC_MAX_EVENTS; i++)
+            buf[i] = 0xdeadbeef;
+        r = kpmc_set_read_raw(set, buf);
+        CHECK(r == 0, "read %u: %d %s", k, r, kpmc_set_error(set));
+        unsigned used = 0;
+        for (unsigned i = 0; i < 3; i++) {
+            CHECK((double)buf[p->events[i].index] == k * step[i], "read %u, %s at %u: %llu, want %g", k, ev[i],
+                  p->events[i].index, (unsigned long long)buf[p->events[i].index], k * step[i]);
+            used |= 1u << p->events[i].index;
+        }
+        for (unsigned i = 0; i < p->n_counters; i++)
+            if (!(used >> i & 1u))
+                CHECK(buf[i] == (i == 0 ? k * 1000u : 0), "read %u: position %u holds %llu", k, i,
+                      (unsigned long long)buf[i]);
+        for (size_t i = p->n_counters; i <= KPMC_MAX_EVENTS; i++)
+            CHECK(buf[i] == 0xdeadbeef, "read %u wrote past the buffer, at %zu", k, i);
+    }
+    kpmc_set_stop(set);
+    kpmc_set_free(set);
+    kpmc_close(s);
+}
+
 /* ---- writers ---- */
 
 /* The JSON and CSV of a known run into the files named by $KPMC_TEST_OUT
@@ -664,6 +710,7 @@ int main(int argc, char **argv)
     static const struct t_case cases[] = {
         {"callback", callback}, {"region", region}, {"groups", groups},    {"migration", migration},
         {"user_mode", user_mode}, {"intel", intel}, {"errors", errors}, {"output", output},
+        {"raw", raw},
     };
     return t_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }

@@ -145,7 +145,7 @@ typedef struct kpmc_stats {
     double min, median, mean;
     double stddev; /* sample standard deviation (n - 1); 0 when n < 2 */
     double mad;    /* median absolute deviation from the median, unscaled */
-    size_t n;      /* samples; the rest are NaN-free only when n > 0 */
+    size_t n;      /* samples; with none, the other fields are NaN */
 } kpmc_stats;
 
 typedef struct kpmc_sample {
