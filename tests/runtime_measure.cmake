@@ -2,6 +2,8 @@
 # `kpmc check --groups`, the measurement API against the simulated kperf.
 kpmc_test_program(test_groups test_groups.c)
 add_test(NAME groups COMMAND test_groups)
+kpmc_test_program(test_stats test_stats.c)
+add_test(NAME measure.stats COMMAND test_stats)
 
 # The measurement API against the simulated kperf (tests/sim).
 kpmc_session_test(test_measure)

@@ -39,9 +39,10 @@ static void usage(FILE *f)
           "                   normalised by them; an EVENT they count is not repeated\n"
           "  --help           print this help\n"
           "\n"
-          "Exit status: 0 the set fits (--groups: the groups were built); 1 it does not fit or an event is unknown or\n"
-          "unavailable (json: {\"error\", \"events\"} on stdout; text: the reason on stderr);\n"
-          "2 usage error (unknown option, database or format, no EVENT).\n",
+          "Exit status: 0 the set fits (--groups: the groups were built); 1 it does\n"
+          "not fit or an event is unknown or unavailable (json: {\"error\", \"events\"}\n"
+          "on stdout; text: the reason on stderr); 2 usage error (unknown option,\n"
+          "database or format, no EVENT).\n",
           f);
 }
 
