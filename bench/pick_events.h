@@ -8,7 +8,7 @@
 
 /* Up to max events of db that fit together: fixed events first, one per
  * fixed counter, then configurable events. */
-static unsigned pick(const kpmc_db *db, unsigned *ev, unsigned max)
+static inline unsigned pick(const kpmc_db *db, unsigned *ev, unsigned max)
 {
     kpmc_db_info d;
     kpmc_db_get(db, &d);
@@ -38,7 +38,7 @@ static unsigned pick(const kpmc_db *db, unsigned *ev, unsigned max)
     return n;
 }
 
-static double now_ns(void)
+static inline double now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
