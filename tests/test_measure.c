@@ -19,6 +19,7 @@
 
 #include <kpmc/measure.h>
 
+#include "stats_ref.h"
 #include "test_session.h"
 
 /* ---- known work ---- */
@@ -61,51 +62,14 @@ static void scripted(void *arg)
     work(s->k[s->calls++ % s->len]);
 }
 
-/* ---- reference statistics ---- */
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_of(double *v, size_t n)
-{
-    qsort(v, n, sizeof v[0], cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static kpmc_stats reference(const double *in, size_t n)
-{
-    double v[512], d[512];
-    kpmc_stats st = {0, 0, 0, 0, 0, n};
-    memcpy(v, in, n * sizeof v[0]);
-    st.median = median_of(v, n);
-    st.min = v[0];
-    for (size_t i = 0; i < n; i++)
-        st.mean += v[i] / (double)n;
-    for (size_t i = 0; i < n; i++)
-        st.stddev += (v[i] - st.mean) * (v[i] - st.mean);
-    st.stddev = n > 1 ? sqrt(st.stddev / (double)(n - 1)) : 0;
-    for (size_t i = 0; i < n; i++)
-        d[i] = fabs(v[i] - st.median);
-    st.mad = median_of(d, n);
-    return st;
-}
-
-static int close_to(double a, double b)
-{
-    return fabs(a - b) <= 1e-9 * (fabs(a) > fabs(b) ? fabs(a) : fabs(b)) + 1e-12;
-}
-
 static void check_stats(const kpmc_stats *got, const kpmc_stats *want, const char *what)
 {
     CHECK(got->n == want->n, "%s: n %zu, want %zu", what, got->n, want->n);
-    CHECK(close_to(got->min, want->min), "%s: min %g, want %g", what, got->min, want->min);
-    CHECK(close_to(got->median, want->median), "%s: median %g, want %g", what, got->median, want->median);
-    CHECK(close_to(got->mean, want->mean), "%s: mean %.17g, want %.17g", what, got->mean, want->mean);
-    CHECK(close_to(got->stddev, want->stddev), "%s: stddev %.17g, want %.17g", what, got->stddev, want->stddev);
-    CHECK(close_to(got->mad, want->mad), "%s: mad %g, want %g", what, got->mad, want->mad);
+    CHECK(stats_ref_near(got->min, want->min), "%s: min %g, want %g", what, got->min, want->min);
+    CHECK(stats_ref_near(got->median, want->median), "%s: median %g, want %g", what, got->median, want->median);
+    CHECK(stats_ref_near(got->mean, want->mean), "%s: mean %.17g, want %.17g", what, got->mean, want->mean);
+    CHECK(stats_ref_near(got->stddev, want->stddev), "%s: stddev %.17g, want %.17g", what, got->stddev, want->stddev);
+    CHECK(stats_ref_near(got->mad, want->mad), "%s: mad %g, want %g", what, got->mad, want->mad);
 }
 
 /* The overhead of an event: every empty sample reads one step. */
@@ -193,11 +157,11 @@ static void callback(void)
         double want[16];
         for (unsigned rep = 0; rep < R; rep++) {
             want[rep] = K[rep] * step[e] / N;
-            CHECK(close_to(x->values[rep], want[rep]), "%s sample %u: %g, want %g", ev[e], rep, x->values[rep],
+            CHECK(stats_ref_near(x->values[rep], want[rep]), "%s sample %u: %g, want %g", ev[e], rep, x->values[rep],
                   want[rep]);
             CHECK(res->samples[rep].rep == rep && res->samples[rep].group == 0, "sample %u", rep);
         }
-        kpmc_stats st = reference(want, R);
+        kpmc_stats st = stats_ref(want, R);
         check_stats(&x->stats, &st, ev[e]);
         check_overhead(x, step[e], R);
     }
@@ -207,8 +171,8 @@ static void callback(void)
     const kpmc_measured_metric *mpki = kpmc_result_metric(res, "branch-mpki");
     CHECK(res->n_metrics == 2 && ipc && mpki, "%zu metrics", res->n_metrics);
     if (ipc && mpki) {
-        CHECK(close_to(ipc->value, 2.0) && ipc->numerator == 1 && ipc->denominator == 0, "ipc %g", ipc->value);
-        CHECK(close_to(mpki->value, 1000.0 * step[2] / 2000.0), "branch-mpki %g", mpki->value);
+        CHECK(stats_ref_near(ipc->value, 2.0) && ipc->numerator == 1 && ipc->denominator == 0, "ipc %g", ipc->value);
+        CHECK(stats_ref_near(mpki->value, 1000.0 * step[2] / 2000.0), "branch-mpki %g", mpki->value);
     }
     CHECK(kpmc_result_event(res, "cycles") == &res->events[0], "lookup by alias");
     CHECK(kpmc_result_event(res, "branch_mispred_nonspec") == &res->events[2], "lookup by name");
@@ -256,7 +220,7 @@ static void region(void)
             double want[6];
             for (unsigned rep = 0; rep < 6; rep++)
                 want[rep] = (2.0 * (rep + 1) + (calibrate ? 0 : 1)) * step[e];
-            kpmc_stats st = reference(want, 6);
+            kpmc_stats st = stats_ref(want, 6);
             check_stats(&res->events[e].stats, &st, calibrate ? "calibrated" : "not calibrated");
             if (calibrate)
                 check_overhead(&res->events[e], step[e], 6);
@@ -335,16 +299,16 @@ static void groups(void)
                 continue;
             }
             want[n] = k * step[e];
-            CHECK(close_to(x->values[i], want[n]), "%s sample %u: %g, want %g", names[e], i, x->values[i], want[n]);
+            CHECK(stats_ref_near(x->values[i], want[n]), "%s sample %u: %g, want %g", names[e], i, x->values[i], want[n]);
             n++;
         }
-        kpmc_stats st = reference(want, n);
+        kpmc_stats st = stats_ref(want, n);
         check_stats(&x->stats, &st, names[e]);
         check_overhead(x, step[e], n);
     }
     /* IPC from the anchors (their medians over both groups) */
     const kpmc_measured_metric *ipc = kpmc_result_metric(res, "ipc");
-    CHECK(ipc && ipc->numerator == 4 && ipc->denominator == 3 && close_to(ipc->value, 2.0), "ipc");
+    CHECK(ipc && ipc->numerator == 4 && ipc->denominator == 3 && stats_ref_near(ipc->value, 2.0), "ipc");
     kpmc_measure_free(m);
     kpmc_close(s);
 }
@@ -411,7 +375,7 @@ static void migration(void)
     }
     CHECK(res->migrated == migrated && migrated > 0 && migrated < R, "migrated %zu, want %zu", res->migrated,
           migrated);
-    kpmc_stats st = reference(want, n);
+    kpmc_stats st = stats_ref(want, n);
     check_stats(&res->events[0].stats, &st, "without migrated samples");
     check_overhead(&res->events[0], step, cal_kept);
     /* pinning is macOS's; elsewhere it is reported as not done */
@@ -471,16 +435,16 @@ static void user_mode(void)
     double mis = (double)word_of("a14", "BRANCH_MISPRED_NONSPEC", 1), br = (double)word_of("a14", "INST_BRANCH", 1);
     CHECK(!strcmp(res->events[1].counted, "INST_ALL") && res->mode == KPMC_MODE_USER, "fallback");
     /* samples 1: k = 2, 1, 2 -> median 2 */
-    CHECK(close_to(res->events[0].stats.median, 2 * cyc) && close_to(res->events[1].stats.median, 2 * ins),
+    CHECK(stats_ref_near(res->events[0].stats.median, 2 * cyc) && stats_ref_near(res->events[1].stats.median, 2 * ins),
           "medians %g %g", res->events[0].stats.median, res->events[1].stats.median);
     const kpmc_measured_metric *ipc = kpmc_result_metric(res, "ipc");
     const kpmc_measured_metric *ratio = kpmc_result_metric(res, "branch-miss-ratio");
     const kpmc_measured_metric *mpki = kpmc_result_metric(res, "branch-mpki");
     CHECK(res->n_metrics == 3 && ipc && ratio && mpki, "%zu metrics", res->n_metrics);
     if (ipc && ratio && mpki) {
-        CHECK(close_to(ipc->value, ins / cyc), "ipc %.17g, want %.17g", ipc->value, ins / cyc);
-        CHECK(close_to(ratio->value, mis / br), "branch-miss-ratio %g", ratio->value);
-        CHECK(close_to(mpki->value, 1000 * mis / ins), "branch-mpki %g", mpki->value);
+        CHECK(stats_ref_near(ipc->value, ins / cyc), "ipc %.17g, want %.17g", ipc->value, ins / cyc);
+        CHECK(stats_ref_near(ratio->value, mis / br), "branch-miss-ratio %g", ratio->value);
+        CHECK(stats_ref_near(mpki->value, 1000 * mis / ins), "branch-mpki %g", mpki->value);
     }
     kpmc_measure_free(m);
     kpmc_close(s);
@@ -514,16 +478,16 @@ static void intel(void)
      * CPU_CLK_UNHALTED.THREAD_P; 20 reads over 10 iterations */
     double cyc = (double)word_of("skylake", "CPU_CLK_UNHALTED.THREAD_P", 0);
     CHECK(!strcmp(res->events[1].counted, "CPU_CLK_UNHALTED.THREAD_P"), "counted %s", res->events[1].counted);
-    CHECK(close_to(res->events[0].stats.median, 2000) && close_to(res->events[1].stats.median, 2 * cyc) &&
-              close_to(res->events[2].stats.median, 2 * mis),
+    CHECK(stats_ref_near(res->events[0].stats.median, 2000) && stats_ref_near(res->events[1].stats.median, 2 * cyc) &&
+              stats_ref_near(res->events[2].stats.median, 2 * mis),
           "medians %g %g %g", res->events[0].stats.median, res->events[1].stats.median, res->events[2].stats.median);
     const kpmc_measured_metric *ipc = kpmc_result_metric(res, "ipc");
     const kpmc_measured_metric *l1d = kpmc_result_metric(res, "l1d-load-mpki");
     CHECK(res->n_metrics == 3 && ipc && l1d && kpmc_result_metric(res, "branch-mpki"), "%zu metrics",
           res->n_metrics);
     if (ipc && l1d) {
-        CHECK(close_to(ipc->value, 1000 / cyc), "ipc %g", ipc->value);
-        CHECK(close_to(l1d->value, 1000 * l1 / 1000), "l1d-load-mpki %g", l1d->value);
+        CHECK(stats_ref_near(ipc->value, 1000 / cyc), "ipc %g", ipc->value);
+        CHECK(stats_ref_near(l1d->value, 1000 * l1 / 1000), "l1d-load-mpki %g", l1d->value);
     }
     kpmc_measure_free(m);
     kpmc_close(s);
