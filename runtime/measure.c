@@ -283,7 +283,8 @@ static int segment_begin(kpmc_measure *m, const struct segment *sg)
 
 static void compute(kpmc_measure *m);
 
-static int run_begin(kpmc_measure *m)
+/* A run starts: pinning, the core type source, the schedule's start. */
+static void run_begin(kpmc_measure *m)
 {
     m->have_result = 0;
     m->detail[0] = '\0';
@@ -295,7 +296,6 @@ static int run_begin(kpmc_measure *m)
     }
     memset(m->cores, 0, m->segs[m->n_segs - 1].core + m->segs[m->n_segs - 1].count + 1);
     m->seg = 0;
-    return 0;
 }
 
 NOINLINE_COLD static int advance(kpmc_measure *m)
