@@ -17,12 +17,17 @@ static const char *const kind_names[] = {
     [PL_DATA] = "data",           [PL_DATE] = "date",       [PL_KEY] = "key",     [PL_PLIST] = "plist",
 };
 
+/* The element called name, found by its first letters and confirmed by
+ * comparing the whole name.  Each letter is read only after the one before
+ * it proved not to be the terminating NUL. */
 static enum pl_kind kind_of(const char *name)
 {
     enum pl_kind k;
     switch (name[0]) {
     case 'a': k = PL_ARRAY; break;
-    case 'd': k = name[1] == 'i' ? PL_DICT : name[2] == 't' && name[3] == 'a' ? PL_DATA : PL_DATE; break;
+    case 'd':
+        k = name[1] == 'i' ? PL_DICT : name[1] == 'a' && name[2] == 't' && name[3] == 'a' ? PL_DATA : PL_DATE;
+        break;
     case 'f': k = PL_FALSE; break;
     case 'i': k = PL_INTEGER; break;
     case 'k': k = PL_KEY; break;

@@ -24,6 +24,15 @@ add_test(NAME gen_template_ok
   COMMAND kpmc-gen --out "${_gen_work}/template" "${_gen_data}/template.plist")
 set_tests_properties(gen_template_ok PROPERTIES LABELS gen FAIL_REGULAR_EXPRESSION "error|warning|Sanitizer")
 
+# gen/plist.c from the inside: kind_of() on exact-size names (under ASan, a
+# read past a name's NUL fails), one-letter elements.
+add_executable(test_gen_plist test_gen_plist.c "${CMAKE_SOURCE_DIR}/gen/util.c")
+kpmc_target_flags(test_gen_plist)
+target_include_directories(test_gen_plist PRIVATE "${CMAKE_SOURCE_DIR}/gen")
+target_link_libraries(test_gen_plist PRIVATE LibXml2::LibXml2)
+add_test(NAME gen_plist_unit COMMAND test_gen_plist)
+set_tests_properties(gen_plist_unit PROPERTIES LABELS gen)
+
 if(NOT Python3_Interpreter_FOUND)
   message(STATUS "kpmc: python3 not found; most kpmc-gen tests are not run")
   return()
@@ -233,3 +242,4 @@ add_test(NAME gen_link_names_in_folder
 set_tests_properties(gen_link_names_in_folder PROPERTIES LABELS gen
   PASS_REGULAR_EXPRESSION "cpu_1_2_xyz.plist: warning: ignored: not named cpu_<type>_<subtype>_<family>.plist"
   FAIL_REGULAR_EXPRESSION "error|Sanitizer")
+
