@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 
 #include "util.h"
 
@@ -60,9 +62,10 @@ struct builder {
     struct buf text;       /* text of the open leaf element */
 };
 
+/* The line the parser stands on (0 when it has no input). */
 static long cur_line(struct builder *b)
 {
-    return b->ctxt->input ? b->ctxt->input->line : 0;
+    return xmlSAX2GetLineNumber(b->ctxt);
 }
 
 /* Report the first error only, and stop the parser. */
@@ -171,7 +174,14 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlCh
         gen_error(b->file, cur_line(b), "entity declarations are not supported (<!ENTITY %s>)", (const char *)name);
 }
 
-static void on_error(void *ctx, xmlErrorPtr e)
+/* libxml2 2.12 made the structured error handler take a const xmlError *. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *plist_xml_error;
+#else
+typedef xmlErrorPtr plist_xml_error;
+#endif
+
+static void on_error(void *ctx, plist_xml_error e)
 {
     struct builder *b = ctx;
     if (!e || e->level < XML_ERR_ERROR || b->failed)
@@ -182,6 +192,32 @@ static void on_error(void *ctx, xmlErrorPtr e)
         n--;
     b->failed = 1;
     gen_error(b->file, e->line, "XML: %.*s", (int)n, m);
+}
+
+/* A parser context that reports to sax with b as its user data. */
+static xmlParserCtxtPtr new_parser(const xmlSAXHandler *sax, struct builder *b)
+{
+#if LIBXML_VERSION >= 21100
+    return xmlNewSAXParserCtxt(sax, b);
+#else
+    /* Before 2.11 the handler and user data are set through the context's
+     * public members, the way the old xmlSAXUserParse* functions did. */
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt) {
+        memcpy(ctxt->sax, sax, sizeof *sax);
+        ctxt->userData = b;
+    }
+    return ctxt;
+#endif
+}
+
+static int well_formed(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21400
+    return !(xmlCtxtGetStatus(ctxt) & XML_STATUS_NOT_WELL_FORMED);
+#else
+    return ctxt->wellFormed;
+#endif
 }
 
 void plist_init(void)
@@ -222,7 +258,7 @@ int plist_parse(const char *file, const char *data, size_t len, struct pl_doc *o
     sax.serror = on_error;
 
     struct builder *b = calloc(1, sizeof *b);
-    xmlParserCtxtPtr ctxt = b ? xmlCreateMemoryParserCtxt(data, (int)len) : NULL;
+    xmlParserCtxtPtr ctxt = b ? new_parser(&sax, b) : NULL;
     if (!ctxt) {
         free(b);
         gen_error(file, 0, "out of memory");
@@ -230,25 +266,16 @@ int plist_parse(const char *file, const char *data, size_t len, struct pl_doc *o
     }
     b->ctxt = ctxt;
     b->file = file;
-    /* Swap in our handler: no tree is built by libxml2 itself. */
-    xmlSAXHandlerPtr old = ctxt->sax;
-    ctxt->sax = &sax;
-    ctxt->userData = b;
     /* No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID
-     * (no external subset is read), NONET. */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
-    xmlParseDocument(ctxt);
-    int ok = ctxt->wellFormed && !b->failed;
-    if (!b->failed && !ctxt->wellFormed)
+     * (no external subset is read), NONET.  Our handler builds the tree;
+     * libxml2 builds a document of its own only for an internal subset's
+     * entity declarations, and hands it back (or frees it on failure). */
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    if (doc)
+        xmlFreeDoc(doc);
+    int ok = well_formed(ctxt) && !b->failed;
+    if (!b->failed && !ok)
         gen_error(file, cur_line(b), "XML: not well-formed");
-    ctxt->sax = old;
-    ctxt->userData = ctxt;
-    /* libxml2 makes a document of its own for an internal subset's entity
-     * declarations even in SAX mode; it is ours to free. */
-    if (ctxt->myDoc) {
-        xmlFreeDoc(ctxt->myDoc);
-        ctxt->myDoc = NULL;
-    }
     xmlFreeParserCtxt(ctxt);
     struct pl_node *top = b->top;
     buf_free(&b->text);
