@@ -67,12 +67,13 @@ add_test(NAME catalog_check_shared_kpep
 set_tests_properties(gen_golden_check catalog_check_shared_kpep PROPERTIES LABELS gen SKIP_RETURN_CODE 77)
 
 # kpmc_gen_fail(NAME WHERE MESSAGE [RC n] [ERRORS n] [COPY src=dest...]
-#               [SYMLINK dest=target...] INPUTS input...)
+#               [SYMLINK dest=target...] [FIFO dest...] [SPARSE dest=bytes...]
+#               INPUTS input...)
 # kpmc-gen, run in tests/data/gen on INPUTS, must exit RC (1), print ERRORS
 # (1) error lines, one "WHERE: error: ...MESSAGE...", and leave its output
 # folder as it was (see test_gen_fail.py).
 function(kpmc_gen_fail name where message)
-  cmake_parse_arguments(F "" "RC;ERRORS" "COPY;SYMLINK;INPUTS" ${ARGN})
+  cmake_parse_arguments(F "" "RC;ERRORS" "COPY;SYMLINK;FIFO;SPARSE;INPUTS" ${ARGN})
   set(opts "")
   if(DEFINED F_RC)
     list(APPEND opts --rc ${F_RC})
@@ -85,6 +86,12 @@ function(kpmc_gen_fail name where message)
   endforeach()
   foreach(s IN LISTS F_SYMLINK)
     list(APPEND opts "--symlink=${s}")
+  endforeach()
+  foreach(s IN LISTS F_FIFO)
+    list(APPEND opts "--fifo=${s}")
+  endforeach()
+  foreach(s IN LISTS F_SPARSE)
+    list(APPEND opts "--sparse=${s}")
   endforeach()
   add_test(NAME gen_fail_${name}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_fail.py"
@@ -240,6 +247,19 @@ kpmc_gen_fail(portable_id_collision sets/pid_collision/badb.plist:39
   "FOO.BAR (bada) and FOO_BAR (badb) both become the identifier KPMC_EV_FOO_BAR" INPUTS sets/pid_collision)
 kpmc_gen_fail(no_database - "no database among the inputs" INPUTS sets/no_database)
 kpmc_gen_fail(missing_input bad/no_such_file.plist "cannot read" INPUTS bad/no_such_file.plist)
+# Regular files only, at most 16 MiB: a FIFO must not block, a device must
+# not be read (/dev/zero never ends), a huge file is refused unread.
+kpmc_gen_fail(input_fifo "{work}/in/fifo.plist" "not a regular file (a FIFO); kpmc-gen reads regular files only"
+  COPY "template.plist={work}/in/bad.plist" FIFO "{work}/in/fifo.plist" INPUTS "{work}/in")
+kpmc_gen_fail(input_fifo_link "{work}/in/cpu_1_2_3.plist" "not a regular file (a FIFO)"
+  COPY "template.plist={work}/in/bad.plist" FIFO "{work}/in/cpu_1_2_3.plist" INPUTS "{work}/in")
+kpmc_gen_fail(input_dev_zero_link "{work}/in/zero.plist" "not a regular file (a character device)"
+  COPY "template.plist={work}/in/bad.plist" SYMLINK "{work}/in/zero.plist=/dev/zero" INPUTS "{work}/in")
+kpmc_gen_fail(input_dev_zero /dev/zero "not a regular file (a character device)" INPUTS /dev/zero)
+kpmc_gen_fail(input_too_big "{work}/in/big.plist" "16777217 bytes, over kpmc-gen's limit of 16 MiB for an input file"
+  COPY "template.plist={work}/in/bad.plist" SPARSE "{work}/in/big.plist=16777217" INPUTS "{work}/in")
+set_tests_properties(gen_fail_input_fifo gen_fail_input_fifo_link gen_fail_input_dev_zero_link
+  gen_fail_input_dev_zero gen_fail_input_too_big PROPERTIES TIMEOUT 90)
 # usage errors: exit 2
 kpmc_gen_fail(usage_unknown_option usage "unknown option '--bogus'" RC 2 ERRORS 0 INPUTS --bogus ok)
 kpmc_gen_fail(usage_no_input usage "no input" RC 2 ERRORS 0)
