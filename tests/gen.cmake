@@ -265,6 +265,29 @@ kpmc_gen_fail(usage_unknown_option usage "unknown option '--bogus'" RC 2 ERRORS 
 kpmc_gen_fail(usage_no_input usage "no input" RC 2 ERRORS 0)
 kpmc_gen_fail(usage_out_without_folder usage "--out needs a folder" RC 2 ERRORS 0 INPUTS ok --out)
 
+# The output folder under attack and under failure (test_gen_output.py):
+# planted links at temporary names, a linked subfolder, FIFOs and devices
+# among the outputs, a folder in the way; with kpmc-gen-faults (kpmc-gen
+# whose rename, link and unlink calls fail or slow down on request, see
+# gen_faults.c; GNU-style linkers only) a failure part-way and two runs
+# into one folder.
+set(_gen_faults "")
+if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+  add_executable(kpmc-gen-faults "${CMAKE_SOURCE_DIR}/gen/main.c" gen_faults.c)
+  kpmc_target_flags(kpmc-gen-faults)
+  target_link_libraries(kpmc-gen-faults PRIVATE kpmc_gen_core)
+  target_link_options(kpmc-gen-faults PRIVATE
+    "LINKER:--wrap=rename,--wrap=renameat,--wrap=linkat,--wrap=unlinkat")
+  set(_gen_faults "--faults=$<TARGET_FILE:kpmc-gen-faults>")
+endif()
+foreach(mode planted subfolder special in_the_way rollback concurrent)
+  add_test(NAME gen_output_${mode}
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_output.py" ${mode}
+            --gen $<TARGET_FILE:kpmc-gen> ${_gen_faults} --data "${_gen_data}" --golden "${_gen_golden}"
+            --work "${_gen_work}/output_${mode}")
+  set_tests_properties(gen_output_${mode} PROPERTIES LABELS gen SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()
+
 # In a folder, a cpu_* file that is no link name is ignored with a warning.
 add_test(NAME gen_link_names_in_folder
   COMMAND kpmc-gen --out "${_gen_work}/link_names" "${_gen_data}/sets/link_names")
