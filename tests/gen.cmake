@@ -288,6 +288,14 @@ foreach(mode planted subfolder special in_the_way rollback concurrent)
   set_tests_properties(gen_output_${mode} PROPERTIES LABELS gen SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()
 
+# Plist strings that try to end a comment or string literal, start a
+# preprocessor line or splice lines stay inside the generated C.
+add_test(NAME gen_inject
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_inject.py"
+          --gen $<TARGET_FILE:kpmc-gen> --cc "${CMAKE_C_COMPILER}" --source "${CMAKE_SOURCE_DIR}"
+          --work "${_gen_work}/inject")
+set_tests_properties(gen_inject PROPERTIES LABELS gen)
+
 # In a folder, a cpu_* file that is no link name is ignored with a warning.
 add_test(NAME gen_link_names_in_folder
   COMMAND kpmc-gen --out "${_gen_work}/link_names" "${_gen_data}/sets/link_names")
