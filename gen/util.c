@@ -11,6 +11,11 @@ int gen_n_warnings;
 
 GEN_PRINTF(4, 0) static void vdiag(const char *kind, const char *file, long line, const char *fmt, va_list ap)
 {
+    if (gen_quiet > 1) {
+        char sink[512];
+        vsnprintf(sink, sizeof sink, fmt, ap);
+        return;
+    }
     if (file && line > 0)
         fprintf(stderr, "%s:%ld: %s: ", file, line, kind);
     else if (file)

@@ -15,7 +15,8 @@
 
 /* ---- diagnostics: "file:line: error: message" on stderr ---- */
 
-extern int gen_quiet;     /* suppress warnings */
+extern int gen_quiet;     /* 1: suppress warnings; 2: errors too (formatted and
+                             counted, not printed: the fuzz targets) */
 extern int gen_n_errors;  /* errors reported so far */
 extern int gen_n_warnings;
 
