@@ -167,13 +167,7 @@ static const char *token(const char ***seen, size_t *n, size_t *cap, char kind, 
     for (size_t i = 0; i < *n; i += 2)
         if (!strcmp((*seen)[i], s))
             return (*seen)[i + 1];
-    if (*n + 2 > *cap) {
-        *cap = *cap ? 2 * *cap : 64;
-        const char **bigger = gen_alloc(*cap * sizeof *bigger);
-        if (*n)
-            memcpy(bigger, *seen, *n * sizeof *bigger);
-        *seen = bigger;
-    }
+    *seen = gen_grow(*seen, *n + 1, cap, sizeof **seen, 64);
     (*seen)[*n] = s;
     (*seen)[*n + 1] = gen_printf("%c%zu", kind, *n / 2);
     *n += 2;

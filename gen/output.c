@@ -141,14 +141,7 @@ static int folder_fd(struct out_dir *o, const char *rel)
             }
         }
     }
-    if (o->n_folders == o->cap_folders) {
-        size_t cap = o->cap_folders ? 2 * o->cap_folders : 8;
-        struct folder *f = gen_alloc(cap * sizeof *f);
-        if (o->n_folders)
-            memcpy(f, o->folders, o->n_folders * sizeof *f);
-        o->folders = f;
-        o->cap_folders = cap;
-    }
+    o->folders = gen_grow(o->folders, o->n_folders, &o->cap_folders, sizeof *o->folders, 8);
     o->folders[o->n_folders].rel = gen_strdup(rel);
     o->folders[o->n_folders].fd = fd;
     o->n_folders++;
@@ -203,13 +196,7 @@ static const char **stale_headers(int fd, const struct out_file *files, size_t n
         free(text);
         if (!ours)
             continue;
-        if (count == cap) {
-            cap = cap ? 2 * cap : 8;
-            const char **bigger = gen_alloc(cap * sizeof *bigger);
-            if (count)
-                memcpy(bigger, list, count * sizeof *list);
-            list = bigger;
-        }
+        list = gen_grow(list, count, &cap, sizeof *list, 8);
         list[count++] = gen_strdup(e->d_name);
     }
     closedir(d);

@@ -186,12 +186,25 @@ static void on_error(void *ctx, plist_xml_error e)
     struct builder *b = ctx;
     if (!e || e->level < XML_ERR_ERROR || b->failed)
         return;
-    const char *m = e->message ? e->message : "malformed XML";
-    size_t n = strlen(m);
-    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-        n--;
+    /* One line: libxml2's message may hold newlines ("...!\nBytes: 0xD1"). */
+    struct buf m = {0};
+    buf_puts(&m, e->message ? e->message : "malformed XML");
+    for (size_t i = 0; i < m.len; i++)
+        if (m.data[i] == '\n' || m.data[i] == '\r')
+            m.data[i] = ' ';
+    while (m.len && m.data[m.len - 1] == ' ')
+        m.data[--m.len] = '\0';
     b->failed = 1;
-    gen_error(b->file, e->line, "XML: %.*s", (int)n, m);
+    gen_error(b->file, e->line, "XML: %s", m.data);
+    buf_free(&m);
+}
+
+/* libxml2 also prints some messages outside any parser context (encoding
+ * conversion failures): the parse error that follows says what failed, in
+ * the file:line form, so these go nowhere. */
+static void ignore_generic(void *ctx, const char *fmt, ...)
+{
+    (void)ctx, (void)fmt;
 }
 
 /* A parser context that reports to sax with b as its user data. */
@@ -223,6 +236,7 @@ static int well_formed(xmlParserCtxtPtr ctxt)
 void plist_init(void)
 {
     xmlInitParser();
+    xmlSetGenericErrorFunc(NULL, ignore_generic);
 }
 
 void plist_cleanup(void)

@@ -131,6 +131,20 @@ char *gen_concat(const char *a, const char *b, const char *c)
     return p;
 }
 
+void *gen_grow(void *array, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return array;
+    size_t bigger = *cap ? 2 * *cap : first;
+    while (bigger <= n)
+        bigger *= 2;
+    void *p = gen_alloc(bigger * size);
+    if (*cap)
+        memcpy(p, array, *cap * size);
+    *cap = bigger;
+    return p;
+}
+
 void gen_arena_free(void)
 {
     while (arena) {

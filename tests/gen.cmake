@@ -68,13 +68,17 @@ set_tests_properties(gen_golden_check catalog_check_shared_kpep PROPERTIES LABEL
 
 # kpmc_gen_fail(NAME WHERE MESSAGE [RC n] [ERRORS n] [COPY src=dest...]
 #               [SYMLINK dest=target...] [FIFO dest...] [SPARSE dest=bytes...]
-#               INPUTS input...)
+#               [ALONE] INPUTS input...)
 # kpmc-gen, run in tests/data/gen on INPUTS, must exit RC (1), print ERRORS
-# (1) error lines, one "WHERE: error: ...MESSAGE...", and leave its output
+# (1) error lines, one "WHERE: error: ...MESSAGE..." (ALONE: and no other
+# line), and leave its output
 # folder as it was (see test_gen_fail.py).
 function(kpmc_gen_fail name where message)
-  cmake_parse_arguments(F "" "RC;ERRORS" "COPY;SYMLINK;FIFO;SPARSE;INPUTS" ${ARGN})
+  cmake_parse_arguments(F "ALONE" "RC;ERRORS" "COPY;SYMLINK;FIFO;SPARSE;INPUTS" ${ARGN})
   set(opts "")
+  if(F_ALONE)
+    list(APPEND opts --alone)
+  endif()
   if(DEFINED F_RC)
     list(APPEND opts --rc ${F_RC})
   endif()
@@ -211,6 +215,11 @@ kpmc_gen_bad(entity_billion_laughs 3 "entity declarations are not supported (<!E
 kpmc_gen_bad(entity_billion_laughs_attr 3 "entity declarations are not supported (<!ENTITY l0>)")
 kpmc_gen_bad(entity_undefined 13 "Entity 'nbsp' not defined")
 kpmc_gen_bad(entity_undefined_doctype 14 "nbsp")
+# Encoding failures: libxml2's own messages on them stay out of the output,
+# its parse error is one line.
+kpmc_gen_fail(encoding_invalid bad/encoding_invalid.plist:13 "XML: Input is not proper UTF-8, indicate encoding ! Bytes: 0xD1"
+  ALONE INPUTS bad/encoding_invalid.plist)
+kpmc_gen_fail(encoding_conversion bad/encoding_conversion.plist:13 "XML:" ALONE INPUTS bad/encoding_conversion.plist)
 kpmc_gen_bad(deep_dict 3 "depth")
 kpmc_gen_bad(deep_array 3 "depth")
 set_tests_properties(gen_fail_entity_billion_laughs gen_fail_entity_billion_laughs_attr

@@ -15,7 +15,8 @@ name that file and line), "FILE" (that file, no line), "-" (no file) or
 "usage" (a usage error: TEXT anywhere in stderr).
 
 Checks: the exit status is --rc (default 1); stderr has --errors error lines
-(default 1), one of them "LOC: error: ...TEXT..."; no sanitizer report; and
+(default 1), one of them "LOC: error: ...TEXT..." (with --alone, stderr has
+no other line); no sanitizer report; and
 the output folder, filled beforehand with a catalog (the golden one), a stale
 generated header and a file of ours, is exactly as it was: no file changed,
 added (no *.tmp*) or removed.
@@ -67,6 +68,7 @@ def main():
     ap.add_argument("--errors", type=int, default=1)
     ap.add_argument("--copy", action="append", default=[])
     ap.add_argument("--symlink", action="append", default=[])
+    ap.add_argument("--alone", action="store_true")
     ap.add_argument("--fifo", action="append", default=[])
     ap.add_argument("--sparse", action="append", default=[])
     ap.add_argument("inputs", nargs="*")
@@ -116,6 +118,8 @@ def main():
     errors = [l for l in p.stderr.splitlines() if ": error: " in l]
     if len(errors) != a.errors:
         failures.append("%d error lines, expected %d" % (len(errors), a.errors))
+    if a.alone and len(p.stderr.splitlines()) != len(errors):
+        failures.append("stderr has lines besides the error lines")
     where = sub(a.where)
     if where == "usage":
         if a.message not in p.stderr:
