@@ -1,5 +1,6 @@
 /* kpmc-gen: reading files without being tricked (see file.h). */
 #define _POSIX_C_SOURCE 200809L
+#define _DARWIN_C_SOURCE 1 /* O_NOFOLLOW on macOS */
 #include "file.h"
 
 #include <errno.h>

@@ -15,6 +15,7 @@
  *      and new ones are removed, so the folder is as it was;
  *   5. removes the kept versions and the lock file. */
 #define _POSIX_C_SOURCE 200809L
+#define _DARWIN_C_SOURCE 1 /* O_NOFOLLOW on macOS */
 #include "output.h"
 
 #include <dirent.h>

@@ -41,6 +41,13 @@ add_test(NAME gen_libxml2_new_api
           "${CMAKE_SOURCE_DIR}/node_modules/@img/sharp-libvips-dev/include/libxml2"
           "${CMAKE_C_COMPILER}" gcc clang)
 set_tests_properties(gen_libxml2_new_api PROPERTIES LABELS gen SKIP_RETURN_CODE 77)
+# kpmc-gen's sources compiled (not linked) for both macOS architectures with
+# zig cc against the same headers: macOS hides some POSIX 2008 names, and an
+# arm64 Mac builds kpmc-gen natively.
+add_test(NAME gen_macos_compile
+  COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_macos.sh" "${CMAKE_SOURCE_DIR}" "${KPMC_ZIG}"
+          "${CMAKE_SOURCE_DIR}/node_modules/@img/sharp-libvips-dev/include/libxml2" "${_gen_work}/macos")
+set_tests_properties(gen_macos_compile PROPERTIES LABELS gen SKIP_RETURN_CODE 77 TIMEOUT 600)
 
 if(NOT Python3_Interpreter_FOUND)
   message(STATUS "kpmc: python3 not found; most kpmc-gen tests are not run")
