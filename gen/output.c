@@ -314,23 +314,46 @@ static char *fresh_name(const struct change *c, const char *what, int (*make)(co
     return NULL;
 }
 
-static int make_tmp(const struct change *c, const char *cand)
+/* A new file `name` in dirfd holding data: never one that exists, never
+ * through a link.  0, or -1 with errno set (EEXIST: something is there). */
+static int write_new(int dirfd, const char *name, const char *data, size_t len)
 {
-    int fd = openat(c->fd, cand, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
         return -1;
-    if (write_all(fd, c->text->data, c->text->len) | close(fd)) {
+    if (write_all(fd, data, len) | close(fd)) {
         int e = errno;
-        unlinkat(c->fd, cand, 0);
-        errno = e ? e : EIO;
-        return -2;
+        unlinkat(dirfd, name, 0);
+        errno = e && e != EEXIST ? e : EIO;
+        return -1;
     }
     return 0;
 }
 
+static int make_tmp(const struct change *c, const char *cand)
+{
+    return write_new(c->fd, cand, c->text->data, c->text->len);
+}
+
+/* The previous version under a second name: a hard link, or where the file
+ * system has none, a copy of a regular file. */
 static int make_kept(const struct change *c, const char *cand)
 {
-    return linkat(c->fd, c->name, c->fd, cand, 0);
+    if (linkat(c->fd, c->name, c->fd, cand, 0) == 0)
+        return 0;
+    if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != EMLINK && errno != ENOSYS)
+        return -1;
+    int e = errno;
+    size_t len;
+    char *old = gen_read_prefix_at(c->fd, c->name, GEN_FILE_LIMIT + 1, &len);
+    if (!old || len > GEN_FILE_LIMIT) {
+        free(old);
+        errno = e;
+        return -1;
+    }
+    int r = write_new(c->fd, cand, old, len);
+    free(old);
+    return r;
 }
 
 /* Undo what was done, newest first; remove temporaries and kept versions.

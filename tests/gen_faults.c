@@ -2,6 +2,8 @@
  * below (tests/gen.cmake), driven by the environment:
  *   KPMC_GEN_FAULT_RENAME=NAME  renaming a file onto NAME fails (EIO)
  *   KPMC_GEN_FAULT_LINK=NAME    making a second name for NAME fails (EIO)
+ *   KPMC_GEN_FAULT_NOLINK=1     no hard link can be made (EPERM), as on
+ *                               file systems without them
  *   KPMC_GEN_FAULT_UNLINK=NAME  removing NAME fails (EIO)
  *   KPMC_GEN_FAULT_DELAY_MS=N   every rename first sleeps N ms
  * NAME is a file name without its folder. */
@@ -55,6 +57,10 @@ int __wrap_renameat(int from_fd, const char *from, int to_fd, const char *to)
 
 int __wrap_linkat(int from_fd, const char *from, int to_fd, const char *to, int flags)
 {
+    if (getenv("KPMC_GEN_FAULT_NOLINK")) {
+        errno = EPERM;
+        return -1;
+    }
     return hit("KPMC_GEN_FAULT_LINK", from) ? -1 : __real_linkat(from_fd, from, to_fd, to, flags);
 }
 

@@ -22,7 +22,8 @@ own in a fresh folder.  MODE
   rollback     (KPMC_GEN_FAULTS) a rename fails part-way, a second name for a
                file cannot be made, a stale header cannot be removed: exit 1
                naming the file, and every file is back as it was (bytes and
-               time stamps), nothing left behind
+               time stamps), nothing left behind; the same where no hard link
+               can be made (the previous versions are copies: bytes only)
   concurrent   (KPMC_GEN_FAULTS) two runs with different inputs into one
                folder, renames slowed so that they overlap: both exit 0, the
                second says it waits, the folder holds exactly the second
@@ -256,22 +257,34 @@ def mode_rollback(a):
         ("KPMC_GEN_FAULT_UNLINK", "fixturex.h", "include/kpmc/db/fixturex.h: error: cannot remove stale header"),
         ("KPMC_GEN_FAULT_LINK", "events.h", "include/kpmc/events.h: error: cannot keep the previous version"),
     ]
-    for var, name, text in cases:
-        out = os.path.join(work, "out-%s-%s" % (var[16:].lower(), name))
+    cases += [("KPMC_GEN_FAULT_RENAME", "all.h", "include/kpmc/db/all.h: error: cannot replace", "nolink"),
+              ("KPMC_GEN_FAULT_UNLINK", "fixture2.h", "include/kpmc/db/fixture2.h: error: cannot remove", "nolink")]
+    for case in cases:
+        var, name, text = case[:3]
+        nolink = len(case) > 3
+        label = "%s=%s%s" % (var, name, " without hard links" if nolink else "")
+        out = os.path.join(work, "out-%s-%s%s" % (var[16:].lower(), name, "-nolink" if nolink else ""))
         prepare_other(a, out)
         before = snapshot(out)
         env = dict(os.environ)
         env[var] = name
+        if nolink:
+            env["KPMC_GEN_FAULT_NOLINK"] = "1"
         p = run([a.faults, "--quiet", "--out", out, template], rc=1, env=env)
         if p is not None:
             errors = [l for l in p.stderr.splitlines() if ": error: " in l]
             if len(errors) != 1 or (out + "/" + text) not in errors[0]:
-                fail("%s=%s: expected one error %r, got:\n%s" % (var, name, out + "/" + text, p.stderr))
-        compare_snapshots("%s=%s" % (var, name), before, snapshot(out))
+                fail("%s: expected one error %r, got:\n%s" % (label, out + "/" + text, p.stderr))
+        after = snapshot(out)
+        if nolink:  # copies put back: the same bytes, new time stamps
+            before = {k: v[:2] for k, v in before.items()}
+            after = {k: v[:2] for k, v in after.items()}
+        compare_snapshots(label, before, after)
         # Without the fault the same run goes through.
-        run([a.faults, "--quiet", "--out", out, template])
+        env.pop(var)
+        run([a.faults, "--quiet", "--out", out, template], env=env)
         os.remove(os.path.join(out, "NOTES.txt"))
-        same_as("%s=%s, then without the fault" % (var, name), out, other_catalog(a))
+        same_as("%s, then without the fault" % label, out, other_catalog(a))
 
 
 def mode_concurrent(a):
