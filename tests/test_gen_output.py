@@ -302,9 +302,10 @@ def mode_concurrent(a):
         first = subprocess.Popen([a.faults, "--quiet", "--out", out, ok], env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
         # The second starts once the first holds the folder (its lock file is
-        # there), or after 0.3 s.
+        # there; the first then takes at least 0.7 s more to rename its 7
+        # files), or after 30 s.
         lock = os.path.join(out, ".kpmc-gen.lock")
-        for _ in range(30):
+        for _ in range(3000):
             if os.path.exists(lock):
                 time.sleep(0.05)
                 break
