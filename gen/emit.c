@@ -1,7 +1,9 @@
-/* kpmc-gen: writing the catalog as C (layout: runtime/catalog_format.h).
+/* kpmc-gen: printing the catalog's layout (layout.h) as C, one printer per
+ * table (types: catalog_format.h).
  *
  * catalog_data.c           string pool, event rows, per-database tables,
- *                          aliases, family map, portable-name hash
+ *                          aliases, family map, portable-name hash, kpmc's
+ *                          own tables (generic events, chips)
  * include/kpmc/events.h    KPMC_DB_* and KPMC_EV_* ids
  * include/kpmc/db/NAME.h   per database, its event indices (KPMC_A14_*)
  * include/kpmc/db/all.h    includes every per-database header
@@ -15,107 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "phash.h"
-#include "tables.h"
-
-/* ---- string pool with de-duplication ---- */
-
-struct pool {
-    struct buf text;
-    uint32_t *slots; /* offset + 1, 0 = empty */
-    size_t n_slots, n;
-};
-
-static uint32_t str_hash(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
-}
-
-static void pool_grow(struct pool *p)
-{
-    size_t n_slots = p->n_slots ? 2 * p->n_slots : 4096;
-    uint32_t *slots = calloc(n_slots, sizeof *slots);
-    if (!slots) {
-        gen_error(NULL, 0, "out of memory");
-        exit(1);
-    }
-    for (size_t i = 0; i < p->n_slots; i++) {
-        if (!p->slots[i])
-            continue;
-        size_t j = str_hash(p->text.data + p->slots[i] - 1) & (n_slots - 1);
-        while (slots[j])
-            j = (j + 1) & (n_slots - 1);
-        slots[j] = p->slots[i];
-    }
-    free(p->slots);
-    p->slots = slots;
-    p->n_slots = n_slots;
-}
-
-static uint32_t pool_add(struct pool *p, const char *s)
-{
-    if (2 * (p->n + 1) > p->n_slots)
-        pool_grow(p);
-    size_t j = str_hash(s) & (p->n_slots - 1);
-    for (; p->slots[j]; j = (j + 1) & (p->n_slots - 1))
-        if (!strcmp(p->text.data + p->slots[j] - 1, s))
-            return p->slots[j] - 1;
-    uint32_t off = (uint32_t)p->text.len;
-    buf_put(&p->text, s, strlen(s) + 1);
-    p->slots[j] = off + 1;
-    p->n++;
-    return off;
-}
-
-static void pool_free(struct pool *p)
-{
-    buf_free(&p->text);
-    free(p->slots);
-}
-
-/* ---- event rows with de-duplication ---- */
-
-struct rows {
-    struct kpmc_cat_event *row;
-    const char **label; /* "db NAME" of the first user, for comments */
-    size_t n, cap;
-    uint32_t *slots; /* index + 1 */
-    size_t n_slots;
-};
-
-static uint32_t row_hash(const struct kpmc_cat_event *r)
-{
-    const unsigned char *p = (const unsigned char *)r;
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < sizeof *r; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
-static uint16_t rows_add(struct rows *rs, const struct kpmc_cat_event *r, const char *label)
-{
-    if (!rs->slots) {
-        rs->n_slots = 8192;
-        while (rs->n_slots < 2 * rs->cap)
-            rs->n_slots *= 2;
-        rs->slots = calloc(rs->n_slots, sizeof *rs->slots);
-        if (!rs->slots) {
-            gen_error(NULL, 0, "out of memory");
-            exit(1);
-        }
-    }
-    size_t j = row_hash(r) & (rs->n_slots - 1);
-    for (; rs->slots[j]; j = (j + 1) & (rs->n_slots - 1))
-        if (!memcmp(&rs->row[rs->slots[j] - 1], r, sizeof *r))
-            return (uint16_t)(rs->slots[j] - 1);
-    rs->row[rs->n] = *r;
-    rs->label[rs->n] = label;
-    rs->slots[j] = (uint32_t)rs->n + 1;
-    return (uint16_t)rs->n++;
-}
+#include "layout.h"
 
 /* ---- text helpers ---- */
 
@@ -198,116 +100,7 @@ static struct out_file *add_file(struct emit_result *r, const char *path, size_t
 
 /* ---- catalog_data.c ---- */
 
-struct layout {
-    struct pool pool;
-    struct rows rows;
-    uint16_t *db_events;      /* per database, row indices */
-    uint32_t *pid_name;       /* pool offsets */
-    uint32_t *db_str;         /* 4 per database: name, marketing, architecture, source */
-    uint32_t **alias_name;    /* per database */
-    uint32_t *pid_rows;       /* first row of each portable id, and the end */
-    size_t n_entries;
-    /* kpmc's own tables (tables.h), pool offsets */
-    uint32_t *generic_str;    /* 2 per generic event: name, description */
-    uint32_t *map_note;       /* per generic event and database */
-    uint32_t *chip_name;      /* per chip of every family row */
-    uint32_t *family_str;     /* 2 per link: chips, code name */
-    uint32_t *db_chips;       /* per database */
-};
-
-/* Order the rows by portable id (stable: first use first) and renumber
- * the databases' row lists; pid_rows[p] is the first row of id p. */
-static void sort_rows_by_pid(const struct gen_catalog *cat, struct layout *L)
-{
-    size_t n = L->rows.n;
-    uint32_t *count = gen_alloc((cat->n_pids + 2) * sizeof *count);
-    for (size_t i = 0; i < n; i++)
-        count[L->rows.row[i].pid + 1]++;
-    for (size_t p = 0; p < cat->n_pids; p++)
-        count[p + 1] += count[p];
-    L->pid_rows = gen_alloc((cat->n_pids + 1) * sizeof *L->pid_rows);
-    for (size_t p = 0; p <= cat->n_pids; p++)
-        L->pid_rows[p] = count[p];
-    uint16_t *new_index = gen_alloc((n + 1) * sizeof *new_index);
-    struct kpmc_cat_event *row = gen_alloc((n + 1) * sizeof *row);
-    const char **label = gen_alloc((n + 1) * sizeof *label);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t to = count[L->rows.row[i].pid]++;
-        new_index[i] = (uint16_t)to;
-        row[to] = L->rows.row[i];
-        label[to] = L->rows.label[i];
-    }
-    memcpy(L->rows.row, row, n * sizeof *row);
-    memcpy(L->rows.label, label, n * sizeof *label);
-    for (size_t k = 0; k < L->n_entries; k++)
-        L->db_events[k] = new_index[L->db_events[k]];
-}
-
-static int build_layout(const struct gen_catalog *cat, struct layout *L)
-{
-    memset(L, 0, sizeof *L);
-    size_t n_entries = 0;
-    for (size_t i = 0; i < cat->n_dbs; i++)
-        n_entries += cat->dbs[i].n_events;
-    L->n_entries = n_entries;
-    L->rows.cap = n_entries + 1;
-    L->rows.row = gen_alloc(L->rows.cap * sizeof *L->rows.row);
-    L->rows.label = gen_alloc(L->rows.cap * sizeof *L->rows.label);
-    L->db_events = gen_alloc((n_entries + 1) * sizeof *L->db_events);
-    L->pid_name = gen_alloc((cat->n_pids + 1) * sizeof *L->pid_name);
-    L->db_str = gen_alloc((4 * cat->n_dbs + 1) * sizeof *L->db_str);
-    L->alias_name = gen_alloc((cat->n_dbs + 1) * sizeof *L->alias_name);
-
-    /* Names first: their offsets must fit 16 bits. */
-    for (size_t p = 0; p < cat->n_pids; p++)
-        L->pid_name[p] = pool_add(&L->pool, cat->pid_name[p]);
-    for (size_t i = 0; i < cat->n_dbs; i++) {
-        const struct gen_db *db = &cat->dbs[i];
-        L->db_str[4 * i] = pool_add(&L->pool, db->name);
-        L->db_str[4 * i + 1] = pool_add(&L->pool, db->marketing_name);
-        L->db_str[4 * i + 2] = pool_add(&L->pool, db->architecture);
-        L->db_str[4 * i + 3] = pool_add(&L->pool, db->file);
-        for (size_t j = 0; j < db->n_events; j++)
-            pool_add(&L->pool, db->events[j].name);
-        L->alias_name[i] = gen_alloc((db->n_aliases + 1) * sizeof **L->alias_name);
-        for (size_t j = 0; j < db->n_aliases; j++)
-            L->alias_name[i][j] = pool_add(&L->pool, db->aliases[j].name);
-    }
-    if (L->pool.text.len > KPMC_CAT_LIMIT) {
-        gen_error(NULL, 0, "event and database names take %zu bytes; the catalog format allows %u",
-                  L->pool.text.len, KPMC_CAT_LIMIT);
-        return -1;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < cat->n_dbs; i++) {
-        const struct gen_db *db = &cat->dbs[i];
-        for (size_t j = 0; j < db->n_events; j++) {
-            const struct gen_event *e = &db->events[j];
-            struct kpmc_cat_event r;
-            memset(&r, 0, sizeof r);
-            r.pid = (uint16_t)e->pid;
-            r.name = (uint16_t)pool_add(&L->pool, e->name);
-            r.description = e->description ? pool_add(&L->pool, e->description) : 0;
-            r.number = (uint16_t)e->number;
-            r.other = (uint16_t)e->other;
-            r.counters_mask = (uint16_t)e->counters_mask;
-            r.fallback = e->fallback_index >= 0 ? (uint16_t)db->events[e->fallback_index].pid : KPMC_CAT_NONE;
-            r.umask = (uint8_t)e->umask;
-            r.fixed_counter = (uint8_t)e->fixed_counter;
-            r.has = (uint8_t)e->has;
-            r.flags = (uint8_t)e->flags;
-            L->db_events[k++] = rows_add(&L->rows, &r, db->name);
-        }
-    }
-    if (L->rows.n >= KPMC_CAT_LIMIT) {
-        gen_error(NULL, 0, "%zu distinct event rows; the catalog format allows %u", L->rows.n, KPMC_CAT_LIMIT - 1);
-        return -1;
-    }
-    sort_rows_by_pid(cat, L);
-    return 0;
-}
-
-static void emit_data(const struct gen_catalog *cat, const struct layout *L, const struct phash *h, struct buf *b)
+static void print_data_head(struct buf *b, const struct gen_catalog *cat)
 {
     banner(b, cat, "kpmc catalog: every event of every database, as static data.");
     buf_puts(b, "#include \"catalog_format.h\"\n\n"
@@ -318,8 +111,10 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
                 "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n"
                 "#endif\n\n");
     buf_puts(b, "const char kpmc_cat_generator[] = \"kpmc-gen " KPMC_GEN_VERSION "\";\n\n");
+}
 
-    /* pool */
+static void print_pool(struct buf *b, const struct layout *L)
+{
     buf_printf(b, "/* %zu bytes of strings: names (below 65536), then descriptions. */\n", L->pool.text.len);
     buf_puts(b, "const char kpmc_cat_pool[] =\n");
     for (size_t off = 0; off < L->pool.text.len;) {
@@ -334,8 +129,10 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
         off += strlen(s) + 1;
     }
     buf_puts(b, "    ;\n\n");
+}
 
-    /* rows */
+static void print_events(struct buf *b, const struct layout *L)
+{
     buf_printf(b, "/* %zu distinct event rows for %zu table entries:\n"
                   " * {pid, name, description, number, other, counters_mask, fallback, umask, fixed_counter, has, "
                   "flags} */\n",
@@ -372,8 +169,10 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
         buf_puts(b, " */\n");
     }
     buf_puts(b, "};\n\n");
+}
 
-    /* per-database tables */
+static void print_db_events(struct buf *b, const struct gen_catalog *cat, const struct layout *L)
+{
     buf_puts(b, "/* Each database's events, sorted by name (case-insensitively): rows of kpmc_cat_events. */\n");
     buf_puts(b, "const uint16_t kpmc_cat_db_events[] = {\n");
     size_t k = 0;
@@ -385,16 +184,16 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
         buf_putc(b, '\n');
     }
     buf_puts(b, "};\n\n");
+}
 
-    /* aliases */
+static void print_aliases(struct buf *b, const struct gen_catalog *cat, const struct layout *L)
+{
     size_t n_alias = 0;
-    for (size_t i = 0; i < cat->n_dbs; i++)
-        n_alias += cat->dbs[i].n_aliases;
     buf_puts(b, "/* Each database's aliases, sorted by name: {name, pid, event index}. */\n");
     buf_printf(b, "const struct kpmc_cat_alias kpmc_cat_aliases[] = {\n");
     for (size_t i = 0; i < cat->n_dbs; i++) {
         const struct gen_db *db = &cat->dbs[i];
-        for (size_t j = 0; j < db->n_aliases; j++) {
+        for (size_t j = 0; j < db->n_aliases; j++, n_alias++) {
             const struct gen_alias *a = &db->aliases[j];
             buf_printf(b, "    {%u, %u, %d}, /* %s: ", L->alias_name[i][j], a->pid, a->event, db->name);
             c_comment(b, a->name);
@@ -406,8 +205,10 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     if (!n_alias)
         buf_puts(b, "    {0, 0, 0}, /* none */\n");
     buf_puts(b, "};\n\n");
+}
 
-    /* databases */
+static void print_dbs(struct buf *b, const struct gen_catalog *cat, const struct layout *L)
+{
     buf_puts(b, "const struct kpmc_cat_db kpmc_cat_dbs[] = {\n");
     size_t ev = 0, al = 0;
     for (size_t i = 0; i < cat->n_dbs; i++) {
@@ -425,8 +226,10 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     }
     buf_puts(b, "};\n");
     buf_printf(b, "const uint16_t kpmc_cat_n_dbs = %zu;\n\n", cat->n_dbs);
+}
 
-    /* families */
+static void print_families(struct buf *b, const struct gen_catalog *cat)
+{
     buf_puts(b, "/* cpu_<type>_<subtype>_<family>.plist links, sorted by family: {family, cputype, cpusubtype, "
                 "database}. */\n");
     buf_puts(b, "const struct kpmc_cat_family kpmc_cat_families[] = {\n");
@@ -439,8 +242,10 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
         buf_puts(b, "    {0, 0, 0, 0}, /* none */\n");
     buf_puts(b, "};\n");
     buf_printf(b, "const uint16_t kpmc_cat_n_families = %zu;\n\n", cat->n_links);
+}
 
-    /* portable names */
+static void print_pid_names(struct buf *b, const struct gen_catalog *cat, const struct layout *L)
+{
     buf_puts(b, "/* Portable ids (KPMC_EV_*): pool offset of each name. */\n");
     buf_puts(b, "const uint16_t kpmc_cat_pid_names[] = {\n");
     for (size_t p = 0; p < cat->n_pids; p++) {
@@ -454,34 +259,40 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     }
     buf_puts(b, "};\n");
     buf_printf(b, "const uint16_t kpmc_cat_n_pids = %zu;\n\n", cat->n_pids);
+}
+
+static void print_pid_lengths(struct buf *b, const struct gen_catalog *cat)
+{
     uint32_t *lengths = gen_alloc((cat->n_pids + 1) * sizeof *lengths);
     for (size_t p = 0; p < cat->n_pids; p++)
         lengths[p] = (uint32_t)strlen(cat->pid_name[p]);
     buf_puts(b, "/* Length of each portable name. */\nconst uint8_t kpmc_cat_pid_lengths[] = {");
     number_list(b, lengths, sizeof *lengths, cat->n_pids, 16);
-    buf_puts(b, "\n};\n\n/* First row of each portable id in kpmc_cat_events, then the row count. */\n"
+    buf_puts(b, "\n};\n\n");
+}
+
+static void print_pid_rows(struct buf *b, const struct gen_catalog *cat, const struct layout *L)
+{
+    buf_puts(b, "/* First row of each portable id in kpmc_cat_events, then the row count. */\n"
                 "const uint16_t kpmc_cat_pid_rows[] = {");
     number_list(b, L->pid_rows, sizeof *L->pid_rows, cat->n_pids + 1, 16);
     buf_puts(b, "\n};\n\n");
+}
 
-    /* hash */
-    buf_printf(b, "/* Perfect hash of the %zu portable names: %u buckets, %u slots. */\n", cat->n_pids, h->n_buckets,
+/* NAME, NAME_disp and NAME_slots: the perfect hash of n `what` names. */
+static void print_hash(struct buf *b, const char *name, const char *what, size_t n, const struct phash *h)
+{
+    buf_printf(b, "/* Perfect hash of the %zu %s names: %u buckets, %u slots. */\n", n, what, h->n_buckets,
                h->n_slots);
-    buf_printf(b, "const struct kpmc_cat_hash kpmc_cat_hash = {%u, %u, %u};\n", h->seed, h->n_buckets, h->n_slots);
-    buf_puts(b, "const uint16_t kpmc_cat_hash_disp[] = {");
+    buf_printf(b, "const struct kpmc_cat_hash %s = {%u, %u, %u};\n", name, h->seed, h->n_buckets, h->n_slots);
+    buf_printf(b, "const uint16_t %s_disp[] = {", name);
     number_list(b, h->disp, sizeof *h->disp, h->n_buckets, 16);
-    buf_puts(b, "\n};\n");
-    buf_puts(b, "const uint16_t kpmc_cat_hash_slots[] = {");
+    buf_printf(b, "\n};\nconst uint16_t %s_slots[] = {", name);
     number_list(b, h->slots, sizeof *h->slots, h->n_slots, 12);
     buf_puts(b, "\n};\n");
 }
 
-/* ---- generic events and chips (tables.h) ---- */
-
-static uint32_t pool_opt(struct pool *p, const char *s)
-{
-    return s ? pool_add(p, s) : KPMC_CAT_NO_STRING;
-}
+/* ---- catalog_data.c: generic events and chips (tables.h) ---- */
 
 /* "generic.tsv sha256 <hex>" or "no generic-event table". */
 static void table_source(struct buf *b, const struct gen_table_source *src, const char *what)
@@ -494,37 +305,6 @@ static void table_source(struct buf *b, const struct gen_table_source *src, cons
     buf_puts(b, " sha256 ");
     for (int i = 0; i < 32; i++)
         buf_printf(b, "%02x", src->sha256[i]);
-}
-
-/* Their strings go into the pool after everything else (no 16-bit limit). */
-static void layout_tables(const struct gen_catalog *cat, const struct gen_tables *t, struct layout *L)
-{
-    L->generic_str = gen_alloc((2 * t->n_generic + 1) * sizeof *L->generic_str);
-    L->map_note = gen_alloc((t->n_generic * cat->n_dbs + 1) * sizeof *L->map_note);
-    for (size_t g = 0; g < t->n_generic; g++) {
-        L->generic_str[2 * g] = pool_add(&L->pool, t->generic[g].name);
-        L->generic_str[2 * g + 1] = pool_add(&L->pool, t->generic[g].description);
-        for (size_t d = 0; d < cat->n_dbs; d++)
-            L->map_note[g * cat->n_dbs + d] = pool_opt(&L->pool, t->generic[g].map[d].note);
-    }
-    size_t n_chips = 0;
-    for (size_t k = 0; k < t->n_families; k++)
-        n_chips += t->families[k].n_chips;
-    L->chip_name = gen_alloc((n_chips + 1) * sizeof *L->chip_name);
-    n_chips = 0;
-    for (size_t k = 0; k < t->n_families; k++)
-        for (size_t c = 0; c < t->families[k].n_chips; c++, n_chips++)
-            if (t->families[k].db >= 0) /* only chips the catalog can name */
-                L->chip_name[n_chips] = pool_add(&L->pool, t->families[k].chips[c]);
-    L->family_str = gen_alloc((2 * cat->n_links + 1) * sizeof *L->family_str);
-    for (size_t l = 0; l < cat->n_links; l++) {
-        int k = t->link_family[l];
-        L->family_str[2 * l] = k < 0 ? KPMC_CAT_NO_STRING : pool_add(&L->pool, t->families[k].chips_text);
-        L->family_str[2 * l + 1] = k < 0 ? KPMC_CAT_NO_STRING : pool_opt(&L->pool, t->families[k].codename);
-    }
-    L->db_chips = gen_alloc((cat->n_dbs + 1) * sizeof *L->db_chips);
-    for (size_t d = 0; d < cat->n_dbs; d++)
-        L->db_chips[d] = pool_opt(&L->pool, t->db_chips[d]);
 }
 
 static void put_offset(struct buf *b, uint32_t off)
@@ -543,20 +323,17 @@ static void put_index(struct buf *b, int index)
         buf_putu(b, (unsigned)index);
 }
 
-static int emit_generic_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
-                             struct buf *b)
+static void print_tables_source(struct buf *b, const struct gen_tables *t)
 {
-    const char **folds = gen_alloc((t->n_generic + 1) * sizeof *folds);
-    for (size_t g = 0; g < t->n_generic; g++)
-        folds[g] = t->generic[g].fold;
-    struct phash h;
-    if (phash_build(folds, t->n_generic, &h))
-        return -1;
     buf_puts(b, "\n/* kpmc's own tables: ");
     table_source(b, &t->generic_source, "generic-event");
     buf_puts(b, ", ");
     table_source(b, &t->chips_source, "chip");
     buf_puts(b, ". */\n");
+}
+
+static void print_generic(struct buf *b, const struct gen_tables *t, const struct layout *L)
+{
     buf_printf(b, "\n/* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */\n"
                   "const struct kpmc_cat_generic kpmc_cat_generic[] = {\n");
     for (size_t g = 0; g < t->n_generic; g++) {
@@ -567,6 +344,11 @@ static int emit_generic_data(const struct gen_catalog *cat, const struct gen_tab
     if (!t->n_generic)
         buf_puts(b, "    {0, 0}, /* none */\n");
     buf_printf(b, "};\nconst uint16_t kpmc_cat_n_generic = %zu;\n\n", t->n_generic);
+}
+
+static void print_generic_map(struct buf *b, const struct gen_catalog *cat, const struct gen_tables *t,
+                              const struct layout *L)
+{
     buf_puts(b, "/* What counts each generic event in each database: {all, user, note}, event indices. */\n"
                 "const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {\n");
     for (size_t g = 0; g < t->n_generic; g++)
@@ -590,20 +372,10 @@ static int emit_generic_data(const struct gen_catalog *cat, const struct gen_tab
     if (!t->n_generic || !cat->n_dbs)
         buf_puts(b, "    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* none */\n");
     buf_puts(b, "};\n\n");
-    buf_printf(b, "/* Perfect hash of the %zu generic names: %u buckets, %u slots. */\n", t->n_generic, h.n_buckets,
-               h.n_slots);
-    buf_printf(b, "const struct kpmc_cat_hash kpmc_cat_generic_hash = {%u, %u, %u};\n", h.seed, h.n_buckets,
-               h.n_slots);
-    buf_puts(b, "const uint16_t kpmc_cat_generic_hash_disp[] = {");
-    number_list(b, h.disp, sizeof *h.disp, h.n_buckets, 16);
-    buf_puts(b, "\n};\nconst uint16_t kpmc_cat_generic_hash_slots[] = {");
-    number_list(b, h.slots, sizeof *h.slots, h.n_slots, 12);
-    buf_puts(b, "\n};\n");
-    return 0;
 }
 
-static void emit_chips_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
-                            struct buf *b)
+static void print_chips(struct buf *b, const struct gen_catalog *cat, const struct gen_tables *t,
+                        const struct layout *L)
 {
     buf_puts(b, "\n/* Chip names of the families the links name, oldest first: {name, family, database, rank}. */\n"
                 "const struct kpmc_cat_chip kpmc_cat_chips[] = {\n");
@@ -622,6 +394,10 @@ static void emit_chips_data(const struct gen_catalog *cat, const struct gen_tabl
     if (!n)
         buf_puts(b, "    {0, 0, 0, 0}, /* none */\n");
     buf_printf(b, "};\nconst uint16_t kpmc_cat_n_chips = %zu;\n\n", n);
+}
+
+static void print_family_chips(struct buf *b, const struct gen_catalog *cat, const struct layout *L)
+{
     buf_puts(b, "/* Per entry of kpmc_cat_families: {chips, code name}. */\n"
                 "const struct kpmc_cat_family_chips kpmc_cat_family_chips[] = {\n");
     for (size_t l = 0; l < cat->n_links; l++) {
@@ -633,7 +409,13 @@ static void emit_chips_data(const struct gen_catalog *cat, const struct gen_tabl
     }
     if (!cat->n_links)
         buf_puts(b, "    {KPMC_CAT_NO_STRING, KPMC_CAT_NO_STRING}, /* none */\n");
-    buf_puts(b, "};\n\n/* Per database: its chips. */\nconst uint32_t kpmc_cat_db_chips[] = {\n");
+    buf_puts(b, "};\n\n");
+}
+
+static void print_db_chips(struct buf *b, const struct gen_catalog *cat, const struct gen_tables *t,
+                           const struct layout *L)
+{
+    buf_puts(b, "/* Per database: its chips. */\nconst uint32_t kpmc_cat_db_chips[] = {\n");
     for (size_t d = 0; d < cat->n_dbs; d++) {
         buf_puts(b, "    ");
         put_offset(b, L->db_chips[d]);
@@ -643,6 +425,31 @@ static void emit_chips_data(const struct gen_catalog *cat, const struct gen_tabl
     }
     buf_puts(b, "};\n");
 }
+
+static void emit_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
+                      struct buf *b)
+{
+    print_data_head(b, cat);
+    print_pool(b, L);
+    print_events(b, L);
+    print_db_events(b, cat, L);
+    print_aliases(b, cat, L);
+    print_dbs(b, cat, L);
+    print_families(b, cat);
+    print_pid_names(b, cat, L);
+    print_pid_lengths(b, cat);
+    print_pid_rows(b, cat, L);
+    print_hash(b, "kpmc_cat_hash", "portable", cat->n_pids, &L->pid_hash);
+    print_tables_source(b, t);
+    print_generic(b, t, L);
+    print_generic_map(b, cat, t, L);
+    print_hash(b, "kpmc_cat_generic_hash", "generic", t->n_generic, &L->generic_hash);
+    print_chips(b, cat, t, L);
+    print_family_chips(b, cat, L);
+    print_db_chips(b, cat, t, L);
+}
+
+/* ---- include/kpmc/generic.h ---- */
 
 static void emit_generic_h(const struct gen_catalog *cat, const struct gen_tables *t, struct buf *b)
 {
@@ -773,29 +580,14 @@ int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, stru
 {
     memset(out, 0, sizeof *out);
     struct layout L;
-    if (build_layout(cat, &L)) {
-        pool_free(&L.pool);
-        free(L.rows.slots);
+    if (layout_build(cat, t, &L)) {
+        layout_free(&L);
         return -1;
     }
-    struct phash h;
-    if (phash_build(cat->pid_fold, cat->n_pids, &h)) {
-        pool_free(&L.pool);
-        free(L.rows.slots);
-        return -1;
-    }
-    layout_tables(cat, t, &L);
     out->files = gen_alloc((cat->n_dbs + 5) * sizeof *out->files);
     size_t banner_size = 128 * (cat->n_inputs + 8);
-    struct buf *data =
-        &add_file(out, "catalog_data.c", banner_size + 2 * L.pool.text.len + 160 * L.n_entries)->text;
-    emit_data(cat, &L, &h, data);
-    if (emit_generic_data(cat, t, &L, data)) {
-        pool_free(&L.pool);
-        free(L.rows.slots);
-        return -1;
-    }
-    emit_chips_data(cat, t, &L, data);
+    emit_data(cat, t, &L,
+              &add_file(out, "catalog_data.c", banner_size + 2 * L.pool.text.len + 160 * L.n_entries)->text);
     emit_generic_h(cat, t, &add_file(out, "include/kpmc/generic.h", banner_size + 160 * (t->n_generic + 4))->text);
     emit_events_h(cat, &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);
     for (size_t i = 0; i < cat->n_dbs; i++)
@@ -807,8 +599,7 @@ int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, stru
     out->pool_bytes = L.pool.text.len;
     out->n_rows = L.rows.n;
     out->n_table_entries = L.n_entries;
-    pool_free(&L.pool);
-    free(L.rows.slots);
+    layout_free(&L);
     return 0;
 }
 
