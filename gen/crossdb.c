@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "crossdb.h"
 #include "util.h"
 
 static int cmp_db(const void *a, const void *b)
@@ -301,7 +301,7 @@ static void list_inputs(struct gen_catalog *cat)
         char hex[65];
         for (int j = 0; j < 32; j++)
             snprintf(hex + 2 * j, 3, "%02x", cat->dbs[i].sha256[j]);
-        cat->inputs[i] = gen_printf("%-32s sha256 %s", cat->dbs[i].file, hex);
+        cat->inputs[i] = cat->dbs[i].input = gen_printf("%-32s sha256 %s", cat->dbs[i].file, hex);
     }
     for (size_t i = 0; i < cat->n_links; i++)
         cat->inputs[cat->n_dbs + i] = gen_printf("%-32s -> %s", cat->links[i].file, cat->links[i].target);

@@ -80,6 +80,13 @@ if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
               "-DMENTIONS=KPMC_A14_INST_AL[^L]" -P "${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/compile.cmake")
     set_tests_properties(catalog_compile_${case} PROPERTIES LABELS catalog)
   endforeach()
+  # The catalog's layout assertions: its rows against a header with two
+  # fields swapped do not compile.
+  add_test(NAME catalog_compile_layout
+    COMMAND "${CMAKE_COMMAND}" "-DCC=${CMAKE_C_COMPILER}" "-DFLAGS=${_cat_flags}"
+            "-DFORMAT=${CMAKE_SOURCE_DIR}/runtime/catalog_format.h" "-DDATA=${KPMC_CATALOG_DIR}/catalog_data.c"
+            "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/compile_fail_layout" -P "${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/layout.cmake")
+  set_tests_properties(catalog_compile_layout PROPERTIES LABELS catalog)
 endif()
 
 # 4. `kpmc list`: JSON field by field against plistlib, and the command line.
