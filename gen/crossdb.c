@@ -36,7 +36,7 @@ static int check_dbs(struct gen_catalog *cat)
     for (size_t i = 0; i < cat->n_dbs; i++)
         for (size_t j = i + 1; j < cat->n_dbs; j++) {
             const struct gen_db *a = &cat->dbs[i], *b = &cat->dbs[j];
-            if (!gen_casecmp(a->name, b->name)) {
+            if (!kpmc_ascii_casecmp(a->name, b->name)) {
                 gen_error(b->path, b->name_line, "database %s is also defined by %s", b->name, a->path);
                 bad = 1;
             } else if (!strcmp(a->ident, b->ident)) {

@@ -1,5 +1,5 @@
 /* kpmc-gen: printing the catalog's layout (layout.h) as C, one printer per
- * table (types: catalog_format.h).
+ * table (types: internal/catalog_format.h).
  *
  * catalog_data.c           string pool, event rows, per-database tables,
  *                          aliases, family map, portable-name hash, kpmc's

@@ -17,11 +17,11 @@
  * confined to U leave free. */
 #include <kpmc/measure.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "detail.h"
 #include "groups.h"
 
 #define NONE ((size_t)-1)
@@ -197,20 +197,6 @@ size_t kpmc_groups_search(const uint32_t *masks, size_t n, const uint32_t *ancho
     return s->best;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int say(char *detail, size_t len, int code, const char *fmt, ...)
-{
-    if (detail && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, len, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *db,
                           const char *const *events, size_t n, const char *const *anchors,
                           size_t n_anchors, int mode, size_t *anchor_of, char *detail,
@@ -220,20 +206,20 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
         detail[0] = '\0';
     if (!groups || !kpmc_db_name(db) || (n && !events) || (n_anchors && !anchors) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
-        return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
+        return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
                    !groups ? "no group array" : !kpmc_db_name(db) ? "not a database"
                                               : (n && !events) ? "no event array"
                                               : (n_anchors && !anchors) ? "no anchor array"
                                                                         : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
     if (n == 0)
-        return say(detail, detail_len, KPMC_E_EMPTY, "no events given");
+        return kpmc_detail_set(detail, detail_len, KPMC_E_EMPTY, "no events given");
     if (n > KPMC_GROUPS_MAX || n_anchors > KPMC_MAX_EVENTS)
-        return say(detail, detail_len, KPMC_E_TOOMANY, "%zu %s given; groups are built from at most %d",
+        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "%zu %s given; groups are built from at most %d",
                    n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
                    n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
     for (size_t i = 0; i < n; i++)
         if (!events[i])
-            return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
+            return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
 
     uint32_t anchor_mask[KPMC_MAX_EVENTS];
     unsigned anchor_counted[KPMC_MAX_EVENTS];
@@ -268,7 +254,7 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
             continue;
         for (size_t k = 0; k < m; k++)
             if (counted[k] == counted[m])
-                return say(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s", events[input[k]],
+                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s", events[input[k]],
                            events[i], kpmc_event_name(db, counted[m]));
         uint32_t with[KPMC_MAX_EVENTS + 1];
         memcpy(with, anchor_mask, n_anchors * sizeof with[0]);
@@ -281,7 +267,7 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
             kpmc_plan p;
             char why[KPMC_DETAIL_MAX];
             kpmc_plan_build_names(&p, db, names, n_anchors + 1, mode, why, sizeof why);
-            return say(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s", events[i], why);
+            return kpmc_detail_set(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s", events[i], why);
         }
         input[m++] = i;
     }
@@ -291,7 +277,7 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     if (m)
         n_groups = kpmc_groups_search(mask, m, anchor_mask, n_anchors, group_of);
     if (n_groups > max_groups)
-        return say(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu", n_groups,
+        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu", n_groups,
                    max_groups);
 
     /* Groups in the order of their first event in the caller's order,
@@ -355,7 +341,7 @@ int kpmc_groups_build_db(kpmc_group *groups, size_t max_groups, const kpmc_db *d
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
             if (ids[k][i] >= info.n_events)
-                return say(detail, detail_len, KPMC_E_INVAL, "%s %zu: index %u is out of range: database %s has %zu events",
+                return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "%s %zu: index %u is out of range: database %s has %zu events",
                            k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
             names[k][i] = kpmc_event_name(db, ids[k][i]);
         }

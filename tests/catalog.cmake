@@ -24,7 +24,7 @@ add_library(kpmc_fixture_catalog STATIC "${CMAKE_SOURCE_DIR}/runtime/catalog.c" 
 kpmc_target_flags(kpmc_fixture_catalog)
 target_include_directories(kpmc_fixture_catalog
   PUBLIC "${CMAKE_SOURCE_DIR}/include" "${_cat_golden}/include"
-  PRIVATE "${CMAKE_SOURCE_DIR}/runtime")
+  PRIVATE "${CMAKE_SOURCE_DIR}/runtime" "${CMAKE_SOURCE_DIR}/internal")
 add_executable(test_catalog_fixture test_catalog_fixture.c)
 kpmc_target_flags(test_catalog_fixture)
 target_link_libraries(test_catalog_fixture PRIVATE kpmc_fixture_catalog)
@@ -84,7 +84,7 @@ if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
   # fields swapped do not compile.
   add_test(NAME catalog_compile_layout
     COMMAND "${CMAKE_COMMAND}" "-DCC=${CMAKE_C_COMPILER}" "-DFLAGS=${_cat_flags}"
-            "-DFORMAT=${CMAKE_SOURCE_DIR}/runtime/catalog_format.h" "-DDATA=${KPMC_CATALOG_DIR}/catalog_data.c"
+            "-DFORMAT=${CMAKE_SOURCE_DIR}/internal/catalog_format.h" "-DDATA=${KPMC_CATALOG_DIR}/catalog_data.c"
             "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/compile_fail_layout" -P "${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/layout.cmake")
   set_tests_properties(catalog_compile_layout PROPERTIES LABELS catalog)
 endif()

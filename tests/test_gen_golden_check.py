@@ -8,14 +8,14 @@ id, hash slot and enumerator is what the plists say.
                            [--generic TSV] [--chips TSV]
 
 DIR (--plists) is a folder of kpep plists and cpu_* links; DIR (--catalog)
-holds catalog_data.c and include/kpmc/...; HEADER is runtime/catalog_format.h,
+holds catalog_data.c and include/kpmc/...; HEADER is internal/catalog_format.h,
 whose struct definitions give the order of the fields in each table row;
 TSV are the tables the catalog was generated with (none: its generic-event
 and chip tables must be empty), read by tests/kpmctest.py.
 
 Nothing here comes from kpmc-gen: names are folded, sorted and mangled, the
 inconsistency flags and the perfect hash are computed again from the rules
-stated in include/kpmc/catalog.h and runtime/catalog_format.h.
+stated in include/kpmc/catalog.h and internal/catalog_format.h.
 """
 import argparse
 import hashlib

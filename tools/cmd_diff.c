@@ -60,7 +60,7 @@ static const char *alias_target(const kpmc_db *db, const kpmc_db_info *d, const 
         const char *name;
         unsigned ev;
         kpmc_db_alias(db, k, &name, &ev);
-        if (!doc_casecmp(name, alias))
+        if (!kpmc_ascii_casecmp(name, alias))
             return kpmc_event_name(db, ev);
     }
     return NULL;
@@ -82,7 +82,7 @@ static void diff_aliases(struct diff *df)
             const char *here = kpmc_event_name(db, ev);
             const char *there = alias_target(df->db[!side], &df->d[!side], name);
             /* An alias in both databases is reported once, from DB1's side. */
-            if (there && (side == 1 || !doc_casecmp(here, there)))
+            if (there && (side == 1 || !kpmc_ascii_casecmp(here, there)))
                 continue;
             struct alias_change *c = &df->aliases[df->n_aliases++];
             c->alias = name;

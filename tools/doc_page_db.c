@@ -36,11 +36,11 @@ static void facts(FILE *f, const kpmc_db *db, const kpmc_db_info *d)
     doc_counters_str(d->power_counters, power);
     fputs("<dl class=\"facts\">\n<dt>Architecture</dt><dd>", f);
     doc_html(f, d->architecture);
-    fprintf(f, "</dd>\n<dt>Counters</dt><dd>%u fixed (%s), %u configurable (%s)", doc_popcount(d->fixed_counters),
-            fixed, doc_popcount(d->config_counters), config);
+    fprintf(f, "</dd>\n<dt>Counters</dt><dd>%u fixed (%s), %u configurable (%s)", kpmc_popcount32(d->fixed_counters),
+            fixed, kpmc_popcount32(d->config_counters), config);
     if (d->power_counters)
         fprintf(f, "; %u of them (%s) reserved by the power manager unless all counters are forced",
-                doc_popcount(d->power_counters), power);
+                kpmc_popcount32(d->power_counters), power);
     fputs("</dd>\n<dt>CPU families</dt><dd>", f);
     html_families(f, db, d);
     fputs("</dd>\n<dt>Aliases</dt><dd>", f);
@@ -154,7 +154,7 @@ static void event_row(FILE *f, const kpmc_db *db, const kpmc_db_info *d, unsigne
         }
         fputs("</td>", f);
     }
-    fprintf(f, "<td data-label=\"Counters\" data-sort=\"%u\">", doc_popcount(counters) * 64 + lowest);
+    fprintf(f, "<td data-label=\"Counters\" data-sort=\"%u\">", kpmc_popcount32(counters) * 64 + lowest);
     html_counter_grid(f, d, counters);
     fputs("</td><td data-label=\"Description\" class=\"q\">", f);
     doc_html(f, e.description);

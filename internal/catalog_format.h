@@ -1,7 +1,7 @@
 /* kpmc — layout of the generated catalog.
  *
- * This header is the contract between the writer, kpmc-gen (gen/emit.c), and
- * the reader, the runtime (runtime/catalog.c).  The generated
+ * This header is the contract between the writer, kpmc-gen (gen/layout.c,
+ * gen/emit.c), and the reader, the runtime (runtime/catalog.c).  The generated
  * catalog/catalog_data.c defines the objects declared at the end; nothing
  * else includes it.
  *
@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ascii.h"
 
 #define KPMC_CATALOG_FORMAT 4
 
@@ -200,12 +202,7 @@ static inline int kpmc_chip_same_n(const char *chip, const char *name, size_t le
             i++;
         if (!*chip || i == len)
             return !*chip && i == len;
-        int a = (unsigned char)*chip++, b = (unsigned char)name[i++];
-        if (a >= 'a' && a <= 'z')
-            a -= 32;
-        if (b >= 'a' && b <= 'z')
-            b -= 32;
-        if (a != b)
+        if (kpmc_ascii_upper((unsigned char)*chip++) != kpmc_ascii_upper((unsigned char)name[i++]))
             return 0;
     }
 }
