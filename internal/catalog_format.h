@@ -146,6 +146,20 @@ static inline uint32_t kpmc_name_slot(uint64_t h, const uint16_t *disp,
     return kpmc_slot_of(h, disp[kpmc_bucket_of(h, n_buckets)], n_slots);
 }
 
+/* The counters an event may use (kpmc_event_info.counters), one rule for
+ * the generator, the library and the command: its counters_mask when the
+ * database gives one, else the bit of its fixed counter for a fixed event,
+ * else the database's configurable counters. */
+static inline uint32_t kpmc_cat_counters(int has_mask, uint32_t counters_mask, int has_fixed, unsigned fixed_counter,
+                                         uint32_t config_counters)
+{
+    if (has_mask)
+        return counters_mask;
+    if (has_fixed)
+        return fixed_counter < 32 ? UINT32_C(1) << fixed_counter : 0;
+    return config_counters;
+}
+
 /* ---- kpmc's own tables: generic events and chips ---- */
 
 /* "no string" in a uint32_t pool offset field */

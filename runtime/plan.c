@@ -3,8 +3,9 @@
  * static catalog: no kernel, no allocation, no global state.
  *
  * Rules (docs/kpc.md §2-§5):
- *  - A fixed event goes on its fixed counter, ctz(counters_mask) when the
- *    database gives a mask (as kperfdata does), else fixed_counter.  It is
+ *  - A fixed event goes on its fixed counter, the lowest of its `counters`
+ *    (kpmc_event_info: ctz(counters_mask) when the database gives a mask,
+ *    as kperfdata reads it, else fixed_counter).  It is
  *    replaced by its fallback, a configurable event, when the fixed counter
  *    cannot count it as asked: in user-only mode (fixed counters always
  *    count every ring on x86_64, and EL0 and EL1 on arm64) and when the
@@ -180,12 +181,11 @@ static int resolve(struct ctx *x, size_t i)
     it->counts = 0;
 
     if (e.has & KPMC_HAS_FIXED_COUNTER) {
-        unsigned c = (e.has & KPMC_HAS_COUNTERS_MASK) && e.counters_mask ? kpmc_ctz32(e.counters_mask)
-                                                                         : e.fixed_counter;
+        unsigned c = kpmc_ctz32(e.counters);
         enum fixed_problem why = fixed_problem(x, &e, c);
-        if (why == FIXED_OK) {
+        if (why == FIXED_OK) { /* not flagged: its counters are the one bit of c */
             it->fixed = 1;
-            it->allowed = 1u << c;
+            it->allowed = e.counters;
             it->counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
             return 0;
         }

@@ -4,15 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-uint32_t doc_event_counters(const kpmc_db_info *d, const kpmc_event_info *e)
-{
-    if (e->has & KPMC_HAS_COUNTERS_MASK)
-        return e->counters_mask;
-    if ((e->has & KPMC_HAS_FIXED_COUNTER) && e->fixed_counter < 32)
-        return UINT32_C(1) << e->fixed_counter;
-    return d->config_counters;
-}
-
 void doc_counters_str(uint32_t mask, char out[DOC_COUNTERS_LEN])
 {
     if (mask)

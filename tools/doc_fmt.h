@@ -13,12 +13,6 @@
 #include "ascii.h"
 #include "bits.h"
 
-/* The counters an event may be placed on, as drawn in the documentation:
- * its counters_mask when the plist gives one, else the single bit of its
- * fixed counter for a fixed event, else the database's configurable
- * counters. */
-uint32_t doc_event_counters(const kpmc_db_info *d, const kpmc_event_info *e);
-
 /* Counter numbers of a mask as kpmc_counter_list writes them ("2-9",
  * "0,1", "2,3,8,9"), "none" for 0. */
 enum { DOC_COUNTERS_LEN = KPMC_COUNTER_LIST_LEN };

@@ -9,7 +9,7 @@
  * cpu_7_8_5eed.plist               -> fixturex.plist
  * fixture.plist                    sha256 d963b552a2738696d5986fa2e8b84915fffbe8241712cbda7266f1e634e8489d
  * fixture10.plist                  sha256 ca0cc2e7d34482abba7f8cf9b7f7bb3feb1dcab5051ce0dc0b7b822e4d2781b3
- * fixture2.plist                   sha256 d26743954b5e4b08d8972d83ae5917ca347f3088fb302791c48c6c37821dcf66
+ * fixture2.plist                   sha256 7d07e43998f519ab60e4289199a37f7099914dc9c470ec368c86f85a6b1a9758
  * fixturex.plist                   sha256 5a83c842831e9bf21caec0c420b44827c252b21f83d4d9fa7cec6bc0d691f107
  */
 #include "catalog_format.h"
@@ -176,7 +176,7 @@ const char kpmc_cat_pool[] =
     /*   1691 */ "Test One, Test One Pro, Test One Max\0"
     ;
 
-/* 25 distinct event rows for 25 table entries:
+/* 26 distinct event rows for 26 table entries:
  * {pid, name, description, number, other, counters_mask, fallback, umask, fixed_counter, has, flags} */
 const struct kpmc_cat_event kpmc_cat_events[] = {
     {0, 0, 897, 0x0, 0x0, 0x2, 65535, 0x3, 1, 0x36, 0x2}, /* 0 fixturex CPU_CLK_UNHALTED.REF_TSC */
@@ -185,37 +185,38 @@ const struct kpmc_cat_event kpmc_cat_events[] = {
     {4, 82, 545, 0x7, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 3 fixture EMPTY_DESC */
     {5, 93, 0, 0x1, 0x0, 0x1, 65535, 0x2, 0, 0x15, 0x0}, /* 4 fixture10 EV10.A */
     {6, 100, 0, 0x0, 0x0, 0x1, 65535, 0x0, 0, 0x30, 0x0}, /* 5 fixture FIXED_CYCLES */
-    {7, 113, 0, 0x0, 0x0, 0x2, 10, 0x0, 1, 0x70, 0x0}, /* 6 fixture FIXED_INSTRUCTIONS */
-    {8, 132, 1055, 0x0, 0x0, 0x6, 65535, 0x1, 2, 0x36, 0x4}, /* 7 fixturex FIXED_MASK_ODD */
-    {10, 160, 546, 0x8c, 0x0, 0xe0, 65535, 0x0, 0, 0x13, 0x0}, /* 8 fixture INST_ALL */
-    {10, 160, 808, 0x8c, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 9 fixture2 INST_ALL */
-    {11, 169, 1103, 0x0, 0x0, 0x1, 12, 0x0, 0, 0x76, 0x0}, /* 10 fixturex INST_RETIRED.ANY */
-    {12, 186, 1124, 0xc0, 0x53, 0x0, 65535, 0x0, 0, 0xf, 0x0}, /* 11 fixturex INST_RETIRED.ANY_P */
-    {13, 205, 586, 0xa3, 0x0, 0x80, 65535, 0x0, 0, 0x13, 0x0}, /* 12 fixture L1D_MISS */
-    {13, 536, 1159, 0x51, 0x0, 0x0, 65535, 0x1, 0, 0x7, 0x0}, /* 13 fixturex l1d_miss */
-    {14, 214, 607, 0xa6, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 14 fixture LD_UNIT_UOP */
-    {16, 232, 1209, 0xd0, 0x153, 0x8, 65535, 0x81, 0, 0x1f, 0x0}, /* 15 fixturex MEM.LOADS */
-    {17, 242, 646, 0x4006, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 16 fixture Mixed.Case-Name */
-    {18, 258, 675, 0x2, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 17 fixture MULTI_LINE */
-    {19, 269, 0, 0x0, 0x0, 0x0, 65535, 0x0, 0, 0x1, 0x0}, /* 18 fixture NO_DESC_EVENT */
-    {20, 283, 855, 0x3, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 19 fixture10 ODD* /NAME/ *X */
-    {21, 296, 0, 0x5, 0x0, 0x0, 65535, 0x0, 0, 0x1, 0x0}, /* 20 fixture2 ONLY_TWO */
-    {23, 321, 1251, 0x0, 0x0, 0x8, 65535, 0x4, 3, 0x36, 0x1}, /* 21 fixturex TOPDOWN.SLOTS */
-    {24, 335, 1316, 0xffff, 0xffff, 0x0, 65535, 0xff, 0, 0xf, 0x0}, /* 22 fixturex UMASK_MAX */
-    {25, 345, 713, 0x1f, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 23 fixture UTF8_DESC */
-    {26, 355, 730, 0xffff, 0x0, 0xfc, 65535, 0x0, 0, 0x13, 0x0}, /* 24 fixture WIDE_MAX */
+    {6, 100, 0, 0x0, 0x0, 0x0, 65535, 0x0, 0, 0x20, 0x0}, /* 6 fixture2 FIXED_CYCLES */
+    {7, 113, 0, 0x0, 0x0, 0x2, 10, 0x0, 1, 0x70, 0x0}, /* 7 fixture FIXED_INSTRUCTIONS */
+    {8, 132, 1055, 0x0, 0x0, 0x6, 65535, 0x1, 2, 0x36, 0x4}, /* 8 fixturex FIXED_MASK_ODD */
+    {10, 160, 546, 0x8c, 0x0, 0xe0, 65535, 0x0, 0, 0x13, 0x0}, /* 9 fixture INST_ALL */
+    {10, 160, 808, 0x8c, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 10 fixture2 INST_ALL */
+    {11, 169, 1103, 0x0, 0x0, 0x1, 12, 0x0, 0, 0x76, 0x0}, /* 11 fixturex INST_RETIRED.ANY */
+    {12, 186, 1124, 0xc0, 0x53, 0x0, 65535, 0x0, 0, 0xf, 0x0}, /* 12 fixturex INST_RETIRED.ANY_P */
+    {13, 205, 586, 0xa3, 0x0, 0x80, 65535, 0x0, 0, 0x13, 0x0}, /* 13 fixture L1D_MISS */
+    {13, 536, 1159, 0x51, 0x0, 0x0, 65535, 0x1, 0, 0x7, 0x0}, /* 14 fixturex l1d_miss */
+    {14, 214, 607, 0xa6, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 15 fixture LD_UNIT_UOP */
+    {16, 232, 1209, 0xd0, 0x153, 0x8, 65535, 0x81, 0, 0x1f, 0x0}, /* 16 fixturex MEM.LOADS */
+    {17, 242, 646, 0x4006, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 17 fixture Mixed.Case-Name */
+    {18, 258, 675, 0x2, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 18 fixture MULTI_LINE */
+    {19, 269, 0, 0x0, 0x0, 0x0, 65535, 0x0, 0, 0x1, 0x0}, /* 19 fixture NO_DESC_EVENT */
+    {20, 283, 855, 0x3, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 20 fixture10 ODD* /NAME/ *X */
+    {21, 296, 0, 0x5, 0x0, 0x0, 65535, 0x0, 0, 0x1, 0x0}, /* 21 fixture2 ONLY_TWO */
+    {23, 321, 1251, 0x0, 0x0, 0x8, 65535, 0x4, 3, 0x36, 0x1}, /* 22 fixturex TOPDOWN.SLOTS */
+    {24, 335, 1316, 0xffff, 0xffff, 0x0, 65535, 0xff, 0, 0xf, 0x0}, /* 23 fixturex UMASK_MAX */
+    {25, 345, 713, 0x1f, 0x0, 0x0, 65535, 0x0, 0, 0x3, 0x0}, /* 24 fixture UTF8_DESC */
+    {26, 355, 730, 0xffff, 0x0, 0xfc, 65535, 0x0, 0, 0x13, 0x0}, /* 25 fixture WIDE_MAX */
 };
 
 /* Each database's events, sorted by name (case-insensitively): rows of kpmc_cat_events. */
 const uint16_t kpmc_cat_db_events[] = {
     /* fixture: 11 events from 0 */
-    3, 5, 6, 8, 12, 14, 16, 17, 18, 23, 24,
-    /* fixture2: 2 events from 11 */
-    9, 20,
-    /* fixture10: 2 events from 13 */
-    4, 19,
-    /* fixturex: 10 events from 15 */
-    0, 1, 2, 7, 10, 11, 13, 15, 21, 22,
+    3, 5, 7, 9, 13, 15, 17, 18, 19, 24, 25,
+    /* fixture2: 3 events from 11 */
+    6, 10, 21,
+    /* fixture10: 2 events from 14 */
+    4, 20,
+    /* fixturex: 10 events from 16 */
+    0, 1, 2, 8, 11, 12, 14, 16, 22, 23,
 };
 
 /* Each database's aliases, sorted by name: {name, pid, event index}. */
@@ -237,17 +238,17 @@ const struct kpmc_cat_db kpmc_cat_dbs[] = {
          0xff, 0xfb, 0xe8, 0x24, 0x17, 0x12, 0xcb, 0xda, 0x72, 0x66, 0xf1, 0xe6, 0x34, 0xe8, 0x48, 0x9d}},
     { /* fixture2 */
         412, 421, 392, 433, 1, 0x3, 0, 2, {1, 0},
-        0x1, 0x2, 0x0, 11, 2, 3, 0, 1, 0,
-        {0xd2, 0x67, 0x43, 0x95, 0x4b, 0x5e, 0x4b, 0x08, 0xd8, 0x97, 0x2d, 0x83, 0xae, 0x59, 0x17, 0xca,
-         0x34, 0x7f, 0x30, 0x88, 0xfb, 0x30, 0x27, 0x91, 0xc4, 0x8c, 0x6c, 0x37, 0x82, 0x1d, 0xcf, 0x66}},
+        0x1, 0x2, 0x0, 11, 3, 3, 0, 1, 0,
+        {0x7d, 0x07, 0xe4, 0x39, 0x98, 0xf5, 0x19, 0xab, 0x60, 0xe4, 0x28, 0x91, 0x99, 0xa3, 0x7f, 0x70,
+         0x99, 0x91, 0x4d, 0xc9, 0xc4, 0x70, 0xec, 0x36, 0x8c, 0x86, 0xf8, 0x5a, 0x6b, 0x1a, 0x97, 0x58}},
     { /* fixture10 */
         448, 458, 470, 477, 2, 0x0, 0, 2, {1, 7},
-        0x0, 0xf, 0x0, 13, 2, 3, 0, 0, 0,
+        0x0, 0xf, 0x0, 14, 2, 3, 0, 0, 0,
         {0xca, 0x0c, 0xc2, 0xe7, 0xd3, 0x44, 0x82, 0xab, 0xba, 0x7f, 0x8c, 0xf9, 0xb7, 0xf7, 0xbb, 0x3f,
          0xeb, 0x1d, 0xca, 0xb5, 0x05, 0x1c, 0xe0, 0xdc, 0x0b, 0x7b, 0x82, 0x2e, 0x4d, 0x27, 0x81, 0xb3}},
     { /* fixturex */
         493, 502, 470, 521, 2, 0x0, 0, 1, {1, 0},
-        0x7, 0x78, 0x0, 15, 10, 3, 4, 1, 0,
+        0x7, 0x78, 0x0, 16, 10, 3, 4, 1, 0,
         {0x5a, 0x83, 0xc8, 0x42, 0x83, 0x1e, 0x9b, 0xf2, 0x1c, 0xae, 0xc0, 0xc4, 0x20, 0xb4, 0x48, 0x27,
          0xc2, 0x52, 0xb2, 0x1f, 0x83, 0xd4, 0xd9, 0xfa, 0x7c, 0xec, 0x6b, 0xc0, 0xd6, 0x91, 0xf1, 0x07}},
 };
@@ -302,8 +303,8 @@ const uint8_t kpmc_cat_pid_lengths[] = {
 
 /* First row of each portable id in kpmc_cat_events, then the row count. */
 const uint16_t kpmc_cat_pid_rows[] = {
-    0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 8, 10, 11, 12, 14, 15,
-    15, 16, 17, 18, 19, 20, 21, 21, 22, 23, 24, 25,
+    0, 1, 2, 3, 3, 4, 5, 7, 8, 9, 9, 11, 12, 13, 15, 16,
+    16, 17, 18, 19, 20, 21, 22, 22, 23, 24, 25, 26,
 };
 
 /* Perfect hash of the 27 portable names: 7 buckets, 34 slots. */
@@ -335,7 +336,7 @@ const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {
     {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* cycles fixture10: - / - */
     {1, 2, KPMC_CAT_NO_STRING}, /* cycles fixturex: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
     {2, 3, KPMC_CAT_NO_STRING}, /* instructions fixture: FIXED_INSTRUCTIONS / INST_ALL */
-    {0, 0, KPMC_CAT_NO_STRING}, /* instructions fixture2: INST_ALL / INST_ALL */
+    {1, 1, KPMC_CAT_NO_STRING}, /* instructions fixture2: INST_ALL / INST_ALL */
     {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* instructions fixture10: - / - */
     {4, 5, 1442}, /* instructions fixturex: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
     {KPMC_CAT_NONE, KPMC_CAT_NONE, 1526}, /* L1D.misses fixture: - / - */

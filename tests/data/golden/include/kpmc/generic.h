@@ -9,7 +9,7 @@
  * cpu_7_8_5eed.plist               -> fixturex.plist
  * fixture.plist                    sha256 d963b552a2738696d5986fa2e8b84915fffbe8241712cbda7266f1e634e8489d
  * fixture10.plist                  sha256 ca0cc2e7d34482abba7f8cf9b7f7bb3feb1dcab5051ce0dc0b7b822e4d2781b3
- * fixture2.plist                   sha256 d26743954b5e4b08d8972d83ae5917ca347f3088fb302791c48c6c37821dcf66
+ * fixture2.plist                   sha256 7d07e43998f519ab60e4289199a37f7099914dc9c470ec368c86f85a6b1a9758
  * fixturex.plist                   sha256 5a83c842831e9bf21caec0c420b44827c252b21f83d4d9fa7cec6bc0d691f107
  */
 /* From generic.tsv sha256 743ce04f7fb56d90f640773273da7071c4bfa1856b6dd2b16d0adcddfebdb85b. */
