@@ -166,8 +166,8 @@ static int set_error(kpmc_session *s, int r, const char *const *names, unsigned 
     }
 }
 
-/* Sum a run's slots into the events of group g; returns 0 when no process
- * image loaded the library (nothing counted). */
+/* Sum a run's slots into the events of group g; returns 0 when no thread
+ * reported (nothing counted). */
 static int collect_threads(struct stat_ctx *c, struct stat_report *rep, unsigned g,
                            struct kpmc_stat_shm *shm, uint64_t *sums)
 {
@@ -200,7 +200,9 @@ static int collect_threads(struct stat_ctx *c, struct stat_report *rep, unsigned
     c->no_kperf += bad;
     rep->threads = threads;
     rep->images = images;
-    return images > bad;
+    if (!images)
+        c->no_image_runs++;
+    return threads > 0;
 }
 
 /* Run the command once for group g.  Returns -1 when the run happened
@@ -266,8 +268,6 @@ static int run_once(struct stat_ctx *c, struct stat_report *rep, unsigned g, cha
     rep->exit_status = stat_reap(&child, &sig);
     if (rep->scope == STAT_THREADS) {
         counted = collect_threads(c, rep, g, seg.shm, sums);
-        if (!counted)
-            c->no_image_runs++;
         stat_segment_destroy(&seg);
     }
     rep->wall_ns[rep->n_wall++] = child.end_ns - child.start_ns;

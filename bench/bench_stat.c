@@ -1,0 +1,118 @@
+/* bench_stat: what `kpmc stat` adds to the wall time of a short command.
+ *
+ *   bench_stat KPMC [RUNS] [-- COMMAND ARG...]
+ *
+ * Runs COMMAND (default: true) RUNS times (default 200) directly and RUNS
+ * times as `KPMC stat -- COMMAND` (its report sent to /dev/null),
+ * alternating the two so that drift hits both alike, and prints the median
+ * and mean wall time of each and the ratio of the medians (budget: 1.5x
+ * for `true` without root).  The environment is passed on, so
+ * KPMC_KPERF_PATH and KPMC_SIM_NOROOT choose the path kpmc stat takes. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Wall time of one run of argv, its stderr discarded; -1 if it failed. */
+static double run(char **argv)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    double t0 = now();
+    int r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (r != 0)
+        return -1;
+    int st;
+    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return -1;
+    return now() - t0;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void summary(const char *what, double *t, int n, double *median)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += t[i];
+    qsort(t, (size_t)n, sizeof *t, cmp);
+    *median = t[n / 2];
+    printf("%-28s median %8.1f us  mean %8.1f us  min %8.1f us  (%d runs)\n", what, *median * 1e6,
+           sum / n * 1e6, t[0] * 1e6, n);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_stat KPMC [RUNS] [-- COMMAND ARG...]\n");
+        return 2;
+    }
+    int runs = 200, first = argc;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            first = i + 1;
+            break;
+        }
+        runs = atoi(argv[i]);
+    }
+    if (runs < 3)
+        runs = 3;
+    static char true_word[] = "true", stat_word[] = "stat", dashes[] = "--";
+    char *dflt[] = {true_word, NULL};
+    char **cmd = first < argc ? argv + first : dflt;
+    int ncmd = first < argc ? argc - first : 1;
+    char **stat = calloc((size_t)ncmd + 4, sizeof *stat);
+    double *direct = calloc((size_t)runs, sizeof *direct), *counted = calloc((size_t)runs, sizeof *counted);
+    if (!stat || !direct || !counted)
+        return 1;
+    stat[0] = argv[1];
+    stat[1] = stat_word;
+    stat[2] = dashes;
+    memcpy(stat + 3, cmd, (size_t)ncmd * sizeof *cmd);
+    /* Warm the caches of both. */
+    if (run(cmd) < 0 || run(stat) < 0) {
+        fprintf(stderr, "bench_stat: '%s' or '%s stat -- %s' failed\n", cmd[0], argv[1], cmd[0]);
+        return 1;
+    }
+    for (int i = 0; i < runs; i++) {
+        direct[i] = run(cmd);
+        counted[i] = run(stat);
+        if (direct[i] < 0 || counted[i] < 0) {
+            fprintf(stderr, "bench_stat: run %d failed\n", i);
+            return 1;
+        }
+    }
+    char label[256];
+    double md, mc;
+    snprintf(label, sizeof label, "%s", cmd[0]);
+    summary(label, direct, runs, &md);
+    snprintf(label, sizeof label, "kpmc stat -- %s", cmd[0]);
+    summary(label, counted, runs, &mc);
+    printf("ratio of medians: %.2fx (budget 1.5x)\n", mc / md);
+    free(stat);
+    free(direct);
+    free(counted);
+    return 0;
+}

@@ -1,0 +1,32 @@
+# kpmc stat end to end against the simulator (tests/test_stat.py).
+#
+# kpmc stat injects libkpmc_stat_inject into the command, which loads the
+# simulator too, so both must load into programs built without sanitizers:
+# kpmc_sim_plain is the simulator of tests/sim.cmake built without them
+# (with its own copy of the catalog reader), and stat_workload, the command
+# the tests count, is built without them as well.
+get_target_property(_kpmc_sim_sources kpmc_sim SOURCES)
+get_target_property(_kpmc_sim_link kpmc_sim LINK_OPTIONS)
+add_library(kpmc_sim_plain SHARED ${_kpmc_sim_sources}
+  "${CMAKE_SOURCE_DIR}/runtime/catalog.c" "${KPMC_CATALOG_DIR}/catalog_data.c")
+if(TARGET kpmc-catalog-generated)
+  add_dependencies(kpmc_sim_plain kpmc-catalog-generated)
+endif()
+kpmc_target_flags(kpmc_sim_plain)
+target_include_directories(kpmc_sim_plain PRIVATE
+  "${CMAKE_CURRENT_SOURCE_DIR}/sim" "${CMAKE_SOURCE_DIR}/runtime" "${CMAKE_SOURCE_DIR}/include"
+  "${KPMC_CATALOG_DIR}/include")
+target_link_libraries(kpmc_sim_plain PRIVATE Threads::Threads)
+if(_kpmc_sim_link)
+  target_link_options(kpmc_sim_plain PRIVATE ${_kpmc_sim_link})
+endif()
+
+add_executable(stat_workload stat_workload.c)
+kpmc_target_flags(stat_workload)
+target_link_libraries(stat_workload PRIVATE ${CMAKE_DL_LIBS} Threads::Threads)
+if(KPMC_SANITIZE)
+  foreach(t kpmc_sim_plain stat_workload)
+    target_compile_options(${t} PRIVATE -fno-sanitize=all)
+    target_link_options(${t} PRIVATE -fno-sanitize=all)
+  endforeach()
+endif()
