@@ -102,7 +102,7 @@ int main(int argc, char **argv)
     unsigned long fork_units = 0, exec_units = 0, status = 0;
     int threads = 0, running = 0, has_tcpu = 0, has_rcpu = 0;
     const char *ready = NULL;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         unsigned long x = 0;
         int bad = !v;
@@ -139,7 +139,6 @@ int main(int argc, char **argv)
             fprintf(stderr, "stat_workload: bad argument '%s'\n", a);
             return 97;
         }
-        i++;
     }
     if (have_cpu && set_cpu)
         set_cpu(cpu);

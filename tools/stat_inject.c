@@ -51,7 +51,20 @@
 #include <unistd.h>
 
 #if defined(__APPLE__)
+#if defined(__has_include) && __has_include(<pthread/introspection.h>)
 #include <pthread/introspection.h>
+#else
+/* libpthread's <pthread/introspection.h> (macOS 10.9 and later), for SDKs
+ * that lack the header. */
+enum {
+    PTHREAD_INTROSPECTION_THREAD_CREATE = 1,
+    PTHREAD_INTROSPECTION_THREAD_START,
+    PTHREAD_INTROSPECTION_THREAD_TERMINATE,
+    PTHREAD_INTROSPECTION_THREAD_DESTROY
+};
+typedef void (*pthread_introspection_hook_t)(unsigned int event, pthread_t thread, void *addr, size_t size);
+extern pthread_introspection_hook_t pthread_introspection_hook_install(pthread_introspection_hook_t hook);
+#endif
 /* macOS has no real-time signals; SIGINFO's default action is to do
  * nothing, so a late signal cannot hurt. */
 #define REPORT_SIGNAL SIGINFO
