@@ -30,3 +30,24 @@ if(KPMC_SANITIZE)
     target_link_options(${t} PRIVATE -fno-sanitize=all)
   endforeach()
 endif()
+
+# A statically linked program: no library can be injected into it, so kpmc
+# stat must say that nothing of it was counted.
+add_executable(stat_static stat_static.c)
+kpmc_target_flags(stat_static)
+if(KPMC_SANITIZE)
+  target_compile_options(stat_static PRIVATE -fno-sanitize=all)
+  target_link_options(stat_static PRIVATE -fno-sanitize=all)
+endif()
+if(NOT APPLE)
+  target_link_options(stat_static PRIVATE -static)
+endif()
+
+if(Python3_Interpreter_FOUND AND NOT APPLE)
+  foreach(case errors)
+    add_test(NAME stat.${case}
+      COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_stat.py" ${case}
+        $<TARGET_FILE:kpmc> $<TARGET_FILE:kpmc_sim_plain> $<TARGET_FILE:stat_workload>
+        $<TARGET_FILE:stat_static> $<TARGET_FILE:stat_workload>)
+  endforeach()
+endif()
