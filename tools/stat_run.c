@@ -174,11 +174,14 @@ int stat_inject_path(char *buf, size_t len, char *err, size_t err_len)
     }
     char a[PATH_MAX + 64], b[PATH_MAX + 128];
     snprintf(a, sizeof a, "%s/%s", dir, KPMC_STAT_INJECT_NAME);
-    snprintf(b, sizeof b, "%s/../%s/%s", dir, KPMC_STAT_INJECT_LIBDIR, KPMC_STAT_INJECT_NAME);
+    if (KPMC_STAT_INJECT_LIBDIR[0] == '/') /* an absolute install folder */
+        snprintf(b, sizeof b, "%s/%s", KPMC_STAT_INJECT_LIBDIR, KPMC_STAT_INJECT_NAME);
+    else
+        snprintf(b, sizeof b, "%s/../%s/%s", dir, KPMC_STAT_INJECT_LIBDIR, KPMC_STAT_INJECT_NAME);
     const char *found = access(a, R_OK) == 0 ? a : access(b, R_OK) == 0 ? b : NULL;
     if (!found) {
-        snprintf(err, err_len, "%s is in neither %s/ nor %s/../%s/; set KPMC_STAT_INJECT to its path",
-                 KPMC_STAT_INJECT_NAME, dir, dir, KPMC_STAT_INJECT_LIBDIR);
+        snprintf(err, err_len, "%s is neither %s nor %s; set KPMC_STAT_INJECT to its path", KPMC_STAT_INJECT_NAME, a,
+                 b);
         return -1;
     }
     char *real = realpath(found, NULL);
