@@ -17,15 +17,22 @@ target_include_directories(kpmc_sim_plain PRIVATE
   "${CMAKE_CURRENT_SOURCE_DIR}/sim" "${CMAKE_SOURCE_DIR}/runtime" "${CMAKE_SOURCE_DIR}/include"
   "${KPMC_CATALOG_DIR}/include")
 target_link_libraries(kpmc_sim_plain PRIVATE Threads::Threads)
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  target_link_libraries(kpmc_sim_plain PRIVATE rt)
+endif()
 if(_kpmc_sim_link)
   target_link_options(kpmc_sim_plain PRIVATE ${_kpmc_sim_link})
 endif()
 
 add_executable(stat_workload stat_workload.c)
-kpmc_target_flags(stat_workload)
-target_link_libraries(stat_workload PRIVATE ${CMAKE_DL_LIBS} Threads::Threads)
+add_executable(stat_simstate stat_simstate.c)
+foreach(t stat_workload stat_simstate)
+  kpmc_target_flags(${t})
+  target_link_libraries(${t} PRIVATE ${CMAKE_DL_LIBS} Threads::Threads)
+endforeach()
+target_include_directories(stat_simstate PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
 if(KPMC_SANITIZE)
-  foreach(t kpmc_sim_plain stat_workload)
+  foreach(t kpmc_sim_plain stat_workload stat_simstate)
     target_compile_options(${t} PRIVATE -fno-sanitize=all)
     target_link_options(${t} PRIVATE -fno-sanitize=all)
   endforeach()
@@ -48,6 +55,6 @@ if(Python3_Interpreter_FOUND AND NOT APPLE)
     add_test(NAME stat.${case}
       COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_stat.py" ${case}
         $<TARGET_FILE:kpmc> $<TARGET_FILE:kpmc_sim_plain> $<TARGET_FILE:stat_workload>
-        $<TARGET_FILE:stat_static> $<TARGET_FILE:stat_workload>)
+        $<TARGET_FILE:stat_static> $<TARGET_FILE:stat_simstate>)
   endforeach()
 endif()

@@ -19,6 +19,7 @@
  *   --exec N        a forked child that execs this program with --main N
  *   --exit S        exit with status S
  *   --ready FILE    after the work, create FILE and wait for a signal
+ *   --say TEXT      print TEXT on stdout (the command's own output)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
     unsigned long main_units = 0, k = 0, n = 0, tcpu = 0, sk = 0, sn = 0, run_units = 0, rcpu = 0;
     unsigned long fork_units = 0, exec_units = 0, status = 0;
     int threads = 0, running = 0, has_tcpu = 0, has_rcpu = 0;
-    const char *ready = NULL;
+    const char *ready = NULL, *say = NULL;
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         unsigned long x = 0;
@@ -132,6 +133,8 @@ int main(int argc, char **argv)
             bad = parse(v, &status, NULL, NULL);
         } else if (!bad && !strcmp(a, "--ready")) {
             ready = v;
+        } else if (!bad && !strcmp(a, "--say")) {
+            say = v;
         } else {
             bad = 1;
         }
@@ -143,6 +146,10 @@ int main(int argc, char **argv)
     if (have_cpu && set_cpu)
         set_cpu(cpu);
     work(main_units);
+    if (say) {
+        printf("%s\n", say);
+        fflush(stdout);
+    }
 
     pthread_mutex_lock(&hold);
     pthread_t tids[64];

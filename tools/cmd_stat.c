@@ -474,6 +474,9 @@ int kpmc_cmd_stat(int argc, char **argv)
             goto done;
         }
         rep.scope = STAT_PROCESS;
+        /* The kernel gives the share of performance cores (V6). */
+        snprintf(rep.level_name[0], sizeof rep.level_name[0], "Performance");
+        snprintf(rep.level_name[1], sizeof rep.level_name[1], "Efficiency");
     } else if (r != 0) {
         if (r == KPMC_E_BUSY)
             cli_error(CMD, "the counters are in use by another client: %s", kpmc_session_error(c.s));

@@ -1,11 +1,14 @@
 /* The simulated kernel behind the kpc_* functions (model in kpmc_sim.h). */
 #include "kpmc_sim.h"
 #include "sim_internal.h"
+#include "sim_shared.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CLASS_FIXED 0x1u
 #define CLASS_CONFIGURABLE 0x2u
@@ -32,16 +35,23 @@ static struct {
     uint64_t cpu[MAX_COUNTERS];
     unsigned long calls, failed_calls, set_config_calls;
     unsigned long fn_calls[SIM_FN_COUNT];
+    /* Bumped whenever thread counting is switched on; a thread whose epoch
+     * differs restarts its counters at 0. */
+    unsigned long thread_epoch;
 } k;
 
-/* Bumped whenever thread counting is switched on; never reset, so a thread
- * whose epoch differs restarts its counters at 0. */
-static unsigned long thread_epoch;
+/* Per-read advance: 1, or 0 with KPMC_SIM_READ_STEP=0 (only simulated
+ * work counts). */
+static uint64_t read_units = 1;
 
 static _Thread_local struct {
     unsigned long epoch;
+    long pid; /* a forked child's thread is a new thread */
     uint64_t ctr[MAX_COUNTERS];
 } self;
+
+/* This image's process: a forked child starts its usage afresh. */
+static pid_t image_pid;
 
 /* ---- counters and classes ---- */
 
@@ -117,11 +127,11 @@ static uint64_t step(unsigned c)
 }
 
 /* Advance the counters of layout idx[0..n) whose class is in `active`. */
-static void advance(uint64_t *ctr, const unsigned *idx, unsigned n, uint32_t active)
+static void advance(uint64_t *ctr, const unsigned *idx, unsigned n, uint32_t active, uint64_t units)
 {
     for (unsigned i = 0; i < n; i++)
         if (active & (is_fixed(idx[i]) ? CLASS_FIXED : CLASS_CONFIGURABLE))
-            ctr[idx[i]] += step(idx[i]);
+            ctr[idx[i]] += units * step(idx[i]);
 }
 
 static int selector_known(uint64_t word)
@@ -147,7 +157,7 @@ static void set_thread_counting_locked(uint32_t classes)
         return;
     }
     if (k.thread_counting == 0)
-        thread_epoch++;
+        k.thread_epoch++;
     k.thread_counting = classes;
     k.thread_count = n;
 }
@@ -156,16 +166,18 @@ static void set_thread_counting_locked(uint32_t classes)
 static void load(void)
 {
     sim_config_load(&cfg);
+    unsigned long epoch = k.thread_epoch;
     memset(&k, 0, sizeof k);
+    k.thread_epoch = epoch + 1;
     loaded = 1;
-    thread_epoch++;
+    const char *rs = getenv("KPMC_SIM_READ_STEP");
+    read_units = rs && !strcmp(rs, "0") ? 0 : 1;
+    if (!cfg.error[0] && sim_shared_attach(sizeof k, cfg.error, sizeof cfg.error) != 0)
+        fprintf(stderr, "kpmc_sim: %s\n", cfg.error);
     if (cfg.error[0]) {
         fprintf(stderr, "kpmc_sim: %s\n", cfg.error);
         return;
     }
-    k.counting = cfg.init_counting & COUNTED_CLASSES;
-    k.force = cfg.init_force;
-    set_thread_counting_locked(cfg.init_thread_counting);
 }
 
 /* ---- call bookkeeping ---- */
@@ -173,11 +185,46 @@ static void load(void)
 /* Start a kpc call: lock, load the environment the first time, count the
  * call; returns the errno the call must fail with before doing anything
  * (an invalid environment, an injected fault, no root), or 0. */
-static int enter(enum sim_fn fn, int needs_root)
+/* Lock the process's state and the machine, taking the shared kernel. */
+static void lock_all(void)
 {
     pthread_mutex_lock(&sim_lock);
     if (!loaded)
         load();
+    if (cfg.error[0])
+        return;
+    int fresh;
+    uint64_t keep_epoch = k.thread_epoch;
+    sim_shared_lock(&k, sizeof k, &fresh);
+    if (fresh) {
+        /* The first process: the kernel as the environment sets it up. */
+        memset(&k, 0, sizeof k);
+        k.thread_epoch = keep_epoch;
+        k.counting = cfg.init_counting & COUNTED_CLASSES;
+        k.force = cfg.init_force;
+        set_thread_counting_locked(cfg.init_thread_counting);
+    }
+    if (image_pid != getpid()) {
+        image_pid = getpid();
+        sim_usage_new_image();
+    }
+    if (self.pid != (long)getpid()) {
+        memset(&self, 0, sizeof self);
+        self.pid = (long)getpid();
+        self.epoch = k.thread_epoch;
+    }
+}
+
+static void unlock_all(void)
+{
+    if (!cfg.error[0])
+        sim_shared_unlock(&k, sizeof k);
+    pthread_mutex_unlock(&sim_lock);
+}
+
+static int enter(enum sim_fn fn, int needs_root)
+{
+    lock_all();
     k.calls++;
     unsigned long nth = ++k.fn_calls[fn];
     if (cfg.error[0])
@@ -195,7 +242,7 @@ static int leave(int err)
 {
     if (err)
         k.failed_calls++;
-    pthread_mutex_unlock(&sim_lock);
+    unlock_all();
     if (!err)
         return 0;
     errno = err;
@@ -318,16 +365,20 @@ int kpc_set_config(uint32_t classes, uint64_t *cfgbuf)
 
 int kpc_get_cpu_counters(bool all, uint32_t classes, int *curcpu, uint64_t *buf)
 {
-    (void)all; /* one simulated CPU */
     int err = check_transfer(enter(SIM_FN_get_cpu_counters, 1), counter_count(classes), buf);
     if (!err) {
         unsigned idx[MAX_COUNTERS];
         unsigned n = layout(classes, idx);
-        advance(k.cpu, idx, n, classes & k.counting);
-        for (unsigned i = 0; i < n; i++)
-            buf[i] = k.cpu[idx[i]];
+        unsigned cur = sim_cpu_self(), first = all ? 0 : cur, last = all ? sim_cpu_count() : cur + 1;
+        for (unsigned c = first; c < last; c++) {
+            uint64_t *ctr = sim_cpu_counters(c);
+            if (c == cur)
+                advance(ctr, idx, n, classes & k.counting, read_units);
+            for (unsigned i = 0; i < n; i++)
+                *buf++ = ctr[idx[i]];
+        }
         if (curcpu)
-            *curcpu = 0;
+            *curcpu = (int)cur;
     }
     return leave(err);
 }
@@ -340,15 +391,15 @@ int kpc_get_thread_counters(uint32_t tid, uint32_t buf_count, uint64_t *buf)
     if (!err && !buf)
         err = EFAULT;
     if (!err) {
-        if (self.epoch != thread_epoch) {
+        if (self.epoch != k.thread_epoch) {
             memset(self.ctr, 0, sizeof self.ctr);
-            self.epoch = thread_epoch;
+            self.epoch = k.thread_epoch;
         }
         unsigned idx[MAX_COUNTERS];
         unsigned n = layout(k.thread_counting, idx);
         if (n > k.thread_count)
             n = k.thread_count;
-        advance(self.ctr, idx, n, k.counting & k.thread_counting);
+        advance(self.ctr, idx, n, k.counting & k.thread_counting, read_units);
         for (unsigned i = 0; i < k.thread_count; i++)
             buf[i] = i < n ? self.ctr[idx[i]] : 0;
     }
@@ -427,9 +478,7 @@ int kpc_sw_inc(int mask)
 
 int kpmc_sim_get_state(struct kpmc_sim_state *out)
 {
-    pthread_mutex_lock(&sim_lock);
-    if (!loaded)
-        load();
+    lock_all();
     int ok = out && !cfg.error[0];
     if (ok) {
         memset(out, 0, sizeof *out);
@@ -446,7 +495,7 @@ int kpmc_sim_get_state(struct kpmc_sim_state *out)
         out->failed_calls = k.failed_calls;
         out->set_config_calls = k.set_config_calls;
     }
-    pthread_mutex_unlock(&sim_lock);
+    unlock_all();
     return ok ? 0 : -1;
 }
 
@@ -455,4 +504,66 @@ void kpmc_sim_reset(void)
     pthread_mutex_lock(&sim_lock);
     load();
     pthread_mutex_unlock(&sim_lock);
+    lock_all();
+    if (!cfg.error[0]) {
+        sim_shared_clear();
+        unsigned long epoch = k.thread_epoch;
+        memset(&k, 0, sizeof k);
+        k.thread_epoch = epoch + 1;
+        k.counting = cfg.init_counting & COUNTED_CLASSES;
+        k.force = cfg.init_force;
+        set_thread_counting_locked(cfg.init_thread_counting);
+    }
+    unlock_all();
+}
+
+/* The fixed counter that counts cycles (instructions): the one of the
+ * database's Cycles (Instructions) alias on arm64, of CORE_ACTIVE_CYCLE
+ * (INST_ALL) on x86_64; step 0 when there is none. */
+static uint64_t fixed_step_of(const char *const *names)
+{
+    for (; *names; names++) {
+        int ev = kpmc_event_find(cfg.db, *names);
+        kpmc_event_info info;
+        if (ev >= 0 && kpmc_event_get(cfg.db, (unsigned)ev, &info) == 0 && (info.has & KPMC_HAS_FIXED_COUNTER)) {
+            unsigned c = 0;
+            for (uint32_t m = cfg.fixed_counters, i = 0; m; m &= m - 1, i++)
+                if (i == info.fixed_counter) {
+                    c = (unsigned)__builtin_ctz(m);
+                    return step(c);
+                }
+        }
+    }
+    return 0;
+}
+
+void kpmc_sim_work(uint64_t units)
+{
+    lock_all();
+    if (!cfg.error[0]) {
+        unsigned idx[MAX_COUNTERS];
+        /* The thread's counters, while thread counting is on. */
+        if (k.thread_counting) {
+            if (self.epoch != k.thread_epoch) {
+                memset(self.ctr, 0, sizeof self.ctr);
+                self.epoch = k.thread_epoch;
+            }
+            unsigned n = layout(k.thread_counting, idx);
+            advance(self.ctr, idx, n, k.counting & k.thread_counting, units);
+        }
+        /* The CPU's, for what counts. */
+        unsigned n = layout(COUNTED_CLASSES, idx);
+        advance(sim_cpu_counters(sim_cpu_self()), idx, n, k.counting, units);
+        /* The process's resource usage, whatever kpc does. */
+        static const char *const cycles[] = {"Cycles", "CORE_ACTIVE_CYCLE", NULL};
+        static const char *const instructions[] = {"Instructions", "INST_ALL", NULL};
+        sim_usage_add(units * fixed_step_of(cycles), units * fixed_step_of(instructions),
+                      sim_cpu_level(sim_cpu_self()) == 0);
+    }
+    unlock_all();
+}
+
+void kpmc_sim_set_cpu(unsigned cpu)
+{
+    sim_cpu_set_self(cpu);
 }

@@ -142,5 +142,11 @@ struct kpmc_sim_state {
 int kpmc_sim_get_state(struct kpmc_sim_state *out);
 /* Forget all state, re-read the environment. */
 void kpmc_sim_reset(void);
+/* Simulated work on the calling thread: its counters (while thread
+ * counting is on), its CPU's counters and its process's resource usage
+ * advance as `units` reads would. */
+void kpmc_sim_work(uint64_t units);
+/* The calling thread runs on simulated CPU cpu from now on. */
+void kpmc_sim_set_cpu(unsigned cpu);
 
 #endif

@@ -47,6 +47,7 @@ struct machine {
 };
 
 static struct machine *m;
+static struct machine private_machine; /* without KPMC_SIM_SHARED */
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local unsigned self_cpu;
 
@@ -120,20 +121,14 @@ int sim_shared_attach(size_t kernel_size, char *err, size_t err_len)
             goto done;
         }
     } else {
-        mm = calloc(1, sizeof *mm); /* this process's alone; never freed */
-        if (!mm) {
-            snprintf(err, err_len, "simulated machine: %s", strerror(errno));
-            r = -1;
-            goto done;
-        }
+        mm = &private_machine;
+        memset(mm, 0, sizeof *mm);
     }
     if (created) {
         if (topology(mm, err, err_len) != 0) {
             if (name && *name) {
                 munmap(mm, sizeof *mm);
                 shm_unlink(name);
-            } else {
-                free(mm);
             }
             r = -1;
             goto done;
