@@ -51,7 +51,7 @@ if(NOT APPLE)
 endif()
 
 if(Python3_Interpreter_FOUND AND NOT APPLE)
-  foreach(case errors)
+  foreach(case errors threads user process system failing not_injected signals)
     add_test(NAME stat.${case}
       COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_stat.py" ${case}
         $<TARGET_FILE:kpmc> $<TARGET_FILE:kpmc_sim_plain> $<TARGET_FILE:stat_workload>

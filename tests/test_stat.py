@@ -98,7 +98,345 @@ def case_errors():
         check(os.listdir(d) == [], f"-o into a missing folder left {os.listdir(d)}")
 
 
-CASES = {"errors": case_errors}
+# ---- the simulated machine ----
+
+# The workload of most cases and the units of work it does where.
+WORK = ["--main", "10", "--threads", "3:5", "--short", "4:2", "--running", "7", "--fork", "11", "--exec", "13",
+        "--say", "hello from the command"]
+UNITS_ALL = 10 + 3 * 5 + 4 * 2 + 7 + 11 + 13  # every thread of every process
+UNITS_PROCESS = 10 + 3 * 5 + 4 * 2 + 7        # the command's own process
+# Threads that report: main, 3, 4 short, the running one, the forked child,
+# the exec'ing child before its exec and the program it execs.
+THREADS = 1 + 3 + 4 + 1 + 1 + 1 + 1
+IMAGES = 4  # the command, the forked child, the exec'ing child, the exec'd program
+
+_catalog = {}
+
+
+def events_of(db):
+    if db not in _catalog:
+        p = subprocess.run([KPMC, "list", "--db", db, "--format", "json"], capture_output=True, text=True, check=True)
+        d = json.loads(p.stdout)["databases"][0]
+        names = {e["name"].lower(): e for e in d["events"]}
+        for alias, target in d["aliases"].items():
+            names[alias.lower()] = names[target.lower()]
+        _catalog[db] = (d, names)
+    return _catalog[db]
+
+
+def per_unit(db, name, mode="all"):
+    """What one unit of work adds to event `name` (kpmc_sim.h): a fixed
+    counter (k + 1) * 1000 for the k-th fixed counter, a configurable one its
+    configuration word: the selector, with EL0A32EN|EL0A64EN in user mode."""
+    d, names = events_of(db)
+    e = names[name.lower()]
+    if e["fixed_counter"] is not None and mode == "all":
+        return (e["fixed_counter"] + 1) * 1000
+    if e["fixed_counter"] is not None:
+        e = names[e["fallback"].lower()]
+    return e["number"] | (0x30000 if mode == "user" else 0)
+
+
+class Machine:
+    """A shared simulated kernel for one case, removed afterwards."""
+
+    def __init__(self, tag, **env):
+        self.name = "/kpmc-stat-%d-%s" % (os.getpid(), tag)
+        self.env = {"KPMC_SIM_SHARED": self.name, "KPMC_SIM_READ_STEP": "0"}
+        self.env.update({k: str(v) for k, v in env.items()})
+
+    def __enter__(self):
+        self.unlink()
+        self.before = self.state()
+        return self
+
+    def __exit__(self, *exc):
+        self.unlink()
+
+    def unlink(self):
+        try:
+            os.unlink("/dev/shm" + self.name)
+        except FileNotFoundError:
+            pass
+
+    def state(self):
+        p = subprocess.run([STATE], capture_output=True, text=True, env=base_env(self.env))
+        check(p.returncode == 0, "stat_simstate: %s" % p.stderr)
+        return json.loads(p.stdout) if p.returncode == 0 else None
+
+    def stat(self, args, env=None, **kw):
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        return stat(args, env=e, **kw)
+
+    def check_restored(self, what):
+        """Counting, thread counting and force_all_ctrs as found.  The
+        configuration words stay as the last set programmed them, inert with
+        counting off: kpmc sessions never restore them (README, Sessions)."""
+        keys = ("db", "counting", "thread_counting", "force_all")
+        after = self.state()
+        got = after and {k: after[k] for k in keys}
+        want = self.before and {k: self.before[k] for k in keys}
+        check(got == want, "%s: the simulated kernel was left as %s, found as %s" % (what, got, want))
+
+
+def report_json(m, args, want_rc=0, env=None):
+    """Run with --format json -o FILE; the parsed report (and stdout)."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "report.json")
+        rc, stdout, err = m.stat(["--format", "json", "-o", out, *args], env=env)
+        check(rc == want_rc, "%s: exit %d, want %d; stderr %r" % (args, rc, want_rc, err))
+        check(os.listdir(d) == ["report.json"] or rc != want_rc, "%s: -o left %s" % (args, os.listdir(d)))
+        try:
+            with open(out) as f:
+                return json.load(f), stdout, err
+        except (OSError, ValueError) as e:
+            check(False, "%s: no JSON report (%s); stderr %r" % (args, e, err))
+            return None, stdout, err
+
+
+def check_event(rep, name, resolved, values, what):
+    ev = [e for e in rep["events"] if e["name"] == name]
+    if not check(len(ev) == 1, "%s: event %s missing from %s" % (what, name, rep["events"])):
+        return None
+    e = ev[0]
+    check(e["resolved"] == resolved, "%s: %s resolved %s, want %s" % (what, name, e["resolved"], resolved))
+    check(e["values"] == values, "%s: %s values %s, want %s" % (what, name, e["values"], values))
+    if values:
+        mean = sum(values) / len(values)
+        sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5 if len(values) > 1 else 0
+        check(abs(e["mean"] - mean) < 1e-6 * max(1, mean), "%s: %s mean %s, want %s" % (what, name, e["mean"], mean))
+        check(abs(e["stddev"] - sd) < 1e-6 * max(1, sd), "%s: %s stddev %s, want %s" % (what, name, e["stddev"], sd))
+    return e
+
+
+TOP_KEYS = ["command", "runs", "mode", "scope", "wall_ns", "events", "metrics", "exit_status"]
+
+
+def check_shape(rep, what):
+    keys = list(rep)
+    check(keys[:len(TOP_KEYS)] == TOP_KEYS, "%s: keys %s, want %s first" % (what, keys, TOP_KEYS))
+    check(set(rep["wall_ns"]) == {"mean", "stddev"} and rep["wall_ns"]["mean"] > 0, "%s: wall_ns %s" % (what, rep["wall_ns"]))
+    for e in rep["events"]:
+        check(list(e)[:6] == ["name", "resolved", "group", "values", "mean", "stddev"],
+              "%s: event keys %s" % (what, list(e)))
+    for x in rep["metrics"]:
+        check(list(x) == ["name", "value"], "%s: metric keys %s" % (what, list(x)))
+
+
+# ---- threads scope (root) ----
+
+def case_threads():
+    db = "a14"
+    names = ["Cycles", "Instructions", "INST_ALL", "BRANCH_MISPRED_NONSPEC"]
+    resolved = ["FIXED_CYCLES", "FIXED_INSTRUCTIONS", "INST_ALL", "BRANCH_MISPRED_NONSPEC"]
+    want = {n: UNITS_ALL * per_unit(db, n) for n in names}
+    with Machine("threads") as m:
+        # JSON, three runs.
+        rep, out, err = report_json(m, ["-r", "3", "-e", ",".join(names), "--", WORKLOAD, *WORK])
+        check(out == "hello from the command\n" * 3, "threads: the command's stdout was %r" % out)
+        check(err == "", "threads: stderr %r" % err)
+        if rep:
+            check_shape(rep, "threads json")
+            check(rep["command"] == [WORKLOAD, *WORK], "threads: command %s" % rep["command"])
+            check(rep["runs"] == 3 and rep["mode"] == "all" and rep["scope"] == "threads", "threads: %s" % rep)
+            check(rep["exit_status"] == 0, "threads: exit_status %s" % rep["exit_status"])
+            for n, r in zip(names, resolved):
+                e = check_event(rep, n, r, [want[n]] * 3, "threads json")
+                check(e is None or e["group"] == 0, "threads: group %s" % (e and e["group"]))
+            ipc = want["Instructions"] / want["Cycles"]
+            check(rep["metrics"] == [{"name": "IPC", "value": ipc}], "threads: metrics %s" % rep["metrics"])
+            check(rep.get("threads") == THREADS and rep.get("images") == IMAGES,
+                  "threads: %s threads in %s images, want %d in %d" % (rep.get("threads"), rep.get("images"),
+                                                                       THREADS, IMAGES))
+            check(rep.get("notes") == [], "threads: notes %s" % rep.get("notes"))
+        m.check_restored("threads json")
+        # Text, on stderr like perf stat.
+        rc, out, err = m.stat(["-e", ",".join(names), "--", WORKLOAD, *WORK])
+        check(rc == 0 and out == "hello from the command\n", "threads text: exit %d, stdout %r" % (rc, out))
+        check("Performance counter stats for '%s %s'" % (WORKLOAD, " ".join(WORK)) in err, "threads text: %r" % err)
+        for n in names:
+            line = "{:,}      {}".format(want[n], n)
+            check(line in err, "threads text: no line %r in %r" % (line, err))
+        check("#    %.2f  insn per cycle" % (want["Instructions"] / want["Cycles"]) in err, "threads text IPC: %r" % err)
+        check("Counted: every thread of the command and of its children (%d threads in %d process images)"
+              % (THREADS, IMAGES) in err, "threads text scope: %r" % err)
+        check("seconds time elapsed" in err, "threads text: no wall time in %r" % err)
+        m.check_restored("threads text")
+        # CSV to a file.
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "r.csv")
+            rc, out, err = m.stat(["-r", "2", "--format", "csv", "-o", path, "-e", ",".join(names), "--",
+                                   WORKLOAD, *WORK])
+            check(rc == 0 and err == "", "threads csv: exit %d, stderr %r" % (rc, err))
+            with open(path) as f:
+                rows = list(csv.DictReader(f))
+            check([r["event"] for r in rows] == names, "threads csv: events %s" % [r["event"] for r in rows])
+            for r, n, res in zip(rows, names, resolved):
+                check(r["resolved"] == res and r["group"] == "0" and r["runs"] == "2", "threads csv row %s" % r)
+                check(r["values"] == "%d;%d" % (want[n], want[n]) and float(r["mean"]) == want[n]
+                      and float(r["stddev"]) == 0 and r["scope"] == "threads" and r["mode"] == "all",
+                      "threads csv row %s, want %d" % (r, want[n]))
+        m.check_restored("threads csv")
+
+
+def case_user():
+    db = "a14"
+    names = ["Instructions", "BRANCH_MISPRED_NONSPEC"]
+    with Machine("user") as m:
+        rep, _, _ = report_json(m, ["--user", "-e", ",".join(names), "--", WORKLOAD, *WORK])
+        if rep:
+            check(rep["mode"] == "user", "user: mode %s" % rep["mode"])
+            check_event(rep, "Instructions", "INST_ALL", [UNITS_ALL * per_unit(db, "Instructions", "user")], "user")
+            check_event(rep, "BRANCH_MISPRED_NONSPEC", "BRANCH_MISPRED_NONSPEC",
+                        [UNITS_ALL * per_unit(db, "BRANCH_MISPRED_NONSPEC", "user")], "user")
+        rc, _, err = m.stat(["--user", "-e", ",".join(names), "--", WORKLOAD, *WORK])
+        check(rc == 0 and "Instructions:u" in err and "user mode only" in err, "user text: %r" % err)
+        m.check_restored("user")
+
+
+# ---- process scope (no root) ----
+
+def case_process():
+    db = "a14"
+    cyc, ins = UNITS_PROCESS * per_unit(db, "Cycles"), UNITS_PROCESS * per_unit(db, "Instructions")
+    # CPUs 0-1 efficiency, 2-5 performance: the main thread and its 3 threads
+    # on performance CPUs, the rest of the process on an efficiency one.
+    with Machine("process", KPMC_SIM_CPUS="4,2", KPMC_SIM_NOROOT=1) as m:
+        work = ["--cpu", "0", "--main", "10", "--threads", "3:5:3", "--short", "4:2", "--running", "7:4",
+                "--fork", "11", "--exec", "13"]
+        p_units = 3 * 5 + 7
+        rep, _, _ = report_json(m, ["-r", "2", "-e", "cycles,instructions,INST_ALL", "--", WORKLOAD, *work])
+        if rep:
+            check(rep["scope"] == "process" and rep["mode"] == "all", "process: %s %s" % (rep["scope"], rep["mode"]))
+            c = check_event(rep, "cycles", "ri_cycles", [cyc, cyc], "process")
+            i = check_event(rep, "instructions", "ri_instructions", [ins, ins], "process")
+            n = check_event(rep, "INST_ALL", None, [], "process")
+            check(n is None or (n["mean"] is None and "needs root" in n.get("not_counted", "")), "process: %s" % n)
+            pc, pi = p_units * per_unit(db, "Cycles"), p_units * per_unit(db, "Instructions")
+            check(c is None or c.get("levels") == {"Performance": pc, "Efficiency": cyc - pc},
+                  "process: cycles levels %s" % (c and c.get("levels")))
+            check(i is None or i.get("levels") == {"Performance": pi, "Efficiency": ins - pi},
+                  "process: instructions levels %s" % (i and i.get("levels")))
+            check(rep["metrics"] == [{"name": "IPC", "value": ins / cyc}], "process: metrics %s" % rep["metrics"])
+        rc, _, err = m.stat(["-e", "cycles,instructions,INST_ALL", "--", WORKLOAD, *work])
+        check(rc == 0, "process text: exit %d" % rc)
+        for line in ["{:,}      cycles".format(cyc), "{:,}        on Performance cores".format(pc),
+                     "<not counted>      INST_ALL", "needs root (run with sudo)",
+                     "Counted: the command's own process (not its children)"]:
+            check(line in err, "process text: no %r in %r" % (line, err))
+        m.check_restored("process")
+
+
+# ---- system scope (-a) ----
+
+def case_system():
+    db = "a14"
+    names = ["Cycles", "INST_ALL"]
+    # Two dies of 2 efficiency + 4 performance CPUs: 0-1 E, 2-5 P, 6-7 E, 8-11 P.
+    with Machine("system", KPMC_SIM_CPUS="8,4,2") as m:
+        work = ["--cpu", "6", "--main", "10", "--threads", "3:5:9", "--short", "4:2", "--running", "7:1",
+                "--fork", "11", "--exec", "13"]
+        p_units = 3 * 5
+        rep, _, _ = report_json(m, ["-a", "-e", ",".join(names), "--", WORKLOAD, *work])
+        if rep:
+            check(rep["scope"] == "system", "system: scope %s" % rep["scope"])
+            for n, r in zip(names, ["FIXED_CYCLES", "INST_ALL"]):
+                e = check_event(rep, n, r, [UNITS_ALL * per_unit(db, n)], "system")
+                want = {"Performance": p_units * per_unit(db, n),
+                        "Efficiency": (UNITS_ALL - p_units) * per_unit(db, n)}
+                check(e is None or e.get("levels") == want, "system: %s levels %s, want %s"
+                      % (n, e and e.get("levels"), want))
+        rc, _, err = m.stat(["-a", "-e", ",".join(names), "--", WORKLOAD, *work])
+        check("Counted: the whole system on every CPU (12 CPUs: 8 Performance, 4 Efficiency)" in err,
+              "system text: %r" % err)
+        m.check_restored("system")
+
+
+# ---- runs that fail, commands that cannot be counted, signals ----
+
+def case_failing():
+    with Machine("failing") as m:
+        rep, _, _ = report_json(m, ["-r", "3", "-e", "Cycles", "--", WORKLOAD, "--main", "5", "--exit", "3"],
+                                want_rc=3)
+        if rep:
+            check(rep["exit_status"] == 3 and rep["runs"] == 1, "failing: %s runs, exit %s" % (rep["runs"], rep["exit_status"]))
+            check_event(rep, "Cycles", "FIXED_CYCLES", [5 * 1000], "failing")
+            check(any("Run 1 of 3 ended with exit status 3: no further run." in n for n in rep["notes"]),
+                  "failing: notes %s" % rep["notes"])
+        rc, _, err = m.stat(["-e", "Cycles", "--", WORKLOAD, "--main", "5", "--exit", "3"])
+        check(rc == 3 and "The command exited with status 3." in err, "failing text: exit %d, %r" % (rc, err))
+        m.check_restored("failing")
+
+
+def case_not_injected():
+    with Machine("static") as m:
+        rep, _, _ = report_json(m, ["-e", "Cycles", "--", STATIC])
+        if rep:
+            e = check_event(rep, "Cycles", None, [], "static")
+            check(e is None or e["mean"] is None, "static: %s" % e)
+            check(any("no process of the command loaded kpmc's counting library" in n and "-a" in n
+                      for n in rep["notes"]), "static: notes %s" % rep["notes"])
+        rc, _, err = m.stat(["-e", "Cycles", "--", STATIC])
+        check(rc == 0 and "<not counted>" in err and "with -a" in err, "static text: %r" % err)
+        m.check_restored("static")
+
+
+def wait_for(path, proc, what):
+    for _ in range(500):
+        if os.path.exists(path) or proc.poll() is not None:
+            return True
+        time.sleep(0.01)
+    return check(False, "%s: the workload never got ready" % what)
+
+
+def case_signals():
+    # Counting of the fixed class already on when kpmc stat starts: it must
+    # be on again afterwards, with force_all_ctrs off.
+    with Machine("signals", KPMC_SIM_INIT="1:1:0") as m, tempfile.TemporaryDirectory() as d:
+        check(m.before and m.before["counting"] == 1 and m.before["thread_counting"] == 1,
+              "signals: initial state %s" % m.before)
+        # SIGINT to kpmc stat: passed on to the command, counts reported.
+        ready = os.path.join(d, "ready")
+        p = subprocess.Popen([KPMC, "stat", "--format", "json", "-e", "Cycles", "--", WORKLOAD, "--main", "10",
+                              "--threads", "3:5", "--running", "7", "--fork", "11", "--exec", "13", "--ready", ready],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env(m.env))
+        wait_for(ready, p, "SIGINT")
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=30)
+        check(p.returncode == 128 + signal.SIGINT, "SIGINT: exit %d, stderr %r" % (p.returncode, err))
+        try:
+            rep = json.loads(err)
+        except ValueError:
+            rep = None
+            check(False, "SIGINT: no JSON report: %r" % err)
+        if rep:
+            check(rep["exit_status"] == 128 + signal.SIGINT, "SIGINT: exit_status %s" % rep["exit_status"])
+            # The main thread and the blocked one died with the process:
+            # the three joined threads and both children reported.
+            check_event(rep, "Cycles", "FIXED_CYCLES", [(3 * 5 + 11 + 13) * 1000], "SIGINT")
+            check(any("never reported" in n for n in rep["notes"]), "SIGINT: notes %s" % rep["notes"])
+        m.check_restored("SIGINT")
+        # SIGKILL of the command.
+        os.unlink(ready)
+        p = subprocess.Popen([KPMC, "stat", "-e", "Cycles", "--", WORKLOAD, "--main", "10", "--ready", ready],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env(m.env))
+        wait_for(ready, p, "SIGKILL")
+        pids = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
+        check(len(pids) == 1, "SIGKILL: children of kpmc stat: %s" % pids)
+        for pid in pids:
+            os.kill(int(pid), signal.SIGKILL)
+        out, err = p.communicate(timeout=30)
+        check(p.returncode == 128 + signal.SIGKILL, "SIGKILL: exit %d, stderr %r" % (p.returncode, err))
+        check("The command was killed by signal 9." in err, "SIGKILL: %r" % err)
+        m.check_restored("SIGKILL")
+
+
+CASES = {"errors": case_errors, "threads": case_threads, "user": case_user, "process": case_process,
+         "system": case_system, "failing": case_failing, "not_injected": case_not_injected,
+         "signals": case_signals}
+
 
 if __name__ == "__main__":
     if CASE not in CASES:

@@ -7,7 +7,8 @@
  * KPMC_KPERF_PATH=<path of libkpmc_sim> or kpmc_options.kperf_path.
  * CMake target kpmc_sim; the path is $<TARGET_FILE:kpmc_sim>.  Besides the
  * kpc_* functions it exports only kpmc_sim_get_state and kpmc_sim_reset
- * (look them up with dlsym).
+ * (look them up with dlsym), kpmc_sim_work and kpmc_sim_set_cpu, and
+ * libSystem's proc_pid_rusage and sysctlbyname as a Mac answers them.
  *
  * Like the framework, every kpc_* function that fails returns -1 (or the
  * documented error value: 0 for kpc_get_counting, kpc_pmu_version,
@@ -110,6 +111,36 @@
  *
  * Thread safety: every function may be called from any thread (one mutex
  * guards the global state; thread counters are thread-local).
+ *
+ * Shared kernel (tests/sim/sim_shared.c), for counting a whole command
+ * (kpmc stat):
+ *   KPMC_SIM_SHARED=/NAME     the kernel state lives in the POSIX
+ *                             shared-memory segment NAME, so every process
+ *                             that loads the simulator with this variable
+ *                             (kpmc stat, the command, its threads and
+ *                             children) sees one kernel.  The first process
+ *                             creates it from its environment (KPMC_SIM_INIT
+ *                             included); the others use it as they find it.
+ *                             Whoever set the variable removes the segment
+ *                             (shm_unlink).  A forked child's thread and an
+ *                             exec'd program's thread start with counters
+ *                             at 0, as new kernel threads do.
+ *   KPMC_SIM_CPUS=P,E[,L2]    P performance and E efficiency CPUs (default
+ *                             one CPU), efficiency clusters of L2 CPUs,
+ *                             numbered die by die, efficiency cluster first
+ *                             (sysctlbyname: hw.ncpu, hw.nperflevels,
+ *                             hw.perflevelN.logicalcpu, .cpusperl2, .name).
+ *                             kpc_get_cpu_counters(all) fills CPU by CPU.
+ *   KPMC_SIM_READ_STEP=0      reads advance nothing: only kpmc_sim_work
+ *                             counts, so totals are exact whatever the
+ *                             number of reads.
+ * kpmc_sim_work(units) advances, on the calling thread, what `units` reads
+ * would: its counters (while thread counting is on), its CPU's counters
+ * (kpmc_sim_set_cpu; CPU 0 by default) and its process's resource usage,
+ * which proc_pid_rusage(pid, RUSAGE_INFO_V4 or V6, buf) reports (ri_cycles
+ * and ri_instructions: the steps of the fixed counters of the Cycles and
+ * Instructions aliases, CORE_ACTIVE_CYCLE and INST_ALL on x86_64; the
+ * ri_p* shares for work on performance CPUs), also for a zombie.
  */
 #ifndef KPMC_SIM_H
 #define KPMC_SIM_H
