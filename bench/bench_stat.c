@@ -1,13 +1,15 @@
 /* bench_stat: what `kpmc stat` adds to the wall time of a short command.
  *
- *   bench_stat KPMC [RUNS] [-- COMMAND ARG...]
+ *   bench_stat KPMC [RUNS] [-e EVENTS] [-- COMMAND ARG...]
  *
  * Runs COMMAND (default: true) RUNS times (default 200) directly and RUNS
- * times as `KPMC stat -- COMMAND` (its report sent to /dev/null),
+ * times as `KPMC stat [-e EVENTS] --format json -o FILE -- COMMAND`,
  * alternating the two so that drift hits both alike, and prints the median
- * and mean wall time of each and the ratio of the medians (budget: 1.5x
- * for `true` without root).  The environment is passed on, so
- * KPMC_KPERF_PATH and KPMC_SIM_NOROOT choose the path kpmc stat takes. */
+ * and mean wall time of each, the ratio of the medians (budget: 1.5x for
+ * `true` without root), and the command's own wall time as kpmc stat
+ * measured it (wall_ns of its report: what counting adds to the command
+ * itself).  The environment is passed on, so KPMC_KPERF_PATH and
+ * KPMC_SIM_NOROOT choose the path kpmc stat takes. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <fcntl.h>
@@ -46,6 +48,21 @@ static double run(char **argv)
     return now() - t0;
 }
 
+/* wall_ns.mean of a kpmc stat JSON report, in seconds; -1 if absent. */
+static double report_wall(const char *path)
+{
+    char buf[4096];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *key = "\"wall_ns\":{\"mean\":";
+    const char *p = strstr(buf, key);
+    return p ? atof(p + strlen(key)) * 1e-9 : -1;
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -66,31 +83,51 @@ static void summary(const char *what, double *t, int n, double *median)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_stat KPMC [RUNS] [-- COMMAND ARG...]\n");
+        fprintf(stderr, "usage: bench_stat KPMC [RUNS] [-e EVENTS] [-- COMMAND ARG...]\n");
         return 2;
     }
     int runs = 200, first = argc;
+    char *events = NULL;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
             first = i + 1;
             break;
         }
-        runs = atoi(argv[i]);
+        if (!strcmp(argv[i], "-e") && i + 1 < argc)
+            events = argv[++i];
+        else
+            runs = atoi(argv[i]);
     }
     if (runs < 3)
         runs = 3;
-    static char true_word[] = "true", stat_word[] = "stat", dashes[] = "--";
+    static char true_word[] = "true", stat_word[] = "stat", dashes[] = "--", e_word[] = "-e", fmt[] = "--format",
+                json_word[] = "json", o_word[] = "-o";
+    char report[] = "/tmp/bench_stat.XXXXXX";
+    int fd = mkstemp(report);
+    if (fd < 0)
+        return 1;
+    close(fd);
     char *dflt[] = {true_word, NULL};
     char **cmd = first < argc ? argv + first : dflt;
     int ncmd = first < argc ? argc - first : 1;
-    char **stat = calloc((size_t)ncmd + 4, sizeof *stat);
+    char **stat = calloc((size_t)ncmd + 9, sizeof *stat);
     double *direct = calloc((size_t)runs, sizeof *direct), *counted = calloc((size_t)runs, sizeof *counted);
-    if (!stat || !direct || !counted)
+    double *inside = calloc((size_t)runs, sizeof *inside);
+    if (!stat || !direct || !counted || !inside)
         return 1;
-    stat[0] = argv[1];
-    stat[1] = stat_word;
-    stat[2] = dashes;
-    memcpy(stat + 3, cmd, (size_t)ncmd * sizeof *cmd);
+    int k = 0;
+    stat[k++] = argv[1];
+    stat[k++] = stat_word;
+    if (events) {
+        stat[k++] = e_word;
+        stat[k++] = events;
+    }
+    stat[k++] = fmt;
+    stat[k++] = json_word;
+    stat[k++] = o_word;
+    stat[k++] = report;
+    stat[k++] = dashes;
+    memcpy(stat + k, cmd, (size_t)ncmd * sizeof *cmd);
     /* Warm the caches of both. */
     if (run(cmd) < 0 || run(stat) < 0) {
         fprintf(stderr, "bench_stat: '%s' or '%s stat -- %s' failed\n", cmd[0], argv[1], cmd[0]);
@@ -99,7 +136,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < runs; i++) {
         direct[i] = run(cmd);
         counted[i] = run(stat);
-        if (direct[i] < 0 || counted[i] < 0) {
+        inside[i] = report_wall(report);
+        if (direct[i] < 0 || counted[i] < 0 || inside[i] < 0) {
             fprintf(stderr, "bench_stat: run %d failed\n", i);
             return 1;
         }
@@ -111,6 +149,12 @@ int main(int argc, char **argv)
     snprintf(label, sizeof label, "kpmc stat -- %s", cmd[0]);
     summary(label, counted, runs, &mc);
     printf("ratio of medians: %.2fx (budget 1.5x)\n", mc / md);
+    double mi;
+    snprintf(label, sizeof label, "%s inside kpmc stat", cmd[0]);
+    summary(label, inside, runs, &mi);
+    printf("the command inside kpmc stat against alone: %.2fx\n", mi / md);
+    unlink(report);
+    free(inside);
     free(stat);
     free(direct);
     free(counted);

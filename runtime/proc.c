@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,28 @@ static const char *why(int err, char *buf, size_t len)
     return buf;
 }
 
+/* proc_pid_rusage from the kperf library at `path` (or the program).  The
+ * library found stays loaded, so that a command counted again and again
+ * does not load it each time: the last path and function are kept. */
+static proc_pid_rusage_fn lookup(const char *path)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char kept_path[1024];
+    static int kept;
+    static proc_pid_rusage_fn kept_fn;
+    pthread_mutex_lock(&lock);
+    if (!kept || strcmp(kept_path, path ? path : "") != 0) {
+        void *lib = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+        void *sym = kpmc_kperf_symbol(lib, "proc_pid_rusage");
+        memcpy(&kept_fn, &sym, sizeof sym);
+        snprintf(kept_path, sizeof kept_path, "%s", path ? path : "");
+        kept = 1;
+    }
+    proc_pid_rusage_fn fn = kept_fn;
+    pthread_mutex_unlock(&lock);
+    return fn;
+}
+
 int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out, char *detail,
                          size_t detail_len)
 {
@@ -35,17 +58,12 @@ int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out,
         return KPMC_E_INVAL;
     }
     memset(out, 0, sizeof *out);
-    const char *path = kpmc_kperf_default_path(kperf_path);
-    void *lib = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
-    void *sym = kpmc_kperf_symbol(lib, "proc_pid_rusage");
-    proc_pid_rusage_fn fn;
-    memcpy(&fn, &sym, sizeof sym);
-    int r = 0;
+    proc_pid_rusage_fn fn = lookup(kpmc_kperf_default_path(kperf_path));
     if (!fn) {
         snprintf(detail, detail_len, "process %d: proc_pid_rusage is missing (it exists on macOS only)", pid);
-        r = KPMC_E_UNSUPPORTED;
-        goto done;
+        return KPMC_E_UNSUPPORTED;
     }
+    int r = 0;
     struct kpmc_rusage_info ri;
     memset(&ri, 0, sizeof ri);
     int v6 = 1;
@@ -74,8 +92,5 @@ int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out,
             out->has_p = 1;
         }
     }
-done:
-    if (lib)
-        dlclose(lib);
     return r;
 }

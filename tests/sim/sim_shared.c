@@ -121,8 +121,7 @@ int sim_shared_attach(size_t kernel_size, char *err, size_t err_len)
             goto done;
         }
     } else {
-        mm = &private_machine;
-        memset(mm, 0, sizeof *mm);
+        mm = &private_machine; /* zero: static */
     }
     if (created) {
         if (topology(mm, err, err_len) != 0) {
