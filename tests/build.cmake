@@ -49,3 +49,9 @@ foreach(cc IN LISTS _kpmc_subbuild_compilers)
   kpmc_subbuild_test(build_${cc}_werror ${cc} "${KPMC_TEST_${_kpmc_cc_var}}"
     "-DKPMC_KPEP_DIR=${KPMC_KPEP_DIR}")
 endforeach()
+
+# The skip path of kpmc-subbuild.sh: a message, and no npm run.
+add_test(NAME build_subbuild_skip
+  COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_subbuild_skip.sh" "${CMAKE_SOURCE_DIR}/cmake/kpmc-subbuild.sh"
+          "${CMAKE_CURRENT_BINARY_DIR}/subbuild_skip")
+set_tests_properties(build_subbuild_skip PROPERTIES LABELS build)

@@ -12,12 +12,12 @@ set(_gen_data "${KPMC_TEST_DATA}/gen")
 set(_gen_golden "${KPMC_TEST_DATA}/golden")
 set(_gen_work "${CMAKE_CURRENT_BINARY_DIR}/gen_work")
 
-# The kpep snapshot must give the committed catalog byte for byte, in any
-# input order (skipped without ../shared/kpep).
-add_test(NAME gen_shared_kpep
-  COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_shared.sh" $<TARGET_FILE:kpmc-gen>
-          "${KPMC_SHARED_KPEP}" "${CMAKE_SOURCE_DIR}/catalog" "${_gen_work}/shared")
-set_tests_properties(gen_shared_kpep PROPERTIES SKIP_RETURN_CODE 77 LABELS gen)
+# The kpep snapshot (catalog/kpep) must give the committed catalog byte for
+# byte, in any input order.
+add_test(NAME gen_kpep_snapshot
+  COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_snapshot.sh" $<TARGET_FILE:kpmc-gen>
+          "${KPMC_KPEP_SNAPSHOT}" "${CMAKE_SOURCE_DIR}/catalog" "${_gen_work}/snapshot")
+set_tests_properties(gen_kpep_snapshot PROPERTIES LABELS gen)
 
 # The fixture template itself is valid: every failure below is its edit.
 add_test(NAME gen_template_ok
@@ -42,11 +42,11 @@ endforeach()
 add_test(NAME gen_golden_check
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
           --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
-add_test(NAME catalog_check_shared_kpep
+add_test(NAME catalog_check_kpep_snapshot
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
-          --plists "${KPMC_SHARED_KPEP}" --catalog "${CMAKE_SOURCE_DIR}/catalog"
+          --plists "${KPMC_KPEP_SNAPSHOT}" --catalog "${CMAKE_SOURCE_DIR}/catalog"
           --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
-set_tests_properties(gen_golden_check catalog_check_shared_kpep PROPERTIES LABELS gen SKIP_RETURN_CODE 77)
+set_tests_properties(gen_golden_check catalog_check_kpep_snapshot PROPERTIES LABELS gen)
 
 # kpmc_gen_fail(NAME WHERE MESSAGE [RC n] [ERRORS n] [COPY src=dest...]
 #               [SYMLINK dest=target...] INPUTS input...)
@@ -233,3 +233,20 @@ add_test(NAME gen_link_names_in_folder
 set_tests_properties(gen_link_names_in_folder PROPERTIES LABELS gen
   PASS_REGULAR_EXPRESSION "cpu_1_2_xyz.plist: warning: ignored: not named cpu_<type>_<subtype>_<family>.plist"
   FAIL_REGULAR_EXPRESSION "error|Sanitizer")
+
+# Every form of a cpu_* link (tests/data/gen/sets/link_forms: symbolic links,
+# name files, copies): kpmc-gen maps each family to the database its README
+# names, as a reading with plistlib finds it.
+add_test(NAME gen_link_forms
+  COMMAND kpmc-gen --out "${_gen_work}/link_forms" "${_gen_data}/sets/link_forms")
+add_test(NAME gen_link_forms_check
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
+          --plists "${_gen_data}/sets/link_forms" --catalog "${_gen_work}/link_forms"
+          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+add_test(NAME gen_link_forms_readme
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_kpep_snapshot.py"
+          "${_gen_data}/sets/link_forms" --form any)
+set_tests_properties(gen_link_forms PROPERTIES LABELS gen FIXTURES_SETUP gen_link_forms
+  FAIL_REGULAR_EXPRESSION "error|warning|Sanitizer")
+set_tests_properties(gen_link_forms_check PROPERTIES LABELS gen FIXTURES_REQUIRED gen_link_forms)
+set_tests_properties(gen_link_forms_readme PROPERTIES LABELS gen)

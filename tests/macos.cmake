@@ -6,7 +6,7 @@
 #    buffer positions with kperfdata.framework's for every event of the
 #    machine's database and for random sets.
 # Off macOS, macos_kperfdata also runs against tests/sim/kperfdata_sim.c, a
-# second reading of kpc-abi.md §5 (kperfdata's greedy allocation and words),
+# second reading of docs/kpc.md §5 (kperfdata's greedy allocation and words),
 # for several databases; and once with the other arm64 user-mode bits, where
 # it must report the difference (WILL_FAIL).
 kpmc_test_program(test_macos_count test_macos_count.c)

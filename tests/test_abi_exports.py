@@ -9,17 +9,18 @@ must export nothing else.  On ELF its soname must end in .so.N, N being
 KPMC_ABI_VERSION.
 """
 import argparse
+import os
 import pathlib
 import re
 import subprocess
 import sys
 
-fails = []
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpmctest import Checks  # noqa: E402
 
-
-def fail(msg):
-    fails.append(msg)
-    print("FAIL:", msg)
+checks = Checks()
+fail = checks.fail
 
 
 def strip_comments(text):
@@ -90,9 +91,7 @@ def main():
         want = "libkpmc.so." + a.abi
         if not m or m.group(1) != want:
             fail("soname %s, expected %s" % (m.group(1) if m else "(none)", want))
-    print("%d public functions, %d exported symbols" % (len(api), len(syms)))
-    print("%d passed, %d failed" % (0 if fails else 1, 1 if fails else 0))
-    return 1 if fails else 0
+    return checks.finish("%d public functions, %d exported symbols" % (len(api), len(syms)))
 
 
 if __name__ == "__main__":

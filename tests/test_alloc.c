@@ -3,7 +3,7 @@
  *
  * The oracle is an exhaustive search written here (backtracking over the
  * counters), and the fixed-counter/fallback rules are restated here from
- * docs/kpc-abi.md and catalog.h, so that a wrong rule in runtime/plan.c
+ * docs/kpc.md and catalog.h, so that a wrong rule in runtime/plan.c
  * shows up as a disagreement.
  *
  *   test_alloc [SEED]     (default seed 20241)
@@ -289,7 +289,7 @@ static void random_sets(unsigned rounds_per_db)
 
 /* ---- hand-picked cases ---- */
 
-/* kperfdata's configurable-event placement (kpc-abi §5): the first free
+/* kperfdata's configurable-event placement (docs/kpc.md §5): the first free
  * counter scanning upward from ctz(mask), no backtracking.  Returns 1 when
  * every event finds a counter. */
 static int kperfdata_greedy(const uint32_t *masks, unsigned n, unsigned limit)
@@ -442,7 +442,7 @@ static void hand_cases(void)
     rc = PLAN(&p, "icelake", KPMC_MODE_USER, d, "TOPDOWN.SLOTS");
     CHECK(rc == KPMC_E_UNAVAILABLE, "%d %s", rc, d);
 
-    /* inconsistent databases (shared/kpep/README.md) */
+    /* inconsistent databases (catalog/kpep/README.md) */
     rc = PLAN(&p, "skylake", KPMC_MODE_ALL, d, "CPU_CLK_UNHALTED.REF_TSC");
     CHECK(rc == KPMC_E_UNAVAILABLE && strstr(d, "inconsistent") && strstr(d, "same fixed counter 1"), "%d %s", rc, d);
     rc = PLAN(&p, "kabylake", KPMC_MODE_ALL, d, "CPU_CLK_UNHALTED.THREAD");

@@ -8,7 +8,7 @@
  *
  * LINKS is the kpep folder the catalog came from, or its catalog_data.c
  * (whose banner lists the links).  --snapshot: the catalog is the committed
- * one, made from ../shared/kpep; also check facts of those files (the 21
+ * one, made from catalog/kpep; also check facts of those files (the 21
  * databases, 22 links, the inconsistencies of skylake, kabylake, cometlake). */
 #define _POSIX_C_SOURCE 200809L
 #include <kpmc/catalog.h>
@@ -666,7 +666,7 @@ static void check_snapshot(void)
 {
     CHECK_INT(kpmc_db_count(), 21);
     CHECK_INT(n_links, 22);
-    /* The inconsistencies of Apple's files (shared/kpep/README.md), and no others. */
+    /* The inconsistencies of Apple's files (catalog/kpep/README.md), and no others. */
     for (size_t i = 0; i < kpmc_db_count(); i++) {
         const kpmc_db *db = kpmc_db_at(i);
         const char *dn = kpmc_db_name(db);

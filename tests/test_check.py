@@ -3,8 +3,8 @@
 
     test_check.py PATH-TO-kpmc
 
-Expected values are worked out by hand from the plists in shared/kpep and
-docs/kpc-abi.md (see tests/test_encode.c for the arithmetic of each word).
+Expected values are worked out by hand from the plists in catalog/kpep and
+docs/kpc.md (see tests/test_encode.c for the arithmetic of each word).
 """
 import json
 import os
@@ -12,8 +12,13 @@ import platform
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpmctest import Checks  # noqa: E402
+
 KPMC = sys.argv[1]
-failures = 0
+checks = Checks()
+check = checks.expect
 
 
 def run(*args, env=None):
@@ -23,13 +28,6 @@ def run(*args, env=None):
         e.update(env)
     p = subprocess.run([KPMC, "check", *args], capture_output=True, text=True, env=e)
     return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what, file=sys.stderr)
 
 
 def expect_json(args, want, env=None):
@@ -158,7 +156,4 @@ check(rc == 0 and err == "", f"--help: {rc} {err!r}")
 for opt in ("--db", "--user", "--format", "text", "json", "EVENT", "Exit status"):
     check(opt in out, f"--help lacks {opt}")
 
-if failures:
-    print(f"test_check: {failures} check(s) failed", file=sys.stderr)
-    sys.exit(1)
-print("test_check: all checks passed")
+sys.exit(checks.finish("kpmc check"))

@@ -2,7 +2,7 @@
  * map of plans.
  *
  * Every expected word is a literal worked out by hand from the database
- * plists (shared/kpep) and the layouts of docs/kpc-abi.md §3 and §4; the
+ * plists (catalog/kpep) and the layouts of docs/kpc.md §3 and §4; the
  * arithmetic is in the comments.
  *
  * arm64:  word = number | (user mode ? EL0A32EN 0x10000 | EL0A64EN 0x20000 : 0)

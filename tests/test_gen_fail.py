@@ -24,6 +24,10 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpmctest import Checks  # noqa: E402
+
 STALE_HEADER = "/* kpmc catalog: event ids of database gone (Gone).\n * DO NOT EDIT. */\n"
 
 
@@ -88,44 +92,32 @@ def main():
     before = snapshot(out)
 
     cmd = [a.gen, "--out", out] + [sub(i) for i in a.inputs]
+    print("command:", " ".join(cmd))
+    c = Checks()
     try:
         p = subprocess.run(cmd, cwd=a.data, capture_output=True, text=True, errors="replace", timeout=60)
     except subprocess.TimeoutExpired:
-        print("FAIL: kpmc-gen ran for more than 60 s:", " ".join(cmd))
-        return 1
-    failures = []
-    if p.returncode != a.rc:
-        failures.append("exit status %d, expected %d" % (p.returncode, a.rc))
+        return c.fail("kpmc-gen ran for more than 60 s") or c.finish("kpmc-gen timed out")
+    print("stderr:\n" + p.stderr)
+    c.eq("exit status", p.returncode, a.rc)
     for bad in ("Sanitizer", "runtime error:", "Segmentation", "Aborted"):
-        if bad in p.stderr:
-            failures.append("stderr reports a crash or sanitizer finding (%r)" % bad)
+        c.expect(bad not in p.stderr, "stderr reports a crash or sanitizer finding (%r)" % bad)
     errors = [l for l in p.stderr.splitlines() if ": error: " in l]
-    if len(errors) != a.errors:
-        failures.append("%d error lines, expected %d" % (len(errors), a.errors))
+    c.eq("error lines", len(errors), a.errors)
     where = sub(a.where)
     if where == "usage":
-        if a.message not in p.stderr:
-            failures.append("stderr does not contain %r" % a.message)
+        c.expect(a.message in p.stderr, "stderr does not contain %r" % a.message)
     else:
         prefix = "kpmc-gen: error: " if where == "-" else where + ": error: "
-        if not any(l.startswith(prefix) and a.message in l for l in errors):
-            failures.append("no error line starts with %r and contains %r" % (prefix, a.message))
+        c.expect(any(l.startswith(prefix) and a.message in l for l in errors),
+                 "no error line starts with %r and contains %r" % (prefix, a.message))
     after = snapshot(out)
     for rel in sorted(set(before) | set(after)):
-        if rel not in after:
-            failures.append("output folder: %s was removed" % rel)
-        elif rel not in before:
-            failures.append("output folder: %s appeared" % rel)
-        elif before[rel] != after[rel]:
-            failures.append("output folder: %s was changed" % rel)
-    if failures:
-        print("command:", " ".join(cmd))
-        print("stderr:\n" + p.stderr)
-        for f in failures:
-            print("FAIL:", f)
-        return 1
-    print("ok:", errors[0] if errors else p.stderr.strip())
-    return 0
+        c.expect(rel in after, "output folder: %s was removed" % rel)
+        c.expect(rel in before, "output folder: %s appeared" % rel)
+        c.expect(rel not in before or rel not in after or before[rel] == after[rel],
+                 "output folder: %s was changed" % rel)
+    return c.finish(errors[0] if errors else p.stderr.strip())
 
 
 if __name__ == "__main__":

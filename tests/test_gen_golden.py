@@ -19,10 +19,13 @@ MODE
 import argparse
 import filecmp
 import os
-import plistlib
 import shutil
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpmctest import Checks, read_kpep  # noqa: E402
 
 # Warnings the fixtures must raise: (file, line, text in the message).
 WARNINGS = [
@@ -35,12 +38,8 @@ WARNINGS = [
     ("fixturex.plist", 118, "TOPDOWN.SLOTS: fixed_counter 3 is not one of the database's fixed counters"),
 ]
 
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg)
+checks = Checks()
+fail = checks.fail
 
 
 def run(gen, args, cwd=None, rc=0):
@@ -84,11 +83,8 @@ KEYS = {
 
 def check_coverage(ok):
     used = {"top": set(), "cpu": set(), "event": set()}
-    for name in os.listdir(ok):
-        if name.startswith("cpu_"):
-            continue
-        with open(os.path.join(ok, name), "rb") as f:
-            d = plistlib.load(f)
+    for database in read_kpep(ok).databases.values():
+        d = database.plist
         used["top"] |= set(d)
         cpu = d["system"]["cpu"]
         used["cpu"] |= set(cpu)
@@ -228,11 +224,7 @@ def main():
     a = ap.parse_args()
     a.gen, a.data, a.golden, a.work = (os.path.abspath(x) for x in (a.gen, a.data, a.golden, a.work))
     {"golden": mode_golden, "variants": mode_variants, "output": mode_output}[a.mode](a)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("ok:", a.mode)
-    return 0
+    return checks.finish(a.mode)
 
 
 if __name__ == "__main__":

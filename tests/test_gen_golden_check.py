@@ -9,19 +9,19 @@ id, hash slot and enumerator is what the plists say.
 DIR (--plists) is a folder of kpep plists and cpu_* links; DIR (--catalog)
 holds catalog_data.c and include/kpmc/...; HEADER is runtime/catalog_format.h,
 whose struct definitions give the order of the fields in each table row.
-Exit 77 (skipped) when --plists is not a folder.
 
 Nothing here comes from kpmc-gen: names are folded, sorted and mangled, the
 inconsistency flags and the perfect hash are computed again from the rules
 stated in include/kpmc/catalog.h and runtime/catalog_format.h.
 """
 import argparse
-import functools
-import hashlib
 import os
-import plistlib
 import re
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpmctest import Checks, KpepError, fold, natural_key, read_kpep  # noqa: E402
 
 NONE = 0xFFFF
 HAS = {"number": 1, "description": 2, "umask": 4, "other": 8, "counters_mask": 16, "fixed_counter": 32,
@@ -29,88 +29,19 @@ HAS = {"number": 1, "description": 2, "umask": 4, "other": 8, "counters_mask": 1
 EVF_FIXED_OUTSIDE, EVF_FIXED_SHARED, EVF_FIXED_MASK = 1, 2, 4
 DB_HAS_INTERNAL, DB_HAS_POWER = 1, 2
 ARCH = {"arm64": 1, "x86_64": 2}
-LINK_RE = re.compile(r"^cpu_([0-9a-fA-F]{1,8})_([0-9a-fA-F]{1,8})_([0-9a-fA-F]{1,8})\.plist$")
-
-
-class Failures:
-    def __init__(self):
-        self.items = []
-        self.checks = 0
-
-    def eq(self, what, got, want):
-        self.checks += 1
-        if got != want:
-            self.items.append("%s: got %r, expected %r" % (what, got, want))
-
-    def true(self, what, cond):
-        self.checks += 1
-        if not cond:
-            self.items.append(what)
 
 
 # ---------------------------------------------------------------- plists
-
-def fold(s):
-    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
-
 
 def mangle(s):
     return "".join(c if ("A" <= c <= "Z" or "0" <= c <= "9" or c == "_") else "_" for c in fold(s))
 
 
-def natural_cmp(a, b):
-    i = j = 0
-    while i < len(a) and j < len(b):
-        if a[i].isdigit() and b[j].isdigit():
-            ei, ej = i, j
-            while ei < len(a) and a[ei].isdigit():
-                ei += 1
-            while ej < len(b) and b[ej].isdigit():
-                ej += 1
-            x, y = int(a[i:ei]), int(b[j:ej])
-            if x != y:
-                return -1 if x < y else 1
-            i, j = ei, ej
-            continue
-        if a[i] != b[j]:
-            return -1 if a[i] < b[j] else 1
-        i += 1
-        j += 1
-    return (len(a) - i > 0) - (len(b) - j > 0)
-
-
-def read_plists(folder):
-    """Databases (by file name) and links, as the folder gives them."""
-    dbs, links = {}, []
-    raw = {}
-    for f in sorted(os.listdir(folder)):
-        if not f.endswith(".plist") or LINK_RE.match(f):
-            continue
-        path = os.path.join(folder, f)
-        with open(path, "rb") as fh:
-            raw[f] = fh.read()
-        dbs[f] = plistlib.loads(raw[f])
-    for f in sorted(os.listdir(folder)):
-        m = LINK_RE.match(f)
-        if not m:
-            continue
-        path = os.path.join(folder, f)
-        if os.path.islink(path):
-            target = os.path.basename(os.readlink(path))
-        else:
-            with open(path, "rb") as fh:
-                data = fh.read()
-            copies = [name for name, b in raw.items() if b == data]
-            target = copies[0] if copies else os.path.basename(data.decode().rstrip("\r\n "))
-        links.append({"file": f, "type": int(m.group(1), 16), "subtype": int(m.group(2), 16),
-                      "family": int(m.group(3), 16), "target": target})
-    return dbs, raw, links
-
-
 def expected_model(folder):
-    plists, raw, links = read_plists(folder)
+    kpep = read_kpep(folder)
     dbs = []
-    for file, d in plists.items():
+    for file, database in kpep.databases.items():
+        d = database.plist
         cpu = d["system"]["cpu"]
         ev = cpu["events"]
         names = sorted(ev, key=lambda n: (fold(n).encode(), n.encode()))
@@ -149,11 +80,9 @@ def expected_model(folder):
             "fixed_counters": fixed, "config_counters": cpu["config_counters"],
             "power_counters": cpu.get("power_counters", 0), "events": events,
             "aliases": [(a, byfold[fold(t)]) for a, t in aliases],
-            "sha256": hashlib.sha256(raw[file]).digest(),
-            "families": sorted(l["family"] for l in links if l["target"] == file)})
-    order = sorted(range(len(dbs)), key=lambda i: dbs[i]["name"])
-    order.sort(key=functools.cmp_to_key(lambda i, j: natural_cmp(dbs[i]["name"], dbs[j]["name"])))
-    dbs = [dbs[i] for i in order]
+            "sha256": bytes.fromhex(database.sha256),
+            "families": [f for f, _, _ in kpep.families(file)]})
+    dbs.sort(key=lambda db: (natural_key(db["name"]), db["file"]))
     spellings = {}
     for db in dbs:
         for n in [e["name"] for e in db["events"]] + [a for a, _ in db["aliases"]]:
@@ -162,10 +91,10 @@ def expected_model(folder):
     pids = {f: i for i, f in enumerate(pid_folds)}
     pid_names = [min(spellings[f], key=lambda s: s.encode()) for f in pid_folds]
     dbindex = {db["file"]: i for i, db in enumerate(dbs)}
-    families = sorted(({"family": l["family"], "cputype": l["type"], "cpusubtype": l["subtype"],
-                        "db": dbindex[l["target"]], "file": l["file"], "target": l["target"]} for l in links),
+    families = sorted(({"family": l.family, "cputype": l.type, "cpusubtype": l.subtype,
+                        "db": dbindex[l.target], "file": l.file, "target": l.target} for l in kpep.links),
                       key=lambda l: (l["family"], l["cputype"], l["cpusubtype"], l["file"]))
-    return {"dbs": dbs, "pids": pids, "pid_names": pid_names, "families": families, "raw": raw}
+    return {"dbs": dbs, "pids": pids, "pid_names": pid_names, "families": families}
 
 
 # ---------------------------------------------------------------- C
@@ -327,7 +256,7 @@ def check(model, plists, catalog, format_h, F):
         return pool[off:end].decode("utf-8")
 
     dbs, pids = model["dbs"], model["pids"]
-    F.true("generator string", defs["kpmc_cat_generator"].startswith(b"kpmc-gen "))
+    F.expect(defs["kpmc_cat_generator"].startswith(b"kpmc-gen "), "generator string")
     F.eq("kpmc_cat_n_dbs", defs["kpmc_cat_n_dbs"], len(dbs))
     rows = records(defs["kpmc_cat_events"], structs["kpmc_cat_event"])
     table = defs["kpmc_cat_db_events"]
@@ -389,7 +318,7 @@ def check(model, plists, catalog, format_h, F):
     F.eq("kpmc_cat_pid_rows end", first[-1], len(rows))
     for p in range(len(model["pid_names"])):
         span = [r["pid"] for r in rows[first[p]:first[p + 1]]]
-        F.true("rows %d..%d all have portable id %d" % (first[p], first[p + 1], p), all(x == p for x in span))
+        F.expect(all(x == p for x in span), "rows %d..%d all have portable id %d" % (first[p], first[p + 1], p))
     names = defs["kpmc_cat_pid_names"]
     for p, n in enumerate(model["pid_names"]):
         F.eq("portable id %d" % p, s(names[p]) if p < len(names) else None, n)
@@ -421,7 +350,9 @@ def check(model, plists, catalog, format_h, F):
     with open(os.path.join(catalog, "include", "kpmc", "db", "all.h")) as f:
         F.eq("all.h", re.findall(r'#include <kpmc/db/([^>]+)\.h>', f.read()), [db["name"] for db in dbs])
 
+    # Every file is generated, except the kpep snapshot (catalog/kpep) itself.
     files = sorted(os.path.relpath(os.path.join(dp, f), catalog) for dp, _, fs in os.walk(catalog) for f in fs)
+    files = [f for f in files if not f.startswith("kpep" + os.sep)]
     want_files = sorted(["catalog_data.c", "include/kpmc/events.h", "include/kpmc/db/all.h"] +
                         ["include/kpmc/db/%s.h" % db["name"] for db in dbs])
     F.eq("generated files", files, want_files)
@@ -431,12 +362,12 @@ def check(model, plists, catalog, format_h, F):
         with open(os.path.join(catalog, rel), encoding="latin-1") as f:
             text = f.read()
         head = text[:text.find("*/")]
-        F.true(rel + ": no DO-NOT-EDIT banner", "DO NOT EDIT" in head and "kpmc-gen" in head)
+        F.expect("DO NOT EDIT" in head and "kpmc-gen" in head, rel + ": no DO-NOT-EDIT banner")
         F.eq(rel + ": inputs in the banner", [l[3:] for l in head.splitlines() if l.startswith(" * ") and
                                               (" sha256 " in l or " -> " in l)], banner)
-        F.true(rel + ": holds an unknown key's value", "UNKNOWN-SENTINEL" not in text)
-        F.true(rel + ": holds an absolute path", os.path.abspath(plists) not in text and
-               os.path.abspath(catalog) not in text)
+        F.expect("UNKNOWN-SENTINEL" not in text, rel + ": holds an unknown key's value")
+        F.expect(os.path.abspath(plists) not in text and os.path.abspath(catalog) not in text,
+                 rel + ": holds an absolute path")
 
 
 def main():
@@ -445,18 +376,13 @@ def main():
     ap.add_argument("--catalog", required=True)
     ap.add_argument("--format", required=True)
     a = ap.parse_args()
-    if not os.path.isdir(a.plists):
-        print("skipped: %s is not a folder" % a.plists)
-        return 77
-    F = Failures()
-    check(expected_model(a.plists), a.plists, a.catalog, a.format, F)
-    for item in F.items[:200]:
-        print("FAIL:", item)
-    if F.items:
-        print("%d of %d checks failed" % (len(F.items), F.checks))
-        return 1
-    print("ok: %d checks of %s against %s" % (F.checks, a.catalog, a.plists))
-    return 0
+    F = Checks()
+    try:
+        model = expected_model(a.plists)
+    except KpepError as e:
+        return F.fail(str(e)) or F.finish(a.plists)
+    check(model, a.plists, a.catalog, a.format, F)
+    return F.finish("%s against %s" % (a.catalog, a.plists))
 
 
 if __name__ == "__main__":

@@ -6,24 +6,22 @@
 --help exits 0; an unknown option, database or format, or a missing value,
 exits 2 with a message that names it and lists the valid choices; the text
 listing of each database names every one of its events and aliases (read
-from the plists in DIR with plistlib when DIR is there, else from the JSON
-listing, which test_list_json checks against the plists).
+from the kpep folder DIR when given, else from the JSON listing, which
+test_list_json checks against the plists).
 """
 import argparse
 import json
 import os
-import plistlib
 import re
 import subprocess
 import sys
 
-LINK_RE = re.compile(r"^cpu_[0-9a-fA-F]+_[0-9a-fA-F]+_[0-9a-fA-F]+\.plist$")
-fails = []
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpmctest import Checks, KpepError, read_kpep  # noqa: E402
 
-
-def fail(msg):
-    fails.append(msg)
-    print("FAIL:", msg)
+c = Checks()
+fail = c.fail
 
 
 def kpmc(exe, *args):
@@ -35,13 +33,10 @@ def kpmc(exe, *args):
 def expect_usage_error(exe, args, names, choices):
     p = kpmc(exe, *args)
     what = "kpmc list " + " ".join(args)
-    if p.returncode != 2:
-        fail("%s: exit status %d, expected 2" % (what, p.returncode))
-    if p.stdout:
-        fail("%s: prints on stdout:\n%s" % (what, p.stdout))
+    c.expect(p.returncode == 2, "%s: exit status %d, expected 2" % (what, p.returncode))
+    c.expect(not p.stdout, "%s: prints on stdout:\n%s" % (what, p.stdout))
     for text in [names] + choices:
-        if text not in p.stderr:
-            fail("%s: the message does not mention %r:\n%s" % (what, text, p.stderr))
+        c.expect(text in p.stderr, "%s: the message does not mention %r:\n%s" % (what, text, p.stderr))
 
 
 def main():
@@ -52,21 +47,18 @@ def main():
     exe = a.kpmc
 
     h = kpmc(exe, "--help")
-    if h.returncode != 0 or "usage: kpmc list" not in h.stdout:
-        fail("kpmc list --help: exit %d, stdout:\n%s" % (h.returncode, h.stdout))
+    c.expect(h.returncode == 0 and "usage: kpmc list" in h.stdout,
+             "kpmc list --help: exit %d, stdout:\n%s" % (h.returncode, h.stdout))
     for opt in ("--db", "--all", "--format", "--help"):
-        if opt not in h.stdout:
-            fail("kpmc list --help does not describe %s" % opt)
+        c.expect(opt in h.stdout, "kpmc list --help does not describe %s" % opt)
 
-    # The databases, from the plists when they are here.
-    if a.plists and os.path.isdir(a.plists):
-        names = {}
-        for f in sorted(os.listdir(a.plists)):
-            if f.endswith(".plist") and not LINK_RE.match(f):
-                with open(os.path.join(a.plists, f), "rb") as fh:
-                    d = plistlib.load(fh)
-                cpu = d["system"]["cpu"]
-                names[d["name"]] = list(cpu["events"]) + list(cpu.get("aliases", {}))
+    # The databases, from the plists when they are given.
+    if a.plists:
+        try:
+            kpep = read_kpep(a.plists)
+        except KpepError as e:
+            return fail(str(e)) or c.finish(a.plists)
+        names = {d.name: list(d.cpu["events"]) + list(d.cpu.get("aliases", {})) for d in kpep.databases.values()}
     else:
         j = json.loads(kpmc(exe, "--all", "--format", "json").stdout)
         names = {d["name"]: [e["name"] for e in d["events"]] + list(d["aliases"]) for d in j["databases"]}
@@ -89,19 +81,14 @@ def main():
             continue
         words = set(re.split(r"\s+", p.stdout))
         missing = [n for n in want if n not in words]
-        if missing:
-            fail("kpmc list --db %s: the text does not name %s" % (db, missing[:10]))
-        if not p.stdout.startswith(db + ":"):
-            fail("kpmc list --db %s: the text does not start with the database's name" % db)
+        c.expect(not missing, "kpmc list --db %s: the text does not name %s" % (db, missing[:10]))
+        c.expect(p.stdout.startswith(db + ":"),
+                 "kpmc list --db %s: the text does not start with the database's name" % db)
     upper = kpmc(exe, "--db", sorted(names)[0].upper())
     lower = kpmc(exe, "--db", sorted(names)[0])
-    if upper.returncode != 0 or upper.stdout != lower.stdout:
-        fail("kpmc list --db with the name in upper case differs")
-    if fails:
-        print("%d failure(s)" % len(fails))
-        return 1
-    print("ok: help, usage errors and the text of %d databases" % len(names))
-    return 0
+    c.expect(upper.returncode == 0 and upper.stdout == lower.stdout,
+             "kpmc list --db with the name in upper case differs")
+    return c.finish("help, usage errors and the text of %d databases" % len(names))
 
 
 if __name__ == "__main__":

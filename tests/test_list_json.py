@@ -4,22 +4,21 @@ reading of the kpep folder with plistlib.
 
   test_list_json.py --kpmc KPMC --plists DIR
 
-Exit 77 (skipped) when DIR or KPMC is missing.  Checked: the databases and
-their order (natural: a7 < a10), every key of every database with null for an
-absent optional key, `families` from the cpu_* links (file names and link
-targets, read as test_gen_golden_check reads them), `aliases`, and every event with every key: the plist's
-value, null when the plist does not give it, integers as JSON numbers.
+Checked: the databases and their order (natural: a7 < a10), every key of
+every database with null for an absent optional key, `families` from the
+cpu_* links (file names and link targets, in any of their forms),
+`aliases`, and every event with every key: the plist's value, null when the
+plist does not give it, integers as JSON numbers.
 """
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_gen_golden_check import fold, read_plists  # noqa: E402  (the plists, read the same way)
+from kpmctest import Checks, KpepError, fold, natural_key, read_kpep  # noqa: E402
 
 DB_KEYS = ["name", "marketing_name", "architecture", "version", "internal", "fixed_counters", "config_counters",
            "power_counters", "families", "aliases", "events"]
@@ -28,17 +27,11 @@ EVENT_KEYS = ["name", "description", "number", "umask", "other", "counters_mask"
 INT_KEYS = ["number", "umask", "other", "counters_mask", "fixed_counter"]
 
 
-def natural_key(s):
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.findall(r"[0-9]+|[^0-9]+", s)]
-
-
 def expected(folder):
-    dbs, _, links = read_plists(folder)
-    families = {f: [] for f in dbs}
-    for l in links:
-        families[l["target"]].append(l["family"])
+    kpep = read_kpep(folder)
     out = []
-    for f, d in dbs.items():
+    for f, database in kpep.databases.items():
+        d = database.plist
         cpu = d["system"]["cpu"]
         aliases = cpu.get("aliases", {})
         events = []
@@ -52,7 +45,8 @@ def expected(folder):
         out.append({"name": d["name"], "marketing_name": cpu["marketing_name"], "architecture": cpu["architecture"],
                     "version": list(d["version"]), "internal": d.get("internal"),
                     "fixed_counters": cpu["fixed_counters"], "config_counters": cpu["config_counters"],
-                    "power_counters": cpu.get("power_counters"), "families": sorted(families[f]),
+                    "power_counters": cpu.get("power_counters"),
+                    "families": sorted(fam for fam, _, _ in kpep.families(f)),
                     "aliases": dict(aliases), "events": events})
     out.sort(key=lambda db: natural_key(db["name"]))
     return out
@@ -63,25 +57,20 @@ def main():
     ap.add_argument("--kpmc", required=True)
     ap.add_argument("--plists", required=True)
     a = ap.parse_args()
-    if not os.path.isdir(a.plists):
-        print("skipped: %s is not a folder (no kpep plists to compare with)" % a.plists)
-        return 77
-    if not os.access(a.kpmc, os.X_OK):
-        print("skipped: %s is not built" % a.kpmc)
-        return 77
+    c = Checks(limit=100)
+    try:
+        want = expected(a.plists)
+    except KpepError as e:
+        return c.fail(str(e)) or c.finish(a.plists)
     env = dict(os.environ)
     env.pop("KPMC_DB", None)
     p = subprocess.run([a.kpmc, "list", "--all", "--format", "json"], capture_output=True, text=True, env=env)
     if p.returncode != 0:
-        print("FAIL: kpmc list exited %d:\n%s" % (p.returncode, p.stderr))
-        return 1
+        return c.fail("kpmc list exited %d:\n%s" % (p.returncode, p.stderr)) or c.finish(a.plists)
     got = json.loads(p.stdout)
-    want = expected(a.plists)
-    fails = []
 
     def eq(what, g, w):
-        if g != w or type(g) is not type(w):
-            fails.append("%s: %r, expected %r" % (what, g, w))
+        c.eq(what, g, w, same_type=True)
 
     eq("top-level keys", list(got), ["databases"])
     eq("databases", [d.get("name") for d in got["databases"]], [d["name"] for d in want])
@@ -97,15 +86,10 @@ def main():
             for k in EVENT_KEYS[1:]:
                 eq("%s %s: %s" % (n, x["name"], k), e.get(k), x[k])
             for k in INT_KEYS:
-                if e.get(k) is not None and type(e.get(k)) is not int:
-                    fails.append("%s %s: %s is not a JSON integer" % (n, x["name"], k))
-    for f in fails[:100]:
-        print("FAIL:", f)
-    if fails:
-        print("%d differences" % len(fails))
-        return 1
-    print("ok: %d databases, %d events agree with %s" % (len(want), sum(len(d["events"]) for d in want), a.plists))
-    return 0
+                c.expect(e.get(k) is None or type(e.get(k)) is int,
+                         "%s %s: %s is not a JSON integer" % (n, x["name"], k))
+    return c.finish("%d databases, %d events agree with %s" % (len(want), sum(len(d["events"]) for d in want),
+                                                                a.plists))
 
 
 if __name__ == "__main__":

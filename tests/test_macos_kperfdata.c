@@ -7,13 +7,13 @@
  * program builds both and compares, event by event:
  *  - the configuration word each side programs for the event;
  *  - the counter each side's map points at, read through the kernel's buffer
- *    layout for that side's classes (shared/docs/kpc-abi.md §3), which must
+ *    layout for that side's classes (docs/kpc.md §3), which must
  *    be a counter the event may use;
  *  - unused configuration slots, which must be 0.
  * The two may choose different counters for an event (kpmc matches, kperfdata
  * takes the first free counter), so counters are not compared.
  *
- * Differences kpmc makes on purpose (kpc-abi.md §4, §5) are reported as
+ * Differences kpmc makes on purpose (docs/kpc.md §4, §5) are reported as
  * "deliberate" and do not fail the test:
  *  - Intel events with `other`: kpmc keeps CMASK, INV and EDGE and takes
  *    USR/OS from the mode and `other`; kperfdata ignores `other`;
@@ -26,7 +26,7 @@
  * words, and fails the test.
  *
  * The function types and struct layouts of kperfdata are declared here from
- * kpc-abi.md §5-§6.  Environment: KPMC_KPERFDATA_PATH loads another
+ * docs/kpc.md §5-§6.  Environment: KPMC_KPERFDATA_PATH loads another
  * kperfdata (this also lets the program run off macOS); KPMC_DB names the
  * database to compare with (default: this Mac's); KPMC_TEST_SEED and
  * KPMC_TEST_SETS control the random sets.
@@ -49,13 +49,13 @@
 #define DEFAULT_SETS 2000
 #define MAX_PRINTED_SET_DIFFS 60
 
-/* ---- kperfdata's interface (kpc-abi.md §5-§6) ---- */
+/* ---- kperfdata's interface (docs/kpc.md §5-§6) ---- */
 
 typedef struct kpep_db kpep_db;
 typedef struct kpep_config kpep_config;
 typedef struct kpep_event kpep_event;
 
-/* The 56-byte kpep_event (kpc-abi.md §6), read only when the stride of
+/* The 56-byte kpep_event (docs/kpc.md §6), read only when the stride of
  * kpep_db_events() confirms the size. */
 struct kp_event_view {
     const char *name;
@@ -165,7 +165,7 @@ static unsigned popcount32(uint32_t v)
 
 /* Counters in the kernel's buffer order for `classes`, with every counter
  * forced: the fixed counters (if FIXED), then the configurable ones,
- * ascending (kpc-abi.md §3). */
+ * ascending (docs/kpc.md §3). */
 static unsigned buffer_layout(uint32_t classes, unsigned *list)
 {
     unsigned n = 0;
@@ -186,7 +186,7 @@ static unsigned config_slot(uint32_t classes, unsigned c)
     return slot + popcount32(dbi.config_counters & ((1u << c) - 1));
 }
 
-/* Words kpc_set_config() takes for `classes` (kpc-abi.md §2-§3). */
+/* Words kpc_set_config() takes for `classes` (docs/kpc.md §2-§3). */
 static unsigned config_words(uint32_t classes)
 {
     unsigned n = is_x86 && (classes & KPMC_CLASS_FIXED) ? 1 : 0;
@@ -205,7 +205,7 @@ static int counter_allowed(unsigned e, unsigned c)
     return c < MAX_COUNTERS && (evi[e].counters >> c & 1);
 }
 
-/* kpmc's word for an Intel event with `other` (kpc-abi.md §4): number,
+/* kpmc's word for an Intel event with `other` (docs/kpc.md §4): number,
  * umask, CMASK/INV/EDGE from `other`, USR/OS from the mode intersected with
  * `other`'s, EN. */
 static uint64_t intel_other_word(unsigned e, int mode)
@@ -418,9 +418,9 @@ static void compare_words(unsigned e, int mode, uint64_t ours, uint64_t theirs, 
     note(r, "DIFF [%s] {%s}: %s: kpmc word 0x%" PRIx64 ", kperfdata word 0x%" PRIx64 "%s\n", mode_name(mode),
          names, evi[e].name, ours, theirs,
          !is_x86 && mode == KPMC_MODE_USER && (ours ^ theirs) == 0x10000
-             ? " -- they differ only in EL0A32EN (0x10000): this settles kpc-abi.md §10 item 2 "
+             ? " -- they differ only in EL0A32EN (0x10000): this settles docs/kpc.md §10 item 2 "
                "(user mode 0x30000 or 0x20000); change kpmc's arm64 user-mode bits in "
-               "runtime/encode.c and kpc-abi.md §4 to match kperfdata"
+               "runtime/encode.c and docs/kpc.md §4 to match kperfdata"
              : "");
 }
 
@@ -561,7 +561,7 @@ static int cmp_ptr(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* 1 when kperfdata's event records are 56 bytes apart (kpc-abi.md §6). */
+/* 1 when kperfdata's event records are 56 bytes apart (docs/kpc.md §6). */
 static int stride_is_56(void)
 {
     size_t count = 0;
@@ -633,10 +633,10 @@ int main(void)
     }
     /* The comparison goes through kperfdata's functions only; the event
      * records are read (to compare the catalog's data) only when their
-     * layout is the one kpc-abi.md §6 describes. */
+     * layout is the one docs/kpc.md §6 describes. */
     int layout_ok = stride_is_56();
     if (!layout_ok)
-        puts("note: kperfdata's kpep_event is not the 56-byte record kpc-abi.md §6 describes; "
+        puts("note: kperfdata's kpep_event is not the 56-byte record docs/kpc.md §6 describes; "
              "selectors and masks are not compared");
     kpmc_db_get(db, &dbi);
     is_x86 = dbi.arch == KPMC_ARCH_X86_64;
@@ -722,7 +722,7 @@ int main(void)
     fputs(r.text, stdout);
     diffs += r.diffs;
     deliberate += r.deliberate;
-    printf("%u comparisons: %u differences, %u deliberate differences (kpc-abi.md §4-§5)\n", sets, diffs,
+    printf("%u comparisons: %u differences, %u deliberate differences (docs/kpc.md §4-§5)\n", sets, diffs,
            deliberate);
     free(evi);
     free(kev);

@@ -1,6 +1,6 @@
 /* Helpers of the session tests (tests/test_session_*.c): the simulated
  * kperf (tests/sim/kpmc_sim.h) loaded from $KPMC_KPERF_PATH, its
- * environment, checks, and the configuration words of kpc-abi.md §4
+ * environment, checks, and the configuration words of docs/kpc.md §4
  * computed independently of runtime/encode.c. */
 #ifndef KPMC_TEST_SESSION_H
 #define KPMC_TEST_SESSION_H
@@ -44,7 +44,7 @@ struct kpmc_sim_state sim_state(void);
 /* counting, thread_counting and force_all equal; reports where not. */
 int same_kernel_state(const struct kpmc_sim_state *a, const struct kpmc_sim_state *b, const char *what);
 
-/* The word kpc-abi.md §4 gives event e of database d in KPMC_MODE_ALL
+/* The word docs/kpc.md §4 gives event e of database d in KPMC_MODE_ALL
  * (arm64: the selector; x86_64: kpmc's formula), and the word the
  * simulated kernel stores from it (x86_64 drops PC, INT and ANY). */
 uint64_t expected_word(const kpmc_db_info *d, const kpmc_event_info *e);

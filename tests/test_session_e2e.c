@@ -6,7 +6,7 @@
  * Expected values come from the simulator's counting model
  * (tests/sim/kpmc_sim.h): after k reads, fixed counter i reads
  * k * (i + 1) * KPMC_SIM_FIXED_STEP and a configurable counter holding word
- * w reads k * w; the words are those of kpc-abi.md §4 (test_session_util.c),
+ * w reads k * w; the words are those of docs/kpc.md §4 (test_session_util.c),
  * cross-checked against the words the simulator recorded. */
 #define _POSIX_C_SOURCE 200809L
 

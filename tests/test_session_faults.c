@@ -18,7 +18,7 @@ static const char *const set_names[] = {"Cycles", "Instructions", "INST_BRANCH",
 
 /* ---- the fault sweep ---- */
 
-/* The kpc calls of one session's life, in the order kpc-abi.md §8 gives
+/* The kpc calls of one session's life, in the order docs/kpc.md §8 gives
  * them; a step that changes nothing is skipped (close restores only what
  * differs from what open found). */
 enum op { OPEN, START, READ, STOP, CLOSE };

@@ -12,7 +12,7 @@
 
 #include "test_session.h"
 
-/* a14: fixed counters 0-1, configurable 2-9 (kpc-abi.md §2). */
+/* a14: fixed counters 0-1, configurable 2-9 (docs/kpc.md §2). */
 static const char *const names_a[] = {"INST_BRANCH", "Cycles", "Instructions"};
 static const char *const names_b[] = {"Instructions", "INST_BRANCH", "Cycles"}; /* same configuration */
 static const char *const names_c[] = {"Cycles", "INST_LDST"};                   /* another one */

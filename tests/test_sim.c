@@ -2,7 +2,7 @@
  *
  * The simulator is loaded the way the runtime loads kperf.framework: dlopen
  * by path, every kpc_* function through dlsym.  Expected values are worked
- * out by hand from shared/docs/kpc-abi.md (§2 counter counts and power
+ * out by hand from docs/kpc.md (§2 counter counts and power
  * counters, §3 order of values and words, §4 x86 masking, §9 allowlist) and
  * the kpep plists; the "allcounts" case recomputes them for every database
  * from the catalog's masks with its own loop.
@@ -206,7 +206,7 @@ static int read_n(unsigned n, uint32_t count, uint64_t *buf)
 
 /* ---- cases ---- */
 
-/* Hand values from kpc-abi.md §2 and the plists' masks. */
+/* Hand values from docs/kpc.md §2 and the plists' masks. */
 struct counts {
     const char *db;
     unsigned fixed;       /* popcount(fixed_counters) */

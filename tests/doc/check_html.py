@@ -25,6 +25,10 @@ import shutil
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from kpmctest import Checks, skip  # noqa: E402
+
 HTML5_TAGS = {"nav", "main", "header", "footer", "output", "wbr"}
 
 
@@ -102,18 +106,6 @@ def parse(path):
     return p
 
 
-class Checks:
-    def __init__(self):
-        self.failures = 0
-        self.count = 0
-
-    def expect(self, ok, message):
-        self.count += 1
-        if not ok:
-            self.failures += 1
-            print("FAIL " + message)
-
-
 # ---- colour contrast (WCAG 2 relative luminance) ----
 
 def luminance(hex_colour):
@@ -157,8 +149,7 @@ def main():
         return 2
     kpmc, work = sys.argv[1:]
     if not shutil.which("xmllint"):
-        print("skipped: xmllint not found (Debian: libxml2-utils)")
-        return 77
+        return skip("xmllint not found (Debian: libxml2-utils)")
     site = os.path.join(work, "doc-site")
     shutil.rmtree(site, ignore_errors=True)
     r = subprocess.run([kpmc, "doc", "--out", site], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -255,8 +246,7 @@ def main():
             c.expect(ratio >= 4.5, "%s scheme: %s (%s) on %s (%s): contrast %.2f < 4.5"
                      % (("light", "dark")[k], fg, a, bg, b, ratio))
 
-    print("%d passed, %d failed (%d pages)" % (c.count - c.failures, c.failures, len(pages)))
-    return 1 if c.failures else 0
+    return c.finish("%d pages" % len(pages))
 
 
 if __name__ == "__main__":

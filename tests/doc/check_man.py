@@ -10,10 +10,15 @@
 
 usage: check_man.py KPMC MANPAGE
 """
+import os
 import re
 import shutil
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from kpmctest import Checks  # noqa: E402
 
 
 def run(*args):
@@ -50,15 +55,8 @@ def main():
     kpmc, manpage = sys.argv[1:3]
     with open(manpage, encoding="utf-8") as f:
         roff = f.read()
-    failures = 0
-    checks = 0
-
-    def expect(ok, message):
-        nonlocal failures, checks
-        checks += 1
-        if not ok:
-            failures += 1
-            print("FAIL " + message)
+    c = Checks()
+    expect = c.expect
 
     version = run(kpmc, "--version").split()[1]
     th = re.search(r'^\.TH KPMC 1 "[^"]*" "kpmc ([^"]+)"', roff, re.M)
@@ -90,8 +88,7 @@ def main():
         g = subprocess.run(["groff", "-man", "-ww", "-z", manpage], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         expect(g.returncode == 0 and not g.stderr, "groff warns: %s" % g.stderr.decode()[:400])
 
-    print("%d passed, %d failed (%d commands)" % (checks - failures, failures, len(commands)))
-    return 1 if failures else 0
+    return c.finish("%d commands" % len(commands))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,213 @@
+"""What every Python test of kpmc shares: the kpep folder reader (databases
+and cpu_* links in each of their forms), ASCII case folding, the natural
+order of database names, and the collection of failures.
+
+A test imports it with
+
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    sys.path.insert(0, TESTS_FOLDER)
+    import kpmctest
+
+Run as a program it builds a copy of a kpep folder with its cpu_* links in
+one form, for the tests that run every check on every form:
+
+    kpmctest.py forms SRC DST   (DST/symlink, DST/name, DST/copy)
+"""
+import hashlib
+import os
+import plistlib
+import re
+import shutil
+import sys
+
+SKIP = 77  # the exit status CTest reports as skipped (SKIP_RETURN_CODE)
+
+LINK_RE = re.compile(r"^cpu_([0-9a-fA-F]{1,8})_([0-9a-fA-F]{1,8})_([0-9a-fA-F]{1,8})\.plist$")
+LINK_FORMS = ("symlink", "name", "copy")
+
+
+# ---------------------------------------------------------------- names
+
+def fold(s):
+    """ASCII upper case, the case folding of kpmc's names (other characters
+    are left alone, as in the library and the generator)."""
+    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in s)
+
+
+def natural_key(name):
+    """Sort key of kpmc's natural order of database names: runs of ASCII
+    digits compare as numbers ("a7" < "a10"), other characters by code; names
+    equal that way ("a07", "a7") by their characters."""
+    tokens = []
+    for digits, other in re.findall(r"([0-9]+)|([^0-9])", name):
+        # A digit run sits where its first digit would ('0' = 0x30), so it
+        # compares with other characters as that digit does.
+        tokens.append((0x30, int(digits)) if digits else (ord(other), 0))
+    return tokens, name
+
+
+# ---------------------------------------------------------------- kpep folders
+
+class KpepError(Exception):
+    """A kpep folder that cannot be read; the message names the file."""
+
+
+class Database:
+    def __init__(self, folder, file):
+        self.file = file
+        self.path = os.path.join(folder, file)
+        with open(self.path, "rb") as f:
+            self.raw = f.read()
+        try:
+            self.plist = plistlib.loads(self.raw)
+        except Exception as e:  # plistlib raises several types
+            raise KpepError("%s: not a property list plistlib can read (%s)" % (self.path, e))
+        self.sha256 = hashlib.sha256(self.raw).hexdigest()
+        self.name = self.plist.get("name")
+        self.cpu = self.plist.get("system", {}).get("cpu", {})
+
+
+class Link:
+    def __init__(self, file, m, target, form):
+        self.file = file
+        self.type, self.subtype, self.family = (int(x, 16) for x in m.groups())
+        self.target = target  # file name of the database it names
+        self.form = form      # "symlink", "name" or "copy"
+
+
+def looks_like_plist(data):
+    """A copy of a database rather than a name: XML or binary plist."""
+    head = data.lstrip(b" \t\r\n\xef\xbb\xbf")
+    return head.startswith(b"<") or head.startswith(b"bplist00")
+
+
+class Kpep:
+    """The databases (every *.plist that is not a cpu_* link, by file name)
+    and the cpu_* links of a folder, each link as macOS ships it (a symbolic
+    link), as a small file holding the target's name, or as a full copy of
+    its database."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        try:
+            files = sorted(f for f in os.listdir(folder) if f.endswith(".plist") and not f.startswith("."))
+        except OSError as e:
+            raise KpepError("%s: cannot read the folder (%s)" % (folder, e.strerror))
+        self.databases = {f: Database(folder, f) for f in files if not LINK_RE.match(f)}
+        self.links = []
+        for f in files:
+            m = LINK_RE.match(f)
+            if m:
+                target, form = self._target(os.path.join(folder, f))
+                if target not in self.databases:
+                    raise KpepError("%s links to %s, which is not a database of %s" % (f, target, folder))
+                self.links.append(Link(f, m, target, form))
+
+    def _target(self, path):
+        if os.path.islink(path):
+            return os.path.basename(os.readlink(path)), "symlink"
+        with open(path, "rb") as f:
+            data = f.read()
+        if looks_like_plist(data):
+            same = [d.file for d in self.databases.values() if d.raw == data]
+            if not same:
+                raise KpepError("%s is a copy of no database" % path)
+            return same[0], "copy"
+        name = data.decode("utf-8", "replace").rstrip(" \t\r\n")
+        if not name.endswith(".plist") or "\n" in name:
+            raise KpepError("%s is neither a link, the name of a database, nor a copy of one" % path)
+        return os.path.basename(name), "name"
+
+    def ordered(self):
+        """The databases in kpmc's order: natural order of their names."""
+        return sorted(self.databases.values(), key=lambda d: natural_key(d.name))
+
+    def families(self, file):
+        """(family, cputype, cpusubtype) of every link naming database `file`."""
+        return sorted((l.family, l.type, l.subtype) for l in self.links if l.target == file)
+
+
+def read_kpep(folder):
+    return Kpep(folder)
+
+
+def write_form(src, dst, form):
+    """Copy the kpep folder src to dst (replaced) with every cpu_* link in
+    `form`; the databases and any other file are copied as they are."""
+    kpep = Kpep(src)
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(dst)
+    for f in sorted(os.listdir(src)):
+        if LINK_RE.match(f) or not os.path.isfile(os.path.join(src, f)):
+            continue
+        shutil.copyfile(os.path.join(src, f), os.path.join(dst, f))
+    for l in kpep.links:
+        path = os.path.join(dst, l.file)
+        if form == "symlink":
+            os.symlink(l.target, path)
+        elif form == "name":
+            with open(path, "w") as f:
+                f.write(l.target)
+        else:
+            shutil.copyfile(os.path.join(src, l.target), path)
+    return kpep
+
+
+# ---------------------------------------------------------------- failures
+
+class Checks:
+    """Counts checks and collects failures.  Each failure is printed as
+    "FAIL: ..." when it is found (the first `limit` of them); finish() prints
+    the outcome and gives the exit status."""
+
+    def __init__(self, limit=200):
+        self.limit = limit
+        self.count = 0
+        self.failures = []
+
+    def fail(self, message):
+        self.failures.append(message)
+        if len(self.failures) <= self.limit:
+            print("FAIL:", message, flush=True)
+        return False
+
+    def expect(self, ok, message):
+        self.count += 1
+        return True if ok else self.fail(message)
+
+    def eq(self, what, got, want, same_type=False):
+        self.count += 1
+        if got == want and (not same_type or type(got) is type(want)):
+            return True
+        return self.fail("%s: got %r, expected %r" % (what, got, want))
+
+    def finish(self, summary):
+        """0 and "ok: summary" when nothing failed, else 1."""
+        if self.failures:
+            if len(self.failures) > self.limit:
+                print("(%d more failures not shown)" % (len(self.failures) - self.limit))
+            print("%d of %d checks failed (%s)" % (len(self.failures), max(self.count, len(self.failures)), summary))
+            return 1
+        print("ok: %s%s" % (summary, " (%d checks)" % self.count if self.count else ""))
+        return 0
+
+
+def skip(reason):
+    print("skipped:", reason)
+    return SKIP
+
+
+def main(argv):
+    if len(argv) == 4 and argv[1] == "forms":
+        for form in LINK_FORMS:
+            kpep = write_form(argv[2], os.path.join(argv[3], form), form)
+            print("%s: %d databases, %d cpu_* links as %s" % (os.path.join(argv[3], form), len(kpep.databases),
+                                                               len(kpep.links), form))
+        return 0
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.dont_write_bytecode = True
+    sys.exit(main(sys.argv))
