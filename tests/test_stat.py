@@ -27,16 +27,13 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from kpmctest import Checks  # noqa: E402
+
 CASE, KPMC, SIM, WORKLOAD, STATIC, STATE = sys.argv[1:7]
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what, file=sys.stderr)
-    return cond
+checks = Checks()
+check = checks.expect
 
 
 def base_env(extra=None):
@@ -217,7 +214,8 @@ TOP_KEYS = ["command", "runs", "mode", "scope", "wall_ns", "events", "metrics", 
 def check_shape(rep, what):
     keys = list(rep)
     check(keys[:len(TOP_KEYS)] == TOP_KEYS, "%s: keys %s, want %s first" % (what, keys, TOP_KEYS))
-    check(set(rep["wall_ns"]) == {"mean", "stddev"} and rep["wall_ns"]["mean"] > 0, "%s: wall_ns %s" % (what, rep["wall_ns"]))
+    check(set(rep["wall_ns"]) == {"mean", "stddev"} and rep["wall_ns"]["mean"] > 0,
+          "%s: wall_ns %s" % (what, rep["wall_ns"]))
     for e in rep["events"]:
         check(list(e)[:6] == ["name", "resolved", "group", "values", "mean", "stddev"],
               "%s: event keys %s" % (what, list(e)))
@@ -259,7 +257,8 @@ def case_threads():
         for n in names:
             line = "{:,}      {}".format(want[n], n)
             check(line in err, "threads text: no line %r in %r" % (line, err))
-        check("#    %.2f  insn per cycle" % (want["Instructions"] / want["Cycles"]) in err, "threads text IPC: %r" % err)
+        check("#    %.2f  insn per cycle" % (want["Instructions"] / want["Cycles"]) in err,
+              "threads text IPC: %r" % err)
         check("Counted: every thread of the command and of its children (%d threads in %d process images)"
               % (THREADS, IMAGES) in err, "threads text scope: %r" % err)
         check("seconds time elapsed" in err, "threads text: no wall time in %r" % err)
@@ -361,7 +360,8 @@ def case_failing():
         rep, _, _ = report_json(m, ["-r", "3", "-e", "Cycles", "--", WORKLOAD, "--main", "5", "--exit", "3"],
                                 want_rc=3)
         if rep:
-            check(rep["exit_status"] == 3 and rep["runs"] == 1, "failing: %s runs, exit %s" % (rep["runs"], rep["exit_status"]))
+            check(rep["exit_status"] == 3 and rep["runs"] == 1,
+                  "failing: %s runs, exit %s" % (rep["runs"], rep["exit_status"]))
             check_event(rep, "Cycles", "FIXED_CYCLES", [5 * 1000], "failing")
             check(any("Run 1 of 3 ended with exit status 3: no further run." in n for n in rep["notes"]),
                   "failing: notes %s" % rep["notes"])
@@ -443,5 +443,4 @@ if __name__ == "__main__":
         print("unknown case %s; cases: %s" % (CASE, " ".join(sorted(CASES))), file=sys.stderr)
         sys.exit(2)
     CASES[CASE]()
-    print("%s: %s" % (CASE, "FAILED (%d)" % failures if failures else "passed"))
-    sys.exit(1 if failures else 0)
+    sys.exit(checks.finish("kpmc stat, " + CASE))
