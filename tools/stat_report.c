@@ -193,9 +193,9 @@ void stat_print_text(FILE *f, const struct stat_report *r)
             }
     }
     struct summary w = summarize_i64(r->wall_ns, r->n_wall);
-    fprintf(f, "\n%18.9f seconds time elapsed", w.mean / 1e9);
+    int col = fprintf(f, "\n%18.9f seconds time elapsed", w.mean / 1e9) - 1;
     if (r->n_wall > 1)
-        fprintf(f, "%*s( +- %5.2f%% )", 84 - 50, "", w.mean ? 100.0 * w.stddev / w.mean : 0);
+        fprintf(f, "%*s( +- %5.2f%% )", col < 84 ? 84 - col : 1, "", w.mean ? 100.0 * w.stddev / w.mean : 0);
     fputs("\n\n", f);
     print_scope(f, r);
     if (r->exit_status > 128)
