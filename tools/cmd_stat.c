@@ -151,19 +151,14 @@ struct stat_ctx {
     int proc_error_noted;
 };
 
-static int set_error(kpmc_session *s, int r, const char *const *names, unsigned n)
+static int set_error(kpmc_session *s, int r)
 {
     const char *detail = kpmc_session_error(s);
-    switch (r) {
-    case KPMC_E_NOEVENT:
+    if (r == KPMC_E_NOEVENT)
         return cli_error(CMD, "unknown event: %s", detail);
-    case KPMC_E_NOFIT:
+    if (r == KPMC_E_NOFIT)
         return cli_error(CMD, "the events do not fit the counters together: %s", detail);
-    default:
-        (void)names;
-        (void)n;
-        return cli_error(CMD, "%s: %s", kpmc_strerror(r), detail);
-    }
+    return cli_error(CMD, "%s: %s", kpmc_strerror(r), detail);
 }
 
 /* Sum a run's slots into the events of group g; returns 0 when no thread
@@ -318,6 +313,48 @@ static void add_notes(struct stat_ctx *c, struct stat_report *rep)
     if (c->overflow)
         stat_note(rep, "%u thread%s could not be followed (more than %u threads in a run): %s counts are missing.",
                   c->overflow, c->overflow == 1 ? "" : "s", KPMC_STAT_SLOTS, c->overflow == 1 ? "its" : "their");
+}
+
+enum { STOP_NO = 0, STOP_RUNS = 1, STOP_ERROR = 2 };
+
+/* -r runs of every group, in turn.  Returns STOP_NO when all ran,
+ * STOP_RUNS when a signal or a failing command ended them (reported),
+ * STOP_ERROR when kpmc failed (*status is then its exit status).  Sets
+ * rep->runs to the runs made and *status to the last command's status. */
+static int run_all(struct stat_ctx *c, struct stat_report *rep, char *const *command, int *status)
+{
+    unsigned runs = rep->runs;
+    rep->runs = 0;
+    for (unsigned run = 0; run < runs; run++) {
+        for (unsigned g = 0; g < rep->n_groups; g++) {
+            if (stat_signal()) {
+                stat_note(rep, "Stopped by signal %d (%s) after %u run%s of the command.", stat_signal(),
+                          strsignal(stat_signal()), rep->n_wall, rep->n_wall == 1 ? "" : "s");
+                return STOP_RUNS;
+            }
+            if (c->n_groups && kpmc_set_start(c->sets[g]) != 0) {
+                *status = cli_error(CMD, "starting the counters: %s", kpmc_session_error(c->s));
+                return STOP_ERROR;
+            }
+            int e = run_once(c, rep, g, command);
+            if (c->n_groups)
+                kpmc_set_stop(c->sets[g]);
+            if (e >= 0) {
+                *status = e;
+                return STOP_ERROR;
+            }
+            if (g == 0)
+                rep->runs++;
+            *status = rep->exit_status;
+            if (rep->exit_status != 0) {
+                if (run + 1 < runs || g + 1 < rep->n_groups)
+                    stat_note(rep, "Run %u of %u ended with exit status %d: no further run.", run + 1, runs,
+                              rep->exit_status);
+                return STOP_RUNS;
+            }
+        }
+    }
+    return STOP_NO;
 }
 
 /* ---- the output file ---- */
@@ -488,7 +525,7 @@ int kpmc_cmd_stat(int argc, char **argv)
         c.kperf = kpmc_session_kperf_path(c.s);
         r = kpmc_set_new(c.s, &c.sets[0], names, n_events, rep.mode);
         if (r != 0) {
-            set_error(c.s, r, names, n_events);
+            set_error(c.s, r);
             goto done;
         }
         c.n_groups = 1;
@@ -544,46 +581,12 @@ int kpmc_cmd_stat(int argc, char **argv)
     }
     rep.wall_ns = (int64_t *)(storage + (size_t)n_events * per * 3);
 
-    unsigned done_runs = 0;
-    int stopped = 0;
-    for (unsigned run = 0; run < runs && !stopped; run++) {
-        for (unsigned g = 0; g < rep.n_groups && !stopped; g++) {
-            if (stat_signal()) {
-                stopped = 1;
-                break;
-            }
-            if (c.n_groups && kpmc_set_start(c.sets[g]) != 0) {
-                cli_error(CMD, "starting the counters: %s", kpmc_session_error(c.s));
-                stopped = 2;
-                break;
-            }
-            int e = run_once(&c, &rep, g, command);
-            if (c.n_groups)
-                kpmc_set_stop(c.sets[g]);
-            if (e >= 0) {
-                status = e;
-                stopped = 2;
-                break;
-            }
-            status = rep.exit_status;
-            if (rep.exit_status != 0) {
-                if (run + 1 < runs || g + 1 < rep.n_groups)
-                    stat_note(&rep, "Run %u of %u ended with exit status %d: no further run.", run + 1, runs,
-                              rep.exit_status);
-                stopped = 1;
-            }
-        }
-        done_runs++;
-    }
-    if (stopped == 2 || rep.n_wall == 0) {
-        if (stopped != 2 && stat_signal())
+    int stopped = run_all(&c, &rep, command, &status);
+    if (stopped == STOP_ERROR || rep.n_wall == 0) {
+        if (stopped != STOP_ERROR && stat_signal())
             status = 128 + stat_signal();
         goto done;
     }
-    if (stat_signal() && (done_runs < runs || rep.n_wall < runs * rep.n_groups))
-        stat_note(&rep, "Stopped by signal %d (%s) after %u run%s.", stat_signal(), strsignal(stat_signal()),
-                  rep.n_wall, rep.n_wall == 1 ? "" : "s");
-    rep.runs = done_runs;
     if (rep.scope == STAT_THREADS)
         add_notes(&c, &rep);
     for (unsigned i = 0; i < n_events; i++)
