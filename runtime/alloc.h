@@ -53,4 +53,13 @@ static inline unsigned kpmc_popcount32(uint32_t x)
     return (unsigned)((x * 0x01010101u) >> 24);
 }
 
+/* The n lowest set bits of m (all of them when m has fewer). */
+static inline uint32_t kpmc_low_bits(uint32_t m, unsigned n)
+{
+    uint32_t r = 0;
+    for (; n && m; n--, m &= m - 1)
+        r |= m & (~m + 1u);
+    return r;
+}
+
 #endif

@@ -22,6 +22,7 @@
     X(uint32_t, kpc_get_counter_count, (uint32_t classes))           \
     X(uint32_t, kpc_get_config_count, (uint32_t classes))            \
     X(int, kpc_set_config, (uint32_t classes, uint64_t *config))     \
+    X(int, kpc_get_config, (uint32_t classes, uint64_t *config))     \
     X(int, kpc_get_thread_counters, (uint32_t tid, uint32_t buf_count, uint64_t *buf))
 
 /* The signature of kpc_get_thread_counters, which event sets keep. */

@@ -16,6 +16,13 @@
  *    placed and two events on one fixed counter are reported like any other
  *    conflict.
  *  - Words, the config array and the buffer index map follow §3 and §4.
+ *  - For a kernel (kpmc_kernel): configurable events go only on the
+ *    counters it gives; on one whose configurable counters count user mode
+ *    only, a KPMC_MODE_ALL set mixing fixed and configurable events counts
+ *    every event in user mode on configurable counters (a fixed event
+ *    through its configurable equivalent); on one that keeps only event,
+ *    umask and USR/OS of an x86_64 word, events needing CMASK, INV or EDGE
+ *    are refused.
  */
 #include <kpmc/kpmc.h>
 
@@ -71,12 +78,17 @@ struct item {
     uint32_t allowed;     /* counters it may use */
     int fixed;
     uint64_t config;
+    unsigned counts;      /* KPMC_COUNTS_* */
 };
 
 struct ctx {
     const kpmc_db *db;
     kpmc_db_info info;
     int mode;
+    unsigned kflags;  /* KPMC_KERNEL_* of the kernel planned for */
+    uint32_t conf;    /* the configurable counters the kernel gives */
+    int to_conf;      /* fixed events go to configurable equivalents, and
+                         every word counts user mode (user-only kernel) */
     size_t n;
     struct item it[KPMC_MAX_EVENTS];
     struct detail d;
@@ -145,7 +157,23 @@ static void put_items(struct ctx *x, uint32_t set)
 /* ---- building ---- */
 
 /* Why a fixed event cannot go on its fixed counter. */
-enum fixed_problem { FIXED_OK, FIXED_OUTSIDE, FIXED_SHARED, FIXED_MASK, FIXED_USER };
+enum fixed_problem { FIXED_OK, FIXED_OUTSIDE, FIXED_SHARED, FIXED_MASK, FIXED_USER, FIXED_MIX };
+
+/* Configurable equivalents of fixed events that have no fallback in the
+ * databases, used where every event of a set must count user mode only on
+ * a configurable counter. */
+static const struct {
+    const char *fixed, *equivalent;
+} equivalents[] = {{"FIXED_CYCLES", "CORE_ACTIVE_CYCLE"}};
+
+/* The database's configurable equivalent of fixed event e, or -1. */
+static int equivalent(const struct ctx *x, const kpmc_event_info *e)
+{
+    for (size_t i = 0; i < sizeof equivalents / sizeof equivalents[0]; i++)
+        if (!strcmp(e->name, equivalents[i].fixed))
+            return kpmc_event_find(x->db, equivalents[i].equivalent);
+    return -1;
+}
 
 static enum fixed_problem fixed_problem(const struct ctx *x, const kpmc_event_info *e, unsigned c)
 {
@@ -157,6 +185,8 @@ static enum fixed_problem fixed_problem(const struct ctx *x, const kpmc_event_in
         return FIXED_MASK;
     if (x->mode == KPMC_MODE_USER)
         return FIXED_USER;
+    if (x->to_conf)
+        return FIXED_MIX;
     return FIXED_OK;
 }
 
@@ -170,8 +200,18 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
         else
             put(&x->d, " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
         put(&x->d, ", and it has no fallback event to count user mode only");
-        if (!strcmp(e->name, "FIXED_CYCLES") && kpmc_event_find(x->db, "CORE_ACTIVE_CYCLE") >= 0)
-            put(&x->d, "; CORE_ACTIVE_CYCLE counts user-mode cycles on a configurable counter");
+        int eq = equivalent(x, e);
+        if (eq >= 0)
+            put(&x->d, "; %s counts user-mode %s on a configurable counter", kpmc_event_name(x->db, (unsigned)eq),
+                !strcmp(e->name, "FIXED_CYCLES") ? "cycles" : "events");
+        return KPMC_E_UNAVAILABLE;
+    }
+    if (why == FIXED_MIX) {
+        put(&x->d,
+            " counts only on fixed counter %u, which counts kernel mode too, while this kernel's configurable "
+            "counters count user mode only; kpmc counts a KPMC_MODE_ALL set mixing the two in user mode on "
+            "configurable counters, and it has no configurable equivalent: count it in a set of fixed events only",
+            c);
         return KPMC_E_UNAVAILABLE;
     }
     put(&x->d, " cannot be counted on a fixed counter because database %s is inconsistent: ", x->info.name);
@@ -196,6 +236,9 @@ static int resolve(struct ctx *x, size_t i)
     it->name = e.name;
     it->resolved = it->requested;
     it->resolved_name = e.name;
+    it->fixed = 0;
+    it->config = 0;
+    it->counts = 0;
 
     if (e.has & KPMC_HAS_FIXED_COUNTER) {
         unsigned c = (e.has & KPMC_HAS_COUNTERS_MASK) && e.counters_mask ? kpmc_ctz32(e.counters_mask)
@@ -204,11 +247,14 @@ static int resolve(struct ctx *x, size_t i)
         if (why == FIXED_OK) {
             it->fixed = 1;
             it->allowed = 1u << c;
+            it->counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
             return 0;
         }
         kpmc_event_info fb;
-        if (e.fallback_index < 0 || kpmc_event_get(x->db, (unsigned)e.fallback_index, &fb) != 0 ||
-            (fb.has & KPMC_HAS_FIXED_COUNTER))
+        int to = e.fallback_index;
+        if (to < 0 && why == FIXED_MIX)
+            to = equivalent(x, &e);
+        if (to < 0 || kpmc_event_get(x->db, (unsigned)to, &fb) != 0 || (fb.has & KPMC_HAS_FIXED_COUNTER))
             return refuse_fixed(x, i, &e, c, why);
         e = fb;
         it->resolved = fb.index;
@@ -220,15 +266,20 @@ static int resolve(struct ctx *x, size_t i)
         put(&x->d, " has no event number in database %s", x->info.name);
         return KPMC_E_UNAVAILABLE;
     }
-    it->allowed = e.counters & x->info.config_counters;
+    it->allowed = e.counters & x->conf;
     if (!it->allowed) {
         put_item(x, i);
-        put(&x->d, " may only use counters 0x%x, and none of them is a configurable counter of database %s",
-            e.counters, x->info.name);
+        if (e.counters & x->info.config_counters)
+            put(&x->d, " may only use counters 0x%x, and this kernel gives only configurable counters 0x%x",
+                e.counters, x->conf);
+        else
+            put(&x->d, " may only use counters 0x%x, and none of them is a configurable counter of database %s",
+                e.counters, x->info.name);
         return KPMC_E_UNAVAILABLE;
     }
+    int word_mode = x->to_conf ? KPMC_MODE_USER : x->mode;
     if (x->info.arch == KPMC_ARCH_X86_64) {
-        it->config = kpmc_encode_x86(e.number, e.umask, (e.has & KPMC_HAS_OTHER) != 0, e.other, x->mode);
+        it->config = kpmc_encode_x86(e.number, e.umask, (e.has & KPMC_HAS_OTHER) != 0, e.other, word_mode);
         if (!(it->config & (KPMC_X86_USR | KPMC_X86_OS))) {
             put_item(x, i);
             if (e.other & 0x3u)
@@ -238,13 +289,26 @@ static int resolve(struct ctx *x, size_t i)
                 put(&x->d, " counts nothing: its `other` bits 0x%x set neither USR nor OS", e.other);
             return KPMC_E_UNAVAILABLE;
         }
+        if ((x->kflags & KPMC_KERNEL_X86_PLAIN) && (it->config & (uint64_t)KPMC_X86_OTHER_KEEP << 16)) {
+            put_item(x, i);
+            put(&x->d,
+                " needs CMASK, INV or EDGE (`other` 0x%x), which this kernel does not program: it keeps only the "
+                "event, umask and USR/OS bits of a word (CPC-era kernels), so it would count the plain event",
+                e.other);
+            return KPMC_E_UNAVAILABLE;
+        }
+        it->counts = ((it->config & KPMC_X86_USR) ? KPMC_COUNTS_USER : 0u) |
+                     ((it->config & KPMC_X86_OS) ? KPMC_COUNTS_KERNEL : 0u);
     } else {
-        it->config = kpmc_encode_arm64(e.number, x->mode);
+        it->config = kpmc_encode_arm64(e.number, word_mode);
         if (!it->config) {
             put_item(x, i);
             put(&x->d, " has event number 0, which kpc reads as an unused counter");
             return KPMC_E_UNAVAILABLE;
         }
+        it->counts = KPMC_COUNTS_USER;
+        if (word_mode == KPMC_MODE_ALL && !(x->kflags & KPMC_KERNEL_USER_ONLY))
+            it->counts |= KPMC_COUNTS_KERNEL;
     }
     return 0;
 }
@@ -276,8 +340,19 @@ static int no_fit(struct ctx *x, uint32_t competing)
     return KPMC_E_NOFIT;
 }
 
-static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, const char *const *given, size_t n,
-                 int mode, char *detail, size_t detail_len)
+/* Resolve every event of x; 0 or the first failure. */
+static int resolve_all(struct ctx *x)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        int rc = resolve(x, i);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, const unsigned *events,
+                 const char *const *given, size_t n, int mode, char *detail, size_t detail_len)
 {
     struct ctx x;
     x.d.buf = detail && detail_len ? detail : NULL;
@@ -294,11 +369,23 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, con
                                                                   : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
+    x.kflags = 0;
+    x.conf = x.info.config_counters;
+    x.to_conf = 0;
+    if (kernel) {
+        if (kernel->size < sizeof *kernel) {
+            put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)", kernel->size);
+            return KPMC_E_INVAL;
+        }
+        x.kflags = kernel->flags & kernel->known;
+        if (kernel->config_counters)
+            x.conf &= kernel->config_counters;
+    }
     unsigned n_fixed = kpmc_popcount32(x.info.fixed_counters);
-    unsigned n_conf = kpmc_popcount32(x.info.config_counters);
-    if (n_fixed + n_conf > KPMC_MAX_EVENTS) {
-        put(&x.d, "database %s has %u counters, more than kpmc supports (%d)", x.info.name, n_fixed + n_conf,
-            KPMC_MAX_EVENTS);
+    unsigned n_conf = kpmc_popcount32(x.conf);
+    if (n_fixed + kpmc_popcount32(x.info.config_counters) > KPMC_MAX_EVENTS) {
+        put(&x.d, "database %s has %u counters, more than kpmc supports (%d)", x.info.name,
+            n_fixed + kpmc_popcount32(x.info.config_counters), KPMC_MAX_EVENTS);
         return KPMC_E_INVAL;
     }
     if (n == 0) {
@@ -329,10 +416,26 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, con
                 return KPMC_E_DUPLICATE;
             }
     }
-    for (size_t i = 0; i < n; i++) {
-        int rc = resolve(&x, i);
-        if (rc)
-            return rc;
+    int rc = resolve_all(&x);
+    if (rc)
+        return rc;
+    if ((x.kflags & KPMC_KERNEL_USER_ONLY) && mode == KPMC_MODE_ALL) {
+        /* Fixed counters count the kernel, configurable ones cannot: a set
+         * mixing them counts everything in user mode instead. */
+        int fixed = 0, conf = 0;
+        for (size_t i = 0; i < n; i++) {
+            fixed |= x.it[i].fixed;
+            conf |= !x.it[i].fixed;
+        }
+        if (fixed && conf) {
+            x.to_conf = 1;
+            put(&x.d,
+                "this kernel's configurable counters count user mode only, so kpmc counts every event of this "
+                "KPMC_MODE_ALL set in user mode on a configurable counter: ");
+            rc = resolve_all(&x);
+            if (rc)
+                return rc;
+        }
     }
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < i; j++)
@@ -350,6 +453,10 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, con
         allowed[i] = x.it[i].allowed;
     if (kpmc_alloc_place(allowed, (unsigned)n, counter, &competing) != 0)
         return no_fit(&x, competing);
+    if (x.d.buf) {
+        x.d.pos = 0; /* success: no sentence */
+        detail[0] = '\0';
+    }
 
     uint32_t classes = 0;
     for (size_t i = 0; i < n; i++)
@@ -367,6 +474,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, con
     plan->classes = classes;
     plan->n_events = (unsigned)n;
     plan->n_config = n_config;
+    plan->config_skip = base;
     plan->n_counters = conf_first + ((classes & KPMC_CLASS_CONFIGURABLE) ? n_conf : 0u);
     for (size_t i = 0; i < n; i++) {
         kpmc_plan_event *pe = &plan->events[i];
@@ -376,10 +484,11 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, con
         pe->resolved = x.it[i].resolved;
         pe->counter = c;
         pe->fixed = (unsigned)x.it[i].fixed;
+        pe->counts = x.it[i].counts;
         if (pe->fixed) {
             pe->index = kpmc_popcount32(x.info.fixed_counters & below);
         } else {
-            unsigned k = kpmc_popcount32(x.info.config_counters & below);
+            unsigned k = kpmc_popcount32(x.conf & below);
             pe->index = conf_first + k;
             pe->config = x.it[i].config;
             plan->config[base + k] = pe->config;
@@ -388,14 +497,26 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, con
     return 0;
 }
 
+int kpmc_plan_build_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, const unsigned *events,
+                           size_t n, int mode, char *detail, size_t detail_len)
+{
+    return build(plan, db, kernel, events, NULL, n, mode, detail, detail_len);
+}
+
 int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, size_t n, int mode, char *detail,
                     size_t detail_len)
 {
-    return build(plan, db, events, NULL, n, mode, detail, detail_len);
+    return build(plan, db, NULL, events, NULL, n, mode, detail, detail_len);
 }
 
 int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db, const char *const *names, size_t n, int mode,
                           char *detail, size_t detail_len)
+{
+    return kpmc_plan_build_names_kernel(plan, db, NULL, names, n, mode, detail, detail_len);
+}
+
+int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
+                                 const char *const *names, size_t n, int mode, char *detail, size_t detail_len)
 {
     unsigned events[KPMC_MAX_EVENTS];
     const char *db_name = kpmc_db_name(db);
@@ -403,7 +524,7 @@ int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db, const char *const 
      * before it reads a single event. */
     if (!names || !plan || !db_name || n == 0 || n > KPMC_MAX_EVENTS ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
-        return build(plan, db, names ? events : NULL, NULL, n, mode, detail, detail_len);
+        return build(plan, db, kernel, names ? events : NULL, NULL, n, mode, detail, detail_len);
     struct detail d = {detail && detail_len ? detail : NULL, detail_len, 0};
     if (d.buf)
         detail[0] = '\0';
@@ -428,5 +549,37 @@ int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db, const char *const 
                 return KPMC_E_DUPLICATE;
             }
     }
-    return build(plan, db, events, names, n, mode, detail, detail_len);
+    return build(plan, db, kernel, events, names, n, mode, detail, detail_len);
+}
+
+/* ---- kernel profiles ---- */
+
+const char *const kpmc_kernel_profiles[] = {"pre14.4", "14.4", "15", "cpc", NULL};
+
+int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db)
+{
+    kpmc_db_info d;
+    if (!kernel || !name || kpmc_db_get(db, &d) != 0)
+        return KPMC_E_INVAL;
+    int p = -1;
+    for (int i = 0; kpmc_kernel_profiles[i]; i++)
+        if (!strcmp(name, kpmc_kernel_profiles[i]))
+            p = i;
+    if (p < 0)
+        return KPMC_E_INVAL;
+    memset(kernel, 0, sizeof *kernel);
+    kernel->size = sizeof *kernel;
+    kernel->known = KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_ALLOWLIST | KPMC_KERNEL_X86_PLAIN;
+    kernel->config_counters = d.config_counters;
+    if (d.arch == KPMC_ARCH_ARM64) {
+        if (p >= 1)
+            kernel->flags |= KPMC_KERNEL_ALLOWLIST;
+        if (p >= 2)
+            kernel->flags |= KPMC_KERNEL_USER_ONLY;
+    } else if (p == 3) {
+        /* cpc_x86_64.c: half the general-purpose counters, the lower ones. */
+        kernel->flags |= KPMC_KERNEL_X86_PLAIN;
+        kernel->config_counters = kpmc_low_bits(d.config_counters, kpmc_popcount32(d.config_counters) / 2);
+    }
+    return 0;
 }

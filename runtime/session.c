@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "session_internal.h"
 
 #define CLASSES_ALL (KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE)
@@ -38,15 +40,41 @@ int kpmc_restore_int(int (*fn)(int), int value)
     return r == 0 ? 0 : fn(value);
 }
 
-static unsigned popcount32(uint32_t m)
+int kpmc_kpc_error(kpmc_session *s, const char *call, int err)
 {
-    unsigned n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
+    kpmc_kpc_failure(s->detail, sizeof s->detail, call, err);
+    if (err != EBUSY)
+        return KPMC_E_KPC;
+    size_t n = strlen(s->detail);
+    snprintf(s->detail + n, sizeof s->detail - n,
+             ": another client (Instruments, powermetrics, another kpmc) uses the counters");
+    return KPMC_E_BUSY;
 }
 
-/* The database named by opt->db or $KPMC_DB, else the one of the CPU. */
+/* The family field of a "cpu_<type>_<subtype>_<family>[_<model>]" string,
+ * as "0x..." ("?" when absent). */
+static void cpu_family(const char *cpu, char fam[16])
+{
+    const char *family = cpu;
+    for (int field = 0; field < 3 && family; field++) {
+        family = strchr(family, '_');
+        family = family ? family + 1 : NULL;
+    }
+    snprintf(fam, 16, "?");
+    if (family) {
+        size_t n = strcspn(family, "_");
+        snprintf(fam, 16, "0x%.*s", (int)(n < 8 ? n : 8), family);
+    }
+}
+
+static int env_switch(const char *name)
+{
+    const char *v = getenv(name);
+    return v && !strcmp(v, "1");
+}
+
+/* The database named by opt->db or $KPMC_DB, else the one of the CPU.  A
+ * named database must be the CPU's unless forced. */
 static int find_db(kpmc_session *s, const kpmc_options *opt)
 {
     const char *name = opt ? opt->db : NULL;
@@ -55,29 +83,33 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
         name = getenv("KPMC_DB");
         from = "KPMC_DB";
     }
+    const kpmc_db *host = kpmc_db_for_cpu_string(s->cpu);
+    char fam[16];
+    cpu_family(s->cpu, fam);
     if (name && *name) {
         s->db = kpmc_db_find(name);
-        if (s->db)
+        if (!s->db) {
+            size_t n = (size_t)snprintf(s->detail, sizeof s->detail, "%s=%s: no such database; valid:", from, name);
+            for (size_t i = 0; i < kpmc_db_count() && n < sizeof s->detail; i++)
+                n += (size_t)snprintf(s->detail + n, sizeof s->detail - n, " %s", kpmc_db_name(kpmc_db_at(i)));
+            return KPMC_E_NODB;
+        }
+        int force = (opt && opt->size >= offsetof(kpmc_options, force_db) + sizeof opt->force_db && opt->force_db) ||
+                    env_switch("KPMC_DB_FORCE");
+        if (s->db == host || force)
             return 0;
-        size_t n = (size_t)snprintf(s->detail, sizeof s->detail, "%s=%s: no such database; valid:", from, name);
-        for (size_t i = 0; i < kpmc_db_count() && n < sizeof s->detail; i++)
-            n += (size_t)snprintf(s->detail + n, sizeof s->detail - n, " %s", kpmc_db_name(kpmc_db_at(i)));
+        detail_printf(s,
+                      "%s=%s: this CPU (%s, family %s) is not one of database %s's CPU families (its database "
+                      "is %s): %s's selectors would count other events here; force it with "
+                      "kpmc_options.force_db or KPMC_DB_FORCE=1",
+                      from, name, s->cpu, fam, kpmc_db_name(s->db), host ? kpmc_db_name(host) : "unknown",
+                      kpmc_db_name(s->db));
+        s->db = NULL;
         return KPMC_E_NODB;
     }
-    s->db = kpmc_db_for_cpu_string(s->cpu);
+    s->db = host;
     if (s->db)
         return 0;
-    /* cpu_<type>_<subtype>_<family>[_<model>]: name the family. */
-    const char *family = s->cpu;
-    for (int field = 0; field < 3 && family; field++) {
-        family = strchr(family, '_');
-        family = family ? family + 1 : NULL;
-    }
-    char fam[16] = "?";
-    if (family) {
-        size_t n = strcspn(family, "_");
-        snprintf(fam, sizeof fam, "0x%.*s", (int)(n < 8 ? n : 8), family);
-    }
     detail_printf(s,
                   "no database for CPU %s (family %s) in this build; build kpmc on this Mac "
                   "(the build regenerates the catalog from /usr/share/kpep) or configure with "
@@ -87,35 +119,44 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
 }
 
 /* The counts the kernel reports for FIXED|CONFIGURABLE, all counters
- * forced, against the database's. */
+ * forced, against the database's; the configurable counters the kernel
+ * gives into s->kernel.  An x86_64 kernel may give fewer general-purpose
+ * counters than the database lists (CPC-era kernels give half): the lower
+ * ones. */
 static int check_counts(kpmc_session *s)
 {
     kpmc_db_info d;
     kpmc_db_get(s->db, &d);
-    uint32_t want_counters = popcount32(d.fixed_counters) + popcount32(d.config_counters);
+    int x86 = d.arch == KPMC_ARCH_X86_64;
+    uint32_t n_fixed = kpmc_popcount32(d.fixed_counters), n_conf = kpmc_popcount32(d.config_counters);
     /* x86_64 has one word for the fixed counters (IA32_FIXED_CTR_CTRL);
-     * arm64 fixed counters take none (kpc-abi.md §2). */
-    uint32_t want_config = popcount32(d.config_counters) + (d.arch == KPMC_ARCH_X86_64 ? 1u : 0u);
+     * arm64 fixed counters take none (docs/kpc.md §2). */
+    uint32_t fixed_words = x86 ? 1u : 0u;
     errno = 0;
     uint32_t counters = s->k.kpc_get_counter_count(CLASSES_ALL);
-    if (counters == 0 && errno) {
-        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_counter_count", errno);
-        return KPMC_E_KPC;
-    }
+    if (counters == 0 && errno)
+        return kpmc_kpc_error(s, "kpc_get_counter_count", errno);
     errno = 0;
     uint32_t config = s->k.kpc_get_config_count(CLASSES_ALL);
-    if (config == 0 && errno) {
-        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_config_count", errno);
-        return KPMC_E_KPC;
-    }
-    if (counters != want_counters || config != want_config) {
+    if (config == 0 && errno)
+        return kpmc_kpc_error(s, "kpc_get_config_count", errno);
+    uint32_t kc = counters - (counters >= n_fixed ? n_fixed : counters);
+    int fits = counters >= n_fixed && config == fixed_words + kc && (x86 ? kc >= 1 && kc <= n_conf : kc == n_conf);
+    if (!fits) {
         detail_printf(s,
                       "kpc_get_counter_count/kpc_get_config_count(FIXED|CONFIGURABLE) report %u "
                       "counters and %u config words, but database %s has %u and %u; "
                       "is it the database of this CPU?",
-                      (unsigned)counters, (unsigned)config, d.name, (unsigned)want_counters,
-                      (unsigned)want_config);
+                      (unsigned)counters, (unsigned)config, d.name, (unsigned)(n_fixed + n_conf),
+                      (unsigned)(fixed_words + n_conf));
         return KPMC_E_NODB;
+    }
+    s->kernel.size = sizeof s->kernel;
+    s->kernel.config_counters = kpmc_low_bits(d.config_counters, kc);
+    if (x86) {
+        /* x86_64 kernels have no selector allowlist and count what the
+         * modes ask. */
+        s->kernel.known |= KPMC_KERNEL_ALLOWLIST | KPMC_KERNEL_USER_ONLY;
     }
     return 0;
 }
@@ -126,9 +167,9 @@ static int take_counters(kpmc_session *s)
     struct kpmc_kperf *k = &s->k;
     if (k->kpc_force_all_ctrs_get(&s->saved_force) != 0) {
         int e = errno;
-        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_force_all_ctrs_get", e);
         if (e != EPERM)
-            return KPMC_E_KPC;
+            return kpmc_kpc_error(s, "kpc_force_all_ctrs_get", e);
+        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_force_all_ctrs_get", e);
         size_t n = strlen(s->detail);
         snprintf(s->detail + n, sizeof s->detail - n, ": needs root (run with sudo)");
         return KPMC_E_PERM;
@@ -136,15 +177,11 @@ static int take_counters(kpmc_session *s)
     /* kpc_get_counting answers 0 on failure, a valid value too: errno tells. */
     errno = 0;
     s->saved_counting = k->kpc_get_counting();
-    if (s->saved_counting == 0 && errno) {
-        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_counting", errno);
-        return KPMC_E_KPC;
-    }
+    if (s->saved_counting == 0 && errno)
+        return kpmc_kpc_error(s, "kpc_get_counting", errno);
     s->saved_thread_counting = k->kpc_get_thread_counting();
-    if (s->saved_thread_counting == UINT32_MAX) {
-        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_get_thread_counting", errno);
-        return KPMC_E_KPC;
-    }
+    if (s->saved_thread_counting == UINT32_MAX)
+        return kpmc_kpc_error(s, "kpc_get_thread_counting", errno);
     s->cur_force = s->saved_force;
     s->cur_counting = s->saved_counting;
     s->cur_thread_counting = s->saved_thread_counting;
@@ -186,10 +223,8 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt)
     int r = kpmc_kperf_load(&s->k, opt ? opt->kperf_path : NULL, s->detail, sizeof s->detail);
     if (r != 0)
         return r;
-    if (s->k.kpc_cpu_string(s->cpu, sizeof s->cpu) < 0 || !s->cpu[0]) {
-        kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_cpu_string", errno);
-        r = KPMC_E_KPC;
-    }
+    if (s->k.kpc_cpu_string(s->cpu, sizeof s->cpu) < 0 || !s->cpu[0])
+        r = kpmc_kpc_error(s, "kpc_cpu_string", errno);
     if (r == 0)
         r = find_db(s, opt);
     if (r == 0)
@@ -246,6 +281,20 @@ const char *kpmc_session_cpu(const kpmc_session *s)
 const char *kpmc_session_kperf_path(const kpmc_session *s)
 {
     return s && s->k.handle ? s->k.path : "";
+}
+
+int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out)
+{
+    if (!s || !out || out->size < sizeof *out)
+        return KPMC_E_INVAL;
+    pthread_mutex_lock(&s->lock);
+    int r = s->db ? 0 : KPMC_E_STATE;
+    if (r == 0) {
+        *out = s->kernel;
+        out->flags &= out->known;
+    }
+    pthread_mutex_unlock(&s->lock);
+    return r;
 }
 
 /* ---- kpmc_reset ---- */
@@ -307,11 +356,18 @@ int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len)
     steps[1].err = errno;
     steps[2].failed = k.kpc_force_all_ctrs_set(0) != 0;
     steps[2].err = errno;
+    /* CPC-era kernels answer 0 without releasing a force another task
+     * holds: look. */
+    int after = 0;
+    int still = !steps[2].failed && k.kpc_force_all_ctrs_get(&after) == 0 && after;
     kpmc_kperf_unload(&k);
     r = 0;
     for (int i = 0; i < 3; i++) {
         if (!steps[i].failed) {
-            append(d, len, &n, " %s done;", steps[i].call);
+            append(d, len, &n, " %s done%s;", steps[i].call,
+                   i == 2 && still ? ", but force_all_ctrs still reads 1 (another client holds the counters, or "
+                                     "the kernel has no power manager to give them back to)"
+                                   : "");
             continue;
         }
         char why[160];

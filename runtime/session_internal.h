@@ -22,11 +22,18 @@ struct kpmc_session {
     uint32_t saved_counting, cur_counting;
     uint32_t saved_thread_counting, cur_thread_counting;
 
-    /* The configuration programmed while sets count. */
+    /* What is known of the kernel: the configurable counters it gives
+     * (kpmc_open) and the flags learned from read-backs. */
+    kpmc_kernel kernel;
+
+    /* The configuration programmed while sets count, and what the kernel
+     * read back for its configurable counters (in pmc_mask order). */
     unsigned running; /* sets counting */
     uint32_t run_classes;
     unsigned run_n_config;
     uint64_t run_config[KPMC_MAX_EVENTS + 1];
+    unsigned run_n_readback;
+    uint64_t run_readback[KPMC_MAX_EVENTS];
 
     kpmc_set *sets; /* every set of the session, for kpmc_close */
 
@@ -51,6 +58,9 @@ struct kpmc_set {
     kpmc_set *next;
     int running;
     pthread_t thread; /* the thread that started it */
+    int started;      /* started at least once: modes[] is valid */
+    unsigned modes[KPMC_MAX_EVENTS]; /* KPMC_COUNTS_* as read back */
+    unsigned planned_flags, planned_known; /* the kernel the plan was built for */
     kpmc_plan plan;
     char detail[KPMC_DETAIL_MAX]; /* last failed read */
 };
@@ -58,6 +68,19 @@ struct kpmc_set {
 /* Read stubs installed while a set is stopped or its session is closed. */
 int kpmc_set_read_stopped(uint32_t tid, uint32_t buf_count, uint64_t *buf);
 int kpmc_set_read_closed(uint32_t tid, uint32_t buf_count, uint64_t *buf);
+
+/* "CALL failed with E...: <why>" into s->detail for errno err, and the code:
+ * EBUSY (another client) KPMC_E_BUSY, otherwise KPMC_E_KPC. */
+int kpmc_kpc_error(kpmc_session *s, const char *call, int err);
+
+/* The configurable words of p in kpc_set_config(CONFIGURABLE) order into
+ * words[KPMC_MAX_EVENTS + 1] (the rest 0); returns how many. */
+unsigned kpmc_conf_words(const kpmc_plan *p, uint64_t *words);
+/* Position of configurable event e among the kernel's configurable words
+ * (and in kpc_get_config(CONFIGURABLE)). */
+unsigned kpmc_conf_slot(const kpmc_session *s, const kpmc_plan_event *e);
+/* The KPMC_COUNTS_* a configuration word read back from the kernel shows. */
+unsigned kpmc_modes_of(const kpmc_db_info *d, uint64_t readback);
 
 /* Set a kpc state item (kpc_set_thread_counting, kpc_set_counting,
  * kpc_force_all_ctrs_set) back to a saved value, trying twice: used where

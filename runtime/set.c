@@ -3,23 +3,33 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "session_internal.h"
 
 /* ---- creation ---- */
 
-/* The plan's events as set->index and the read-path fields. */
-static void set_init(kpmc_set *set, kpmc_session *s)
+/* The read-path fields from the set's plan, and the kernel it was planned
+ * for. */
+static void set_plan_fields(kpmc_set *set, const kpmc_session *s)
 {
-    set->s = s;
-    set->read = kpmc_set_read_stopped;
     set->n_counters = set->plan.n_counters;
     set->last = set->plan.n_events - 1;
     for (unsigned i = 0; i < set->plan.n_events; i++)
         set->index[i] = (uint8_t)set->plan.events[i].index;
+    set->planned_flags = s->kernel.flags & s->kernel.known;
+    set->planned_known = s->kernel.known;
+}
+
+static void set_init(kpmc_set *set, kpmc_session *s)
+{
+    set->s = s;
+    set->read = kpmc_set_read_stopped;
+    set_plan_fields(set, s);
     set->next = s->sets;
     s->sets = set;
 }
@@ -35,15 +45,16 @@ static int resolve_ev(kpmc_session *s, const int *ev, size_t n, unsigned *idx)
         return KPMC_E_TOOMANY;
     }
     for (size_t i = 0; i < n; i++) {
+        /* Positions count from 1, as in every message about a set. */
         int r = kpmc_ev_resolve(s->db, ev[i]);
         if (r == KPMC_E_INVAL) {
-            snprintf(s->detail, sizeof s->detail, "event %zu: %d is not a portable event id (KPMC_EV_*)", i,
-                     ev[i]);
+            snprintf(s->detail, sizeof s->detail,
+                     "%d (position %zu of the set) is not a portable event id (KPMC_EV_*)", ev[i], i + 1);
             return r;
         }
         if (r < 0) {
-            snprintf(s->detail, sizeof s->detail, "event %zu: database %s has no event %s", i,
-                     kpmc_db_name(s->db), kpmc_ev_name(ev[i]));
+            snprintf(s->detail, sizeof s->detail, "database %s has no event %s (position %zu of the set)",
+                     kpmc_db_name(s->db), kpmc_ev_name(ev[i]), i + 1);
             return KPMC_E_NOEVENT;
         }
         idx[i] = (unsigned)r;
@@ -82,12 +93,13 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
     unsigned idx[KPMC_MAX_EVENTS];
     switch (by) {
     case BY_NAME:
-        r = kpmc_plan_build_names(&set->plan, s->db, events, n, mode, s->detail, sizeof s->detail);
+        r = kpmc_plan_build_names_kernel(&set->plan, s->db, &s->kernel, events, n, mode, s->detail,
+                                         sizeof s->detail);
         break;
     case BY_EV:
         r = resolve_ev(s, events, n, idx);
         if (r == 0)
-            r = kpmc_plan_build(&set->plan, s->db, idx, n, mode, s->detail, sizeof s->detail);
+            r = kpmc_plan_build_kernel(&set->plan, s->db, &s->kernel, idx, n, mode, s->detail, sizeof s->detail);
         break;
     case BY_DB:
         if (db_id != kpmc_db_id(s->db)) {
@@ -101,7 +113,7 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
             r = KPMC_E_WRONGDB;
             break;
         }
-        r = kpmc_plan_build(&set->plan, s->db, events, n, mode, s->detail, sizeof s->detail);
+        r = kpmc_plan_build_kernel(&set->plan, s->db, &s->kernel, events, n, mode, s->detail, sizeof s->detail);
         break;
     }
     if (r == 0) {
@@ -144,61 +156,288 @@ static int same_config(const kpmc_session *s, const kpmc_plan *p)
            memcmp(s->run_config, p->config, p->n_config * sizeof p->config[0]) == 0;
 }
 
-/* The detail of a failed kpc_set_config: the call, errno and the words. */
-static void config_failure(kpmc_session *s, const kpmc_plan *p, int err)
+static size_t append_detail(kpmc_session *s, size_t n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static size_t append_detail(kpmc_session *s, size_t n, const char *fmt, ...)
 {
-    char call[64];
-    snprintf(call, sizeof call, "kpc_set_config(classes 0x%x, %u words)", (unsigned)p->classes,
-             p->n_config);
-    kpmc_kpc_failure(s->detail, sizeof s->detail, call, err);
-    size_t n = strlen(s->detail);
-    if (err == EPERM && n < sizeof s->detail)
-        n += (size_t)snprintf(s->detail + n, sizeof s->detail - n,
-                              ": the kernel refuses a selector of this set (is the database right "
-                              "for this CPU?):");
-    for (unsigned i = 0; i < p->n_events && n < sizeof s->detail; i++) {
-        const kpmc_plan_event *e = &p->events[i];
-        if (!e->fixed)
-            n += (size_t)snprintf(s->detail + n, sizeof s->detail - n, " %s=0x%llx@%u",
-                                  kpmc_event_name(p->db, e->resolved), (unsigned long long)e->config,
-                                  e->counter);
-    }
+    if (n >= sizeof s->detail)
+        return n;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(s->detail + n, sizeof s->detail - n, fmt, ap);
+    va_end(ap);
+    return w > 0 ? n + (size_t)w : n;
 }
 
-static int kpc_error(kpmc_session *s, const char *call, int err)
+unsigned kpmc_conf_words(const kpmc_plan *p, uint64_t *words)
 {
-    kpmc_kpc_failure(s->detail, sizeof s->detail, call, err);
-    return err == EBUSY || err == EACCES ? KPMC_E_BUSY : KPMC_E_KPC;
+    unsigned n = p->n_config - p->config_skip;
+    memset(words, 0, (KPMC_MAX_EVENTS + 1) * sizeof *words);
+    memcpy(words, p->config + p->config_skip, n * sizeof *words);
+    return n;
 }
 
-/* Program p and count: kpc_set_config, kpc_set_counting,
- * kpc_set_thread_counting; a failure undoes the earlier steps. */
-static int program(kpmc_session *s, const kpmc_plan *p)
+unsigned kpmc_conf_slot(const kpmc_session *s, const kpmc_plan_event *e)
+{
+    return kpmc_popcount32(s->kernel.config_counters & ((1u << e->counter) - 1u));
+}
+
+/* kpc_set_config refused p with EPERM: try its events one by one to name
+ * those the kernel's allowlist refuses, then put back the words the kernel
+ * held before. */
+static int refused_events(kpmc_session *s, const kpmc_plan *p)
 {
     struct kpmc_kperf *k = &s->k;
-    if (p->n_config) {
-        uint64_t words[KPMC_MAX_EVENTS + 1];
-        memcpy(words, p->config, sizeof words);
-        if (k->kpc_set_config(p->classes, words) != 0) {
-            int e = errno;
-            config_failure(s, p, e);
-            return e == EBUSY ? KPMC_E_BUSY : KPMC_E_KPC;
+    uint64_t saved[KPMC_MAX_EVENTS + 1], one[KPMC_MAX_EVENTS + 1];
+    int have_saved = k->kpc_get_config(KPMC_CLASS_CONFIGURABLE, saved) == 0;
+    char names[KPMC_DETAIL_MAX];
+    size_t nn = 0;
+    unsigned refused = 0;
+    names[0] = '\0';
+    for (unsigned i = 0; i < p->n_events; i++) {
+        const kpmc_plan_event *e = &p->events[i];
+        if (e->fixed)
+            continue;
+        memset(one, 0, sizeof one);
+        one[kpmc_conf_slot(s, e)] = e->config;
+        if (k->kpc_set_config(KPMC_CLASS_CONFIGURABLE, one) == 0 || errno != EPERM)
+            continue;
+        int w = snprintf(names + nn, sizeof names - nn, "%s%s (selector 0x%llx)", refused ? ", " : "",
+                         kpmc_event_name(p->db, e->resolved), (unsigned long long)(e->config & 0xFFFFu));
+        if (w > 0 && nn + (size_t)w < sizeof names)
+            nn += (size_t)w;
+        refused++;
+    }
+    if (have_saved)
+        (void)k->kpc_set_config(KPMC_CLASS_CONFIGURABLE, saved); /* nobody to report to */
+    char call[64];
+    snprintf(call, sizeof call, "kpc_set_config(CONFIGURABLE, %u words)", p->n_config - p->config_skip);
+    kpmc_kpc_failure(s->detail, sizeof s->detail, call, EPERM);
+    size_t n = strlen(s->detail);
+    if (refused) {
+        append_detail(s, n,
+                      ": the kernel's selector allowlist refuses %s; the kernel knows only the events of "
+                      "its own list for this chip (is the database right for this CPU?)",
+                      names);
+        s->kernel.known |= KPMC_KERNEL_ALLOWLIST;
+        s->kernel.flags |= KPMC_KERNEL_ALLOWLIST;
+        return KPMC_E_UNAVAILABLE;
+    }
+    append_detail(s, n, ": the kernel refuses the set, yet none of its events alone");
+    return KPMC_E_KPC;
+}
+
+/* The configurable words of p: kpc_set_config(CONFIGURABLE), not called
+ * when p counts fixed counters only (they are always on). */
+static int configure(kpmc_session *s, const kpmc_plan *p)
+{
+    if (!(p->classes & KPMC_CLASS_CONFIGURABLE))
+        return 0;
+    uint64_t words[KPMC_MAX_EVENTS + 1];
+    unsigned n = kpmc_conf_words(p, words);
+    if (s->k.kpc_set_config(KPMC_CLASS_CONFIGURABLE, words) == 0)
+        return 0;
+    int e = errno;
+    if (e == EPERM)
+        return refused_events(s, p);
+    char call[64];
+    snprintf(call, sizeof call, "kpc_set_config(CONFIGURABLE, %u words)", n);
+    int r = kpmc_kpc_error(s, call, e);
+    size_t len = strlen(s->detail);
+    for (unsigned i = 0; i < p->n_events; i++) {
+        const kpmc_plan_event *ev = &p->events[i];
+        if (!ev->fixed)
+            len = append_detail(s, len, " %s=0x%llx@%u", kpmc_event_name(p->db, ev->resolved),
+                                (unsigned long long)ev->config, ev->counter);
+    }
+    return r;
+}
+
+/* Whether a configurable word asks for kernel mode. */
+static int asks_kernel(const kpmc_db_info *d, uint64_t w)
+{
+    if (d->arch == KPMC_ARCH_X86_64)
+        return (w & 0x20000u) != 0;
+    return (w & 0x70000u) == 0 || (w & 0x40000u) != 0;
+}
+
+unsigned kpmc_modes_of(const kpmc_db_info *d, uint64_t rb)
+{
+    if (d->arch == KPMC_ARCH_X86_64)
+        return ((rb & 0x10000u) ? KPMC_COUNTS_USER : 0u) | ((rb & 0x20000u) ? KPMC_COUNTS_KERNEL : 0u);
+    return ((rb & 0x30000u) ? KPMC_COUNTS_USER : 0u) | ((rb & 0x40000u) ? KPMC_COUNTS_KERNEL : 0u);
+}
+
+/* Bits of a word that must read back as programmed: the selector, and on
+ * x86_64 EDGE, INV and CMASK as well. */
+static uint64_t kept_bits(const kpmc_db_info *d)
+{
+    return d->arch == KPMC_ARCH_X86_64 ? 0xFF84FFFFull : 0xFFFFull;
+}
+
+/* set->modes from the words read back for its plan. */
+static void set_modes(const kpmc_session *s, kpmc_set *set, const uint64_t *rb)
+{
+    kpmc_db_info d;
+    kpmc_db_get(s->db, &d);
+    for (unsigned i = 0; i < set->plan.n_events; i++) {
+        const kpmc_plan_event *e = &set->plan.events[i];
+        set->modes[i] = e->fixed ? KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL : kpmc_modes_of(&d, rb[kpmc_conf_slot(s, e)]);
+    }
+    set->started = 1;
+}
+
+/* What the kernel did with the set's plan, now counting: its buffer size,
+ * and the words read back (selectors, modes).  Learns the kernel's flags
+ * into s->kernel. */
+static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
+{
+    const kpmc_plan *p = &set->plan;
+    struct kpmc_kperf *k = &s->k;
+    kpmc_db_info d;
+    kpmc_db_get(s->db, &d);
+    errno = 0;
+    uint32_t count = k->kpc_get_counter_count(p->classes);
+    if (count == 0 && errno)
+        return kpmc_kpc_error(s, "kpc_get_counter_count", errno);
+    if (count != p->n_counters) {
+        snprintf(s->detail, sizeof s->detail,
+                 "kpc_get_counter_count(0x%x) reports %u counter values a thread, but the set reads %u: the "
+                 "kernel's counters changed since kpmc_open (another client forced or released them?)",
+                 (unsigned)p->classes, (unsigned)count, p->n_counters);
+        return KPMC_E_KPC;
+    }
+    *n_rb = 0;
+    memset(rb, 0, KPMC_MAX_EVENTS * sizeof *rb);
+    if (!(p->classes & KPMC_CLASS_CONFIGURABLE)) {
+        set_modes(s, set, rb);
+        return 0;
+    }
+    uint64_t got[KPMC_MAX_EVENTS + 1];
+    if (k->kpc_get_config(KPMC_CLASS_CONFIGURABLE, got) != 0)
+        return kpmc_kpc_error(s, "kpc_get_config(CONFIGURABLE)", errno);
+    *n_rb = kpmc_popcount32(s->kernel.config_counters);
+    memcpy(rb, got, *n_rb * sizeof *rb);
+    for (unsigned i = 0; i < p->n_events; i++) {
+        const kpmc_plan_event *e = &p->events[i];
+        if (e->fixed)
+            continue;
+        uint64_t back = rb[kpmc_conf_slot(s, e)];
+        if ((back & kept_bits(&d)) != (e->config & kept_bits(&d))) {
+            if (d.arch == KPMC_ARCH_X86_64 && (back & 0xFFFFu) == (e->config & 0xFFFFu)) {
+                /* CMASK, INV or EDGE lost: a kernel that programs only the
+                 * event, umask and modes.  Planning again says which. */
+                s->kernel.known |= KPMC_KERNEL_X86_PLAIN;
+                s->kernel.flags |= KPMC_KERNEL_X86_PLAIN;
+                continue;
+            }
+            snprintf(s->detail, sizeof s->detail,
+                     "kpc_get_config reads back 0x%llx for %s on counter %u, but kpmc programmed 0x%llx: the "
+                     "kernel did not program its selector",
+                     (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter,
+                     (unsigned long long)e->config);
+            return KPMC_E_KPC;
+        }
+        unsigned m = kpmc_modes_of(&d, back);
+        if (!m) {
+            snprintf(s->detail, sizeof s->detail,
+                     "kpc_get_config reads back 0x%llx for %s on counter %u: the kernel counts it in no mode",
+                     (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter);
+            return KPMC_E_KPC;
+        }
+        if (asks_kernel(&d, e->config)) {
+            s->kernel.known |= KPMC_KERNEL_USER_ONLY;
+            if (m & KPMC_COUNTS_KERNEL)
+                s->kernel.flags &= ~KPMC_KERNEL_USER_ONLY;
+            else
+                s->kernel.flags |= KPMC_KERNEL_USER_ONLY;
         }
     }
-    if (k->kpc_set_counting(p->classes) != 0)
-        return kpc_error(s, "kpc_set_counting", errno);
-    uint32_t before = s->cur_counting;
-    s->cur_counting = p->classes;
-    if (k->kpc_set_thread_counting(p->classes) != 0) {
-        int r = kpc_error(s, "kpc_set_thread_counting", errno);
-        if (kpmc_restore_u32(k->kpc_set_counting, before) == 0)
-            s->cur_counting = before;
+    set_modes(s, set, rb);
+    return 0;
+}
+
+/* Plan the set again when the session learned something about the kernel
+ * since it was planned. */
+static int replan(kpmc_session *s, kpmc_set *set)
+{
+    if (set->planned_known == s->kernel.known && set->planned_flags == (s->kernel.flags & s->kernel.known))
+        return 0;
+    unsigned ev[KPMC_MAX_EVENTS];
+    for (unsigned i = 0; i < set->plan.n_events; i++)
+        ev[i] = set->plan.events[i].requested;
+    kpmc_plan p;
+    int r = kpmc_plan_build_kernel(&p, s->db, &s->kernel, ev, set->plan.n_events, set->plan.mode, s->detail,
+                                   sizeof s->detail);
+    if (r != 0)
+        return r;
+    set->plan = p;
+    set_plan_fields(set, s);
+    return 0;
+}
+
+/* Put counting and thread counting back to what they were. */
+static void undo_counting(kpmc_session *s, uint32_t counting, uint32_t thread_counting)
+{
+    struct kpmc_kperf *k = &s->k;
+    if (s->cur_thread_counting != thread_counting &&
+        kpmc_restore_u32(k->kpc_set_thread_counting, thread_counting) == 0)
+        s->cur_thread_counting = thread_counting;
+    if (s->cur_counting != counting && kpmc_restore_u32(k->kpc_set_counting, counting) == 0)
+        s->cur_counting = counting;
+}
+
+/* Program the set's plan and count, then check what the kernel did; when
+ * that teaches the session something that changes the plan, once more. */
+static int program(kpmc_session *s, kpmc_set *set)
+{
+    struct kpmc_kperf *k = &s->k;
+    uint32_t counting = s->cur_counting, thread_counting = s->cur_thread_counting;
+    uint64_t rb[KPMC_MAX_EVENTS];
+    unsigned n_rb = 0;
+    int r = 0;
+    for (int round = 0;; round++) {
+        const kpmc_plan *p = &set->plan;
+        r = configure(s, p);
+        if (r != 0)
+            break;
+        if (k->kpc_set_counting(p->classes) != 0) {
+            r = kpmc_kpc_error(s, "kpc_set_counting", errno);
+            break;
+        }
+        s->cur_counting = p->classes;
+        if (k->kpc_set_thread_counting(p->classes) != 0) {
+            r = kpmc_kpc_error(s, "kpc_set_thread_counting", errno);
+            break;
+        }
+        s->cur_thread_counting = p->classes;
+        r = check(s, set, rb, &n_rb);
+        if (r != 0 || round == 1)
+            break;
+        /* What the kernel did may change the plan (user-only configurable
+         * counters, words losing bits): then program it once more. */
+        uint32_t classes = p->classes;
+        unsigned n_config = p->n_config;
+        uint64_t config[KPMC_MAX_EVENTS + 1];
+        memcpy(config, p->config, sizeof config);
+        r = replan(s, set);
+        if (r != 0 || (set->plan.classes == classes && set->plan.n_config == n_config &&
+                       !memcmp(set->plan.config, config, sizeof config)))
+            break;
+    }
+    if (r != 0) {
+        undo_counting(s, counting, thread_counting);
         return r;
     }
-    s->cur_thread_counting = p->classes;
-    s->run_classes = p->classes;
-    s->run_n_config = p->n_config;
-    memcpy(s->run_config, p->config, sizeof s->run_config);
+    s->run_classes = set->plan.classes;
+    s->run_n_config = set->plan.n_config;
+    memcpy(s->run_config, set->plan.config, sizeof s->run_config);
+    s->run_n_readback = n_rb;
+    memcpy(s->run_readback, rb, sizeof s->run_readback);
     return 0;
 }
 
@@ -208,16 +447,27 @@ static int start_locked(kpmc_set *set)
     int r = 0;
     if (set->running) {
         snprintf(s->detail, sizeof s->detail, "kpmc_set_start: the set is already counting");
-        r = KPMC_E_STATE;
-    } else if (s->running && !same_config(s, &set->plan)) {
+        return KPMC_E_STATE;
+    }
+    r = replan(s, set);
+    if (r != 0)
+        return r;
+    if (s->running && !same_config(s, &set->plan)) {
         snprintf(s->detail, sizeof s->detail,
                  "kpmc_set_start: %u other event set%s with a different configuration %s counting; "
                  "stop %s first",
                  s->running, s->running > 1 ? "s" : "", s->running > 1 ? "are" : "is",
                  s->running > 1 ? "them" : "it");
-        r = KPMC_E_BUSY;
-    } else if (!s->running) {
-        r = program(s, &set->plan);
+        return KPMC_E_BUSY;
+    }
+    if (s->running) {
+        /* Joining: the kernel gives this thread a counter buffer only when
+         * it switches thread counting on itself (or was created after). */
+        if (s->k.kpc_set_thread_counting(s->run_classes) != 0)
+            return kpmc_kpc_error(s, "kpc_set_thread_counting", errno);
+        set_modes(s, set, s->run_readback);
+    } else {
+        r = program(s, set);
     }
     if (r == 0) {
         s->running++;
@@ -236,11 +486,11 @@ static int stop_locked(kpmc_set *set)
     if (s->running == 1) {
         /* The last set: thread counting off, then counting off. */
         if (k->kpc_set_thread_counting(0) != 0)
-            return kpc_error(s, "kpc_set_thread_counting(0)", errno);
+            return kpmc_kpc_error(s, "kpc_set_thread_counting(0)", errno);
         uint32_t before = s->cur_thread_counting;
         s->cur_thread_counting = 0;
         if (k->kpc_set_counting(0) != 0) {
-            int r = kpc_error(s, "kpc_set_counting(0)", errno);
+            int r = kpmc_kpc_error(s, "kpc_set_counting(0)", errno);
             if (kpmc_restore_u32(k->kpc_set_thread_counting, before) == 0)
                 s->cur_thread_counting = before;
             return r;
@@ -346,11 +596,16 @@ static int read_failed(kpmc_set *set, int err)
     char call[64];
     snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)set->n_counters);
     kpmc_kpc_failure(set->detail, sizeof set->detail, call, err);
-    if (err == EINVAL) {
-        size_t n = strlen(set->detail);
+    size_t n = strlen(set->detail);
+    if (err == EINVAL)
         snprintf(set->detail + n, sizeof set->detail - n,
-                 "; read a set on the thread that started it");
-    }
+                 ": this thread has no counter buffer in the kernel, which gives one to a thread that switched "
+                 "thread counting on or was created while it was on; read a set on the thread that started it");
+    else if (err == ENOMEM)
+        snprintf(set->detail + n, sizeof set->detail - n,
+                 ": the kernel holds more counter values per thread than the set's %u; thread counting was "
+                 "switched to other classes after the set started (by another client?)",
+                 (unsigned)set->n_counters);
     return KPMC_E_KPC;
 }
 
@@ -392,4 +647,13 @@ int kpmc_set_read(kpmc_set *set, uint64_t *out)
 const char *kpmc_set_error(const kpmc_set *set)
 {
     return set ? set->detail : "";
+}
+
+int kpmc_set_event_modes(const kpmc_set *set, size_t i)
+{
+    if (!set || i >= set->plan.n_events)
+        return KPMC_E_INVAL;
+    if (!set->started)
+        return KPMC_E_STATE;
+    return (int)set->modes[i];
 }

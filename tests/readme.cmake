@@ -19,12 +19,20 @@ target_link_libraries(readme_example PRIVATE kpmc::kpmc_static)
 if(NOT APPLE)
   # Without kperf.framework it stops with kpmc's message; against the
   # simulated kperf (a14) one read's deltas are the simulator's counting
-  # model: fixed counters 1 x 1000 and 2 x 1000, BRANCH_MISPRED_NONSPEC its
-  # word 0xcb = 203.
+  # model (tests/sim/kpmc_sim.h): on a 14.4 kernel every event counts user
+  # and kernel mode, 3 x its base (fixed counters 1000 and 2000,
+  # BRANCH_MISPRED_NONSPEC its selector 0xcb = 203); on a cpc kernel, whose
+  # configurable counters count user mode only, the set counts in user mode
+  # on configurable counters: CORE_ACTIVE_CYCLE (selector 2), INST_ALL
+  # (0x8c = 140) and 203.
   add_test(NAME readme_example COMMAND readme_example)
   set_tests_properties(readme_example PROPERTIES PASS_REGULAR_EXPRESSION "kperf.framework exists only on macOS")
   add_test(NAME readme_example_sim COMMAND readme_example)
   set_tests_properties(readme_example_sim PROPERTIES
-    ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>;KPMC_SIM_DB=a14"
-    PASS_REGULAR_EXPRESSION "Cycles +1000\nInstructions +2000\nBRANCH_MISPRED_NONSPEC +203\n")
+    ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>;KPMC_SIM_DB=a14;KPMC_SIM_KERNEL=14.4"
+    PASS_REGULAR_EXPRESSION "Cycles +3000\nInstructions +6000\nBRANCH_MISPRED_NONSPEC +609\n")
+  add_test(NAME readme_example_sim_cpc COMMAND readme_example)
+  set_tests_properties(readme_example_sim_cpc PROPERTIES
+    ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>;KPMC_SIM_DB=a14;KPMC_SIM_KERNEL=cpc"
+    PASS_REGULAR_EXPRESSION "Cycles +2\nInstructions +140\nBRANCH_MISPRED_NONSPEC +203\n")
 endif()

@@ -15,29 +15,59 @@ function(kpmc_session_test name)
   add_dependencies(${name} kpmc_sim)
 endfunction()
 
+# Every session test runs once per simulated kernel (tests/sim/kpmc_sim.h):
+# runtime.CASE.KERNEL, KERNEL one of pre14.4, 14.4, 15, cpc.
+set(KPMC_SIM_KERNELS pre14.4 14.4 15 cpc)
+
+# kpmc_session_cases(PROGRAM CASE... [ARGS arg...]): runtime.CASE.KERNEL runs
+# PROGRAM CASE [arg...] under each kernel.
+function(kpmc_session_cases program)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "" "ARGS")
+  foreach(case ${arg_UNPARSED_ARGUMENTS})
+    foreach(kernel ${KPMC_SIM_KERNELS})
+      set(name runtime.${case}.${kernel})
+      if(case STREQUAL "e2e_all_databases")
+        add_test(NAME ${name} COMMAND ${program})
+      else()
+        add_test(NAME ${name} COMMAND ${program} ${case} ${arg_ARGS})
+      endif()
+      set_tests_properties(${name} PROPERTIES ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}")
+    endforeach()
+  endforeach()
+endfunction()
+
+# Plans for a kernel: no simulator involved; and `kpmc check --kernel`.
+kpmc_session_test(test_session_kernel)
+add_test(NAME runtime.plan_kernel COMMAND test_session_kernel)
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME runtime.check_kernel
+    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_check_kernel.py" $<TARGET_FILE:kpmc>)
+  # `kpmc info` through the simulated kperf, on each kernel.
+  add_test(NAME runtime.info_kernel
+    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_info_sim.py" $<TARGET_FILE:kpmc>
+            $<TARGET_FILE:kpmc_sim>)
+else()
+  add_test(NAME runtime.check_kernel COMMAND sh -c "echo 'python3 not found'; exit 77")
+  add_test(NAME runtime.info_kernel COMMAND sh -c "echo 'python3 not found'; exit 77")
+endif()
+set_tests_properties(runtime.check_kernel runtime.info_kernel PROPERTIES SKIP_RETURN_CODE 77)
+
 kpmc_session_test(test_session_e2e)
-add_test(NAME runtime.e2e_all_databases COMMAND test_session_e2e)
-set_tests_properties(runtime.e2e_all_databases PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
+kpmc_session_cases(test_session_e2e e2e_all_databases)
 
 kpmc_session_test(test_session_faults)
-foreach(case faults fault_codes noroot force_held init strict unknown_cpu db_name counts)
-  add_test(NAME runtime.${case} COMMAND test_session_faults ${case})
-  set_tests_properties(runtime.${case} PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
-endforeach()
-add_test(NAME runtime.load COMMAND test_session_faults load $<TARGET_FILE:test_session_partial_kperf>)
-set_tests_properties(runtime.load PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
+kpmc_session_cases(test_session_faults faults fault_codes noroot force_held init allowlist unknown_cpu db_name
+                   counts db_force other_client counts_changed x86 modes probe)
+kpmc_session_cases(test_session_faults load ARGS $<TARGET_FILE:test_session_partial_kperf>)
 add_dependencies(test_session_faults test_session_partial_kperf)
 
 kpmc_session_test(test_session_threads)
-foreach(case two_threads busy wrong_thread read_errors new)
-  add_test(NAME runtime.${case} COMMAND test_session_threads ${case})
-  set_tests_properties(runtime.${case} PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
-endforeach()
+kpmc_session_cases(test_session_threads two_threads busy wrong_thread read_errors new read_sentences)
 
 kpmc_session_test(test_session_reset)
-add_test(NAME runtime.reset_lib COMMAND test_session_reset lib)
-add_test(NAME runtime.reset_cli COMMAND test_session_reset cli $<TARGET_FILE:kpmc>)
-set_tests_properties(runtime.reset_lib runtime.reset_cli PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
+kpmc_session_cases(test_session_reset reset_lib)
+kpmc_session_cases(test_session_reset reset_cli ARGS $<TARGET_FILE:kpmc>)
 add_dependencies(test_session_reset kpmc)
 
 # The quick-start example runs against the simulator, and fails cleanly

@@ -38,6 +38,7 @@ target_link_libraries(test_sim PRIVATE ${CMAKE_DL_LIBS} Threads::Threads)
 target_compile_definitions(test_sim PRIVATE "KPMC_SIM_PATH=\"$<TARGET_FILE:kpmc_sim>\"")
 add_dependencies(test_sim kpmc_sim)
 
-foreach(case counts arm64 x86 layout threads noroot strict faults init cpu_string force misc badenv allcounts)
+foreach(case counts arm64 x86 x86_cpc layout modes threads noroot busy allowlist faults log init cpu_string force misc
+             badenv allcounts)
   add_test(NAME sim.${case} COMMAND test_sim ${case})
 endforeach()

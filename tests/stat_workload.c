@@ -36,9 +36,14 @@
 
 typedef void (*work_fn)(uint64_t units);
 typedef void (*cpu_fn)(unsigned cpu);
+typedef void (*begin_fn)(void);
 
 static work_fn work;
 static cpu_fn set_cpu;
+/* The simulator's stand-in for the kernel creating a thread: every thread
+ * the workload makes, a forked child's included, calls it first, so that
+ * each has a counter buffer as a new thread on a counting kernel does. */
+static begin_fn thread_begin;
 static unsigned cpu;
 static int have_cpu;
 
@@ -56,6 +61,7 @@ static int started;
 static void *run_job(void *p)
 {
     struct job *j = p;
+    thread_begin();
     if (set_cpu)
         set_cpu(j->cpu);
     work(j->units);
@@ -92,12 +98,15 @@ int main(int argc, char **argv)
     const char *path = getenv("KPMC_KPERF_PATH");
     void *sim = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
     void *w = sim ? dlsym(sim, "kpmc_sim_work") : NULL, *c = sim ? dlsym(sim, "kpmc_sim_set_cpu") : NULL;
-    if (!w) {
+    void *b = sim ? dlsym(sim, "kpmc_sim_thread_begin") : NULL;
+    if (!w || !b) {
         fprintf(stderr, "stat_workload: no kpmc_sim_work in $KPMC_KPERF_PATH (%s)\n", path ? path : "unset");
         return 98;
     }
     memcpy(&work, &w, sizeof w);
     memcpy(&set_cpu, &c, sizeof c);
+    memcpy(&thread_begin, &b, sizeof b);
+    thread_begin();
 
     unsigned long main_units = 0, k = 0, n = 0, tcpu = 0, sk = 0, sn = 0, run_units = 0, rcpu = 0;
     unsigned long fork_units = 0, exec_units = 0, status = 0;
@@ -189,6 +198,7 @@ int main(int argc, char **argv)
         if (pid < 0)
             die("fork");
         if (pid == 0) {
+            thread_begin();
             work(fork_units);
             exit(0);
         }
@@ -205,6 +215,7 @@ int main(int argc, char **argv)
         if (pid < 0)
             die("fork");
         if (pid == 0) {
+            thread_begin();
             execl("/proc/self/exe", argv[0], "--main", units, "--cpu", cpus, (char *)NULL);
             execl(argv[0], argv[0], "--main", units, "--cpu", cpus, (char *)NULL);
             _exit(96);

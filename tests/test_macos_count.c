@@ -13,6 +13,11 @@
  *    part of two reads) stay below USER_OVERHEAD_MAX;
  *  - the chain of BLOCK dependent adds takes at least BLOCK cycles per
  *    iteration, and no more than CYCLES_SLACK times that.
+ * It reports what the kernel of the machine does (kpmc_session_probe: the
+ * allowlist, whether configurable counters count kernel mode) and the modes
+ * each event counts in, as read back (kpmc_set_event_modes), and checks that
+ * a KPMC_MODE_ALL set mixing fixed and configurable events counts every
+ * event in the same modes, with the modes the plan expects.
  *
  * Skips (77) when not on macOS, when not root, and under Rosetta.
  */
@@ -83,6 +88,68 @@ static const char *mode_name(int mode)
     return mode == KPMC_MODE_USER ? "user" : "all";
 }
 
+static const char *modes_name(int modes)
+{
+    switch (modes) {
+    case KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL: return "user and kernel mode";
+    case KPMC_COUNTS_USER: return "user mode only";
+    case KPMC_COUNTS_KERNEL: return "kernel mode only";
+    default: return "nothing (or an error)";
+    }
+}
+
+/* What the machine's kernel does, from kpmc_session_probe. */
+static void report_kernel(kpmc_session *s)
+{
+    kpmc_probe pr;
+    memset(&pr, 0, sizeof pr);
+    pr.size = sizeof pr;
+    int rc = kpmc_session_probe(s, &pr);
+    if (rc != 0) {
+        printf("kernel: probe failed: %s (%s)\n", kpmc_strerror(rc), kpmc_session_error(s));
+        return;
+    }
+    printf("kernel: allowlist %s, %u of %u configurable events refused alone; configurable counters count %s\n",
+           pr.allowlist < 0 ? "none" : pr.allowlist ? "on" : "off", pr.n_refused, pr.n_tried,
+           pr.kernel_counting < 0 ? "unknown modes" : pr.kernel_counting ? "user and kernel mode" : "user mode only");
+}
+
+/* A KPMC_MODE_ALL set mixing fixed and configurable events: every event
+ * must count in the same modes, those its plan expects. */
+static int check_mixed(kpmc_session *s)
+{
+    const int ev[] = {KPMC_EV_INSTRUCTIONS, KPMC_EV_CYCLES, KPMC_EV_INST_BRANCH};
+    static const char *const names[] = {"Instructions", "Cycles", "INST_BRANCH"};
+    kpmc_set *set = NULL;
+    int rc = kpmc_set_new_ev(s, &set, ev, 3, KPMC_MODE_ALL);
+    if (rc == KPMC_E_NOEVENT) {
+        printf("[mixed] skipped: %s\n", kpmc_session_error(s));
+        return 0;
+    }
+    if (rc == 0)
+        rc = kpmc_set_start(set);
+    if (rc != 0) {
+        printf("FAIL [mixed]: %s (%s)\n", kpmc_strerror(rc), kpmc_session_error(s));
+        kpmc_set_free(set);
+        return 1;
+    }
+    const kpmc_plan *plan = kpmc_set_plan(set);
+    int failures = 0, first = kpmc_set_event_modes(set, 0);
+    for (unsigned i = 0; i < plan->n_events; i++) {
+        int m = kpmc_set_event_modes(set, i);
+        printf("[mixed] %s -> %s%s, counts %s\n", names[i], kpmc_event_name(plan->db, plan->events[i].resolved),
+               plan->events[i].fixed ? " (fixed)" : "", modes_name(m));
+        if (m != first || m != (int)plan->events[i].counts) {
+            printf("FAIL [mixed]: %s counts %s, the set's first event %s, its plan %s\n", names[i], modes_name(m),
+                   modes_name(first), modes_name((int)plan->events[i].counts));
+            failures++;
+        }
+    }
+    kpmc_set_stop(set);
+    kpmc_set_free(set);
+    return failures;
+}
+
 /* Instructions and cycles of one run of n iterations. */
 static int measure(kpmc_set *set, uint64_t n, uint64_t out[2])
 {
@@ -103,7 +170,12 @@ static int measure(kpmc_set *set, uint64_t n, uint64_t out[2])
 
 static int check_mode(kpmc_session *s, int mode)
 {
-    static const char *const names[] = {"Instructions", "Cycles"};
+    /* User mode: Cycles (FIXED_CYCLES) has no fallback on Apple chips;
+     * CORE_ACTIVE_CYCLE counts them on a configurable counter (on Intel it
+     * is an alias of the fixed cycles event, whose fallback counts them). */
+    static const char *const all_names[] = {"Instructions", "Cycles"};
+    static const char *const user_names[] = {"Instructions", "CORE_ACTIVE_CYCLE"};
+    const char *const *names = mode == KPMC_MODE_USER ? user_names : all_names;
     kpmc_set *set = NULL;
     int rc = kpmc_set_new(s, &set, names, 2, mode);
     if (rc == 0)
@@ -117,9 +189,10 @@ static int check_mode(kpmc_session *s, int mode)
     const kpmc_plan *plan = kpmc_set_plan(set);
     const kpmc_db *db = kpmc_session_db(s);
     for (unsigned i = 0; i < plan->n_events; i++)
-        printf("[%s] %s -> %s on counter %u%s, word 0x%" PRIx64 "\n", mode_name(mode), names[i],
+        printf("[%s] %s -> %s on counter %u%s, word 0x%" PRIx64 ", counts %s\n", mode_name(mode), names[i],
                kpmc_event_name(db, plan->events[i].resolved), plan->events[i].counter,
-               plan->events[i].fixed ? " (fixed)" : "", plan->events[i].config);
+               plan->events[i].fixed ? " (fixed)" : "", plan->events[i].config,
+               modes_name(kpmc_set_event_modes(set, i)));
 
     const uint64_t loop1 = (uint64_t)N_ITER * PER_ITER;
     uint64_t min1[2] = {UINT64_MAX, UINT64_MAX}, min2[2] = {UINT64_MAX, UINT64_MAX};
@@ -218,8 +291,10 @@ int main(void)
         return 1;
     }
     printf("cpu %s, database %s\n", kpmc_session_cpu(s), kpmc_db_name(kpmc_session_db(s)));
+    report_kernel(s);
     int failures = check_mode(s, KPMC_MODE_ALL);
     failures += check_mode(s, KPMC_MODE_USER);
+    failures += check_mixed(s);
     kpmc_close(s);
     if (failures) {
         printf("%d check(s) failed\n", failures);

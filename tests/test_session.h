@@ -50,7 +50,23 @@ int same_kernel_state(const struct kpmc_sim_state *a, const struct kpmc_sim_stat
 uint64_t expected_word(const kpmc_db_info *d, const kpmc_event_info *e);
 uint64_t stored_word(const kpmc_db_info *d, uint64_t word);
 
+/* The simulated kernel is profile `name` (pre14.4, 14.4, 15, cpc). */
+int sim_profile(const char *name);
+/* Configurable counters of database d count the kernel on the simulated
+ * kernel (kpmc_sim.h): x86_64 and kernels before 15 always, 15 and cpc only
+ * when KPMC_SIM_KERNEL_COUNTING=1 (cpc: or with the allowlist off). */
+int sim_counts_kernel(const kpmc_db_info *d);
+/* The simulated kernel enforces a selector allowlist for d. */
+int sim_has_allowlist(const kpmc_db_info *d);
+/* What one read adds to a counter in the simulator's counting model:
+ * fixed_rank >= 0 for the fixed_rank-th fixed counter, else a configurable
+ * counter programmed with word (a database selector, so within the chip's
+ * field) on the simulated kernel. */
+uint64_t per_read(const kpmc_db_info *d, uint64_t word, int fixed_rank);
+
 unsigned popcount32(uint32_t m);
+/* Index of the lowest set bit of m (32 for 0). */
+unsigned ctz32(uint32_t m);
 /* Position of global counter c among the set bits of mask. */
 unsigned rank_in(uint32_t mask, unsigned c);
 int contains(const char *haystack, const char *needle);

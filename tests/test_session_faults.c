@@ -1,54 +1,40 @@
 /* Sessions against a simulated kernel that fails: a fault at every kpc
- * call of open, start, stop and close; no root; counters held by another
- * task; a non-zero initial state; the selector allowlist; an unknown CPU or
- * database; counts that disagree with the database; a kperf that cannot be
- * loaded.  Whatever fails, the kernel's counting, thread counting and
- * force_all_ctrs must end as they were found.
+ * call of open, start, read, stop and close (the calls taken from the
+ * simulator's log, so that each kernel's life is swept); no root; counters
+ * held or used by another client; a non-zero initial state; the selector
+ * allowlist; an unknown CPU or database, or another CPU's; counts that
+ * disagree with the database or change under the session; x86_64 on
+ * CPC-era kernels; the modes each event counts in.  Whatever fails, the
+ * kernel's counting, thread counting and force_all_ctrs must end as they
+ * were found.
  *
  * Usage: test_session_faults CASE (one CTest case each, see main()). */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dlfcn.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "test_session.h"
 
-static const char *const set_names[] = {"Cycles", "Instructions", "INST_BRANCH", "INST_LDST"};
+/* Fits every kernel: on one whose configurable counters count user mode
+ * only, Cycles and Instructions become CORE_ACTIVE_CYCLE and INST_ALL. */
+static const char *const set_names[] = {"Cycles", "Instructions", "INST_BRANCH", "L1D_TLB_ACCESS"};
 #define N_SET 4
 
 /* ---- the fault sweep ---- */
 
-/* The kpc calls of one session's life, in the order docs/kpc.md §8 gives
- * them; a step that changes nothing is skipped (close restores only what
- * differs from what open found). */
-enum op { OPEN, START, READ, STOP, CLOSE };
+/* The operations of one session's life; a fault in one of its kpc calls
+ * must make that operation fail (close: be absorbed). */
+enum op { OPEN, START, READ, STOP, CLOSE, N_OPS };
 static const char *const op_names[] = {"open", "start", "read", "stop", "close"};
-
-struct call {
-    enum op op;
-    const char *fn;
-};
-
-/* Every life opens, starts and reads once ... */
-static const struct call life_begin[] = {
-    {OPEN, "kpc_cpu_string"},           {OPEN, "kpc_force_all_ctrs_get"},
-    {OPEN, "kpc_get_counting"},         {OPEN, "kpc_get_thread_counting"},
-    {OPEN, "kpc_force_all_ctrs_set"},   {OPEN, "kpc_get_counter_count"},
-    {OPEN, "kpc_get_config_count"},     {START, "kpc_set_config"},
-    {START, "kpc_set_counting"},        {START, "kpc_set_thread_counting"},
-    {READ, "kpc_get_thread_counters"},
-};
-#define N_BEGIN (sizeof life_begin / sizeof life_begin[0])
-/* ... then ends one of these ways. */
-static const struct call stop_calls[] = {{STOP, "kpc_set_thread_counting"}, {STOP, "kpc_set_counting"}};
-static const struct call close_force[] = {{CLOSE, "kpc_force_all_ctrs_set"}};
-static const struct call close_all[] = {
-    {CLOSE, "kpc_set_thread_counting"}, {CLOSE, "kpc_set_counting"}, {CLOSE, "kpc_force_all_ctrs_set"}};
 
 struct outcome {
     int failed;       /* 0 or the op + 1 that failed first */
     int code;
     char detail[KPMC_DETAIL_MAX];
+    unsigned long mark[N_OPS]; /* kpc calls made when each op had ended */
 };
 
 /* One life; stops at the first failure and cleans up as a user would. */
@@ -58,6 +44,7 @@ static void live(int with_stop, struct outcome *o)
     kpmc_session *s;
     kpmc_set *set = NULL;
     int r = kpmc_open(&s, NULL);
+    o->mark[OPEN] = sim_state().calls;
     if (r != 0) {
         o->failed = OPEN + 1;
         goto fail;
@@ -70,6 +57,7 @@ static void live(int with_stop, struct outcome *o)
     /* A failed start or stop leaves counting as it was before the call. */
     struct kpmc_sim_state was = sim_state();
     r = kpmc_set_start(set);
+    o->mark[START] = sim_state().calls;
     if (r != 0) {
         struct kpmc_sim_state now = sim_state();
         CHECK(same_kernel_state(&now, &was, "failed start"), "start failed with %s", kpmc_session_error(s));
@@ -78,6 +66,7 @@ static void live(int with_stop, struct outcome *o)
     }
     uint64_t v[N_SET];
     r = kpmc_set_read(set, v);
+    o->mark[READ] = sim_state().calls;
     if (r != 0) {
         o->failed = READ + 1;
         snprintf(o->detail, sizeof o->detail, "%s", kpmc_set_error(set));
@@ -93,9 +82,11 @@ static void live(int with_stop, struct outcome *o)
             struct kpmc_sim_state now = sim_state();
             CHECK(same_kernel_state(&now, &was, "failed stop"), "stop failed with %s", kpmc_session_error(s));
             o->failed = STOP + 1;
+            o->mark[STOP] = sim_state().calls;
             goto fail;
         }
     }
+    o->mark[STOP] = sim_state().calls;
     goto done;
 fail:
     o->code = r;
@@ -107,40 +98,49 @@ done:
     kpmc_close(s);
     if (!with_stop)
         kpmc_set_free(set);
+    o->mark[CLOSE] = sim_state().calls;
 }
 
-/* A life: life_begin, stop_calls when with_stop, then close's calls
- * (close_all, or close_force when close finds only the force to restore). */
-static void sweep(const char *init, int with_stop, int close_restores_all)
+/* The calls of a life without faults, from the simulator's log, each with
+ * the operation that made it. */
+struct call {
+    enum op op;
+    char fn[40];
+};
+
+static size_t record_life(const char *init_env, int with_stop, struct call *life, size_t max)
 {
-    struct call life[N_BEGIN + 5];
-    size_t n = 0;
-    memcpy(life, life_begin, sizeof life_begin);
-    n = N_BEGIN;
-    if (with_stop) {
-        memcpy(life + n, stop_calls, sizeof stop_calls);
-        n += 2;
-    }
-    if (close_restores_all) {
-        memcpy(life + n, close_all, sizeof close_all);
-        n += 3;
-    } else {
-        memcpy(life + n, close_force, sizeof close_force);
-        n += 1;
-    }
-    char init_env[64];
-    snprintf(init_env, sizeof init_env, "KPMC_SIM_INIT=%s", init);
-    /* Without a fault the life runs through and makes exactly these calls. */
     sim_env(init_env, NULL);
     struct kpmc_sim_state found = sim_state();
     struct outcome o;
     live(with_stop, &o);
     struct kpmc_sim_state st = sim_state();
-    CHECK(o.failed == 0, "init %s: no fault, yet %s failed: %s", init, op_names[o.failed - 1], o.detail);
-    CHECK(st.calls == found.calls + n, "init %s: %lu kpc calls, the life has %zu", init,
-          st.calls - found.calls, n);
-    CHECK(same_kernel_state(&st, &found, "no fault"), "init %s", init);
+    CHECK(o.failed == 0, "%s: no fault, yet %s failed: %s", init_env, op_names[o.failed - 1], o.detail);
+    CHECK(same_kernel_state(&st, &found, "no fault"), "%s", init_env);
+    CHECK(!st.log_full && st.failed_calls == 0, "%s: log full or calls failed", init_env);
+    size_t n = 0;
+    char log[sizeof st.log];
+    snprintf(log, sizeof log, "%s", st.log);
+    for (char *save = NULL, *tok = strtok_r(log, " ", &save); tok && n < max; tok = strtok_r(NULL, " ", &save)) {
+        enum op op = OPEN;
+        while (op < CLOSE && n >= o.mark[op])
+            op++;
+        life[n].op = op;
+        snprintf(life[n].fn, sizeof life[n].fn, "kpc_%s", tok);
+        n++;
+    }
+    CHECK(n == st.calls, "%s: %zu calls in the log, %lu made", init_env, n, st.calls);
+    return n;
+}
 
+/* Inject EIO at each call of the life in turn. */
+static void sweep(const char *init, int with_stop)
+{
+    char init_env[64];
+    snprintf(init_env, sizeof init_env, "KPMC_SIM_INIT=%s", init);
+    struct call life[128];
+    size_t n = record_life(init_env, with_stop, life, sizeof life / sizeof life[0]);
+    CHECK(n >= 12, "%s: a life of %zu calls is too short", init_env, n);
     for (size_t j = 0; j < n; j++) {
         unsigned nth = 0;
         for (size_t i = 0; i <= j; i++)
@@ -148,9 +148,10 @@ static void sweep(const char *init, int with_stop, int close_restores_all)
         char fault[96];
         snprintf(fault, sizeof fault, "KPMC_SIM_FAULT=%s:%u:EIO", life[j].fn, nth);
         sim_env(init_env, fault, NULL);
-        found = sim_state();
+        struct kpmc_sim_state found = sim_state();
+        struct outcome o;
         live(with_stop, &o);
-        st = sim_state();
+        struct kpmc_sim_state st = sim_state();
         const char *where = fault + strlen("KPMC_SIM_FAULT=");
         CHECK(st.failed_calls == 1, "init %s, %s: %lu calls failed, expected the fault alone", init, where,
               st.failed_calls);
@@ -170,11 +171,11 @@ static void sweep(const char *init, int with_stop, int close_restores_all)
 
 static void case_faults(void)
 {
-    sweep("0:0:0", 1, 0); /* stopped: close gives back the force alone */
-    sweep("0:0:0", 0, 1); /* closed while counting */
+    sweep("0:0:0", 1); /* stopped: close gives back the force alone */
+    sweep("0:0:0", 0); /* closed while counting */
     /* Found counting something else: close puts it back. */
-    sweep("2:2:0", 1, 1);
-    sweep("2:2:0", 0, 1);
+    sweep("2:2:0", 1);
+    sweep("2:2:0", 0);
 }
 
 /* errno decides the code where it means something. */
@@ -189,8 +190,17 @@ static void case_fault_codes(void)
         {"KPMC_SIM_FAULT=kpc_force_all_ctrs_set:1:EACCES", OPEN, KPMC_E_BUSY},
         {"KPMC_SIM_FAULT=kpc_force_all_ctrs_set:1:EBUSY", OPEN, KPMC_E_BUSY},
         {"KPMC_SIM_FAULT=kpc_set_config:1:EBUSY", START, KPMC_E_BUSY},
+        /* EPERM that no event alone explains: not the allowlist */
         {"KPMC_SIM_FAULT=kpc_set_config:1:EPERM", START, KPMC_E_KPC},
         {"KPMC_SIM_FAULT=kpc_set_counting:1:EINVAL", START, KPMC_E_KPC},
+        {"KPMC_SIM_FAULT=kpc_get_config:1:EBUSY", START, KPMC_E_BUSY},
+        /* EBUSY anywhere in kpmc_open */
+        {"KPMC_SIM_FAULT=kpc_cpu_string:1:EBUSY", OPEN, KPMC_E_BUSY},
+        {"KPMC_SIM_FAULT=kpc_force_all_ctrs_get:1:EBUSY", OPEN, KPMC_E_BUSY},
+        {"KPMC_SIM_FAULT=kpc_get_counting:1:EBUSY", OPEN, KPMC_E_BUSY},
+        {"KPMC_SIM_FAULT=kpc_get_thread_counting:1:EBUSY", OPEN, KPMC_E_BUSY},
+        {"KPMC_SIM_FAULT=kpc_get_counter_count:1:EBUSY", OPEN, KPMC_E_BUSY},
+        {"KPMC_SIM_FAULT=kpc_get_config_count:1:EBUSY", OPEN, KPMC_E_BUSY},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sim_env(cases[i].fault, NULL);
@@ -200,6 +210,10 @@ static void case_fault_codes(void)
         struct kpmc_sim_state st = sim_state();
         CHECK(o.failed == (int)cases[i].op + 1 && o.code == cases[i].code, "%s: %s failed with %s (%s)",
               cases[i].fault, o.failed ? op_names[o.failed - 1] : "nothing", kpmc_strerror(o.code), o.detail);
+        if (o.code == KPMC_E_BUSY)
+            CHECK(contains(o.detail, contains(cases[i].fault, "EBUSY") ? "EBUSY" : "EACCES") &&
+                      contains(o.detail, "another client"),
+                  "%s: detail \"%s\"", cases[i].fault, o.detail);
         CHECK(same_kernel_state(&st, &found, cases[i].fault), "%s", cases[i].fault);
     }
 }
@@ -240,12 +254,30 @@ static void case_noroot(void)
     kpmc_close(s);
 }
 
+/* Another task holds the force: before cpc the kernel refuses ours with
+ * EACCES; cpc answers 0 and changes nothing, so kpmc counts alongside. */
 static void case_force_held(void)
 {
     sim_env("KPMC_SIM_FORCE_HELD=1", NULL);
-    static const char *const needles[] = {"kpc_force_all_ctrs_set", "EACCES", "another client", NULL};
-    kpmc_close(open_refused("force held", KPMC_E_BUSY, needles));
-    CHECK(sim_state().force_all == 1, "the force held by another task was released");
+    if (!sim_profile("cpc")) {
+        static const char *const needles[] = {"kpc_force_all_ctrs_set", "EACCES", "another client", NULL};
+        kpmc_close(open_refused("force held", KPMC_E_BUSY, needles));
+        struct kpmc_sim_state st = sim_state();
+        CHECK(st.force_all == 1 && !st.force_owned, "the force held by another task was released");
+        return;
+    }
+    struct kpmc_sim_state found = sim_state();
+    kpmc_session *s;
+    int r = kpmc_open(&s, NULL);
+    CHECK(r == 0, "cpc, force held: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+    kpmc_probe pr = {sizeof pr, 0, 0, 0, 0, 0, 0, {0}, 0, 0};
+    CHECK(kpmc_session_probe(s, &pr) == 0 && pr.force_found == 1, "probe: force found %d (%s)", pr.force_found,
+          kpmc_session_error(s));
+    struct kpmc_sim_state st = sim_state();
+    CHECK(st.force_all == 1 && !st.force_owned, "cpc: kpmc took the force from its holder");
+    kpmc_close(s);
+    st = sim_state();
+    CHECK(same_kernel_state(&st, &found, "cpc, force held"), "after close");
 }
 
 /* A non-zero state found at open is restored exactly, whether the set was
@@ -281,63 +313,255 @@ static void case_init(void)
 
 /* ---- the database ---- */
 
-/* An a14 session on a simulated as4 with the allowlist on: a word whose
- * selector as4 lacks is refused by kpc_set_config with EPERM; one whose
- * selector as4 has goes through. */
-static void case_strict(void)
+/* The selector allowlist (14.4 and later, arm64): a set with selectors the
+ * kernel's list lacks is refused at kpc_set_config with EPERM; kpmc names
+ * the refused events, puts back the words it found and leaves counting as
+ * it was.  A list here: CORE_ACTIVE_CYCLE (0x2), INST_ALL (0x8c) and
+ * INST_BRANCH (0x8d) of a14. */
+static void case_allowlist(void)
 {
-    const kpmc_db *a14 = kpmc_db_find("a14"), *as4 = kpmc_db_find("as4");
-    kpmc_db_info d14, d4;
-    kpmc_db_get(a14, &d14);
-    kpmc_db_get(as4, &d4);
-    const char *foreign = NULL, *shared = NULL;
-    for (unsigned i = 0; i < d14.n_events && (!foreign || !shared); i++) {
-        kpmc_event_info e;
-        kpmc_event_get(a14, i, &e);
-        if ((e.has & KPMC_HAS_FIXED_COUNTER) || !(e.has & KPMC_HAS_NUMBER) || !e.number ||
-            (e.counters & 0x3FCu) != 0x3FCu)
-            continue;
-        int in_as4 = 0;
-        for (unsigned j = 0; j < d4.n_events && !in_as4; j++) {
-            kpmc_event_info f;
-            kpmc_event_get(as4, j, &f);
-            in_as4 = (f.has & KPMC_HAS_NUMBER) && f.number == e.number;
-        }
-        if (in_as4 && !shared)
-            shared = e.name;
-        if (!in_as4 && !foreign)
-            foreign = e.name;
-    }
-    CHECK(foreign && shared, "no a14 event with a selector as4 lacks (%s) or has (%s)", foreign ? foreign : "-",
-          shared ? shared : "-");
-    if (!foreign || !shared)
-        return;
-    for (int pass = 0; pass < 2; pass++) {
-        sim_env("KPMC_SIM_DB=as4", "KPMC_DB=a14", "KPMC_SIM_STRICT=1", NULL);
-        struct kpmc_sim_state found = sim_state();
+    static const char *const names[] = {"CORE_ACTIVE_CYCLE", "INST_BRANCH", "L1D_TLB_ACCESS", "INST_LDST"};
+    if (sim_profile("pre14.4")) {
+        /* No list before 14.4: everything is programmed. */
+        sim_env("KPMC_SIM_DB=a14", NULL);
         kpmc_session *s;
-        int r = kpmc_open(&s, NULL);
-        CHECK(r == 0 && !strcmp(kpmc_db_name(kpmc_session_db(s)), "a14"), "open: %s", kpmc_session_error(s));
-        const char *names[] = {"Cycles", pass ? foreign : shared};
         kpmc_set *set = NULL;
-        r = kpmc_set_new(s, &set, names, 2, KPMC_MODE_ALL);
-        CHECK(r == 0, "set: %s", kpmc_session_error(s));
-        r = kpmc_set_start(set);
-        if (pass == 0) {
-            CHECK(r == 0, "%s (as4 has its selector): %s", shared, kpmc_session_error(s));
-        } else {
-            CHECK(r == KPMC_E_KPC, "%s: %s", foreign, kpmc_strerror(r));
-            CHECK(contains(kpmc_session_error(s), "kpc_set_config") && contains(kpmc_session_error(s), "EPERM") &&
-                      contains(kpmc_session_error(s), foreign),
-                  "detail \"%s\"", kpmc_session_error(s));
-            struct kpmc_sim_state st = sim_state();
-            CHECK(st.counting == found.counting && st.thread_counting == found.thread_counting,
-                  "a refused start left counting on");
-        }
+        CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+        CHECK(kpmc_set_new(s, &set, names, 4, KPMC_MODE_USER) == 0 && kpmc_set_start(set) == 0,
+              "pre14.4: %s", kpmc_session_error(s));
         kpmc_set_free(set);
         kpmc_close(s);
+        return;
+    }
+    sim_env("KPMC_SIM_DB=a14", "KPMC_SIM_ALLOWLIST=0x2,0x8c,0x8d", NULL);
+    kpmc_session *s;
+    CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+    /* Words programmed before: an allowed set, started and stopped. */
+    const char *ok_names[] = {"INST_BRANCH", "CORE_ACTIVE_CYCLE"};
+    kpmc_set *ok = NULL, *set = NULL;
+    CHECK(kpmc_set_new(s, &ok, ok_names, 2, KPMC_MODE_USER) == 0 && kpmc_set_start(ok) == 0 &&
+              kpmc_set_stop(ok) == 0,
+          "allowed set: %s", kpmc_session_error(s));
+    struct kpmc_sim_state found = sim_state();
+    CHECK(kpmc_set_new(s, &set, names, 4, KPMC_MODE_USER) == 0, "%s", kpmc_session_error(s));
+    int r = kpmc_set_start(set);
+    const char *d = kpmc_session_error(s);
+    CHECK(r == KPMC_E_UNAVAILABLE, "start: %s (%s)", kpmc_strerror(r), d);
+    CHECK(contains(d, "kpc_set_config") && contains(d, "EPERM") && contains(d, "allowlist") &&
+              contains(d, "L1D_TLB_ACCESS (selector 0xa0)") && contains(d, "INST_LDST (selector 0x9b)") &&
+              !contains(d, "INST_BRANCH") && !contains(d, "CORE_ACTIVE_CYCLE"),
+          "detail \"%s\"", d);
+    struct kpmc_sim_state st = sim_state();
+    CHECK(same_kernel_state(&st, &found, "allowlist"), "a refused start changed counting");
+    for (unsigned k = 0; k < st.n_config; k++)
+        CHECK((st.config[k] & 0xFFFFu) == (found.config[k] & 0xFFFFu),
+              "configurable counter %u: selector 0x%llx, before 0x%llx", k, (unsigned long long)st.config[k],
+              (unsigned long long)found.config[k]);
+    kpmc_kernel kn = {sizeof kn, 0, 0, 0};
+    CHECK(kpmc_session_kernel(s, &kn) == 0 && (kn.known & kn.flags & KPMC_KERNEL_ALLOWLIST),
+          "the session did not learn the allowlist");
+    kpmc_set_free(set);
+    kpmc_set_free(ok);
+    kpmc_close(s);
+
+    /* A SoC missing from the kernel's list: nothing but selector 0 passes. */
+    sim_env("KPMC_SIM_DB=a14", "KPMC_SIM_ALLOWLIST=none", NULL);
+    CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+    CHECK(kpmc_set_new(s, &set, names, 1, KPMC_MODE_USER) == 0, "%s", kpmc_session_error(s));
+    r = kpmc_set_start(set);
+    CHECK(r == KPMC_E_UNAVAILABLE && contains(kpmc_session_error(s), "CORE_ACTIVE_CYCLE (selector 0x2)"),
+          "empty list: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+    kpmc_set_free(set);
+    /* Fixed counters need no word: a set of them counts. */
+    const char *fixed[] = {"Cycles", "Instructions"};
+    CHECK(kpmc_set_new(s, &set, fixed, 2, KPMC_MODE_ALL) == 0 && kpmc_set_start(set) == 0,
+          "fixed events with an empty list: %s", kpmc_session_error(s));
+    kpmc_set_free(set);
+    kpmc_close(s);
+}
+
+/* The database must be the CPU's: a14's selectors on an M4 count other
+ * events.  Forced, the counts must still match. */
+static void case_db_force(void)
+{
+    sim_env("KPMC_SIM_DB=as4", "KPMC_DB=a14", NULL);
+    static const char *const needles[] = {"KPMC_DB=a14", "cpu_100000c_2_6f5129ac", "0x6f5129ac", "is as4",
+                                          "KPMC_DB_FORCE=1", NULL};
+    kpmc_close(open_refused("a14 on an M4", KPMC_E_NODB, needles));
+    kpmc_session *s;
+    sim_env("KPMC_SIM_DB=as4", "KPMC_DB=a14", "KPMC_DB_FORCE=1", NULL);
+    int r = kpmc_open(&s, NULL);
+    CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB_FORCE=1: %s", kpmc_session_error(s));
+    kpmc_close(s);
+    sim_env("KPMC_SIM_DB=as4", NULL);
+    kpmc_options opt = {sizeof opt, NULL, "a14", 1};
+    r = kpmc_open(&s, &opt);
+    CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "force_db: %s", kpmc_session_error(s));
+    kpmc_close(s);
+    /* An options struct from before force_db: not read. */
+    opt.size = offsetof(kpmc_options, force_db);
+    r = kpmc_open(&s, &opt);
+    CHECK(r == KPMC_E_NODB, "short options: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+    kpmc_close(s);
+    /* Naming the CPU's own database needs no force. */
+    sim_env("KPMC_SIM_DB=as4", "KPMC_DB=AS4", NULL);
+    r = kpmc_open(&s, NULL);
+    CHECK(r == 0, "KPMC_DB=AS4 on an M4: %s", kpmc_session_error(s));
+    kpmc_close(s);
+}
+
+/* Another client uses the counters: every kpc request answers EBUSY. */
+static void case_busy(void)
+{
+    sim_env("KPMC_SIM_BUSY=1", NULL);
+    static const char *const needles[] = {"kpc_force_all_ctrs_get", "EBUSY", "another client", NULL};
+    kpmc_close(open_refused("busy", KPMC_E_BUSY, needles));
+    sim_env("KPMC_SIM_BUSY=1", "KPMC_SIM_NOROOT=1", NULL);
+    static const char *const noroot[] = {"EPERM", "sudo", NULL};
+    kpmc_close(open_refused("busy, not root", KPMC_E_PERM, noroot));
+}
+
+/* The counters changed under the session between open and start (another
+ * client released the force): the buffer the kernel now fills differs from
+ * the plan's, so start refuses and leaves counting as it was; on cpc,
+ * kpc_set_config forces them again and the set counts. */
+static void case_counts_changed(void)
+{
+    sim_env("KPMC_SIM_DB=a14", NULL);
+    kpmc_session *s;
+    kpmc_set *set = NULL;
+    CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+    const char *names[] = {"L1D_TLB_ACCESS", "INST_BRANCH"};
+    CHECK(kpmc_set_new(s, &set, names, 2, KPMC_MODE_USER) == 0, "%s", kpmc_session_error(s));
+    int (*force_set)(int);
+    void *fn = dlsym(sim.handle, "kpc_force_all_ctrs_set");
+    memcpy(&force_set, &fn, sizeof fn);
+    CHECK(fn && force_set(0) == 0, "releasing the force as another client");
+    struct kpmc_sim_state found = sim_state();
+    int r = kpmc_set_start(set);
+    if (sim_profile("cpc")) {
+        /* kpc_set_config forces the counters by itself there. */
+        CHECK(r == 0 && sim_state().force_owned, "cpc: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+    } else {
+        CHECK(r == KPMC_E_KPC && contains(kpmc_session_error(s), "kpc_get_counter_count(0x2) reports 5") &&
+                  contains(kpmc_session_error(s), "set reads 8"),
+              "%s (%s)", kpmc_strerror(r), kpmc_session_error(s));
         struct kpmc_sim_state st = sim_state();
-        CHECK(same_kernel_state(&st, &found, "strict"), "strict, pass %d", pass);
+        CHECK(same_kernel_state(&st, &found, "counts changed"), "start left counting on");
+    }
+    kpmc_set_free(set);
+    kpmc_close(s);
+}
+
+/* x86_64 on a CPC-era kernel: half the general-purpose counters, and
+ * CMASK/INV/EDGE dropped.  Before cpc both work. */
+static void case_x86(void)
+{
+    sim_env("KPMC_SIM_DB=ivybridge", NULL);
+    kpmc_session *s;
+    kpmc_set *set = NULL;
+    CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+    kpmc_kernel kn = {sizeof kn, 0, 0, 0};
+    CHECK(kpmc_session_kernel(s, &kn) == 0, "%s", kpmc_session_error(s));
+    int cpc = sim_profile("cpc");
+    /* ivybridge GP0-3 are counters 3-6 */
+    CHECK(kn.config_counters == (cpc ? 0x18u : 0x78u), "configurable counters 0x%x", (unsigned)kn.config_counters);
+    /* UOPS_ISSUED.STALL_CYCLES: `other` 0x1D3 = CMASK 1 + INV */
+    const char *stall[] = {"INST_ALL", "UOPS_ISSUED.STALL_CYCLES"};
+    CHECK(kpmc_set_new(s, &set, stall, 2, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+    struct kpmc_sim_state found = sim_state();
+    int r = kpmc_set_start(set);
+    if (cpc) {
+        CHECK(r == KPMC_E_UNAVAILABLE && contains(kpmc_session_error(s), "UOPS_ISSUED.STALL_CYCLES") &&
+                  contains(kpmc_session_error(s), "CMASK"),
+              "cpc: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+        struct kpmc_sim_state st = sim_state();
+        CHECK(same_kernel_state(&st, &found, "x86 cpc"), "a refused start left counting on");
+        kpmc_set_free(set);
+        /* The session knows now: refused when the set is made. */
+        r = kpmc_set_new(s, &set, stall, 2, KPMC_MODE_ALL);
+        CHECK(r == KPMC_E_UNAVAILABLE && set == NULL, "second set: %s", kpmc_strerror(r));
+    } else {
+        CHECK(r == 0, "%s: %s", sim_state().kernel, kpmc_session_error(s));
+        struct kpmc_sim_state st = sim_state();
+        uint64_t w = r == 0 ? kpmc_set_plan(set)->events[1].config : 0;
+        CHECK((w & 0xFF800000u) == 0x01800000u && st.config[rank_in(0x78u, kpmc_set_plan(set)->events[1].counter)] == w,
+              "CMASK 1 + INV programmed: word 0x%llx", (unsigned long long)w);
+        kpmc_set_free(set);
+    }
+    /* L1D_PEND_MISS.PENDING may only use GP2 (counter 5). */
+    const char *gp2[] = {"L1D_PEND_MISS.PENDING"};
+    set = NULL;
+    r = kpmc_set_new(s, &set, gp2, 1, KPMC_MODE_ALL);
+    if (cpc)
+        CHECK(r == KPMC_E_UNAVAILABLE && contains(kpmc_session_error(s), "gives only configurable counters 0x18"),
+              "GP2 on cpc: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+    else
+        CHECK(r == 0 && kpmc_set_start(set) == 0, "GP2: %s", kpmc_session_error(s));
+    kpmc_set_free(set);
+    kpmc_close(s);
+}
+
+/* What each event counts, as read back, on every kernel: user mode only
+ * sets, all-mode sets, and machines that let configurable counters count
+ * the kernel. */
+static void case_modes(void)
+{
+    const kpmc_db_info *dp = NULL;
+    kpmc_db_info d;
+    kpmc_db_get(kpmc_db_find("a14"), &d);
+    dp = &d;
+    static const char *const mixed[] = {"Cycles", "INST_BRANCH"};
+    static const char *const conf_only[] = {"INST_BRANCH", "L1D_TLB_ACCESS"};
+    for (int kc = 0; kc < 2; kc++) {
+        if (kc && (sim_profile("pre14.4") || sim_profile("14.4")))
+            break;
+        sim_env("KPMC_SIM_DB=a14", kc ? "KPMC_SIM_KERNEL_COUNTING=1" : "KPMC_SIM_INIT=0:0:0", NULL);
+        int kernel = sim_counts_kernel(dp);
+        kpmc_session *s;
+        kpmc_set *set = NULL;
+        CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+        /* Configurable events only, all modes: what the kernel allows. */
+        CHECK(kpmc_set_new(s, &set, conf_only, 2, KPMC_MODE_ALL) == 0 && kpmc_set_start(set) == 0,
+              "%s", kpmc_session_error(s));
+        for (size_t i = 0; i < 2; i++)
+            CHECK(kpmc_set_event_modes(set, i) == (int)(kernel ? 3 : 1), "%s all modes, kernel counting %d: %d",
+                  conf_only[i], kernel, kpmc_set_event_modes(set, i));
+        /* Thread accumulators are never zeroed: count by differences. */
+        uint64_t a[2], v[2];
+        CHECK(kpmc_set_read(set, a) == 0 && kpmc_set_read(set, v) == 0 && v[0] - a[0] == (kernel ? 3u : 1u) * 0x8Du,
+              "INST_BRANCH read %llu", (unsigned long long)(v[0] - a[0]));
+        kpmc_set_free(set);
+        kpmc_kernel kn = {sizeof kn, 0, 0, 0};
+        CHECK(kpmc_session_kernel(s, &kn) == 0 && (kn.known & KPMC_KERNEL_USER_ONLY) &&
+                  (!(kn.flags & KPMC_KERNEL_USER_ONLY)) == kernel,
+              "learned flags 0x%x known 0x%x", kn.flags, kn.known);
+        /* Mixed, all modes: fixed counters stay only where configurable
+         * ones count the kernel too; the session knows the kernel now, so
+         * the plan is right from kpmc_set_new on. */
+        CHECK(kpmc_set_new(s, &set, mixed, 2, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
+        const kpmc_plan *p = kpmc_set_plan(set);
+        CHECK(p->events[0].fixed == (unsigned)kernel && p->events[0].counts == (kernel ? 3u : 1u),
+              "Cycles planned fixed %u counts %u", p->events[0].fixed, p->events[0].counts);
+        unsigned long configs = sim_state().set_config_calls;
+        CHECK(kpmc_set_start(set) == 0, "%s", kpmc_session_error(s));
+        CHECK(sim_state().set_config_calls == configs + 1, "planned for the known kernel: one kpc_set_config");
+        for (size_t i = 0; i < 2; i++)
+            CHECK(kpmc_set_event_modes(set, i) == (int)(kernel ? 3 : 1), "%s mixed: %d", mixed[i],
+                  kpmc_set_event_modes(set, i));
+        CHECK(kpmc_set_read(set, a) == 0 && kpmc_set_read(set, v) == 0 && v[0] - a[0] == (kernel ? 3000u : 2u) &&
+                  v[1] - a[1] == (kernel ? 3u : 1u) * 0x8Du,
+              "mixed read %llu %llu", (unsigned long long)(v[0] - a[0]), (unsigned long long)(v[1] - a[1]));
+        kpmc_set_free(set);
+        /* User mode: everything counts user mode only. */
+        CHECK(kpmc_set_new(s, &set, conf_only, 2, KPMC_MODE_USER) == 0 && kpmc_set_start(set) == 0,
+              "%s", kpmc_session_error(s));
+        for (size_t i = 0; i < 2; i++)
+            CHECK(kpmc_set_event_modes(set, i) == 1, "%s user: %d", conf_only[i], kpmc_set_event_modes(set, i));
+        CHECK(kpmc_set_event_modes(set, 2) == KPMC_E_INVAL && kpmc_set_event_modes(NULL, 0) == KPMC_E_INVAL,
+              "bad index");
+        kpmc_set_free(set);
+        kpmc_close(s);
     }
 }
 
@@ -351,10 +575,15 @@ static void case_unknown_cpu(void)
     kpmc_close(s);
     int r;
 
-    /* KPMC_DB overrides detection, even of an unknown CPU. */
+    /* KPMC_DB names a database for an unknown CPU only when forced. */
     sim_env("KPMC_SIM_CPU=cpu_100000c_2_deadbeef", "KPMC_DB=a14", NULL);
     r = kpmc_open(&s, NULL);
-    CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB=a14: %s", kpmc_session_error(s));
+    CHECK(r == KPMC_E_NODB && contains(kpmc_session_error(s), "database is unknown"), "KPMC_DB=a14: %s",
+          kpmc_session_error(s));
+    kpmc_close(s);
+    sim_env("KPMC_SIM_CPU=cpu_100000c_2_deadbeef", "KPMC_DB=a14", "KPMC_DB_FORCE=1", NULL);
+    r = kpmc_open(&s, NULL);
+    CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB=a14, forced: %s", kpmc_session_error(s));
     kpmc_close(s);
     /* An Intel string with its model suffix. */
     sim_env("KPMC_SIM_DB=haswell", "KPMC_SIM_CPU=cpu_7_8_10b282dc_46", NULL);
@@ -372,7 +601,7 @@ static void case_db_name(void)
     kpmc_close(s);
     int r;
     /* kpmc_options.db wins over KPMC_DB */
-    kpmc_options opt = {sizeof opt, NULL, "a14"};
+    kpmc_options opt = {sizeof opt, NULL, "a14", 0};
     r = kpmc_open(&s, &opt);
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "options.db: %s", kpmc_session_error(s));
     kpmc_close(s);
@@ -393,9 +622,82 @@ static void case_db_name(void)
  * force taken at open is given back. */
 static void case_counts(void)
 {
-    sim_env("KPMC_SIM_DB=a9", "KPMC_DB=a14", NULL);
+    sim_env("KPMC_SIM_DB=a9", "KPMC_DB=a14", "KPMC_DB_FORCE=1", NULL);
     static const char *const needles[] = {"report 8 counters and 6 config words", "a14 has 10 and 8", NULL};
     kpmc_close(open_refused("a9 counted as a14", KPMC_E_NODB, needles));
+}
+
+/* ---- kpmc_session_probe ---- */
+
+/* What kpmc info reports, on each kernel: the allowlist, the events it
+ * refuses, whether configurable counters count the kernel; the kernel's
+ * counting state and selectors are left as found. */
+static void case_probe(void)
+{
+    const kpmc_db *db = kpmc_db_find("a14");
+    kpmc_db_info d;
+    kpmc_db_get(db, &d);
+    /* The configurable events of a14 a probe tries, counted here. */
+    unsigned conf_events = 0;
+    for (unsigned i = 0; i < d.n_events; i++) {
+        kpmc_event_info e;
+        kpmc_event_get(db, i, &e);
+        conf_events += (e.has & KPMC_HAS_NUMBER) && e.number && !(e.has & KPMC_HAS_FIXED_COUNTER) &&
+                       (e.counters & d.config_counters);
+    }
+    for (int listed = 0; listed < 2; listed++) {
+        if (listed && sim_profile("pre14.4"))
+            break;
+        sim_env("KPMC_SIM_DB=a14", "KPMC_SIM_INIT=2:0:0",
+                listed ? "KPMC_SIM_ALLOWLIST=0x2,0x8c,0x8d" : "KPMC_SIM_FAULT=kpc_cpu_string:99:EIO", NULL);
+        kpmc_session *s;
+        CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
+        struct kpmc_sim_state found = sim_state();
+        kpmc_probe pr;
+        memset(&pr, 0xa5, sizeof pr);
+        pr.size = sizeof pr;
+        int r = kpmc_session_probe(s, &pr);
+        CHECK(r == 0, "probe: %s (%s)", kpmc_strerror(r), kpmc_session_error(s));
+        int has_list = sim_has_allowlist(&d);
+        CHECK(pr.allowlist == has_list, "allowlist %d, expected %d", pr.allowlist, has_list);
+        CHECK(pr.n_tried == conf_events, "%u events tried, a14 has %u configurable ones", pr.n_tried, conf_events);
+        CHECK(pr.n_refused == (listed ? conf_events - 3 : 0), "%u events refused", pr.n_refused);
+        for (unsigned i = 0; i < pr.n_refused && i < KPMC_MAX_EVENTS; i++) {
+            const char *name = kpmc_event_name(db, pr.refused[i]);
+            CHECK(strcmp(name, "CORE_ACTIVE_CYCLE") && strcmp(name, "INST_ALL") && strcmp(name, "INST_BRANCH"),
+                  "%s refused", name);
+        }
+        CHECK(pr.kernel_counting == sim_counts_kernel(&d), "kernel counting %d", pr.kernel_counting);
+        CHECK(pr.force_found == 0 && pr.counting_found == 2 && pr.thread_counting_found == 0 &&
+                  pr.config_counters == d.config_counters,
+              "found: force %d counting 0x%x thread 0x%x counters 0x%x", pr.force_found,
+              (unsigned)pr.counting_found, (unsigned)pr.thread_counting_found, (unsigned)pr.config_counters);
+        struct kpmc_sim_state st = sim_state();
+        CHECK(same_kernel_state(&st, &found, "probe"), "the probe changed counting");
+        for (unsigned k = 0; k < st.n_config; k++)
+            CHECK((st.config[k] & 0xFFFFu) == (found.config[k] & 0xFFFFu), "counter %u: selector 0x%llx", k,
+                  (unsigned long long)st.config[k]);
+        /* The session learned the kernel. */
+        kpmc_kernel kn = {sizeof kn, 0, 0, 0};
+        CHECK(kpmc_session_kernel(s, &kn) == 0 &&
+                  (kn.known & (KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_ALLOWLIST)) ==
+                      (KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_ALLOWLIST) &&
+                  !!(kn.flags & KPMC_KERNEL_ALLOWLIST) == has_list &&
+                  (!(kn.flags & KPMC_KERNEL_USER_ONLY)) == sim_counts_kernel(&d),
+              "kernel flags 0x%x known 0x%x", kn.flags, kn.known);
+        /* Not while a set counts; not with a short struct. */
+        kpmc_set *set = NULL;
+        const char *one[] = {"Cycles"};
+        CHECK(kpmc_set_new(s, &set, one, 1, KPMC_MODE_ALL) == 0 && kpmc_set_start(set) == 0, "%s",
+              kpmc_session_error(s));
+        r = kpmc_session_probe(s, &pr);
+        CHECK(r == KPMC_E_BUSY && contains(kpmc_session_error(s), "1 event set is counting"), "%s (%s)",
+              kpmc_strerror(r), kpmc_session_error(s));
+        kpmc_set_free(set);
+        pr.size = sizeof pr - 1;
+        CHECK(kpmc_session_probe(s, &pr) == KPMC_E_INVAL, "short kpmc_probe");
+        kpmc_close(s);
+    }
 }
 
 /* ---- loading ---- */
@@ -407,7 +709,7 @@ static void case_load(const char *partial)
 {
     sim_env(NULL);
     kpmc_session *s;
-    kpmc_options opt = {sizeof opt, "/nonexistent/kperf", NULL};
+    kpmc_options opt = {sizeof opt, "/nonexistent/kperf", NULL, 0};
     int r = kpmc_open(&s, &opt);
     CHECK(r == KPMC_E_LOAD && contains(kpmc_session_error(s), "dlopen(/nonexistent/kperf)"), "detail \"%s\"",
           kpmc_session_error(s));
@@ -448,10 +750,12 @@ static void case_load_partial(void)
 int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
-        {"faults", case_faults},       {"fault_codes", case_fault_codes}, {"noroot", case_noroot},
-        {"force_held", case_force_held}, {"init", case_init},             {"strict", case_strict},
-        {"unknown_cpu", case_unknown_cpu}, {"db_name", case_db_name},     {"counts", case_counts},
-        {"load", case_load_partial},
+        {"faults", case_faults},           {"fault_codes", case_fault_codes}, {"noroot", case_noroot},
+        {"force_held", case_force_held},   {"init", case_init},               {"allowlist", case_allowlist},
+        {"unknown_cpu", case_unknown_cpu}, {"db_name", case_db_name},         {"counts", case_counts},
+        {"load", case_load_partial},       {"db_force", case_db_force},       {"other_client", case_busy},
+        {"counts_changed", case_counts_changed}, {"x86", case_x86},           {"modes", case_modes},
+        {"probe", case_probe},
     };
     if (argc > 2)
         partial_kperf = argv[2];

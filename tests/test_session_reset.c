@@ -2,8 +2,8 @@
  * left counting, as a non-root user, with the force held by another task,
  * with a kpc call failing.
  *
- * Usage: test_session_reset lib
- *        test_session_reset cli PATH_OF_KPMC */
+ * Usage: test_session_reset reset_lib
+ *        test_session_reset reset_cli PATH_OF_KPMC */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdlib.h>
@@ -36,9 +36,14 @@ static void case_lib(void)
     sim_env("KPMC_SIM_INIT=3:3:0", "KPMC_SIM_FORCE_HELD=1", NULL);
     r = kpmc_reset(NULL, d, sizeof d);
     st = sim_state();
-    CHECK(r == KPMC_E_BUSY && contains(d, "kpc_force_all_ctrs_set(0) failed with EACCES") &&
-              contains(d, "kpc_set_counting(0) done"),
-          "force held: %s (%s)", kpmc_strerror(r), d);
+    if (sim_profile("cpc"))
+        CHECK(r == 0 && contains(d, "kpc_force_all_ctrs_set(0) done, but force_all_ctrs still reads 1") &&
+                  contains(d, "kpc_set_counting(0) done"),
+              "force held, cpc: %s (%s)", kpmc_strerror(r), d);
+    else
+        CHECK(r == KPMC_E_BUSY && contains(d, "kpc_force_all_ctrs_set(0) failed with EACCES") &&
+                  contains(d, "kpc_set_counting(0) done"),
+              "force held: %s (%s)", kpmc_strerror(r), d);
     CHECK(st.counting == 0 && st.thread_counting == 0, "force held: counting left on");
 
     sim_env("KPMC_SIM_INIT=3:3:1", "KPMC_SIM_FAULT=kpc_set_counting:1:EIO", NULL);
@@ -107,7 +112,7 @@ static void case_cli(void)
 
 int main(int argc, char **argv)
 {
-    static const struct t_case cases[] = {{"lib", case_lib}, {"cli", case_cli}};
+    static const struct t_case cases[] = {{"reset_lib", case_lib}, {"reset_cli", case_cli}};
     if (argc > 2)
         kpmc_cli = argv[2];
     return t_main(argc, argv, cases, sizeof cases / sizeof cases[0]);

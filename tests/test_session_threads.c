@@ -6,6 +6,7 @@
  * Usage: test_session_threads CASE (one CTest case each, see main()). */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,51 @@ static const char *const names_a[] = {"INST_BRANCH", "Cycles", "Instructions"};
 static const char *const names_b[] = {"Instructions", "INST_BRANCH", "Cycles"}; /* same configuration */
 static const char *const names_c[] = {"Cycles", "INST_LDST"};                   /* another one */
 
+/* a14's description of event `name` into *e, the database's into *d. */
+static void a14_event(const char *name, kpmc_db_info *d, kpmc_event_info *e)
+{
+    const kpmc_db *db = kpmc_db_find("a14");
+    kpmc_db_get(db, d);
+    kpmc_event_get(db, (unsigned)kpmc_event_find(db, name), e);
+}
+
 static uint64_t word_of(const char *name)
+{
+    kpmc_db_info d;
+    kpmc_event_info e;
+    a14_event(name, &d, &e);
+    return expected_word(&d, &e);
+}
+
+/* What one read adds to event `name` of a KPMC_MODE_ALL a14 set that mixes
+ * fixed and configurable events (every set here): on a kernel whose
+ * configurable counters count user mode only, every event counts user
+ * mode on a configurable counter, Cycles as CORE_ACTIVE_CYCLE and
+ * Instructions as INST_ALL. */
+static uint64_t per_read_of(const char *name)
 {
     const kpmc_db *db = kpmc_db_find("a14");
     kpmc_db_info d;
     kpmc_event_info e;
-    kpmc_db_get(db, &d);
-    kpmc_event_get(db, (unsigned)kpmc_event_find(db, name), &e);
-    return expected_word(&d, &e);
+    a14_event(name, &d, &e);
+    int user_only = !sim_counts_kernel(&d);
+    if (e.has & KPMC_HAS_FIXED_COUNTER) {
+        if (!user_only)
+            return per_read(&d, 0, (int)rank_in(d.fixed_counters, ctz32(e.counters)));
+        const char *eq = e.fallback_index >= 0 ? kpmc_event_name(db, (unsigned)e.fallback_index) : "CORE_ACTIVE_CYCLE";
+        kpmc_event_get(db, (unsigned)kpmc_event_find(db, eq), &e);
+    }
+    return per_read(&d, user_only ? (e.number | 0x30000u) : expected_word(&d, &e), -1);
+}
+
+/* The classes a KPMC_MODE_ALL a14 set mixing fixed and configurable events
+ * counts: both, or only configurable ones where those count user mode only
+ * (the fixed events then count on configurable counters too). */
+static uint32_t mixed_classes(void)
+{
+    kpmc_db_info d;
+    kpmc_db_get(kpmc_db_find("a14"), &d);
+    return sim_counts_kernel(&d) ? KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE : KPMC_CLASS_CONFIGURABLE;
 }
 
 static kpmc_session *open_a14(const char *fault)
@@ -49,19 +87,29 @@ struct worker {
     int start_rc, read_rc, stop_rc;
     uint64_t v[3];
     unsigned long set_config_calls_seen;
+    int had_buffer; /* the kernel's counter buffer, before and after start */
+    int has_buffer;
 };
 
 static void *work(void *arg)
 {
     struct worker *w = arg;
     kpmc_set *set = NULL;
+    /* Both threads exist before either starts counting: the one that joins
+     * gets its counter buffer only because kpmc asks for it. */
+    w->had_buffer = sim_state().thread_has_buffer;
     w->start_rc = kpmc_set_new(w->s, &set, w->names, 3, KPMC_MODE_ALL);
     if (w->start_rc == 0)
         w->start_rc = kpmc_set_start(set);
+    w->has_buffer = sim_state().thread_has_buffer;
     gate_wait(w->gate); /* both count */
     w->set_config_calls_seen = sim_state().set_config_calls;
+    uint64_t first[3] = {0};
+    w->read_rc |= kpmc_set_read(set, first);
     for (unsigned i = 0; i < w->reads; i++)
         w->read_rc |= kpmc_set_read(set, w->v);
+    for (int k = 0; k < 3; k++)
+        w->v[k] -= first[k];
     gate_wait(w->gate); /* both have read */
     w->stop_rc = kpmc_set_stop(set);
     kpmc_set_free(set);
@@ -73,21 +121,32 @@ static void case_two_threads(void)
     kpmc_session *s = open_a14(NULL);
     struct gate b;
     gate_init(&b, 2);
-    struct worker w[2] = {{s, names_a, 3, &b, 0, 0, 0, {0}, 0}, {s, names_b, 1, &b, 0, 0, 0, {0}, 0}};
+    struct worker w[2] = {{s, names_a, 3, &b, 0, 0, 0, {0}, 0, 0, 0}, {s, names_b, 1, &b, 0, 0, 0, {0}, 0, 0, 0}};
     pthread_t t[2];
     for (int i = 0; i < 2; i++)
         pthread_create(&t[i], NULL, work, &w[i]);
     for (int i = 0; i < 2; i++)
         pthread_join(t[i], NULL);
     gate_destroy(&b);
-    uint64_t br = word_of("INST_BRANCH");
-    /* Thread 0 read 3 times, thread 1 once: per-thread counters. */
-    uint64_t want0[3] = {3 * br, 3 * 1000, 3 * 2000}, want1[3] = {1 * 2000, 1 * br, 1 * 1000};
+    /* Thread 0 read 3 times after its first read, thread 1 once:
+     * per-thread counters. */
+    uint64_t want0[3], want1[3];
+    for (int k = 0; k < 3; k++) {
+        want0[k] = 3 * per_read_of(names_a[k]);
+        want1[k] = 1 * per_read_of(names_b[k]);
+    }
+    /* One configuration: one kpc_set_config, or two where the first start
+     * finds configurable counters counting user mode only and plans again. */
+    kpmc_db_info d;
+    kpmc_db_get(kpmc_db_find("a14"), &d);
+    unsigned long configs = sim_counts_kernel(&d) ? 1 : 2;
     for (int i = 0; i < 2; i++) {
         CHECK(w[i].start_rc == 0 && w[i].read_rc == 0 && w[i].stop_rc == 0, "thread %d: %d %d %d (%s)", i,
               w[i].start_rc, w[i].read_rc, w[i].stop_rc, kpmc_session_error(s));
-        CHECK(w[i].set_config_calls_seen == 1, "thread %d: %lu kpc_set_config calls; one configuration needs one",
-              i, w[i].set_config_calls_seen);
+        CHECK(w[i].set_config_calls_seen == configs, "thread %d: %lu kpc_set_config calls, expected %lu", i,
+              w[i].set_config_calls_seen, configs);
+        CHECK(!w[i].had_buffer && w[i].has_buffer, "thread %d: counter buffer %d before start, %d after", i,
+              w[i].had_buffer, w[i].has_buffer);
     }
     for (int k = 0; k < 3; k++) {
         CHECK(w[0].v[k] == want0[k], "thread 0, %s: %llu, expected %llu", names_a[k],
@@ -114,19 +173,22 @@ static void case_busy(void)
     CHECK(r == KPMC_E_BUSY && contains(kpmc_session_error(s), "different configuration"), "%s (%s)",
           kpmc_strerror(r), kpmc_session_error(s));
     struct kpmc_sim_state st = sim_state();
-    CHECK(st.config[rank_in(0x3FCu, kpmc_set_plan(a)->events[0].counter)] == word_of("INST_BRANCH"),
+    const kpmc_plan_event *pa = &kpmc_set_plan(a)->events[0];
+    CHECK(st.config[rank_in(0x3FCu, pa->counter)] == pa->config && (pa->config & 0xFFFFu) == word_of("INST_BRANCH"),
           "a refused set changed the configuration");
     /* The same configuration in another order counts alongside. */
     CHECK(kpmc_set_start(b) == 0, "%s", kpmc_session_error(s));
     CHECK(kpmc_set_stop(a) == 0, "%s", kpmc_session_error(s));
     st = sim_state();
-    CHECK(st.counting == 3 && st.thread_counting == 3, "stopping one of two sets stopped counting");
+    CHECK(st.counting == mixed_classes() && st.thread_counting == mixed_classes(),
+          "stopping one of two sets stopped counting");
     CHECK(kpmc_set_start(c) == KPMC_E_BUSY, "c started while b counts");
     CHECK(kpmc_set_stop(b) == 0, "%s", kpmc_session_error(s));
     CHECK(kpmc_set_start(c) == 0, "c after a and b stopped: %s", kpmc_session_error(s));
-    uint64_t v[2];
-    CHECK(kpmc_set_read(c, v) == 0 && v[0] == 1000 && v[1] == word_of("INST_LDST"), "c reads %llu %llu",
-          (unsigned long long)v[0], (unsigned long long)v[1]);
+    uint64_t u[2], v[2];
+    CHECK(kpmc_set_read(c, u) == 0 && kpmc_set_read(c, v) == 0 && v[0] - u[0] == per_read_of("Cycles") &&
+              v[1] - u[1] == per_read_of("INST_LDST"),
+          "c reads %llu %llu", (unsigned long long)(v[0] - u[0]), (unsigned long long)(v[1] - u[1]));
     /* free stops a set that counts */
     kpmc_set_free(c);
     st = sim_state();
@@ -184,7 +246,7 @@ static void case_wrong_thread(void)
           kpmc_strerror(r), kpmc_session_error(s));
     r = kpmc_set_start(st.set);
     CHECK(r == KPMC_E_STATE, "start of a counting set: %s", kpmc_strerror(r));
-    CHECK(sim_state().counting == 3, "a refused stop stopped counting");
+    CHECK(sim_state().counting == mixed_classes(), "a refused stop stopped counting");
     gate_wait(&g);
     pthread_join(t, NULL);
     CHECK(st.stop_rc == 0, "stop on thread A: %s", kpmc_strerror(st.stop_rc));
@@ -236,7 +298,9 @@ static void case_read_errors(void)
               contains(kpmc_set_error(set), "EINVAL"),
           "%s (%s)", kpmc_strerror(r), kpmc_set_error(set));
     CHECK(!strcmp(before, kpmc_session_error(s)), "the session's detail changed: %s", kpmc_session_error(s));
-    CHECK(kpmc_set_read(set, v) == 0 && v[1] == 1000, "the next read: %s", kpmc_set_error(set));
+    uint64_t u[3];
+    CHECK(kpmc_set_read(set, u) == 0 && kpmc_set_read(set, v) == 0 && v[1] - u[1] == per_read_of("Cycles"),
+          "the next reads: %s", kpmc_set_error(set));
 
     /* After close the set is inert; freeing it is still allowed. */
     kpmc_close(s);
@@ -248,6 +312,47 @@ static void case_read_errors(void)
     kpmc_set_free(set);
     struct kpmc_sim_state st = sim_state();
     CHECK(st.counting == 0 && st.thread_counting == 0 && st.force_all == 0, "close with a counting set");
+}
+
+/* ---- what a read failure says ---- */
+
+static void *read_elsewhere(void *arg)
+{
+    kpmc_set *set = arg;
+    uint64_t v[3];
+    int r = kpmc_set_read(set, v);
+    CHECK(r == KPMC_E_KPC && contains(kpmc_set_error(set), "EINVAL") &&
+              contains(kpmc_set_error(set), "no counter buffer") &&
+              contains(kpmc_set_error(set), "thread that started it"),
+          "read on a thread without a counter buffer: %s (%s)", kpmc_strerror(r), kpmc_set_error(set));
+    return NULL;
+}
+
+static void case_read_sentences(void)
+{
+    kpmc_session *s = open_a14(NULL);
+    kpmc_set *set;
+    const char *conf[] = {"INST_BRANCH", "L1D_TLB_ACCESS"};
+    CHECK(kpmc_set_new(s, &set, conf, 2, KPMC_MODE_USER) == 0 && kpmc_set_start(set) == 0, "%s",
+          kpmc_session_error(s));
+    uint64_t v[3];
+    CHECK(kpmc_set_read(set, v) == 0, "%s", kpmc_set_error(set));
+    /* A thread that never switched thread counting on: EINVAL. */
+    pthread_t t;
+    pthread_create(&t, NULL, read_elsewhere, set);
+    pthread_join(t, NULL);
+    /* Another client switches thread counting to FIXED|CONFIGURABLE: the
+     * kernel now has 10 values a thread, the set reads 8: ENOMEM. */
+    int (*thread_counting)(uint32_t);
+    void *fn = dlsym(sim.handle, "kpc_set_thread_counting");
+    memcpy(&thread_counting, &fn, sizeof fn);
+    CHECK(fn && thread_counting(KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE) == 0, "the other client");
+    int r = kpmc_set_read(set, v);
+    CHECK(r == KPMC_E_KPC && contains(kpmc_set_error(set), "kpc_get_thread_counters(0, 8)") &&
+              contains(kpmc_set_error(set), "ENOMEM") && contains(kpmc_set_error(set), "more counter values"),
+          "read after the classes changed: %s (%s)", kpmc_strerror(r), kpmc_set_error(set));
+    kpmc_set_free(set);
+    kpmc_close(s);
 }
 
 /* ---- creating sets ---- */
@@ -267,9 +372,17 @@ static void case_new(void)
     CHECK(r == KPMC_E_NOEVENT && set == NULL && contains(kpmc_session_error(s), "INST_RETIRED.ANY") &&
               contains(kpmc_session_error(s), "a14"),
           "%s (%s)", kpmc_strerror(r), kpmc_session_error(s));
-    const int bad[] = {-5};
-    r = kpmc_set_new_ev(s, &set, bad, 1, KPMC_MODE_ALL);
-    CHECK(r == KPMC_E_INVAL, "id -5: %s", kpmc_strerror(r));
+    /* Positions count from 1 in every message about a set: here as in
+     * kpmc_plan_build's. */
+    CHECK(contains(kpmc_session_error(s), "(position 2 of the set)"), "%s", kpmc_session_error(s));
+    const int bad[] = {KPMC_EV_CYCLES, -5};
+    r = kpmc_set_new_ev(s, &set, bad, 2, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_INVAL && contains(kpmc_session_error(s), "-5 (position 2 of the set)"), "id -5: %s (%s)",
+          kpmc_strerror(r), kpmc_session_error(s));
+    const unsigned out_of_range[] = {0, 100000};
+    r = kpmc_set_new_db(s, &set, KPMC_DB_A14, out_of_range, 2, KPMC_MODE_ALL);
+    CHECK(r == KPMC_E_INVAL && contains(kpmc_session_error(s), "(position 2 of the set)"), "index 100000: %s (%s)",
+          kpmc_strerror(r), kpmc_session_error(s));
     int many[KPMC_MAX_EVENTS + 1];
     for (int i = 0; i <= KPMC_MAX_EVENTS; i++)
         many[i] = KPMC_EV_CYCLES;
@@ -309,7 +422,7 @@ int main(int argc, char **argv)
 {
     static const struct t_case cases[] = {
         {"two_threads", case_two_threads}, {"busy", case_busy},   {"wrong_thread", case_wrong_thread},
-        {"read_errors", case_read_errors}, {"new", case_new},
+        {"read_errors", case_read_errors}, {"new", case_new},     {"read_sentences", case_read_sentences},
     };
     return t_main(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }

@@ -11,12 +11,19 @@
 int t_failures;
 struct sim sim;
 
-static const char *const sim_vars[] = {"KPMC_SIM_DB", "KPMC_SIM_CPU", "KPMC_SIM_NOROOT",
-                                       "KPMC_SIM_STRICT", "KPMC_SIM_FORCE_HELD", "KPMC_SIM_FAULT",
-                                       "KPMC_SIM_INIT", "KPMC_DB"};
+static const char *const sim_vars[] = {"KPMC_SIM_KERNEL",     "KPMC_SIM_DB",     "KPMC_SIM_CPU",
+                                       "KPMC_SIM_NOROOT",     "KPMC_SIM_ALLOWLIST", "KPMC_SIM_KERNEL_COUNTING",
+                                       "KPMC_SIM_FORCE_HELD", "KPMC_SIM_BUSY",   "KPMC_SIM_FAULT",
+                                       "KPMC_SIM_INIT",       "KPMC_DB",         "KPMC_DB_FORCE"};
+
+/* The kernel profile of the test run (CTest sets KPMC_SIM_KERNEL per
+ * registration), kept across sim_env() unless a case names another. */
+static char run_kernel[32];
 
 void sim_load(void)
 {
+    const char *kernel = getenv("KPMC_SIM_KERNEL");
+    snprintf(run_kernel, sizeof run_kernel, "%s", kernel ? kernel : "");
     sim.path = getenv("KPMC_KPERF_PATH");
     if (!sim.path || !*sim.path) {
         fprintf(stderr, "KPMC_KPERF_PATH must name libkpmc_sim\n");
@@ -40,6 +47,8 @@ void sim_env(const char *first, ...)
 {
     for (size_t i = 0; i < sizeof sim_vars / sizeof sim_vars[0]; i++)
         unsetenv(sim_vars[i]);
+    if (run_kernel[0])
+        setenv("KPMC_SIM_KERNEL", run_kernel, 1);
     va_list ap;
     va_start(ap, first);
     for (const char *kv = first; kv; kv = va_arg(ap, const char *)) {
@@ -98,7 +107,57 @@ uint64_t expected_word(const kpmc_db_info *d, const kpmc_event_info *e)
 
 uint64_t stored_word(const kpmc_db_info *d, uint64_t word)
 {
-    return d->arch == KPMC_ARCH_X86_64 ? word & 0xffc7ffffu : word;
+    /* CPC-era kernels keep the word as given (only the hardware drops bits). */
+    return d->arch == KPMC_ARCH_X86_64 && strcmp(sim_state().kernel, "cpc") != 0 ? word & 0xffc7ffffu : word;
+}
+
+int sim_profile(const char *name)
+{
+    return !strcmp(sim_state().kernel, name);
+}
+
+static int env_on(const char *name)
+{
+    const char *v = getenv(name);
+    return v && !strcmp(v, "1");
+}
+
+int sim_counts_kernel(const kpmc_db_info *d)
+{
+    if (d->arch == KPMC_ARCH_X86_64 || sim_profile("pre14.4") || sim_profile("14.4"))
+        return 1;
+    if (env_on("KPMC_SIM_KERNEL_COUNTING"))
+        return 1;
+    const char *allow = getenv("KPMC_SIM_ALLOWLIST");
+    return sim_profile("cpc") && allow && !strcmp(allow, "off");
+}
+
+int sim_has_allowlist(const kpmc_db_info *d)
+{
+    if (d->arch == KPMC_ARCH_X86_64 || sim_profile("pre14.4"))
+        return 0;
+    const char *allow = getenv("KPMC_SIM_ALLOWLIST");
+    if (allow && *allow)
+        return strcmp(allow, "off") != 0;
+    return !(sim_profile("cpc") && env_on("KPMC_SIM_KERNEL_COUNTING"));
+}
+
+uint64_t per_read(const kpmc_db_info *d, uint64_t word, int fixed_rank)
+{
+    const uint64_t f = KPMC_SIM_KERNEL_FACTOR;
+    if (fixed_rank >= 0)
+        return (uint64_t)(fixed_rank + 1) * KPMC_SIM_FIXED_STEP * (1 + f);
+    uint64_t sel = word & 0xFFFFu;
+    int user, kernel;
+    if (d->arch == KPMC_ARCH_X86_64) {
+        user = (word & 0x10000u) != 0;
+        kernel = (word & 0x20000u) != 0;
+    } else {
+        int none = (word & 0x70000u) == 0;
+        user = none || (word & 0x30000u);
+        kernel = (none || (word & 0x40000u)) && sim_counts_kernel(d);
+    }
+    return sel * (uint64_t)user + sel * f * (uint64_t)kernel;
 }
 
 unsigned popcount32(uint32_t m)
@@ -107,6 +166,14 @@ unsigned popcount32(uint32_t m)
     for (unsigned b = 0; b < 32; b++)
         n += m >> b & 1u;
     return n;
+}
+
+unsigned ctz32(uint32_t m)
+{
+    unsigned c = 0;
+    while (c < 32 && !(m >> c & 1u))
+        c++;
+    return c;
 }
 
 unsigned rank_in(uint32_t mask, unsigned c)

@@ -6,10 +6,11 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "doc_fmt.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: kpmc check [--db NAME] [--user] [--format text|json] EVENT...\n"
+    fputs("usage: kpmc check [--db NAME] [--user] [--kernel NAME] [--format text|json] EVENT...\n"
           "\n"
           "Show where a set of events would be counted: the counter each event gets\n"
           "(all counters forced), its kpc configuration word and its position in the\n"
@@ -21,6 +22,14 @@ static void usage(FILE *f)
           "                   $KPMC_DB, else this Mac's database, else a14 (Apple M1)\n"
           "  --user           count user mode only (default: user and kernel); fixed\n"
           "                   events then fall back to a configurable event or are refused\n"
+          "  --kernel NAME    plan for a kernel: pre14.4 (macOS before 14.4), 14.4, 15, cpc\n"
+          "                   (CPC-era kernels); on 15 and cpc configurable counters count\n"
+          "                   user mode only, so a set mixing fixed and configurable events\n"
+          "                   counts every event in user mode on configurable counters; on\n"
+          "                   cpc x86_64 only half the general-purpose counters remain and\n"
+          "                   events needing CMASK, INV or EDGE are refused.  Adds what each\n"
+          "                   event counts (COUNTS; json: \"kernel\" and each event's\n"
+          "                   \"counts\": \"user\" or \"all\").  Default: no kernel's limits\n"
           "  --format FORMAT  text (default): a table for people; json: one object\n"
           "                   {\"db\", \"mode\", \"classes\", \"config\", \"events\"}, where config\n"
           "                   lists the words in kpc_set_config() order and each event has\n"
@@ -34,10 +43,19 @@ static void usage(FILE *f)
           f);
 }
 
-static void print_json(FILE *f, const kpmc_plan *p, const char *const *names)
+static const char *counts_name(unsigned counts)
+{
+    return counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) ? "all" : counts == KPMC_COUNTS_USER ? "user" : "kernel";
+}
+
+static void print_json(FILE *f, const kpmc_plan *p, const char *const *names, const char *kernel)
 {
     fputs("{\"db\":", f);
     cli_json_str(f, kpmc_db_name(p->db));
+    if (kernel) {
+        fputs(",\"kernel\":", f);
+        cli_json_str(f, kernel);
+    }
     fprintf(f, ",\"mode\":\"%s\",\"classes\":%" PRIu32 ",\"config\":[", p->mode == KPMC_MODE_USER ? "user" : "all",
             p->classes);
     for (unsigned k = 0; k < p->n_config; k++)
@@ -54,17 +72,44 @@ static void print_json(FILE *f, const kpmc_plan *p, const char *const *names)
             fputs("null", f);
         else
             fprintf(f, "%" PRIu64, e->config);
-        fprintf(f, ",\"index\":%u}", e->index);
+        fprintf(f, ",\"index\":%u", e->index);
+        if (kernel)
+            fprintf(f, ",\"counts\":\"%s\"", counts_name(e->counts));
+        fputc('}', f);
     }
     fputs("]}\n", f);
 }
 
-static void print_text(FILE *f, const kpmc_plan *p, const char *const *names)
+/* What the kernel profile does to plans, in a sentence. */
+static void print_kernel(FILE *f, const char *kernel, const kpmc_kernel *k, const kpmc_db_info *d)
+{
+    const char *sep = "";
+    fprintf(f, "kernel %s: ", kernel);
+    if (!k->flags)
+        fputs("no selector allowlist, configurable counters count the modes asked", f);
+    if (k->flags & KPMC_KERNEL_ALLOWLIST) {
+        fputs("selectors outside the kernel's list are refused (EPERM)", f);
+        sep = "; ";
+    }
+    if (k->flags & KPMC_KERNEL_USER_ONLY) {
+        fprintf(f, "%sconfigurable counters count user mode only", sep);
+        sep = "; ";
+    }
+    if (k->flags & KPMC_KERNEL_X86_PLAIN)
+        fprintf(f, "%s%u of the %u general-purpose counters; CMASK, INV and EDGE are dropped", sep,
+                doc_popcount(k->config_counters), doc_popcount(d->config_counters));
+    fputs(".\n", f);
+}
+
+static void print_text(FILE *f, const kpmc_plan *p, const char *const *names, const char *kernel,
+                       const kpmc_kernel *kern)
 {
     kpmc_db_info d;
     kpmc_db_get(p->db, &d);
     fprintf(f, "database %s (%s, %s), mode %s\n", d.name, d.marketing_name, d.architecture,
             p->mode == KPMC_MODE_USER ? "user (user only)" : "all (user and kernel)");
+    if (kernel)
+        print_kernel(f, kernel, kern, &d);
     fprintf(f, "classes 0x%" PRIx32 " (%s%s%s); kpc_set_config takes %u word%s, kpc_get_thread_counters gives %u value%s\n",
             p->classes, (p->classes & KPMC_CLASS_FIXED) ? "fixed" : "",
             p->classes == (KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE) ? ", " : "",
@@ -77,7 +122,8 @@ static void print_text(FILE *f, const kpmc_plan *p, const char *const *names)
         wname = a > wname ? a : wname;
         wres = b > wres ? b : wres;
     }
-    fprintf(f, "\n%-*s  %-*s  %-8s  %-10s  %s\n", wname, "EVENT", wres, "COUNTED", "COUNTER", "CONFIG", "INDEX");
+    fprintf(f, "\n%-*s  %-*s  %-8s  %-10s  %s%s\n", wname, "EVENT", wres, "COUNTED", "COUNTER", "CONFIG", "INDEX",
+            kernel ? "  COUNTS" : "");
     for (unsigned i = 0; i < p->n_events; i++) {
         const kpmc_plan_event *e = &p->events[i];
         char counter[24], config[24];
@@ -86,8 +132,12 @@ static void print_text(FILE *f, const kpmc_plan *p, const char *const *names)
             snprintf(config, sizeof config, "-");
         else
             snprintf(config, sizeof config, "0x%" PRIx64, e->config);
-        fprintf(f, "%-*s  %-*s  %-8s  %-10s  %u\n", wname, names[i], wres, kpmc_event_name(p->db, e->resolved),
-                counter, config, e->index);
+        fprintf(f, "%-*s  %-*s  %-8s  %-10s  ", wname, names[i], wres, kpmc_event_name(p->db, e->resolved),
+                counter, config);
+        if (kernel)
+            fprintf(f, "%-5u  %s\n", e->index, counts_name(e->counts));
+        else
+            fprintf(f, "%u\n", e->index);
     }
     fputs("\nkpc_set_config words:", f);
     if (!p->n_config)
@@ -95,7 +145,8 @@ static void print_text(FILE *f, const kpmc_plan *p, const char *const *names)
     for (unsigned k = 0; k < p->n_config; k++)
         fprintf(f, " 0x%" PRIx64, p->config[k]);
     if (d.arch == KPMC_ARCH_X86_64 && (p->classes & KPMC_CLASS_FIXED))
-        fputs("\n(the first word is the fixed counters' word, which the kernel ignores)", f);
+        fputs("\n(the first word is the fixed counters' word, which the kernel ignores; kpmc passes the others\n"
+              "alone, as CONFIGURABLE)", f);
     fputc('\n', f);
 }
 
@@ -114,11 +165,14 @@ static void print_error_json(FILE *f, const char *message, const char *const *na
 int kpmc_cmd_check(int argc, char **argv)
 {
     static const char *const formats[] = {"text", "json", NULL};
-    const char *db_name = NULL, *format = "text";
+    const char *db_name = NULL, *format = "text", *kernel = NULL;
     int mode = KPMC_MODE_ALL, n_given = 0;
     int user = 0;
-    const struct cli_option opts[] = {
-        {"--db", &db_name, NULL}, {"--format", &format, NULL}, {"--user", NULL, &user}, {NULL, NULL, NULL}};
+    const struct cli_option opts[] = {{"--db", &db_name, NULL},
+                                      {"--format", &format, NULL},
+                                      {"--user", NULL, &user},
+                                      {"--kernel", &kernel, NULL},
+                                      {NULL, NULL, NULL}};
     /* Events keep their argv order, moved to the front of argv. */
     const char **events = (const char **)(argv + 1);
     int st = cli_parse("check", argc, argv, opts, usage, events, argc, &n_given);
@@ -140,11 +194,16 @@ int kpmc_cmd_check(int argc, char **argv)
     }
     if (!db)
         return 2;
+    kpmc_kernel k;
+    if (kernel && cli_choice("check", "kernel", kernel, kpmc_kernel_profiles) < 0)
+        return 2;
+    if (kernel)
+        kpmc_kernel_profile(&k, kernel, db);
 
     kpmc_plan plan;
     char detail[1024];
-    int rc = kpmc_plan_build_names(&plan, db, events, (size_t)n_given, mode, detail,
-                                   sizeof detail);
+    int rc = kpmc_plan_build_names_kernel(&plan, db, kernel ? &k : NULL, events, (size_t)n_given, mode, detail,
+                                          sizeof detail);
     FILE *f = stdout;
     if (rc < 0) {
         const char *message = detail[0] ? detail : kpmc_strerror(rc);
@@ -153,9 +212,9 @@ int kpmc_cmd_check(int argc, char **argv)
         else
             cli_error("check", "%s", message);
     } else if (fmt == 1) {
-        print_json(f, &plan, events);
+        print_json(f, &plan, events, kernel);
     } else {
-        print_text(f, &plan, events);
+        print_text(f, &plan, events, kernel, &k);
     }
     if (fflush(f) || ferror(f))
         return cli_error("check", "cannot write the output");

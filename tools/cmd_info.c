@@ -25,7 +25,11 @@ static void usage(FILE *f)
           "cpu_* name), the catalog's database for it ($KPMC_DB overrides), its\n"
           "counters, whether this process is root, the kernel's force_all_ctrs\n"
           "state, and whether kpmc can count: it opens a session (which forces all\n"
-          "counters) and closes it again, restoring the kernel's state.\n"
+          "counters) and closes it again, restoring the kernel's state.  When it\n"
+          "can, it probes the kernel (kpmc_session_probe): whether a selector\n"
+          "allowlist refuses events and which, whether configurable counters count\n"
+          "kernel mode, and who held or used the counters when kpmc started.\n"
+          "With $KPMC_KPERF_PATH set, the same through that library on any OS.\n"
           "Elsewhere: says so and lists the databases of the built-in catalog.\n"
           "\n"
           "  --help  print this help\n"
@@ -64,7 +68,6 @@ static void list_databases(FILE *f)
           f);
 }
 
-#if defined(__APPLE__)
 static void counters_line(FILE *f, const kpmc_db_info *d)
 {
     char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN];
@@ -77,6 +80,98 @@ static void counters_line(FILE *f, const kpmc_db_info *d)
         fprintf(f, ", of which %s reserved by the power manager unless forced", power);
 }
 
+/* What a probe of the session's kernel found (the "Kernel:" lines). */
+static void kernel_lines(FILE *f, kpmc_session *s, const kpmc_db_info *d)
+{
+    kpmc_probe pr;
+    memset(&pr, 0, sizeof pr);
+    pr.size = sizeof pr;
+    int rc = kpmc_session_probe(s, &pr);
+    if (rc != 0) {
+        fprintf(f, "Kernel:         could not probe it: %s\n", kpmc_session_error(s));
+        return;
+    }
+    const char *indent = "                ";
+    fputs("Kernel:         selector allowlist: ", f);
+    if (pr.allowlist < 0)
+        fputs("none (x86_64 kernels have none)", f);
+    else if (!pr.allowlist)
+        fputs("off: the kernel accepts a selector of no event", f);
+    else
+        fprintf(f, "on: the kernel refuses a selector of no %s event", d->name);
+    if (pr.n_refused) {
+        fprintf(f, ";\n%s%u of the %u configurable events of %s are refused alone:", indent, pr.n_refused,
+                pr.n_tried, d->name);
+        enum { SHOWN = 8 };
+        for (unsigned i = 0; i < pr.n_refused && i < SHOWN; i++)
+            fprintf(f, "%s %s", i ? "," : "", kpmc_event_name(kpmc_session_db(s), pr.refused[i]));
+        if (pr.n_refused > SHOWN)
+            fprintf(f, " and %u more", pr.n_refused - SHOWN);
+    } else if (pr.n_tried) {
+        fprintf(f, "; all %u configurable events of %s are accepted", pr.n_tried, d->name);
+    }
+    fprintf(f, "\n%sconfigurable counters count: %s\n", indent,
+            pr.kernel_counting < 0   ? "unknown (no event could be programmed)"
+            : pr.kernel_counting > 0 ? "user and kernel mode"
+                                     : "user mode only (fixed counters count both: kpmc counts a KPMC_MODE_ALL "
+                                       "set mixing them in user mode)");
+    if (pr.config_counters != d->config_counters) {
+        char have[DOC_COUNTERS_LEN];
+        doc_counters_str(pr.config_counters, have);
+        fprintf(f, "%sconfigurable counters given: %u of %u (%s)\n", indent, doc_popcount(pr.config_counters),
+                doc_popcount(d->config_counters), have);
+    }
+    fprintf(f, "%swhen kpmc started: force_all_ctrs %d, counting 0x%x, thread counting 0x%x", indent,
+            pr.force_found, (unsigned)pr.counting_found, (unsigned)pr.thread_counting_found);
+    if (pr.force_found)
+        fputs(";\n" "                another client held all counters (or the kernel has no power manager)", f);
+    if (pr.counting_found || pr.thread_counting_found)
+        fputs(";\n" "                another client was counting (or one that crashed: 'kpmc reset' stops it)", f);
+    if (!pr.force_found && !pr.counting_found && !pr.thread_counting_found)
+        fputs(" (nobody else)", f);
+    fputc('\n', f);
+}
+
+/* Open a session, probe its kernel, close: the "Counting:" line. */
+static int counting_lines(FILE *f, kpmc_session *s, int rc)
+{
+    if (rc != 0) {
+        fprintf(f, "Counting:       not possible now: %s\n", s ? kpmc_session_error(s) : kpmc_strerror(rc));
+        return EXIT_CANNOT_COUNT;
+    }
+    kpmc_db_info d;
+    kpmc_db_get(kpmc_session_db(s), &d);
+    kernel_lines(f, s, &d);
+    fputs("Counting:       possible: kpmc opened a session and forced all counters, then\n"
+          "                closed it and restored the kernel's state\n",
+          f);
+    return 0;
+}
+
+/* Through the library $KPMC_KPERF_PATH names, on any OS. */
+static int info_kperf(FILE *f, const char *path)
+{
+    fprintf(f, "kperf:          %s ($KPMC_KPERF_PATH)\n", path);
+    kpmc_session *s = NULL;
+    int rc = kpmc_open(&s, NULL);
+    if (s && kpmc_session_cpu(s)[0])
+        fprintf(f, "CPU:            %s\n", kpmc_session_cpu(s));
+    const kpmc_db *db = kpmc_session_db(s);
+    if (db) {
+        kpmc_db_info d;
+        kpmc_db_get(db, &d);
+        fprintf(f, "Database:       %s (%s, %s)\nCounters:       ", d.name, d.marketing_name, d.architecture);
+        counters_line(f, &d);
+        fputc('\n', f);
+    }
+    int st = counting_lines(f, s, rc);
+    kpmc_close(s);
+    if (rc == KPMC_E_NODB)
+        return EXIT_NO_DB;
+    return st;
+}
+
+#if defined(__APPLE__)
 /* The kernel's kpc.force_all_ctrs, or -1 when it cannot be read (it needs
  * root). */
 static int force_all_state(void)
@@ -126,14 +221,9 @@ static int info_mac(FILE *f, const char *cpu)
 
     kpmc_session *s = NULL;
     int rc = kpmc_open(&s, NULL);
-    if (rc == 0)
-        fputs("Counting:       possible: kpmc opened a session and forced all counters, then\n"
-              "                closed it and restored the kernel's state\n",
-              f);
-    else
-        fprintf(f, "Counting:       not possible now: %s\n", s ? kpmc_session_error(s) : kpmc_strerror(rc));
+    int st = counting_lines(f, s, rc);
     kpmc_close(s);
-    return rc == 0 ? 0 : EXIT_CANNOT_COUNT;
+    return st;
 }
 #endif
 
@@ -146,7 +236,10 @@ int kpmc_cmd_info(int argc, char **argv)
     FILE *f = stdout;
     char cpu[64];
     int status;
-    if (kpmc_host_cpu_string(cpu, sizeof cpu) != 0) {
+    const char *kperf = getenv("KPMC_KPERF_PATH");
+    if (kpmc_host_cpu_string(cpu, sizeof cpu) != 0 && kperf && *kperf) {
+        status = info_kperf(f, kperf);
+    } else if (kpmc_host_cpu_string(cpu, sizeof cpu) != 0) {
         fputs("This machine is not a Mac (or its CPU cannot be read): kpmc can describe\n"
               "events here but not count them.\n\n",
               f);

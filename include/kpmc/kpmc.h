@@ -63,6 +63,11 @@ enum kpmc_mode {
     KPMC_MODE_USER = 1 /* user only */
 };
 
+/* The modes an event counts in (kpmc_plan_event.counts,
+ * kpmc_set_event_modes). */
+#define KPMC_COUNTS_USER 0x1u
+#define KPMC_COUNTS_KERNEL 0x2u
+
 /* kpc classes (1u << KPC_CLASS_*). */
 #define KPMC_CLASS_FIXED 0x1u
 #define KPMC_CLASS_CONFIGURABLE 0x2u
@@ -77,6 +82,8 @@ typedef struct kpmc_plan_event {
     unsigned fixed;     /* 1 when `counter` is a fixed counter */
     unsigned index;     /* position in the kpc_get_thread_counters() buffer */
     uint64_t config;    /* configuration word; 0 on a fixed counter */
+    unsigned counts;    /* KPMC_COUNTS_* the event counts on the plan's kernel:
+                           fixed counters always count both */
 } kpmc_plan_event;
 
 typedef struct kpmc_plan {
@@ -98,7 +105,57 @@ typedef struct kpmc_plan {
     unsigned n_counters;
     uint64_t config[KPMC_MAX_EVENTS + 1];
     kpmc_plan_event events[KPMC_MAX_EVENTS]; /* in the caller's order */
+    /* Leading words of config[] that kpmc_set_start does not pass to the
+     * kernel: x86_64's FIXED word (1 when classes has FIXED there), since
+     * CPC-era kernels read the words from index 0 whatever the classes.
+     * kpmc_set_start calls kpc_set_config(KPMC_CLASS_CONFIGURABLE,
+     * config + config_skip) when classes has CONFIGURABLE. */
+    unsigned config_skip;
 } kpmc_plan;
+
+/* What a kernel does with kpc, as far as plans are concerned
+ * (README "Kernel versions"). */
+typedef struct kpmc_kernel {
+    size_t size;              /* sizeof(kpmc_kernel) */
+    unsigned flags;           /* KPMC_KERNEL_* */
+    unsigned known;           /* the KPMC_KERNEL_* flags whose value is known
+                                 (a session learns them as it programs) */
+    uint32_t config_counters; /* the configurable counters the kernel gives,
+                                 global counter indices; 0: the database's */
+} kpmc_kernel;
+/* Configurable counters count user mode only, whatever the word asks
+ * (arm64, macOS 15 and later on a stock machine). */
+#define KPMC_KERNEL_USER_ONLY 0x1u
+/* A selector outside the kernel's compiled list is refused with EPERM
+ * (arm64, macOS 14.4 and later). */
+#define KPMC_KERNEL_ALLOWLIST 0x2u
+/* x86_64: only event, umask and the USR/OS modes of a word reach the
+ * counter; CMASK, INV and EDGE are dropped (CPC-era kernels). */
+#define KPMC_KERNEL_X86_PLAIN 0x4u
+
+/* The kernel profile `name` for database db: "pre14.4" (macOS before
+ * 14.4), "14.4", "15" or "cpc" (the CPC-era kernels).  All flags known;
+ * config_counters is the database's, but on a cpc x86_64 kernel the lower
+ * half of them.  KPMC_E_INVAL for an unknown name or database. */
+KPMC_API int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db);
+/* The profile names, NULL-terminated. */
+extern const char *const kpmc_kernel_profiles[];
+
+/* kpmc_plan_build and kpmc_plan_build_names for a kernel (NULL: the
+ * database's counters, no restriction).  On a kernel with
+ * KPMC_KERNEL_USER_ONLY, a KPMC_MODE_ALL set that mixes fixed and
+ * configurable events counts every event in user mode on configurable
+ * counters (a fixed event through its fallback, or FIXED_CYCLES through
+ * CORE_ACTIVE_CYCLE; without one it is refused), so that no count includes
+ * the kernel while another does not; every `counts` says what it counts.
+ * With KPMC_KERNEL_X86_PLAIN an event whose word needs CMASK, INV or EDGE
+ * is refused (KPMC_E_UNAVAILABLE); events go only on config_counters. */
+KPMC_API int kpmc_plan_build_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
+                           const unsigned *events, size_t n, int mode, char *detail,
+                           size_t detail_len);
+KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
+                                 const char *const *names, size_t n, int mode, char *detail,
+                                 size_t detail_len);
 
 /* Place events (indices in db's table, in the caller's order) on db's
  * counters, all counters forced, and encode them.  Any set that fits is
@@ -142,9 +199,14 @@ typedef struct kpmc_session kpmc_session;
 typedef struct kpmc_set kpmc_set;
 
 typedef struct kpmc_options {
-    size_t size;            /* sizeof(kpmc_options); smaller: KPMC_E_INVAL */
+    size_t size;            /* sizeof(kpmc_options); smaller than the fields
+                               up to db: KPMC_E_INVAL; later fields are read
+                               only when size covers them */
     const char *kperf_path; /* NULL: $KPMC_KPERF_PATH, else the system kperf.framework */
     const char *db;         /* NULL: $KPMC_DB, else the database of this CPU */
+    int force_db;           /* 1: use db (or $KPMC_DB) even when its CPU
+                               families do not include this CPU; 0:
+                               $KPMC_DB_FORCE=1 does the same */
 } kpmc_options;
 
 /* Load kperf.framework, detect the CPU and its database, save the kernel's
@@ -164,8 +226,14 @@ typedef struct kpmc_options {
  * kpc_get_thread_counting, kpc_force_all_ctrs_set(1) (EACCES or EBUSY:
  * KPMC_E_BUSY, another client holds the counters), and a check that
  * kpc_get_counter_count and kpc_get_config_count of FIXED|CONFIGURABLE match
- * the database (KPMC_E_NODB naming both counts otherwise).  A failure after
- * the force gives it back.  On an inert session kpmc_set_new* fail with
+ * the database (KPMC_E_NODB naming both counts otherwise; on x86_64 the
+ * kernel may give fewer configurable counters than the database lists, and
+ * sets then use only those).  A database named by kpmc_options.db or
+ * $KPMC_DB whose CPU families do not include this CPU is refused with
+ * KPMC_E_NODB unless forced (kpmc_options.force_db, $KPMC_DB_FORCE=1):
+ * another chip's selectors count other events.  EBUSY from any kpc call is
+ * KPMC_E_BUSY (another client uses the counters).  A failure after the
+ * force gives it back.  On an inert session kpmc_set_new* fail with
  * KPMC_E_STATE and leave kpmc_session_error() as kpmc_open set it. */
 KPMC_API int kpmc_open(kpmc_session **out, const kpmc_options *opt);
 /* Stop every set, restore what kpmc_open changed, in reverse order, and
@@ -182,6 +250,40 @@ KPMC_API const char *kpmc_session_error(const kpmc_session *s);
 KPMC_API const kpmc_db *kpmc_session_db(const kpmc_session *s);
 /* kpc_cpu_string() as the framework answered it ("" if unknown). */
 KPMC_API const char *kpmc_session_cpu(const kpmc_session *s);
+/* What the session knows of its kernel: the configurable counters it gives
+ * (from kpmc_open) and the flags learned from the configurations read back
+ * so far (`known` says which).  KPMC_E_INVAL for NULL or a size too small,
+ * KPMC_E_STATE on an inert session. */
+KPMC_API int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out);
+
+/* What kpmc_session_probe finds out (kpmc info). */
+typedef struct kpmc_probe {
+    size_t size;              /* sizeof(kpmc_probe) */
+    int force_found;          /* force_all_ctrs when the session opened: 1 when
+                                 another client held the counters (or, on
+                                 CPC-era kernels without a power manager,
+                                 always) */
+    uint32_t counting_found;  /* kpc.counting and kpc.thread_counting then */
+    uint32_t thread_counting_found;
+    int allowlist;            /* 1 the kernel refuses a selector that no event
+                                 of the database has, 0 it accepts it, -1 not
+                                 tried (x86_64: no list) */
+    unsigned n_tried;         /* configurable events tried one by one */
+    unsigned n_refused;       /* of which the kernel refused (EPERM) */
+    unsigned refused[KPMC_MAX_EVENTS]; /* the first refused ones (event indices) */
+    int kernel_counting;      /* configurable counters count kernel mode: 1 yes,
+                                 0 user mode only, -1 unknown (no event could
+                                 be programmed) */
+    uint32_t config_counters; /* the configurable counters the kernel gives */
+} kpmc_probe;
+/* Probe the kernel by programming it: a selector of no event of the
+ * database (the allowlist), each configurable event alone (which ones the
+ * list refuses), one allowed event counted in KPMC_MODE_ALL and read back
+ * (whether configurable counters count the kernel).  Needs an open session
+ * with no set counting (else KPMC_E_BUSY); counting and thread counting are
+ * left as found, and the configuration words as read back before.
+ * KPMC_E_INVAL, KPMC_E_STATE (inert session), KPMC_E_KPC. */
+KPMC_API int kpmc_session_probe(kpmc_session *s, kpmc_probe *out);
 
 /* ---- event sets ---- */
 
@@ -196,20 +298,47 @@ KPMC_API int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, siz
  * db_id is not the session's database. */
 KPMC_API int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id,
                     const unsigned *events, size_t n, int mode);
+/* The set's plan: built by kpmc_set_new* for what the session knows of the
+ * kernel, and built again by kpmc_set_start when the kernel turns out to
+ * count configurable events in user mode only (see there). */
 KPMC_API const kpmc_plan *kpmc_set_plan(const kpmc_set *set);
-/* Program the plan and count: kpc_set_config (skipped when the plan has no
- * configuration words), kpc_set_counting, kpc_set_thread_counting, in that
- * order.  A failure switches counting and thread counting back to what they
- * were (the configuration words stay programmed).  When other sets count,
- * nothing is programmed: a set with the same classes and words joins them,
- * any other fails with KPMC_E_BUSY.  The calling thread becomes the set's:
- * read and stop it there.  Errors: KPMC_E_STATE (already counting, session
- * closed), KPMC_E_BUSY, KPMC_E_KPC. */
+/* Program the plan and count: kpc_set_config(CONFIGURABLE, words) (skipped
+ * when the plan has no configurable event), kpc_set_counting,
+ * kpc_set_thread_counting, in that order; then check what the kernel did:
+ * kpc_get_counter_count of the classes must be the plan's buffer size, and
+ * kpc_get_config reads the words back: the selectors (and on x86_64 CMASK,
+ * INV, EDGE) must be those programmed, and the mode bits tell what each
+ * event counts (kpmc_set_event_modes).  When the read-back shows that
+ * configurable counters count user mode only and the set is a KPMC_MODE_ALL
+ * set mixing fixed and configurable events, the set is planned again for
+ * that kernel (kpmc_plan_build_kernel: every event in user mode on
+ * configurable counters), programmed again and checked again; the session
+ * remembers the kernel, so later sets are planned for it from the start.
+ * A failure switches counting and thread counting back to what they were
+ * (the configuration words stay programmed).
+ * When other sets count, nothing is programmed: a set with the same classes
+ * and words joins them (its thread only calls kpc_set_thread_counting, so
+ * that the kernel gives it a counter buffer), any other fails with
+ * KPMC_E_BUSY.  The calling thread becomes the set's: read and stop it
+ * there.  A kpc_set_config refused with EPERM (the kernel's selector
+ * allowlist) is retried event by event to name the refused events
+ * (KPMC_E_UNAVAILABLE; the words found before are put back).
+ * Errors: KPMC_E_STATE (already counting, session closed), KPMC_E_BUSY,
+ * KPMC_E_UNAVAILABLE, KPMC_E_NOFIT (planned again for the kernel, the set no
+ * longer fits), KPMC_E_KPC. */
 KPMC_API int kpmc_set_start(kpmc_set *set);
+/* The modes event i of the set counts in (KPMC_COUNTS_USER |
+ * KPMC_COUNTS_KERNEL), as the kernel read them back when the set was last
+ * started: a fixed counter counts both; a configurable one what its mode
+ * bits say.  KPMC_E_STATE when the set was never started, KPMC_E_INVAL for
+ * NULL or i out of range. */
+KPMC_API int kpmc_set_event_modes(const kpmc_set *set, size_t i);
 /* The calling thread's running totals, in the set's event order, into
  * out[0 .. n_events-1]: one kpc_get_thread_counters() call and a
  * permutation.  Subtract two reads to count a region.  KPMC_E_KPC when the
- * kpc call fails (kpmc_set_error() has its errno).
+ * kpc call fails: kpmc_set_error() says what happened (EINVAL: this thread
+ * has no counter buffer in the kernel; ENOMEM: the kernel holds more values
+ * per thread than the set reads, the counting classes changed under it).
  * set and out must be valid (nothing is checked on this path).  The set
  * holds the kpc buffer, so a set is read by one thread at a time: the one
  * that started it.  KPMC_E_STATE when the set does not count (not started,
@@ -235,9 +364,10 @@ KPMC_API void kpmc_set_free(kpmc_set *set);
  * kpmc_options.  The three calls are made in that order, each whatever the
  * others did; detail (may be NULL) says what was found and what each call
  * did ("found thread counting 0x3, counting 0x3, force_all_ctrs 1;
- * kpc_set_thread_counting(0) done; ...").  Errors: KPMC_E_LOAD, KPMC_E_PERM
- * (not root: nothing changed), KPMC_E_BUSY (another task holds the force),
- * KPMC_E_KPC. */
+ * kpc_set_thread_counting(0) done; ...").  CPC-era kernels answer 0 to a
+ * task that cannot release the force; kpmc_reset then reads it again and
+ * says it is still held.  Errors: KPMC_E_LOAD, KPMC_E_PERM (not root:
+ * nothing changed), KPMC_E_BUSY (another task holds the force), KPMC_E_KPC. */
 KPMC_API int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len);
 
 /* ---- whole processes and every CPU (kpmc stat) ---- */

@@ -1,6 +1,6 @@
 /* A stand-in for kperfdata.framework, for running test_macos_kperfdata off
  * macOS: the kpep_* functions that test calls, behaving as
- * shared/docs/kpc-abi.md §5-§6 describes kperfdata — its 56-byte event
+ * docs/kpc.md §5-§6 describes kperfdata — its 56-byte event
  * records, name lookup, the greedy first-free counter allocation, fixed
  * events (fallback on x86_64, forced counters on arm64) and its
  * configuration words, which ignore Intel's `other`.  The database is the
@@ -22,7 +22,7 @@
 #define EXPORT
 #endif
 
-struct kpep_event { /* 56 bytes, kpc-abi.md §6 */
+struct kpep_event { /* 56 bytes, docs/kpc.md §6 */
     const char *name;
     const char *description;
     const char *errata;

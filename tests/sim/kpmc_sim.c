@@ -15,6 +15,13 @@
 #define CLASS_POWER 0x4u
 #define COUNTED_CLASSES (CLASS_FIXED | CLASS_CONFIGURABLE)
 #define X86_CONFIG_KEEP 0xffc7ffffu /* the kernel drops PC, INT and ANY */
+#define X86_USR 0x10000u
+#define X86_OS 0x20000u
+#define X86_INT_EN 0x500000u        /* INT and EN, set when counting starts */
+#define ARM_EL0A32 0x10000u
+#define ARM_EL0A64 0x20000u
+#define ARM_EL1 0x40000u
+#define ARM_EL3 0x80000u
 #define PMU_INTEL_V3 1u
 #define PMU_ARM_APPLE 2u
 #define MAX_COUNTERS KPMC_SIM_MAX_COUNTERS
@@ -26,31 +33,39 @@ static struct sim_config cfg;
 /* The simulated kernel; everything indexed by global counter index. */
 static struct {
     uint32_t counting;
-    uint32_t thread_counting;
-    unsigned thread_count; /* buffer size fixed by kpc_set_thread_counting */
-    int force;             /* forced by us (cfg.force_held: by another task) */
-    uint64_t word[MAX_COUNTERS];
+    uint32_t thread_classes; /* of the last kpc_set_thread_counting that had counters */
+    unsigned thread_count;   /* values a thread buffer holds */
+    int thread_on;
+    int force;               /* forced by this process (cfg.force_held: another task) */
+    uint64_t word[MAX_COUNTERS]; /* configuration as kpc stores it */
+    uint64_t hw[MAX_COUNTERS];   /* the hardware, as kpc_get_config reads it back
+                                    (x86_64: without INT and EN) */
+    int applied;             /* cpc: the configuration is on the hardware */
+    int dirty;               /* cpc: set_config since it was applied */
     uint64_t period[MAX_COUNTERS];
     uint32_t actionid[MAX_COUNTERS];
-    uint64_t cpu[MAX_COUNTERS];
-    unsigned long calls, failed_calls, set_config_calls;
+    unsigned long calls, failed_calls, set_config_calls, thread_counting_calls;
     unsigned long fn_calls[SIM_FN_COUNT];
-    /* Bumped whenever thread counting is switched on; a thread whose epoch
-     * differs restarts its counters at 0. */
-    unsigned long thread_epoch;
+    char log[sizeof ((struct kpmc_sim_state *)0)->log];
+    size_t log_len;
+    int log_full;
 } k;
 
-/* Per-read advance: 1, or 0 with KPMC_SIM_READ_STEP=0 (only simulated
- * work counts). */
-static uint64_t read_units = 1;
+/* Bumped by every load, so that a thread whose generation differs starts
+ * afresh: no buffer, accumulators 0. */
+static unsigned long generation;
 
 static _Thread_local struct {
-    unsigned long epoch;
-    long pid; /* a forked child's thread is a new thread */
-    uint64_t ctr[MAX_COUNTERS];
+    unsigned long generation;
+    long pid;                   /* a forked child's thread is a new thread */
+    int has_buffer;
+    uint64_t acc[MAX_COUNTERS]; /* by buffer position */
 } self;
 
-/* This image's process: a forked child starts its usage afresh. */
+/* Reads count as work of one unit, or of none with KPMC_SIM_READ_STEP=0. */
+static uint64_t read_units = 1;
+
+/* The process of this image: a forked child starts its usage afresh. */
 static pid_t image_pid;
 
 /* ---- counters and classes ---- */
@@ -63,14 +78,39 @@ static unsigned popcount(uint32_t m)
     return n;
 }
 
+static int is_cpc(void)
+{
+    return cfg.kernel == SIM_CPC;
+}
+
+static int is_x86(void)
+{
+    return cfg.arch == KPMC_ARCH_X86_64;
+}
+
 static int forced(void)
 {
     return k.force || cfg.force_held;
 }
 
-static uint32_t pmc_mask(void)
+/* The configurable counters the kernel has: the database's, but on a cpc
+ * x86_64 kernel only its lower half. */
+static uint32_t kernel_config_counters(void)
 {
     uint32_t m = cfg.config_counters;
+    if (is_cpc() && is_x86()) {
+        unsigned keep = popcount(m) / 2;
+        uint32_t half = 0;
+        for (; keep; keep--, m &= m - 1)
+            half |= m & -m;
+        m = half;
+    }
+    return m;
+}
+
+static uint32_t pmc_mask(void)
+{
+    uint32_t m = kernel_config_counters();
     if (!forced())
         m &= ~cfg.power_counters;
     return m;
@@ -85,13 +125,12 @@ static unsigned counter_count(uint32_t classes)
 /* Words before the configurable ones: the x86_64 FIXED word. */
 static unsigned fixed_words(uint32_t classes)
 {
-    return (classes & CLASS_FIXED) && cfg.arch == KPMC_ARCH_X86_64 ? 1 : 0;
+    return (classes & CLASS_FIXED) && is_x86() ? 1 : 0;
 }
 
 static unsigned config_count(uint32_t classes)
 {
-    return fixed_words(classes) +
-           ((classes & CLASS_CONFIGURABLE) ? popcount(pmc_mask()) : 0);
+    return fixed_words(classes) + ((classes & CLASS_CONFIGURABLE) ? popcount(pmc_mask()) : 0);
 }
 
 static unsigned append_bits(uint32_t m, unsigned *idx, unsigned n)
@@ -102,7 +141,7 @@ static unsigned append_bits(uint32_t m, unsigned *idx, unsigned n)
     return n;
 }
 
-/* The counters of `classes` in buffer order (§3); returns how many. */
+/* The counters of `classes` in buffer order; returns how many. */
 static unsigned layout(uint32_t classes, unsigned idx[MAX_COUNTERS])
 {
     unsigned n = 0;
@@ -118,100 +157,206 @@ static int is_fixed(unsigned c)
     return cfg.fixed_counters >> c & 1;
 }
 
-/* How much counter c advances per read while its class counts. */
+/* What counter c counts for one read: its base in user mode plus
+ * KPMC_SIM_KERNEL_FACTOR times it in kernel mode, in the modes it counts. */
 static uint64_t step(unsigned c)
 {
-    if (is_fixed(c))
-        return (uint64_t)(popcount(cfg.fixed_counters & ((1u << c) - 1)) + 1) * KPMC_SIM_FIXED_STEP;
-    return k.word[c];
-}
-
-/* Advance the counters of layout idx[0..n) whose class is in `active`. */
-static void advance(uint64_t *ctr, const unsigned *idx, unsigned n, uint32_t active, uint64_t units)
-{
-    for (unsigned i = 0; i < n; i++)
-        if (active & (is_fixed(idx[i]) ? CLASS_FIXED : CLASS_CONFIGURABLE))
-            ctr[idx[i]] += units * step(idx[i]);
-}
-
-static int selector_known(uint64_t word)
-{
-    unsigned sel = (unsigned)(word & 0xffff);
-    for (size_t i = 0; i < cfg.n_events; i++) {
-        kpmc_event_info ev;
-        if (kpmc_event_get(cfg.db, (unsigned)i, &ev) != 0 || !(ev.has & KPMC_HAS_NUMBER))
-            continue;
-        unsigned s = cfg.arch == KPMC_ARCH_X86_64 ? ev.number | ev.umask << 8 : ev.number;
-        if ((s & 0xffff) == sel)
-            return 1;
+    if (is_fixed(c)) {
+        uint64_t base = (uint64_t)(popcount(cfg.fixed_counters & ((1u << c) - 1)) + 1) * KPMC_SIM_FIXED_STEP;
+        return base * (1 + KPMC_SIM_KERNEL_FACTOR); /* fixed counters never stop */
     }
+    if (!(k.counting & CLASS_CONFIGURABLE))
+        return 0;
+    uint64_t hw = k.hw[c], base = hw & 0xffff;
+    int user = is_x86() ? (hw & X86_USR) != 0 : (hw & (ARM_EL0A32 | ARM_EL0A64)) != 0;
+    int kernel = is_x86() ? (hw & X86_OS) != 0 : (hw & ARM_EL1) != 0;
+    return base * (uint64_t)(user ? 1 : 0) + base * KPMC_SIM_KERNEL_FACTOR * (uint64_t)(kernel ? 1 : 0);
+}
+
+/* ---- the hardware a configuration word gives ---- */
+
+static int allowed(unsigned sel)
+{
+    if (!cfg.allowlist || sel == 0)
+        return 1;
+    for (size_t i = 0; i < cfg.n_allow; i++)
+        if (cfg.allow[i] == sel)
+            return 1;
     return 0;
 }
 
-static void set_thread_counting_locked(uint32_t classes)
+/* arm64, pre-cpc kernels (osfmk/arm64/kpc.c set_modes, restore_control_regs,
+ * get_counter_config). */
+static uint64_t arm_hw_pre_cpc(uint64_t w)
+{
+    int v15 = cfg.kernel == SIM_15;
+    int allow_kernel = !v15 || cfg.kernel_counting;
+    int a32 = (w & ARM_EL0A32) != 0, a64 = (w & ARM_EL0A64) != 0;
+    int el1 = allow_kernel && (w & ARM_EL1);
+    if (!v15 && !cfg.no_monitor && (w & ARM_EL3))
+        a64 = 1; /* PMCR1_EL3_A64_ENABLE_MASK is the EL0A64 bit */
+    if (!a32 && !a64 && !el1 && w != 0) {
+        /* backwards compatibility: no mode bit means every mode allowed */
+        a64 = 1;
+        a32 = allow_kernel;
+        el1 = allow_kernel;
+    }
+    if (v15 && !cfg.kernel_counting)
+        a32 = el1 = 0; /* PMCR1 masked with PMCR1_EL0_MASK */
+    uint64_t r = w & cfg.sel_mask;
+    if (a32)
+        r |= ARM_EL0A32;
+    if (a64)
+        r |= ARM_EL0A64;
+    if (el1)
+        r |= ARM_EL1 | (cfg.no_monitor ? ARM_EL3 : 0);
+    if (!cfg.no_monitor && a64)
+        r |= ARM_EL3;
+    return r;
+}
+
+/* arm64, cpc (kpc_config_arch_process, kpc_config_arch_flags,
+ * cpc_machine_regs_event_select, _kpc_read_pmesr): EL0 counts as EL0A64,
+ * EL1 reads back as EL1|EL3; a secure kernel (an allowlist) clears EL1. */
+static uint64_t arm_hw_cpc(uint64_t w)
+{
+    int secure = cfg.allowlist;
+    if (secure)
+        w &= ~(uint64_t)ARM_EL1;
+    if (!(w & (ARM_EL0A32 | ARM_EL0A64 | ARM_EL1)))
+        w |= ARM_EL0A32 | ARM_EL0A64 | (secure ? 0 : ARM_EL1);
+    uint64_t sel = w & 0xffff & cfg.sel_mask;
+    if (sel == 0)
+        return 0; /* cpc_set_alloc skips selector 0 */
+    return sel | ((w & (ARM_EL0A32 | ARM_EL0A64)) ? ARM_EL0A64 : 0) | ((w & ARM_EL1) ? ARM_EL1 | ARM_EL3 : 0);
+}
+
+/* x86_64, cpc (cpc_machine_regs_event_select): event and umask, USR/OS from
+ * the flags (neither: both). */
+static uint64_t x86_hw_cpc(uint64_t w)
+{
+    uint64_t sel = w & 0xffff;
+    if (sel == 0)
+        return 0;
+    uint64_t modes = w & (X86_USR | X86_OS);
+    return sel | (modes ? modes : X86_USR | X86_OS);
+}
+
+/* cpc: the stored configuration reaches the hardware (the CPC set is
+ * applied), or leaves it (mode bits cleared, selectors kept). */
+static void cpc_apply(void)
+{
+    for (unsigned c = 0; c < MAX_COUNTERS; c++)
+        if (cfg.config_counters >> c & 1)
+            k.hw[c] = is_x86() ? x86_hw_cpc(k.word[c]) : arm_hw_cpc(k.word[c]);
+    k.applied = 1;
+    k.dirty = 0;
+}
+
+static void cpc_remove(void)
+{
+    for (unsigned c = 0; c < MAX_COUNTERS; c++)
+        k.hw[c] = is_x86() ? 0 : k.hw[c] & 0xffff;
+    k.applied = 0;
+}
+
+/* What kpc_get_config reads back for configurable counter c. */
+static uint64_t readback(unsigned c)
+{
+    uint64_t r = k.hw[c];
+    if (is_x86() && (is_cpc() ? k.applied && r : (k.counting & CLASS_CONFIGURABLE) != 0))
+        r |= X86_INT_EN;
+    return r;
+}
+
+static void set_counting_locked(uint32_t classes)
+{
+    k.counting = classes & COUNTED_CLASSES;
+    if (!is_cpc())
+        return;
+    if (k.counting & CLASS_CONFIGURABLE) {
+        if (!k.applied || k.dirty)
+            cpc_apply();
+    } else if (k.applied) {
+        cpc_remove();
+    }
+}
+
+static void set_thread_counting_locked(uint32_t classes, int give_buffer)
 {
     unsigned n = counter_count(classes);
-    if (n == 0) {
-        k.thread_counting = 0;
-        k.thread_count = 0;
+    if (classes == 0 || n == 0) {
+        k.thread_on = 0; /* classes and count stay */
         return;
     }
-    if (k.thread_counting == 0)
-        k.thread_epoch++;
-    k.thread_counting = classes;
+    k.thread_classes = classes;
     k.thread_count = n;
+    k.thread_on = 1;
+    if (give_buffer)
+        self.has_buffer = 1;
+}
+
+/* This thread's state, started afresh after a load and in a forked child
+ * (a new thread, which kpmc_sim_thread_begin gives a buffer). */
+static void self_check(void)
+{
+    if (self.generation != generation || self.pid != (long)getpid()) {
+        memset(&self, 0, sizeof self);
+        self.generation = generation;
+        self.pid = (long)getpid();
+    }
+}
+
+/* Accumulate what the thread's counters counted into its buffer, position
+ * by position of the thread-counting layout (kpc_update_thread_counters). */
+static void accumulate(uint64_t units)
+{
+    unsigned idx[MAX_COUNTERS];
+    unsigned n = layout(k.thread_classes, idx);
+    if (n > k.thread_count)
+        n = k.thread_count;
+    for (unsigned i = 0; i < n; i++)
+        self.acc[i] += units * step(idx[i]);
 }
 
 /* Read the environment and start from the initial state. */
 static void load(void)
 {
     sim_config_load(&cfg);
-    unsigned long epoch = k.thread_epoch;
     memset(&k, 0, sizeof k);
-    k.thread_epoch = epoch + 1;
     loaded = 1;
+    generation++;
     const char *rs = getenv("KPMC_SIM_READ_STEP");
     read_units = rs && !strcmp(rs, "0") ? 0 : 1;
-    if (!cfg.error[0] && sim_shared_attach(sizeof k, cfg.error, sizeof cfg.error) != 0)
-        fprintf(stderr, "kpmc_sim: %s\n", cfg.error);
+    if (!cfg.error[0])
+        sim_shared_attach(sizeof k, cfg.error, sizeof cfg.error);
     if (cfg.error[0]) {
         fprintf(stderr, "kpmc_sim: %s\n", cfg.error);
         return;
     }
+    k.force = cfg.init_force;
+    set_counting_locked(cfg.init_counting);
+    set_thread_counting_locked(cfg.init_thread_counting, 0);
 }
 
 /* ---- call bookkeeping ---- */
 
-/* Start a kpc call: lock, load the environment the first time, count the
- * call; returns the errno the call must fail with before doing anything
- * (an invalid environment, an injected fault, no root), or 0. */
-/* Lock the process's state and the machine, taking the shared kernel. */
+/* Lock this process's state and the machine, and take the kernel state the
+ * processes share (sim_shared.h); the first process's own, from its
+ * environment, when the machine has none yet. */
 static void lock_all(void)
 {
     pthread_mutex_lock(&sim_lock);
     if (!loaded)
         load();
+    self_check();
     if (cfg.error[0])
         return;
     int fresh;
-    uint64_t keep_epoch = k.thread_epoch;
     sim_shared_lock(&k, sizeof k, &fresh);
-    if (fresh) {
-        /* The first process: the kernel as the environment sets it up. */
-        memset(&k, 0, sizeof k);
-        k.thread_epoch = keep_epoch;
-        k.counting = cfg.init_counting & COUNTED_CLASSES;
-        k.force = cfg.init_force;
-        set_thread_counting_locked(cfg.init_thread_counting);
-    }
     if (image_pid != getpid()) {
         image_pid = getpid();
         sim_usage_new_image();
-    }
-    if (self.pid != (long)getpid()) {
-        memset(&self, 0, sizeof self);
-        self.pid = (long)getpid();
-        self.epoch = k.thread_epoch;
     }
 }
 
@@ -222,11 +367,23 @@ static void unlock_all(void)
     pthread_mutex_unlock(&sim_lock);
 }
 
+/* Start a kpc call: lock, load the environment the first time, count the
+ * call; returns the errno the call must fail with before doing anything
+ * (an invalid environment, an injected fault, no root, another client), or
+ * 0. */
 static int enter(enum sim_fn fn, int needs_root)
 {
     lock_all();
     k.calls++;
     unsigned long nth = ++k.fn_calls[fn];
+    const char *name = sim_fn_names[fn];
+    size_t need = strlen(name) + (k.log_len ? 1 : 0);
+    if (!k.log_full && k.log_len + need < sizeof k.log) {
+        snprintf(k.log + k.log_len, sizeof k.log - k.log_len, "%s%s", k.log_len ? " " : "", name);
+        k.log_len += need;
+    } else {
+        k.log_full = 1;
+    }
     if (cfg.error[0])
         return ENODEV;
     for (size_t i = 0; i < cfg.n_faults; i++)
@@ -234,6 +391,8 @@ static int enter(enum sim_fn fn, int needs_root)
             return cfg.faults[i].err;
     if (needs_root && cfg.noroot)
         return EPERM;
+    if (cfg.busy && fn != SIM_FN_cpu_string)
+        return EBUSY;
     return 0;
 }
 
@@ -289,7 +448,7 @@ int kpc_set_counting(uint32_t classes)
 {
     int err = enter(SIM_FN_set_counting, 1);
     if (!err)
-        k.counting = classes & COUNTED_CLASSES;
+        set_counting_locked(classes);
     return leave(err);
 }
 
@@ -302,15 +461,17 @@ uint32_t kpc_get_counting(void)
 int kpc_set_thread_counting(uint32_t classes)
 {
     int err = enter(SIM_FN_set_thread_counting, 1);
-    if (!err)
-        set_thread_counting_locked(classes);
+    if (!err) {
+        set_thread_counting_locked(classes, 1);
+        k.thread_counting_calls++;
+    }
     return leave(err);
 }
 
 uint32_t kpc_get_thread_counting(void)
 {
     int err = enter(SIM_FN_get_thread_counting, 1);
-    return leave_u32(err, k.thread_counting, 0xFFFFFFFFu);
+    return leave_u32(err, k.thread_on ? k.thread_classes : 0, 0xFFFFFFFFu);
 }
 
 uint32_t kpc_get_config_count(uint32_t classes)
@@ -335,7 +496,7 @@ int kpc_get_config(uint32_t classes, uint64_t *cfgbuf)
             *cfgbuf++ = 0; /* IA32_FIXED_CTR_CTRL is not simulated */
         unsigned n = layout(classes & CLASS_CONFIGURABLE, idx);
         for (unsigned i = 0; i < n; i++)
-            cfgbuf[i] = k.word[idx[i]];
+            cfgbuf[i] = readback(idx[i]);
     }
     return leave(err);
 }
@@ -345,22 +506,47 @@ int kpc_set_config(uint32_t classes, uint64_t *cfgbuf)
     int err = enter(SIM_FN_set_config, 1);
     if (!err && (classes & CLASS_POWER))
         err = EPERM;
-    err = check_transfer(err, config_count(classes), cfgbuf);
+    /* The copy-in is sized before the kernel acts (kern_kpc.c). */
+    unsigned nw = config_count(classes);
+    err = check_transfer(err, nw, cfgbuf);
+    if (err)
+        return leave(err);
+    uint64_t in[MAX_COUNTERS + 1] = {0}; /* words past the copy-in read as 0 */
+    memcpy(in, cfgbuf, nw * sizeof *in);
+    /* cpc forces by itself, whatever follows (kpc_set_config_kernel). */
+    if (is_cpc() && !cfg.force_held)
+        k.force = 1;
     unsigned idx[MAX_COUNTERS];
-    unsigned n = 0;
-    const uint64_t *words = cfgbuf ? cfgbuf + fixed_words(classes) : NULL;
-    if (!err) {
-        n = layout(classes & CLASS_CONFIGURABLE, idx);
-        for (unsigned i = 0; i < n && !err; i++)
-            if (cfg.strict && words[i] != 0 && !selector_known(words[i]))
-                err = EPERM;
+    unsigned n = layout(classes & CLASS_CONFIGURABLE, idx);
+    /* pre-cpc kernels skip the x86_64 FIXED word; cpc indexes from 0. */
+    const uint64_t *words = in + (is_cpc() ? 0 : fixed_words(classes));
+    for (unsigned i = 0; i < n && !err; i++) {
+        unsigned sel = (unsigned)(words[i] & (is_cpc() ? 0xffffu : cfg.sel_mask));
+        if (!allowed(sel))
+            err = EPERM; /* checked before anything is stored */
     }
-    if (!err) {
-        for (unsigned i = 0; i < n; i++)
-            k.word[idx[i]] = cfg.arch == KPMC_ARCH_X86_64 ? words[i] & X86_CONFIG_KEEP : words[i];
-        k.set_config_calls++;
+    if (err)
+        return leave(err);
+    if (is_cpc()) {
+        /* The CPC set holds exactly the counters of this call. */
+        for (unsigned c = 0; c < MAX_COUNTERS; c++)
+            k.word[c] = 0;
+        k.dirty = 1;
     }
-    return leave(err);
+    for (unsigned i = 0; i < n; i++) {
+        unsigned c = idx[i];
+        if (is_x86()) {
+            k.word[c] = is_cpc() ? words[i] : words[i] & X86_CONFIG_KEEP;
+            if (!is_cpc())
+                k.hw[c] = k.word[c];
+        } else {
+            k.word[c] = words[i];
+            if (!is_cpc())
+                k.hw[c] = arm_hw_pre_cpc(words[i]);
+        }
+    }
+    k.set_config_calls++;
+    return leave(0);
 }
 
 int kpc_get_cpu_counters(bool all, uint32_t classes, int *curcpu, uint64_t *buf)
@@ -372,10 +558,11 @@ int kpc_get_cpu_counters(bool all, uint32_t classes, int *curcpu, uint64_t *buf)
         unsigned cur = sim_cpu_self(), first = all ? 0 : cur, last = all ? sim_cpu_count() : cur + 1;
         for (unsigned c = first; c < last; c++) {
             uint64_t *ctr = sim_cpu_counters(c);
-            if (c == cur)
-                advance(ctr, idx, n, classes & k.counting, read_units);
-            for (unsigned i = 0; i < n; i++)
+            for (unsigned i = 0; i < n; i++) {
+                if (c == cur)
+                    ctr[idx[i]] += read_units * step(idx[i]);
                 *buf++ = ctr[idx[i]];
+            }
         }
         if (curcpu)
             *curcpu = (int)cur;
@@ -386,22 +573,18 @@ int kpc_get_cpu_counters(bool all, uint32_t classes, int *curcpu, uint64_t *buf)
 int kpc_get_thread_counters(uint32_t tid, uint32_t buf_count, uint64_t *buf)
 {
     int err = enter(SIM_FN_get_thread_counters, 1);
-    if (!err && (tid != 0 || k.thread_counting == 0 || buf_count < k.thread_count))
+    if (!err && (tid != 0 || !self.has_buffer))
         err = EINVAL;
-    if (!err && !buf)
-        err = EFAULT;
     if (!err) {
-        if (self.epoch != k.thread_epoch) {
-            memset(self.ctr, 0, sizeof self.ctr);
-            self.epoch = k.thread_epoch;
+        accumulate(read_units);
+        if (buf) {
+            unsigned n = k.thread_count;
+            if (buf_count < n) {
+                n = buf_count; /* the copy-out stops short */
+                err = ENOMEM;
+            }
+            memcpy(buf, self.acc, n * sizeof *buf);
         }
-        unsigned idx[MAX_COUNTERS];
-        unsigned n = layout(k.thread_counting, idx);
-        if (n > k.thread_count)
-            n = k.thread_count;
-        advance(self.ctr, idx, n, k.counting & k.thread_counting, read_units);
-        for (unsigned i = 0; i < k.thread_count; i++)
-            buf[i] = i < n ? self.ctr[idx[i]] : 0;
     }
     return leave(err);
 }
@@ -447,12 +630,19 @@ int kpc_get_actionid(uint32_t classes, uint32_t *actionid)
     return per_counter(SIM_FN_get_actionid, classes, actionid, k.actionid, sizeof *actionid, 0);
 }
 
+/* What kpc_force_all_ctrs_get reports: cpc without a power manager reports
+ * exclusive use (cpc_sharing_is_exclusive). */
+static int force_reported(void)
+{
+    return (is_cpc() && !cfg.power_counters) || forced();
+}
+
 int kpc_force_all_ctrs_set(int val)
 {
     int err = enter(SIM_FN_force_all_ctrs_set, 1);
-    if (!err && cfg.force_held)
+    if (!err && cfg.force_held && !is_cpc())
         err = EACCES;
-    if (!err)
+    if (!err && !cfg.force_held)
         k.force = val != 0;
     return leave(err);
 }
@@ -463,7 +653,7 @@ int kpc_force_all_ctrs_get(int *val)
     if (!err && !val)
         err = EFAULT;
     if (!err)
-        *val = forced();
+        *val = force_reported();
     return leave(err);
 }
 
@@ -483,17 +673,26 @@ int kpmc_sim_get_state(struct kpmc_sim_state *out)
     if (ok) {
         memset(out, 0, sizeof *out);
         snprintf(out->db, sizeof out->db, "%s", cfg.db_name);
+        snprintf(out->kernel, sizeof out->kernel, "%s", sim_kernel_names[cfg.kernel]);
         out->counting = k.counting;
-        out->thread_counting = k.thread_counting;
-        out->force_all = forced();
+        out->thread_counting = k.thread_on ? k.thread_classes : 0;
+        out->force_all = force_reported();
+        out->force_owned = k.force;
         out->n_fixed = popcount(cfg.fixed_counters);
+        out->n_config_kernel = popcount(kernel_config_counters());
         unsigned idx[MAX_COUNTERS];
         out->n_config = append_bits(cfg.config_counters, idx, 0);
-        for (unsigned i = 0; i < out->n_config; i++)
+        for (unsigned i = 0; i < out->n_config; i++) {
             out->config[i] = k.word[idx[i]];
+            out->hw[i] = readback(idx[i]);
+        }
         out->calls = k.calls;
         out->failed_calls = k.failed_calls;
         out->set_config_calls = k.set_config_calls;
+        out->thread_counting_calls = k.thread_counting_calls;
+        out->thread_has_buffer = self.has_buffer;
+        memcpy(out->log, k.log, sizeof out->log);
+        out->log_full = k.log_full;
     }
     unlock_all();
     return ok ? 0 : -1;
@@ -503,36 +702,42 @@ void kpmc_sim_reset(void)
 {
     pthread_mutex_lock(&sim_lock);
     load();
-    pthread_mutex_unlock(&sim_lock);
-    lock_all();
+    self_check();
     if (!cfg.error[0]) {
+        /* The machine starts again from this process's environment. */
+        int fresh;
+        unsigned char mine[sizeof k];
+        memcpy(mine, &k, sizeof k);
+        sim_shared_lock(&k, sizeof k, &fresh);
         sim_shared_clear();
-        unsigned long epoch = k.thread_epoch;
-        memset(&k, 0, sizeof k);
-        k.thread_epoch = epoch + 1;
-        k.counting = cfg.init_counting & COUNTED_CLASSES;
-        k.force = cfg.init_force;
-        set_thread_counting_locked(cfg.init_thread_counting);
+        memcpy(&k, mine, sizeof k);
+        sim_shared_unlock(&k, sizeof k);
     }
+    pthread_mutex_unlock(&sim_lock);
+}
+
+void kpmc_sim_thread_begin(void)
+{
+    lock_all();
+    if (k.thread_on && !cfg.error[0])
+        self.has_buffer = 1;
     unlock_all();
 }
 
-/* The fixed counter that counts cycles (instructions): the one of the
- * database's Cycles (Instructions) alias on arm64, of CORE_ACTIVE_CYCLE
- * (INST_ALL) on x86_64; step 0 when there is none. */
+/* The step of the fixed counter that counts cycles (instructions): the
+ * event of the database's Cycles (Instructions) alias on arm64,
+ * CORE_ACTIVE_CYCLE (INST_ALL) on x86_64; 0 when there is none. */
 static uint64_t fixed_step_of(const char *const *names)
 {
     for (; *names; names++) {
         int ev = kpmc_event_find(cfg.db, *names);
         kpmc_event_info info;
-        if (ev >= 0 && kpmc_event_get(cfg.db, (unsigned)ev, &info) == 0 && (info.has & KPMC_HAS_FIXED_COUNTER)) {
-            unsigned c = 0;
-            for (uint32_t m = cfg.fixed_counters, i = 0; m; m &= m - 1, i++)
-                if (i == info.fixed_counter) {
-                    c = (unsigned)__builtin_ctz(m);
-                    return step(c);
-                }
-        }
+        if (ev < 0 || kpmc_event_get(cfg.db, (unsigned)ev, &info) != 0 || !(info.has & KPMC_HAS_FIXED_COUNTER))
+            continue;
+        unsigned i = 0;
+        for (unsigned c = 0; c < MAX_COUNTERS; c++)
+            if (cfg.fixed_counters >> c & 1 && i++ == info.fixed_counter)
+                return step(c);
     }
     return 0;
 }
@@ -541,20 +746,16 @@ void kpmc_sim_work(uint64_t units)
 {
     lock_all();
     if (!cfg.error[0]) {
+        /* The thread's counters, when it has a buffer. */
+        if (self.has_buffer)
+            accumulate(units);
+        /* Its CPU's. */
         unsigned idx[MAX_COUNTERS];
-        /* The thread's counters, while thread counting is on. */
-        if (k.thread_counting) {
-            if (self.epoch != k.thread_epoch) {
-                memset(self.ctr, 0, sizeof self.ctr);
-                self.epoch = k.thread_epoch;
-            }
-            unsigned n = layout(k.thread_counting, idx);
-            advance(self.ctr, idx, n, k.counting & k.thread_counting, units);
-        }
-        /* The CPU's, for what counts. */
         unsigned n = layout(COUNTED_CLASSES, idx);
-        advance(sim_cpu_counters(sim_cpu_self()), idx, n, k.counting, units);
-        /* The process's resource usage, whatever kpc does. */
+        uint64_t *cpu = sim_cpu_counters(sim_cpu_self());
+        for (unsigned i = 0; i < n; i++)
+            cpu[idx[i]] += units * step(idx[i]);
+        /* Its process's resource usage, whatever kpc does. */
         static const char *const cycles[] = {"Cycles", "CORE_ACTIVE_CYCLE", NULL};
         static const char *const instructions[] = {"Instructions", "INST_ALL", NULL};
         sim_usage_add(units * fixed_step_of(cycles), units * fixed_step_of(instructions),

@@ -1,5 +1,6 @@
-/* The simulator's environment: KPMC_SIM_DB, _CPU, _NOROOT, _STRICT,
- * _FORCE_HELD, _FAULT and _INIT (kpmc_sim.h). */
+/* The simulator's environment: KPMC_SIM_KERNEL, _DB, _CPU, _NOROOT,
+ * _ALLOWLIST, _KERNEL_COUNTING, _FORCE_HELD, _BUSY, _FAULT and _INIT
+ * (kpmc_sim.h). */
 #include "sim_internal.h"
 
 #include <errno.h>
@@ -8,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fn_names[SIM_FN_COUNT] = {
+const char *const sim_kernel_names[SIM_KERNEL_COUNT] = {"pre14.4", "14.4", "15", "cpc"};
+
+const char *const sim_fn_names[SIM_FN_COUNT] = {
 #define SIM_FN_NAME(name) #name,
     SIM_FUNCTIONS(SIM_FN_NAME)
 #undef SIM_FN_NAME
@@ -62,7 +65,7 @@ static int parse_fn(const char *s, size_t len, enum sim_fn *out)
         len -= 4;
     }
     for (int i = 0; i < SIM_FN_COUNT; i++)
-        if (strlen(fn_names[i]) == len && memcmp(fn_names[i], s, len) == 0) {
+        if (strlen(sim_fn_names[i]) == len && memcmp(sim_fn_names[i], s, len) == 0) {
             *out = (enum sim_fn)i;
             return 0;
         }
@@ -231,14 +234,118 @@ static void load_cpu_string(struct sim_config *c)
              c->arch == KPMC_ARCH_X86_64 ? "_9e" : "");
 }
 
+static void load_kernel(struct sim_config *c)
+{
+    const char *v = getenv("KPMC_SIM_KERNEL");
+    c->kernel = SIM_CPC;
+    if (!v || !*v)
+        return;
+    for (int i = 0; i < SIM_KERNEL_COUNT; i++)
+        if (strcmp(v, sim_kernel_names[i]) == 0) {
+            c->kernel = (enum sim_kernel)i;
+            return;
+        }
+    fail(c, "KPMC_SIM_KERNEL=%s: expected pre14.4, 14.4, 15 or cpc", v);
+}
+
+/* arm64 facts of the simulated chip: its PMESR field, 16 bits from a16 on
+ * (CPMU_16BIT_EVENTS, pexpert/arm64/H15.h and H16.h), told by a selector
+ * above 0xff in the database; EL3 only on the six-counter a7-a9 (their
+ * pexpert headers lack NO_MONITOR). */
+static void load_chip(struct sim_config *c)
+{
+    c->sel_mask = 0xff;
+    c->no_monitor = 1;
+    if (!c->db || c->arch != KPMC_ARCH_ARM64)
+        return;
+    for (size_t i = 0; i < c->n_events; i++) {
+        kpmc_event_info e;
+        if (kpmc_event_get(c->db, (unsigned)i, &e) == 0 && (e.has & KPMC_HAS_NUMBER) && e.number > 0xff)
+            c->sel_mask = 0xffff;
+    }
+    unsigned n = 0;
+    for (uint32_t m = c->config_counters; m; m &= m - 1)
+        n++;
+    c->no_monitor = n > 6;
+}
+
+static void allow(struct sim_config *c, unsigned sel)
+{
+    for (size_t i = 0; i < c->n_allow; i++)
+        if (c->allow[i] == sel)
+            return;
+    if (c->n_allow == SIM_MAX_ALLOW)
+        fail(c, "KPMC_SIM_ALLOWLIST: more than %d selectors", SIM_MAX_ALLOW);
+    else
+        c->allow[c->n_allow++] = (uint16_t)sel;
+}
+
+/* KPMC_SIM_ALLOWLIST, after the kernel, the database and
+ * KPMC_SIM_KERNEL_COUNTING. */
+static void load_allowlist(struct sim_config *c)
+{
+    const char *v = getenv("KPMC_SIM_ALLOWLIST");
+    int x86 = c->arch == KPMC_ARCH_X86_64;
+    if (!v || !*v) {
+        if (x86 || c->kernel == SIM_PRE_14_4 || (c->kernel == SIM_CPC && c->kernel_counting))
+            v = "off";
+        else
+            v = "db";
+    }
+    if (strcmp(v, "off") == 0)
+        return;
+    if (c->kernel == SIM_PRE_14_4) {
+        fail(c, "KPMC_SIM_ALLOWLIST=%s: kernels before 14.4 have no selector allowlist (only \"off\")", v);
+        return;
+    }
+    if (x86) {
+        fail(c, "KPMC_SIM_ALLOWLIST=%s: x86_64 kernels have no selector allowlist (only \"off\")", v);
+        return;
+    }
+    if (c->kernel == SIM_CPC && c->kernel_counting) {
+        fail(c, "KPMC_SIM_ALLOWLIST=%s with KPMC_SIM_KERNEL_COUNTING=1: a cpc kernel with an allowlist is "
+                "secure and never counts the kernel on configurable counters", v);
+        return;
+    }
+    c->allowlist = 1;
+    if (strcmp(v, "none") == 0)
+        return;
+    if (strcmp(v, "db") == 0) {
+        for (size_t i = 0; c->db && i < c->n_events; i++) {
+            kpmc_event_info e;
+            if (kpmc_event_get(c->db, (unsigned)i, &e) == 0 && (e.has & KPMC_HAS_NUMBER))
+                allow(c, e.number);
+        }
+        return;
+    }
+    for (const char *p = v;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        unsigned long sel;
+        if (parse_ulong(p, len, 0, &sel) != 0 || sel > 0xffff) {
+            fail(c, "KPMC_SIM_ALLOWLIST=%s: \"%.*s\" is not a 16-bit selector (expected db, none, off or "
+                    "selectors such as 0x8c,0x2)", v, (int)len, p);
+            return;
+        }
+        allow(c, (unsigned)sel);
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+}
+
 void sim_config_load(struct sim_config *c)
 {
     memset(c, 0, sizeof *c);
+    load_kernel(c);
     load_db(c);
+    load_chip(c);
     load_cpu_string(c);
     c->noroot = load_switch(c, "KPMC_SIM_NOROOT");
-    c->strict = load_switch(c, "KPMC_SIM_STRICT");
     c->force_held = load_switch(c, "KPMC_SIM_FORCE_HELD");
+    c->busy = load_switch(c, "KPMC_SIM_BUSY");
+    c->kernel_counting = load_switch(c, "KPMC_SIM_KERNEL_COUNTING");
+    load_allowlist(c);
     load_faults(c, getenv("KPMC_SIM_FAULT"));
     load_init(c, getenv("KPMC_SIM_INIT"));
 }

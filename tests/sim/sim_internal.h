@@ -8,13 +8,15 @@
 
 #include <kpmc/catalog.h>
 
-/* The kpc functions the simulator exports, in the order of kpc-abi.md §1. */
+/* The kpc functions the simulator exports, in the order of docs/kpc.md §1. */
 #define SIM_FUNCTIONS(X)                                                      \
     X(cpu_string) X(pmu_version) X(set_counting) X(get_counting)              \
     X(set_thread_counting) X(get_thread_counting) X(get_config_count)         \
     X(get_counter_count) X(get_config) X(set_config) X(get_cpu_counters)      \
     X(get_thread_counters) X(set_period) X(get_period) X(set_actionid)        \
     X(get_actionid) X(force_all_ctrs_set) X(force_all_ctrs_get) X(sw_inc)
+
+extern const char *const sim_fn_names[];
 
 enum sim_fn {
 #define SIM_FN_ENUM(name) SIM_FN_##name,
@@ -24,6 +26,11 @@ enum sim_fn {
 };
 
 #define SIM_MAX_FAULTS 32
+#define SIM_MAX_ALLOW 1024
+
+/* The kernels (kpmc_sim.h). */
+enum sim_kernel { SIM_PRE_14_4, SIM_14_4, SIM_15, SIM_CPC, SIM_KERNEL_COUNT };
+extern const char *const sim_kernel_names[SIM_KERNEL_COUNT];
 
 struct sim_fault {
     enum sim_fn fn;
@@ -41,7 +48,13 @@ struct sim_config {
     uint32_t power_counters;
     size_t n_events;
     char cpu_string[128];
-    int noroot, strict, force_held;
+    enum sim_kernel kernel;
+    unsigned sel_mask;       /* arm64 PMESR field: 0xff (a7-a15) or 0xffff */
+    int no_monitor;          /* arm64 without EL3 (8 configurable counters) */
+    int noroot, force_held, busy, kernel_counting;
+    int allowlist;           /* a list is enforced (arm64 only) */
+    uint16_t allow[SIM_MAX_ALLOW]; /* its selectors (0 is always allowed) */
+    size_t n_allow;
     struct sim_fault faults[SIM_MAX_FAULTS];
     size_t n_faults;
     uint32_t init_counting, init_thread_counting;
@@ -52,7 +65,7 @@ struct sim_config {
 /* Read the environment into *c; on a bad value c->error says which. */
 void sim_config_load(struct sim_config *c);
 
-/* The exported kperf.framework functions (signatures of kpc-abi.md §1). */
+/* The exported kperf.framework functions (signatures of docs/kpc.md §1). */
 int kpc_cpu_string(char *buf, size_t len);
 uint32_t kpc_pmu_version(void);
 int kpc_set_counting(uint32_t classes);
