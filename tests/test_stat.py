@@ -10,12 +10,17 @@ tests/stat_simstate.c, which prints the shared simulated kernel's state.
 
 Every expected count is worked out here from the units of work the workload
 is told to do and the simulator's documented model (tests/sim/kpmc_sim.h):
-one unit advances fixed counter k of the database by (k + 1) * 1000 per mode
-counted and a configurable counter by its selector per mode counted, a
-kernel-mode share KPMC_SIM_KERNEL_FACTOR times the user-mode one; the
-process's resource usage gains the cycles and instructions of the unit.
-The selectors come from `kpmc list --format json`, checked against the
-plists by the catalog tests.
+one unit counts, on fixed counter k of the database, (k + 1) * 1000 in user
+mode and twice that in kernel mode (KPMC_SIM_KERNEL_FACTOR), and on a
+configurable counter its selector in user mode and twice it in kernel mode,
+each in the modes the counter counts; the process's resource usage gains
+the cycles and instructions of the unit.  Which counter and which modes
+follow the README's "Kernel versions": the kernel is $KPMC_SIM_KERNEL
+(default cpc), whose configurable counters count user mode only on 15 and
+cpc, where a KPMC_MODE_ALL set mixing fixed and configurable events is
+counted wholly in user mode on configurable counters.  The selectors come
+from `kpmc list --format json`, checked against the plists by the catalog
+tests.
 """
 import csv
 import io
@@ -37,7 +42,7 @@ check = checks.expect
 
 
 def base_env(extra=None):
-    e = {k: v for k, v in os.environ.items() if not k.startswith("KPMC_")}
+    e = {k: v for k, v in os.environ.items() if not k.startswith("KPMC_") or k == "KPMC_SIM_KERNEL"}
     e["KPMC_KPERF_PATH"] = SIM
     if extra:
         e.update(extra)
@@ -85,7 +90,9 @@ def case_errors():
                  env={"KPMC_SIM_NOROOT": "1"})
     expect_error(["--user", "-e", "Cycles", "--", "true"], 1, ["--user needs root"], env={"KPMC_SIM_NOROOT": "1"})
     # The counters are held by another client.
-    expect_error(["-e", "Cycles", "--", "true"], 1, ["in use by another client"], env={"KPMC_SIM_FORCE_HELD": "1"})
+    expect_error(["-e", "Cycles", "--", "true"], 1, ["in use by another client"], env={"KPMC_SIM_BUSY": "1"})
+    expect_error(["-e", "Cycles", "--", "true"], 1, ["in use by another client"],
+                 env={"KPMC_SIM_FORCE_HELD": "1", "KPMC_SIM_KERNEL": "15"})
     # -o into a folder that does not exist: refused before the command runs.
     with tempfile.TemporaryDirectory() as d:
         marker = os.path.join(d, "ran")
@@ -121,17 +128,36 @@ def events_of(db):
     return _catalog[db]
 
 
+KERNEL = os.environ.get("KPMC_SIM_KERNEL") or "cpc"
+FACTOR = 2  # KPMC_SIM_KERNEL_FACTOR
+
+
+def plan(db, names, mode="all", kernel=KERNEL):
+    """For each event of a set: (event counted, units counted per unit of
+    work, "user" or "all"), by the rules above, independently of kpmc."""
+    d, table = events_of(db)
+    evs = [table[n.lower()] for n in names]
+    fixed = [e["fixed_counter"] is not None for e in evs]
+    user_only_kernel = kernel in ("15", "cpc")
+    # Every event on a configurable counter in user mode: --user, or a
+    # mixed set on a kernel that counts configurable events in user mode.
+    all_user = mode == "user" or (user_only_kernel and any(fixed) and not all(fixed))
+    out = []
+    for e, f in zip(evs, fixed):
+        if f and not all_user:
+            out.append((e["name"], (e["fixed_counter"] + 1) * 1000 * (1 + FACTOR), "all"))
+            continue
+        if f:  # its fallback, or CORE_ACTIVE_CYCLE for FIXED_CYCLES
+            e = table[(e["fallback"] or "CORE_ACTIVE_CYCLE").lower()]
+        counts_kernel = not all_user and not user_only_kernel
+        out.append((e["name"], e["number"] * (1 + (FACTOR if counts_kernel else 0)),
+                    "all" if counts_kernel else "user"))
+    return out
+
+
 def per_unit(db, name, mode="all"):
-    """What one unit of work adds to event `name` (kpmc_sim.h): a fixed
-    counter (k + 1) * 1000 for the k-th fixed counter, a configurable one its
-    configuration word: the selector, with EL0A32EN|EL0A64EN in user mode."""
-    d, names = events_of(db)
-    e = names[name.lower()]
-    if e["fixed_counter"] is not None and mode == "all":
-        return (e["fixed_counter"] + 1) * 1000
-    if e["fixed_counter"] is not None:
-        e = names[e["fallback"].lower()]
-    return e["number"] | (0x30000 if mode == "user" else 0)
+    """A fixed event alone (as the rusage fields): what a unit counts."""
+    return plan(db, [name], mode)[0][1]
 
 
 class Machine:
@@ -227,9 +253,11 @@ def check_shape(rep, what):
 
 def case_threads():
     db = "a14"
-    names = ["Cycles", "Instructions", "INST_ALL", "BRANCH_MISPRED_NONSPEC"]
-    resolved = ["FIXED_CYCLES", "FIXED_INSTRUCTIONS", "INST_ALL", "BRANCH_MISPRED_NONSPEC"]
-    want = {n: UNITS_ALL * per_unit(db, n) for n in names}
+    names = ["Cycles", "Instructions", "INST_BRANCH", "BRANCH_MISPRED_NONSPEC"]
+    planned = plan(db, names)
+    resolved = [p[0] for p in planned]
+    want = {n: UNITS_ALL * p[1] for n, p in zip(names, planned)}
+    counts = {n: p[2] for n, p in zip(names, planned)}
     with Machine("threads") as m:
         # JSON, three runs.
         rep, out, err = report_json(m, ["-r", "3", "-e", ",".join(names), "--", WORKLOAD, *WORK])
@@ -242,7 +270,9 @@ def case_threads():
             check(rep["exit_status"] == 0, "threads: exit_status %s" % rep["exit_status"])
             for n, r in zip(names, resolved):
                 e = check_event(rep, n, r, [want[n]] * 3, "threads json")
-                check(e is None or e["group"] == 0, "threads: group %s" % (e and e["group"]))
+                check(e is None or (e["group"] == 0 and e.get("counts") == counts[n]),
+                      "threads: %s group %s counts %s, want 0 and %s" % (n, e and e["group"], e and e.get("counts"),
+                                                                         counts[n]))
             ipc = want["Instructions"] / want["Cycles"]
             check(rep["metrics"] == [{"name": "IPC", "value": ipc}], "threads: metrics %s" % rep["metrics"])
             check(rep.get("threads") == THREADS and rep.get("images") == IMAGES,
@@ -255,9 +285,9 @@ def case_threads():
         check(rc == 0 and out == "hello from the command\n", "threads text: exit %d, stdout %r" % (rc, out))
         check("Performance counter stats for '%s %s'" % (WORKLOAD, " ".join(WORK)) in err, "threads text: %r" % err)
         for n in names:
-            line = "{:,}      {}".format(want[n], n)
+            line = "{:,}      {}{}".format(want[n], n, ":u" if counts[n] == "user" else "")
             check(line in err, "threads text: no line %r in %r" % (line, err))
-        check("#    %.2f  insn per cycle" % (want["Instructions"] / want["Cycles"]) in err,
+        check("#  %6.2f  insn per cycle" % (want["Instructions"] / want["Cycles"]) in err,
               "threads text IPC: %r" % err)
         check("Counted: every thread of the command and of its children (%d threads in %d process images)"
               % (THREADS, IMAGES) in err, "threads text scope: %r" % err)
@@ -287,9 +317,9 @@ def case_user():
         rep, _, _ = report_json(m, ["--user", "-e", ",".join(names), "--", WORKLOAD, *WORK])
         if rep:
             check(rep["mode"] == "user", "user: mode %s" % rep["mode"])
-            check_event(rep, "Instructions", "INST_ALL", [UNITS_ALL * per_unit(db, "Instructions", "user")], "user")
-            check_event(rep, "BRANCH_MISPRED_NONSPEC", "BRANCH_MISPRED_NONSPEC",
-                        [UNITS_ALL * per_unit(db, "BRANCH_MISPRED_NONSPEC", "user")], "user")
+            for n, (r, unit, counts) in zip(names, plan(db, names, "user")):
+                e = check_event(rep, n, r, [UNITS_ALL * unit], "user")
+                check(e is None or e.get("counts") == "user", "user: %s counts %s" % (n, e and e.get("counts")))
         rc, _, err = m.stat(["--user", "-e", ",".join(names), "--", WORKLOAD, *WORK])
         check(rc == 0 and "Instructions:u" in err and "user mode only" in err, "user text: %r" % err)
         m.check_restored("user")
@@ -341,10 +371,9 @@ def case_system():
         rep, _, _ = report_json(m, ["-a", "-e", ",".join(names), "--", WORKLOAD, *work])
         if rep:
             check(rep["scope"] == "system", "system: scope %s" % rep["scope"])
-            for n, r in zip(names, ["FIXED_CYCLES", "INST_ALL"]):
-                e = check_event(rep, n, r, [UNITS_ALL * per_unit(db, n)], "system")
-                want = {"Performance": p_units * per_unit(db, n),
-                        "Efficiency": (UNITS_ALL - p_units) * per_unit(db, n)}
+            for n, (r, unit, counts) in zip(names, plan(db, names)):
+                e = check_event(rep, n, r, [UNITS_ALL * unit], "system")
+                want = {"Performance": p_units * unit, "Efficiency": (UNITS_ALL - p_units) * unit}
                 check(e is None or e.get("levels") == want, "system: %s levels %s, want %s"
                       % (n, e and e.get("levels"), want))
         rc, _, err = m.stat(["-a", "-e", ",".join(names), "--", WORKLOAD, *work])
@@ -362,7 +391,7 @@ def case_failing():
         if rep:
             check(rep["exit_status"] == 3 and rep["runs"] == 1,
                   "failing: %s runs, exit %s" % (rep["runs"], rep["exit_status"]))
-            check_event(rep, "Cycles", "FIXED_CYCLES", [5 * 1000], "failing")
+            check_event(rep, "Cycles", "FIXED_CYCLES", [5 * per_unit("a14", "Cycles")], "failing")
             check(any("Run 1 of 3 ended with exit status 3: no further run." in n for n in rep["notes"]),
                   "failing: notes %s" % rep["notes"])
         rc, _, err = m.stat(["-e", "Cycles", "--", WORKLOAD, "--main", "5", "--exit", "3"])
@@ -415,7 +444,7 @@ def case_signals():
             check(rep["exit_status"] == 128 + signal.SIGINT, "SIGINT: exit_status %s" % rep["exit_status"])
             # The main thread and the blocked one died with the process:
             # the three joined threads and both children reported.
-            check_event(rep, "Cycles", "FIXED_CYCLES", [(3 * 5 + 11 + 13) * 1000], "SIGINT")
+            check_event(rep, "Cycles", "FIXED_CYCLES", [(3 * 5 + 11 + 13) * per_unit("a14", "Cycles")], "SIGINT")
             check(any("never reported" in n for n in rep["notes"]), "SIGINT: notes %s" % rep["notes"])
         m.check_restored("SIGINT")
         # SIGKILL of the command.

@@ -141,6 +141,7 @@ struct stat_ctx {
     char inject[PATH_MAX];   /* libkpmc_stat_inject (threads scope) */
     unsigned n_groups;
     kpmc_set *sets[MAX_GROUPS];
+    int started[MAX_GROUPS];
     unsigned ev_group[KPMC_MAX_EVENTS], ev_pos[KPMC_MAX_EVENTS];
     kpmc_cpus cpus;
     uint64_t *cpu_before, *cpu_after;
@@ -315,6 +316,23 @@ static void add_notes(struct stat_ctx *c, struct stat_report *rep)
                   c->overflow, c->overflow == 1 ? "" : "s", KPMC_STAT_SLOTS, c->overflow == 1 ? "its" : "their");
 }
 
+/* After group g's first start: the events it counts (kpmc_set_start plans
+ * a set again when the kernel's configurable counters count user mode only)
+ * and the modes the kernel read back. */
+static void note_modes(struct stat_ctx *c, struct stat_report *rep, unsigned g)
+{
+    const kpmc_plan *plan = kpmc_set_plan(c->sets[g]);
+    for (unsigned i = 0; i < rep->n_events; i++) {
+        struct stat_event *e = &rep->events[i];
+        if (c->ev_group[i] != g || e->not_counted)
+            continue;
+        unsigned k = c->ev_pos[i];
+        snprintf(e->resolved, sizeof e->resolved, "%s", kpmc_event_name(plan->db, plan->events[k].resolved));
+        int m = kpmc_set_event_modes(c->sets[g], k);
+        e->counts = m > 0 ? (unsigned)m : plan->events[k].counts;
+    }
+}
+
 enum { STOP_NO = 0, STOP_RUNS = 1, STOP_ERROR = 2 };
 
 /* -r runs of every group, in turn.  Returns STOP_NO when all ran,
@@ -335,6 +353,10 @@ static int run_all(struct stat_ctx *c, struct stat_report *rep, char *const *com
             if (c->n_groups && kpmc_set_start(c->sets[g]) != 0) {
                 *status = cli_error(CMD, "starting the counters: %s", kpmc_session_error(c->s));
                 return STOP_ERROR;
+            }
+            if (c->n_groups && !c->started[g]) {
+                c->started[g] = 1;
+                note_modes(c, rep, g);
             }
             int e = run_once(c, rep, g, command);
             if (c->n_groups)
@@ -498,6 +520,7 @@ int kpmc_cmd_stat(int argc, char **argv)
             }
             if (field) {
                 snprintf(rep.events[i].resolved, sizeof rep.events[i].resolved, "%s", field);
+                rep.events[i].counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
                 countable++;
             } else {
                 rep.events[i].not_counted = "needs root (run with sudo)";

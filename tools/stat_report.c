@@ -147,6 +147,14 @@ static void print_scope(FILE *f, const struct stat_report *r)
         fprintf(f, ") while the command ran, %s.\n", mode_words(r->mode));
         break;
     }
+    unsigned user_only = 0;
+    for (unsigned i = 0; i < r->n_events; i++)
+        user_only += r->mode == KPMC_MODE_ALL && !r->events[i].not_counted && r->events[i].counts == KPMC_COUNTS_USER;
+    if (user_only)
+        fprintf(f,
+                " This kernel's configurable counters count user mode only: the event%s marked :u counted user "
+                "mode only.\n",
+                user_only == 1 ? "" : "s");
     if (r->n_groups > 1)
         fprintf(f,
                 " The events do not fit the counters together: they were counted in %u groups, the command running "
@@ -167,7 +175,9 @@ void stat_print_text(FILE *f, const struct stat_report *r)
     for (unsigned i = 0; i < r->n_events; i++) {
         const struct stat_event *e = &r->events[i];
         char name[96];
-        snprintf(name, sizeof name, "%s%s", e->name, suffix);
+        /* perf's :u for an event that counted user mode only. */
+        snprintf(name, sizeof name, "%s%s", e->name,
+                 e->counts == KPMC_COUNTS_USER && !e->not_counted ? ":u" : suffix);
         if (e->not_counted || !e->n_values) {
             fprintf(f, "%18s      %-26s %s\n", "<not counted>", name, e->not_counted ? e->not_counted : "");
             continue;
@@ -265,6 +275,8 @@ void stat_print_json(FILE *f, const struct stat_report *r)
             }
             fputc('}', f);
         }
+        if (!e->not_counted && e->counts)
+            fprintf(f, ",\"counts\":\"%s\"", e->counts == KPMC_COUNTS_USER ? "user" : e->counts == KPMC_COUNTS_KERNEL ? "kernel" : "all");
         if (e->not_counted) {
             fputs(",\"not_counted\":", f);
             cli_json_str(f, e->not_counted);

@@ -13,6 +13,7 @@ enum stat_scope { STAT_PROCESS, STAT_THREADS, STAT_SYSTEM };
 struct stat_event {
     const char *name;   /* as given */
     char resolved[64];  /* the event counted (process scope: the rusage field) */
+    unsigned counts;    /* KPMC_COUNTS_* the event counted in, as the kernel read back */
     unsigned group;
     const char *not_counted; /* NULL when counted, else why not */
     unsigned n_values;  /* runs of its group that counted it */

@@ -355,8 +355,13 @@ static void lock_all(void)
     int fresh;
     sim_shared_lock(&k, sizeof k, &fresh);
     if (image_pid != getpid()) {
+        /* A process image new to the machine: a forked child or a program
+         * started or exec'd while the machine ran.  Its usage starts at 0;
+         * its thread was created while thread counting was as it is now. */
         image_pid = getpid();
         sim_usage_new_image();
+        if (sim_shared_is_shared() && !fresh && k.thread_on)
+            self.has_buffer = 1;
     }
 }
 

@@ -193,9 +193,12 @@
  *                             included); the others use it as they find it;
  *                             kpmc_sim_reset starts it again.  Whoever set
  *                             the variable removes the segment (shm_unlink).
- *                             A forked child's thread starts afresh (no
- *                             buffer until kpmc_sim_thread_begin), as does
- *                             an exec'd program's: new kernel threads.
+ *                             A process image new to the machine (started,
+ *                             forked or exec'd while it runs) starts with
+ *                             usage 0, and the thread of its first call has
+ *                             a counter buffer when thread counting is on:
+ *                             it is a new kernel thread.  Other new threads
+ *                             still need kpmc_sim_thread_begin.
  *   KPMC_SIM_CPUS=P,E[,L2]    P performance and E efficiency CPUs (default
  *                             one CPU), efficiency clusters of L2 CPUs,
  *                             numbered die by die, efficiency cluster first;

@@ -151,6 +151,11 @@ done:
     return r;
 }
 
+int sim_shared_is_shared(void)
+{
+    return m && m != &private_machine;
+}
+
 /* ---- the lock ---- */
 
 static void lock(void)

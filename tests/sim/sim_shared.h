@@ -18,6 +18,9 @@
  * with a sentence in err. */
 int sim_shared_attach(size_t kernel_size, char *err, size_t err_len);
 
+/* 1 when the machine is shared between processes ($KPMC_SIM_SHARED). */
+int sim_shared_is_shared(void);
+
 /* Take the machine's lock and copy the shared kernel state into `kernel`;
  * *fresh is 1 when no process has stored a kernel state yet (the caller
  * then initialises `kernel` itself).  Not async-signal-safe. */
