@@ -554,7 +554,12 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
 
 /* ---- kernel profiles ---- */
 
-const char *const kpmc_kernel_profiles[] = {"pre14.4", "14.4", "15", "cpc", NULL};
+static const char *const kernel_profiles[] = {"pre14.4", "14.4", "15", "cpc", NULL};
+
+const char *const *kpmc_kernel_profile_names(void)
+{
+    return kernel_profiles;
+}
 
 int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db)
 {
@@ -562,8 +567,8 @@ int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db
     if (!kernel || !name || kpmc_db_get(db, &d) != 0)
         return KPMC_E_INVAL;
     int p = -1;
-    for (int i = 0; kpmc_kernel_profiles[i]; i++)
-        if (!strcmp(name, kpmc_kernel_profiles[i]))
+    for (int i = 0; kernel_profiles[i]; i++)
+        if (!strcmp(name, kernel_profiles[i]))
             p = i;
     if (p < 0)
         return KPMC_E_INVAL;

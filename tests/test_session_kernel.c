@@ -56,9 +56,9 @@ static void case_profiles(void)
     CHECK(kpmc_kernel_profile(&k, "15", NULL) == KPMC_E_INVAL, "no database");
     CHECK(kpmc_kernel_profile(NULL, "15", db("a14")) == KPMC_E_INVAL, "no kernel");
     size_t n = 0;
-    while (kpmc_kernel_profiles[n])
+    while (kpmc_kernel_profile_names()[n])
         n++;
-    CHECK(n == 4 && !strcmp(kpmc_kernel_profiles[0], "pre14.4") && !strcmp(kpmc_kernel_profiles[3], "cpc"),
+    CHECK(n == 4 && !strcmp(kpmc_kernel_profile_names()[0], "pre14.4") && !strcmp(kpmc_kernel_profile_names()[3], "cpc"),
           "%zu profiles", n);
 }
 

@@ -195,7 +195,7 @@ int kpmc_cmd_check(int argc, char **argv)
     if (!db)
         return 2;
     kpmc_kernel k;
-    if (kernel && cli_choice("check", "kernel", kernel, kpmc_kernel_profiles) < 0)
+    if (kernel && cli_choice("check", "kernel", kernel, kpmc_kernel_profile_names()) < 0)
         return 2;
     if (kernel)
         kpmc_kernel_profile(&k, kernel, db);

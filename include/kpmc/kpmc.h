@@ -138,8 +138,8 @@ typedef struct kpmc_kernel {
  * config_counters is the database's, but on a cpc x86_64 kernel the lower
  * half of them.  KPMC_E_INVAL for an unknown name or database. */
 KPMC_API int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db);
-/* The profile names, NULL-terminated. */
-extern const char *const kpmc_kernel_profiles[];
+/* The profile names, NULL-terminated, oldest first. */
+KPMC_API const char *const *kpmc_kernel_profile_names(void);
 
 /* kpmc_plan_build and kpmc_plan_build_names for a kernel (NULL: the
  * database's counters, no restriction).  On a kernel with
