@@ -55,6 +55,11 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
         kill(pid, sig);
 }
 
+static void on_child(int sig)
+{
+    (void)sig; /* wakes stat_wait_ended's sigsuspend */
+}
+
 void stat_signals_install(void)
 {
     struct sigaction sa;
@@ -64,6 +69,11 @@ void stat_signals_install(void)
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
         sigaction(caught[i], &sa, NULL);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_child;
+    sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCHLD, &sa, NULL);
 }
 
 int stat_signal(void)
@@ -71,12 +81,15 @@ int stat_signal(void)
     return first_signal;
 }
 
+/* The caught signals and SIGCHLD: blocked while a command runs, except
+ * inside sigsuspend. */
 static void block_caught(int how, sigset_t *old)
 {
     sigset_t set;
     sigemptyset(&set);
     for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
         sigaddset(&set, caught[i]);
+    sigaddset(&set, SIGCHLD);
     sigprocmask(how, &set, old);
 }
 
@@ -274,7 +287,8 @@ int stat_spawn(struct stat_child *c, char *const argv[], const char *inject_lib,
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-    /* A signal sent before the pid is known waits until it is. */
+    /* A signal sent before the pid is known waits until it is; the signals
+     * stay blocked until stat_wait_ended waits for them. */
     block_caught(SIG_BLOCK, &old);
     pid_t pid = 0;
     c->start_ns = stat_now_ns();
@@ -282,8 +296,10 @@ int stat_spawn(struct stat_child *c, char *const argv[], const char *inject_lib,
     if (r == 0) {
         c->pid = pid;
         running_pid = pid;
+        c->mask = old;
+    } else {
+        sigprocmask(SIG_SETMASK, &old, NULL);
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
     posix_spawnattr_destroy(&attr);
     if (env != environ)
         free_env(env);
@@ -292,13 +308,19 @@ int stat_spawn(struct stat_child *c, char *const argv[], const char *inject_lib,
 
 void stat_wait_ended(struct stat_child *c)
 {
+    /* Not a blocking waitid: signal handlers run inside sigsuspend, where
+     * every platform (and every sanitizer's interception) delivers them at
+     * once; SIGCHLD wakes it when the command ends. */
     siginfo_t info;
     for (;;) {
         memset(&info, 0, sizeof info);
-        if (waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOWAIT) == 0 || errno != EINTR)
+        int r = waitid(P_PID, (id_t)c->pid, &info, WEXITED | WNOWAIT | WNOHANG);
+        if ((r == 0 && info.si_pid == c->pid) || (r < 0 && errno != EINTR))
             break;
+        sigsuspend(&c->mask);
     }
     c->end_ns = stat_now_ns();
+    sigprocmask(SIG_SETMASK, &c->mask, NULL);
 }
 
 int stat_reap(struct stat_child *c, int *sig)

@@ -5,6 +5,7 @@
 #define KPMC_TOOLS_STAT_RUN_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -45,6 +46,7 @@ int stat_inject_path(char *buf, size_t len, char *err, size_t err_len);
 struct stat_child {
     pid_t pid;
     int64_t start_ns, end_ns; /* CLOCK_MONOTONIC around the command's life */
+    sigset_t mask;            /* kpmc's signal mask outside the wait */
 };
 
 /* Start argv[0] (searched in PATH) with the current environment, plus,
