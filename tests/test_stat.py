@@ -420,6 +420,19 @@ def wait_for(path, proc, what):
     return check(False, "%s: the workload never got ready" % what)
 
 
+def finish(p, what):
+    """p's output; on a hang, p and its children are killed and it fails."""
+    try:
+        return p.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        kids = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
+        for pid in kids:
+            os.kill(int(pid), signal.SIGKILL)
+        p.kill()
+        check(False, "%s: kpmc stat did not end within 30 s" % what)
+        return p.communicate()
+
+
 def case_signals():
     # Counting of the fixed class already on when kpmc stat starts: it must
     # be on again afterwards, with force_all_ctrs off.
@@ -433,7 +446,7 @@ def case_signals():
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=base_env(m.env))
         wait_for(ready, p, "SIGINT")
         p.send_signal(signal.SIGINT)
-        out, err = p.communicate(timeout=30)
+        out, err = finish(p, "SIGINT")
         check(p.returncode == 128 + signal.SIGINT, "SIGINT: exit %d, stderr %r" % (p.returncode, err))
         try:
             rep = json.loads(err)
@@ -456,7 +469,7 @@ def case_signals():
         check(len(pids) == 1, "SIGKILL: children of kpmc stat: %s" % pids)
         for pid in pids:
             os.kill(int(pid), signal.SIGKILL)
-        out, err = p.communicate(timeout=30)
+        out, err = finish(p, "SIGKILL")
         check(p.returncode == 128 + signal.SIGKILL, "SIGKILL: exit %d, stderr %r" % (p.returncode, err))
         check("The command was killed by signal 9." in err, "SIGKILL: %r" % err)
         m.check_restored("SIGKILL")
