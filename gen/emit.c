@@ -5,6 +5,7 @@
  * include/kpmc/events.h    KPMC_DB_* and KPMC_EV_* ids
  * include/kpmc/db/NAME.h   per database, its event indices (KPMC_A14_*)
  * include/kpmc/db/all.h    includes every per-database header
+ * include/kpmc/generic.h   KPMC_GEN_* ids of the generic events
  *
  * Everything is sorted and free of timestamps and absolute paths, so the
  * same inputs give the same bytes. */
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "phash.h"
+#include "tables.h"
 
 /* ---- string pool with de-duplication ---- */
 
@@ -194,6 +196,12 @@ struct layout {
     uint32_t **alias_name;    /* per database */
     uint32_t *pid_rows;       /* first row of each portable id, and the end */
     size_t n_entries;
+    /* kpmc's own tables (tables.h), pool offsets */
+    uint32_t *generic_str;    /* 2 per generic event: name, description */
+    uint32_t *map_note;       /* per generic event and database */
+    uint32_t *chip_name;      /* per chip of every family row */
+    uint32_t *family_str;     /* 2 per link: chips, code name */
+    uint32_t *db_chips;       /* per database */
 };
 
 /* Order the rows by portable id (stable: first use first) and renumber
@@ -292,8 +300,8 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
 {
     banner(b, cat, "kpmc catalog: every event of every database, as static data.");
     buf_puts(b, "#include \"catalog_format.h\"\n\n"
-                "#if KPMC_CATALOG_FORMAT != 3\n"
-                "#error \"catalog_data.c was generated for catalog format 3\"\n"
+                "#if KPMC_CATALOG_FORMAT != 4\n"
+                "#error \"catalog_data.c was generated for catalog format 4\"\n"
                 "#endif\n\n"
                 "#if defined(__GNUC__)\n"
                 "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n"
@@ -457,6 +465,200 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
     buf_puts(b, "\n};\n");
 }
 
+/* ---- generic events and chips (tables.h) ---- */
+
+static uint32_t pool_opt(struct pool *p, const char *s)
+{
+    return s ? pool_add(p, s) : KPMC_CAT_NO_STRING;
+}
+
+/* "generic.tsv sha256 <hex>" or "no generic-event table". */
+static void table_source(struct buf *b, const struct gen_table_source *src, const char *what)
+{
+    if (!src->file) {
+        buf_printf(b, "no %s table", what);
+        return;
+    }
+    c_comment(b, src->file);
+    buf_puts(b, " sha256 ");
+    for (int i = 0; i < 32; i++)
+        buf_printf(b, "%02x", src->sha256[i]);
+}
+
+/* Their strings go into the pool after everything else (no 16-bit limit). */
+static void layout_tables(const struct gen_catalog *cat, const struct gen_tables *t, struct layout *L)
+{
+    L->generic_str = gen_alloc((2 * t->n_generic + 1) * sizeof *L->generic_str);
+    L->map_note = gen_alloc((t->n_generic * cat->n_dbs + 1) * sizeof *L->map_note);
+    for (size_t g = 0; g < t->n_generic; g++) {
+        L->generic_str[2 * g] = pool_add(&L->pool, t->generic[g].name);
+        L->generic_str[2 * g + 1] = pool_add(&L->pool, t->generic[g].description);
+        for (size_t d = 0; d < cat->n_dbs; d++)
+            L->map_note[g * cat->n_dbs + d] = pool_opt(&L->pool, t->generic[g].map[d].note);
+    }
+    size_t n_chips = 0;
+    for (size_t k = 0; k < t->n_families; k++)
+        n_chips += t->families[k].n_chips;
+    L->chip_name = gen_alloc((n_chips + 1) * sizeof *L->chip_name);
+    n_chips = 0;
+    for (size_t k = 0; k < t->n_families; k++)
+        for (size_t c = 0; c < t->families[k].n_chips; c++, n_chips++)
+            if (t->families[k].db >= 0) /* only chips the catalog can name */
+                L->chip_name[n_chips] = pool_add(&L->pool, t->families[k].chips[c]);
+    L->family_str = gen_alloc((2 * cat->n_links + 1) * sizeof *L->family_str);
+    for (size_t l = 0; l < cat->n_links; l++) {
+        int k = t->link_family[l];
+        L->family_str[2 * l] = k < 0 ? KPMC_CAT_NO_STRING : pool_add(&L->pool, t->families[k].chips_text);
+        L->family_str[2 * l + 1] = k < 0 ? KPMC_CAT_NO_STRING : pool_opt(&L->pool, t->families[k].codename);
+    }
+    L->db_chips = gen_alloc((cat->n_dbs + 1) * sizeof *L->db_chips);
+    for (size_t d = 0; d < cat->n_dbs; d++)
+        L->db_chips[d] = pool_opt(&L->pool, t->db_chips[d]);
+}
+
+static void put_offset(struct buf *b, uint32_t off)
+{
+    if (off == KPMC_CAT_NO_STRING)
+        buf_puts(b, "KPMC_CAT_NO_STRING");
+    else
+        buf_putu(b, off);
+}
+
+static void put_index(struct buf *b, int index)
+{
+    if (index < 0)
+        buf_puts(b, "KPMC_CAT_NONE");
+    else
+        buf_putu(b, (unsigned)index);
+}
+
+static int emit_generic_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
+                             struct buf *b)
+{
+    const char **folds = gen_alloc((t->n_generic + 1) * sizeof *folds);
+    for (size_t g = 0; g < t->n_generic; g++)
+        folds[g] = t->generic[g].fold;
+    struct phash h;
+    if (phash_build(folds, t->n_generic, &h))
+        return -1;
+    buf_puts(b, "\n/* kpmc's own tables: ");
+    table_source(b, &t->generic_source, "generic-event");
+    buf_puts(b, ", ");
+    table_source(b, &t->chips_source, "chip");
+    buf_puts(b, ". */\n");
+    buf_printf(b, "\n/* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */\n"
+                  "const struct kpmc_cat_generic kpmc_cat_generic[] = {\n");
+    for (size_t g = 0; g < t->n_generic; g++) {
+        buf_printf(b, "    {%u, %u}, /* %zu ", L->generic_str[2 * g], L->generic_str[2 * g + 1], g);
+        c_comment(b, t->generic[g].name);
+        buf_puts(b, " */\n");
+    }
+    if (!t->n_generic)
+        buf_puts(b, "    {0, 0}, /* none */\n");
+    buf_printf(b, "};\nconst uint16_t kpmc_cat_n_generic = %zu;\n\n", t->n_generic);
+    buf_puts(b, "/* What counts each generic event in each database: {all, user, note}, event indices. */\n"
+                "const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {\n");
+    for (size_t g = 0; g < t->n_generic; g++)
+        for (size_t d = 0; d < cat->n_dbs; d++) {
+            const struct gen_generic_map *m = &t->generic[g].map[d];
+            const struct gen_db *db = &cat->dbs[d];
+            buf_puts(b, "    {");
+            put_index(b, m->all);
+            buf_puts(b, ", ");
+            put_index(b, m->user);
+            buf_puts(b, ", ");
+            put_offset(b, L->map_note[g * cat->n_dbs + d]);
+            buf_puts(b, "}, /* ");
+            c_comment(b, t->generic[g].name);
+            buf_printf(b, " %s: ", db->name);
+            c_comment(b, m->all >= 0 ? db->events[m->all].name : "-");
+            buf_puts(b, " / ");
+            c_comment(b, m->user >= 0 ? db->events[m->user].name : "-");
+            buf_puts(b, " */\n");
+        }
+    if (!t->n_generic || !cat->n_dbs)
+        buf_puts(b, "    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* none */\n");
+    buf_puts(b, "};\n\n");
+    buf_printf(b, "/* Perfect hash of the %zu generic names: %u buckets, %u slots. */\n", t->n_generic, h.n_buckets,
+               h.n_slots);
+    buf_printf(b, "const struct kpmc_cat_hash kpmc_cat_generic_hash = {%u, %u, %u};\n", h.seed, h.n_buckets,
+               h.n_slots);
+    buf_puts(b, "const uint16_t kpmc_cat_generic_hash_disp[] = {");
+    number_list(b, h.disp, sizeof *h.disp, h.n_buckets, 16);
+    buf_puts(b, "\n};\nconst uint16_t kpmc_cat_generic_hash_slots[] = {");
+    number_list(b, h.slots, sizeof *h.slots, h.n_slots, 12);
+    buf_puts(b, "\n};\n");
+    return 0;
+}
+
+static void emit_chips_data(const struct gen_catalog *cat, const struct gen_tables *t, const struct layout *L,
+                            struct buf *b)
+{
+    buf_puts(b, "\n/* Chip names of the families the links name, oldest first: {name, family, database, rank}. */\n"
+                "const struct kpmc_cat_chip kpmc_cat_chips[] = {\n");
+    size_t n = 0, c = 0;
+    for (size_t k = 0; k < t->n_families; k++) {
+        const struct gen_chip_family *f = &t->families[k];
+        for (size_t j = 0; j < f->n_chips; j++, c++) {
+            if (f->db < 0)
+                continue;
+            buf_printf(b, "    {%u, 0x%xu, %d, %zu}, /* ", L->chip_name[c], f->family, f->db, k);
+            c_comment(b, f->chips[j]);
+            buf_printf(b, " -> %s */\n", cat->dbs[f->db].name);
+            n++;
+        }
+    }
+    if (!n)
+        buf_puts(b, "    {0, 0, 0, 0}, /* none */\n");
+    buf_printf(b, "};\nconst uint16_t kpmc_cat_n_chips = %zu;\n\n", n);
+    buf_puts(b, "/* Per entry of kpmc_cat_families: {chips, code name}. */\n"
+                "const struct kpmc_cat_family_chips kpmc_cat_family_chips[] = {\n");
+    for (size_t l = 0; l < cat->n_links; l++) {
+        buf_puts(b, "    {");
+        put_offset(b, L->family_str[2 * l]);
+        buf_puts(b, ", ");
+        put_offset(b, L->family_str[2 * l + 1]);
+        buf_printf(b, "}, /* 0x%x */\n", cat->links[l].family);
+    }
+    if (!cat->n_links)
+        buf_puts(b, "    {KPMC_CAT_NO_STRING, KPMC_CAT_NO_STRING}, /* none */\n");
+    buf_puts(b, "};\n\n/* Per database: its chips. */\nconst uint32_t kpmc_cat_db_chips[] = {\n");
+    for (size_t d = 0; d < cat->n_dbs; d++) {
+        buf_puts(b, "    ");
+        put_offset(b, L->db_chips[d]);
+        buf_printf(b, ", /* %s: ", cat->dbs[d].name);
+        c_comment(b, t->db_chips[d] ? t->db_chips[d] : "-");
+        buf_puts(b, " */\n");
+    }
+    buf_puts(b, "};\n");
+}
+
+static void emit_generic_h(const struct gen_catalog *cat, const struct gen_tables *t, struct buf *b)
+{
+    banner(b, cat, "kpmc catalog: generic event ids (KPMC_GEN_*).");
+    buf_puts(b, "/* From ");
+    table_source(b, &t->generic_source, "generic-event");
+    buf_puts(b, ". */\n");
+    buf_puts(b, "#ifndef kpmc_generic_h\n#define kpmc_generic_h\n\n"
+                "/* Generic events: portable names that each database maps to its own\n"
+                " * event, per counting mode.  kpmc_generic_resolve(db, KPMC_GEN_CYCLES,\n"
+                " * mode) gives the event's index in db; names are accepted wherever an\n"
+                " * event name is. */\n"
+                "enum kpmc_generic_id {\n");
+    for (size_t g = 0; g < t->n_generic; g++) {
+        const struct gen_generic *x = &t->generic[g];
+        size_t mapped = 0;
+        for (size_t d = 0; d < cat->n_dbs; d++)
+            mapped += x->map[d].all >= 0 || x->map[d].user >= 0;
+        buf_printf(b, "    KPMC_GEN_%s = %zu, /* ", x->ident, g);
+        c_comment(b, x->name);
+        buf_puts(b, ": ");
+        c_comment(b, x->description);
+        buf_printf(b, " (%zu of %zu databases) */\n", mapped, cat->n_dbs);
+    }
+    buf_printf(b, "    KPMC_GEN_COUNT = %zu\n};\n\n#endif\n", t->n_generic);
+}
+
 /* ---- headers ---- */
 
 static void emit_events_h(const struct gen_catalog *cat, struct buf *b)
@@ -556,7 +758,7 @@ static void emit_all_h(const struct gen_catalog *cat, struct buf *b)
     buf_puts(b, "\n#endif\n");
 }
 
-int emit_catalog(const struct gen_catalog *cat, struct emit_result *out)
+int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, struct emit_result *out)
 {
     memset(out, 0, sizeof *out);
     struct layout L;
@@ -571,10 +773,19 @@ int emit_catalog(const struct gen_catalog *cat, struct emit_result *out)
         free(L.rows.slots);
         return -1;
     }
-    out->files = gen_alloc((cat->n_dbs + 4) * sizeof *out->files);
+    layout_tables(cat, t, &L);
+    out->files = gen_alloc((cat->n_dbs + 5) * sizeof *out->files);
     size_t banner_size = 128 * (cat->n_inputs + 8);
-    emit_data(cat, &L, &h,
-              &add_file(out, "catalog_data.c", banner_size + 2 * L.pool.text.len + 160 * L.n_entries)->text);
+    struct buf *data =
+        &add_file(out, "catalog_data.c", banner_size + 2 * L.pool.text.len + 160 * L.n_entries)->text;
+    emit_data(cat, &L, &h, data);
+    if (emit_generic_data(cat, t, &L, data)) {
+        pool_free(&L.pool);
+        free(L.rows.slots);
+        return -1;
+    }
+    emit_chips_data(cat, t, &L, data);
+    emit_generic_h(cat, t, &add_file(out, "include/kpmc/generic.h", banner_size + 160 * (t->n_generic + 4))->text);
     emit_events_h(cat, &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);
     for (size_t i = 0; i < cat->n_dbs; i++)
         emit_db_h(cat, &cat->dbs[i],

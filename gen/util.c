@@ -41,6 +41,16 @@ void gen_warn(const char *file, long line, const char *fmt, ...)
     va_end(ap);
 }
 
+void gen_note(const char *file, long line, const char *fmt, ...)
+{
+    if (gen_quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag("note", file, line, fmt, ap);
+    va_end(ap);
+}
+
 /* ---- arena ---- */
 
 struct chunk {

@@ -22,6 +22,9 @@ extern int gen_n_warnings;
 /* line 0 = no line */
 void gen_error(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
 void gen_warn(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
+/* Something the user may want to know that is neither wrong nor suspect
+ * (a database the tables do not cover); silenced by --quiet, not counted. */
+void gen_note(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
 
 /* ---- arena: everything the model holds lives until gen_arena_free() ---- */
 

@@ -534,9 +534,20 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
             put(&d, "invalid argument: name %zu of the set is NULL", i + 1);
             return KPMC_E_INVAL;
         }
-        int ev = kpmc_event_find(db, names[i]);
+        /* A generic name means the event that counts it in this mode; the
+         * generator keeps generic names apart from event names, and an
+         * alias of the same name (Cycles) names the same event in all mode. */
+        int generic = kpmc_generic_find(names[i]);
+        int ev = generic >= 0 ? kpmc_generic_resolve(db, generic, mode) : KPMC_E_NOEVENT;
+        if (ev < 0)
+            ev = kpmc_event_find(db, names[i]);
         if (ev < 0) {
-            put(&d, "no event or alias '%s' in database %s", names[i], db_name);
+            char hint[KPMC_DETAIL_MAX];
+            size_t h = kpmc_suggest_event(db, names[i], mode, hint, sizeof hint);
+            if (generic >= 0 && h)
+                put(&d, "%s", hint);
+            else
+                put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "", h ? hint : "");
             return KPMC_E_NOEVENT;
         }
         events[i] = (unsigned)ev;

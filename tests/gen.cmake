@@ -1,8 +1,10 @@
 # kpmc-gen tests (need the kpmc-gen target, i.e. libxml2, and most need
 # python3).  Fixtures: tests/data/gen/ (written by us; see the list below and
-# tests/data/gen/ok/), the golden output: tests/data/golden/.  When the
-# generator's output changes on purpose, regenerate the golden files with
-#   kpmc-gen --out tests/data/golden tests/data/gen/ok
+# tests/data/gen/ok/ and the tables of tests/data/gen/tables/), the golden
+# output: tests/data/golden/.  When the generator's output changes on
+# purpose, regenerate the golden files with
+#   kpmc-gen --out tests/data/golden --generic tests/data/gen/tables/generic.tsv \
+#            --chips tests/data/gen/tables/chips.tsv tests/data/gen/ok
 # and let gen_golden_check verify them.
 if(NOT TARGET kpmc-gen)
   return()
@@ -41,11 +43,13 @@ endforeach()
 # (plistlib and a C lexer) and compared with their plists.
 add_test(NAME gen_golden_check
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
-          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --generic "${_gen_data}/tables/generic.tsv" --chips "${_gen_data}/tables/chips.tsv")
 add_test(NAME catalog_check_kpep_snapshot
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
           --plists "${KPMC_KPEP_SNAPSHOT}" --catalog "${CMAKE_SOURCE_DIR}/catalog"
-          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
 set_tests_properties(gen_golden_check catalog_check_kpep_snapshot PROPERTIES LABELS gen)
 
 # kpmc_gen_fail(NAME WHERE MESSAGE [RC n] [ERRORS n] [COPY src=dest...]
@@ -226,6 +230,52 @@ kpmc_gen_fail(missing_input bad/no_such_file.plist "cannot read" INPUTS bad/no_s
 kpmc_gen_fail(usage_unknown_option usage "unknown option '--bogus'" RC 2 ERRORS 0 INPUTS --bogus ok)
 kpmc_gen_fail(usage_no_input usage "no input" RC 2 ERRORS 0)
 kpmc_gen_fail(usage_out_without_folder usage "--out needs a folder" RC 2 ERRORS 0 INPUTS ok --out)
+
+# The tables (--generic, --chips), one thing wrong in each
+# tests/data/gen/tables/bad/*.tsv, against the golden fixtures.
+function(kpmc_gen_table_bad name line message)
+  if(name MATCHES "^g_")
+    set(option --generic)
+  else()
+    set(option --chips)
+  endif()
+  set(where "tables/bad/${name}.tsv")
+  if(NOT line STREQUAL "")
+    set(where "${where}:${line}")
+  endif()
+  kpmc_gen_fail(table_${name} "${where}" "${message}" INPUTS ${option} "tables/bad/${name}.tsv" ok)
+endfunction()
+kpmc_gen_table_bad(g_no_event 3 "cycles: no event NO_SUCH in database fixture")
+kpmc_gen_table_bad(g_event_case 3 "no event fixed_cycles in database fixture (it spells it FIXED_CYCLES)")
+kpmc_gen_table_bad(g_alias 3 "Loads is an alias in database fixture; name its event LD_UNIT_UOP")
+kpmc_gen_table_bad(g_user_fixed 3 "FIXED_CYCLES is a fixed event of fixture, and a fixed counter counts the kernel too")
+kpmc_gen_table_bad(g_user_other 3 "LD_UNIT_UOP counts user mode as well; USER must be the same event, not INST_ALL")
+kpmc_gen_table_bad(g_inconsistent 3 "CPU_CLK_UNHALTED.REF_TSC is described inconsistently in fixturex")
+kpmc_gen_table_bad(g_event_name 2 "generic event only_two has the name of event ONLY_TWO of database fixture2")
+kpmc_gen_table_bad(g_hides_alias 2 "would hide alias Loads of database fixturex, which names MEM.LOADS")
+kpmc_gen_table_bad(g_dup 4 "duplicate generic event CYCLES (also cycles at line 2)")
+kpmc_gen_table_bad(g_ident 3 "a-b (line 2) and a_b both become the identifier KPMC_GEN_A_B")
+kpmc_gen_table_bad(g_count 2 "would make KPMC_GEN_COUNT")
+kpmc_gen_table_bad(g_name 2 "generic event name '1cycles'")
+kpmc_gen_table_bad(g_row_first 2 "a row before the first 'event' line")
+kpmc_gen_table_bad(g_db_again 4 "a second row for database fixture (the first at line 3)")
+kpmc_gen_table_bad(g_db_twice 3 "database fixture is listed twice")
+kpmc_gen_table_bad(g_fields 3 "a row has 3 or 4 fields")
+kpmc_gen_table_bad(g_empty_field 3 "field 2 is empty")
+kpmc_gen_table_bad(g_space 3 "field 2 'FIXED_CYCLES ' starts or ends with a space")
+kpmc_gen_table_bad(g_event_fields 2 "an 'event' line has 3 fields")
+kpmc_gen_table_bad(g_not_ascii 2 "not printable ASCII")
+kpmc_gen_table_bad(c_family 2 "'0xZZ' is not a CPU family")
+kpmc_gen_table_bad(c_dup_family 3 "a second row for family 0x2 (the first at line 2)")
+kpmc_gen_table_bad(c_dup_chip 3 "chip TWO is also Two at line 2")
+kpmc_gen_table_bad(c_chip_twice 2 "chip two is listed twice")
+kpmc_gen_table_bad(c_db_name 2 "chip fixture2 (database fixture) has the name of database fixture2")
+kpmc_gen_table_bad(c_chip_name 2 "chip name '-Two'")
+kpmc_gen_table_bad(c_fields 2 "a row has 3 fields (FAMILY, CHIPS, CODENAME), not 2")
+kpmc_gen_table_bad(c_empty_chip 2 "an empty chip name in the list 'Two,, Three'")
+kpmc_gen_fail(table_missing tables/bad/no_such.tsv "cannot read" INPUTS --generic tables/bad/no_such.tsv ok)
+kpmc_gen_fail(table_folder tables "cannot read: not a regular file" INPUTS --chips tables ok)
+kpmc_gen_fail(usage_generic_without_file usage "--generic needs a file" RC 2 ERRORS 0 INPUTS ok --generic)
 
 # In a folder, a cpu_* file that is no link name is ignored with a warning.
 add_test(NAME gen_link_names_in_folder

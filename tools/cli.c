@@ -36,10 +36,14 @@ const kpmc_db *cli_find_db(const char *cmd, const char *name)
     const kpmc_db *db = kpmc_db_find(name);
     if (db)
         return db;
-    fprintf(stderr, "kpmc %s: unknown database '%s'; valid databases:", cmd, name);
+    char hint[256];
+    size_t h = kpmc_suggest_db(name, hint, sizeof hint);
+    fprintf(stderr, "kpmc %s: unknown database '%s'%s%s%s; valid databases:", cmd, name, h ? " (" : "", h ? hint : "",
+            h ? ")" : "");
     for (size_t i = 0; i < kpmc_db_count(); i++)
         fprintf(stderr, " %s", kpmc_db_name(kpmc_db_at(i)));
-    fputc('\n', stderr);
+    fputs(kpmc_chip_count() ? "; or the name of a chip (kpmc list --all names the chips of each)\n" : "\n",
+          stderr);
     return NULL;
 }
 

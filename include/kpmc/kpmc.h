@@ -46,6 +46,7 @@
 #include <kpmc/error.h>
 #include <kpmc/events.h>
 #include <kpmc/export.h>
+#include <kpmc/generic.h>
 #include <kpmc/version.h>
 
 #ifdef __cplusplus
@@ -176,8 +177,10 @@ KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, co
  * No allocation, no lock: callable from any thread. */
 KPMC_API int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
                     size_t n, int mode, char *detail, size_t detail_len);
-/* The same from names or aliases (case-insensitive); KPMC_E_NOEVENT names
- * the first unknown one. */
+/* The same from names, aliases or generic event names (case-insensitive;
+ * a generic name resolves to its event for `mode`, kpmc_generic_resolve).
+ * KPMC_E_NOEVENT names the first unknown one and what was probably meant
+ * (kpmc_suggest_event). */
 KPMC_API int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
                           const char *const *names, size_t n, int mode,
                           char *detail, size_t detail_len);
