@@ -132,11 +132,27 @@ KERNEL = os.environ.get("KPMC_SIM_KERNEL") or "cpc"
 FACTOR = 2  # KPMC_SIM_KERNEL_FACTOR
 
 
+_generic = {}
+
+
+def generic(db, name, mode):
+    """The event a generic name counts in db and mode (`kpmc list --generic`,
+    checked against catalog/tables/generic.tsv by the catalog tests), or None
+    when name is not generic."""
+    if not _generic:
+        p = subprocess.run([KPMC, "list", "--generic", "--format", "json"], capture_output=True, text=True,
+                           check=True)
+        for g in json.loads(p.stdout)["generic"]:
+            _generic[g["name"].lower()] = g["databases"]
+    g = _generic.get(name.lower())
+    return g[db][mode] if g else None
+
+
 def plan(db, names, mode="all", kernel=KERNEL):
     """For each event of a set: (event counted, units counted per unit of
     work, "user" or "all"), by the rules above, independently of kpmc."""
     d, table = events_of(db)
-    evs = [table[n.lower()] for n in names]
+    evs = [table[(generic(db, n, mode) or n).lower()] for n in names]
     fixed = [e["fixed_counter"] is not None for e in evs]
     user_only_kernel = kernel in ("15", "cpc")
     # Every event on a configurable counter in user mode: --user, or a
@@ -149,6 +165,9 @@ def plan(db, names, mode="all", kernel=KERNEL):
             continue
         if f:  # its fallback, or CORE_ACTIVE_CYCLE for FIXED_CYCLES
             e = table[(e["fallback"] or "CORE_ACTIVE_CYCLE").lower()]
+        if mode == "all" and all_user:  # a generic name means its user-mode event
+            n = names[len(out)]
+            e = table[(generic(db, n, "user") or e["name"]).lower()]
         counts_kernel = not all_user and not user_only_kernel
         out.append((e["name"], e["number"] * (1 + (FACTOR if counts_kernel else 0)),
                     "all" if counts_kernel else "user"))
@@ -325,6 +344,47 @@ def case_user():
         m.check_restored("user")
 
 
+def case_defaults():
+    """No -e: cycles, instructions, branches, branch-misses, and their
+    metrics; without root the first two from the resource usage."""
+    db = "a14"
+    names = ["cycles", "instructions", "branches", "branch-misses"]
+    planned = plan(db, names)
+    with Machine("defaults") as m:
+        rep, _, _ = report_json(m, ["--", WORKLOAD, *WORK])
+        if rep:
+            check([e["name"] for e in rep["events"]] == names, "defaults: events %s" % rep["events"])
+            for n, (r, unit, counts) in zip(names, planned):
+                check_event(rep, n, r, [UNITS_ALL * unit], "defaults")
+            want = {n: UNITS_ALL * p[1] for n, p in zip(names, planned)}
+            check([x["name"] for x in rep["metrics"]] == ["IPC", "branch-miss ratio"],
+                  "defaults: metrics %s" % rep["metrics"])
+            for x in rep["metrics"]:
+                v = want["instructions"] / want["cycles"] if x["name"] == "IPC" else \
+                    100.0 * want["branch-misses"] / want["branches"]
+                check(abs(x["value"] - v) < 1e-9 * v, "defaults: %s %s, want %s" % (x["name"], x["value"], v))
+        m.check_restored("defaults")
+    with Machine("defaults-noroot", KPMC_SIM_NOROOT=1) as m:
+        rep, _, _ = report_json(m, ["--", WORKLOAD, *WORK])
+        if rep:
+            check_event(rep, "cycles", "ri_cycles", [UNITS_PROCESS * per_unit(db, "Cycles")], "defaults no root")
+            check_event(rep, "instructions", "ri_instructions", [UNITS_PROCESS * per_unit(db, "Instructions")],
+                        "defaults no root")
+            for n in ("branches", "branch-misses"):
+                e = check_event(rep, n, None, [], "defaults no root")
+                check(e is None or "needs root" in e.get("not_counted", ""), "defaults no root: %s" % e)
+        m.check_restored("defaults no root")
+
+
+def case_suggest():
+    """An unknown event gets the closest names, and another architecture's
+    event its counterpart."""
+    expect_error(["-e", "cycles,brnches", "--", "true"], 1,
+                 ["unknown event", "'brnches'", "did you mean branches (INST_BRANCH)?"])
+    expect_error(["-e", "INST_RETIRED.ANY", "--", "true"], 1,
+                 ["INST_RETIRED.ANY is an Intel event; on a14: instructions"], env={"KPMC_SIM_NOROOT": "1"})
+
+
 # ---- process scope (no root) ----
 
 def case_process():
@@ -475,7 +535,7 @@ def case_signals():
         m.check_restored("SIGKILL")
 
 
-CASES = {"errors": case_errors, "threads": case_threads, "user": case_user, "process": case_process,
+CASES = {"errors": case_errors, "defaults": case_defaults, "suggest": case_suggest, "threads": case_threads, "user": case_user, "process": case_process,
          "system": case_system, "failing": case_failing, "not_injected": case_not_injected,
          "signals": case_signals}
 

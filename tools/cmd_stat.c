@@ -123,14 +123,12 @@ static const kpmc_db *fallback_db(const kpmc_session *s)
     return db;
 }
 
-/* Without root the kernel gives a process's cycles and instructions. */
+/* Without root the kernel gives a process's cycles and instructions: the
+ * generic events (and the aliases of the same names). */
 static const char *rusage_field(const char *name)
 {
-    if (!strcasecmp(name, "cycles"))
-        return "ri_cycles";
-    if (!strcasecmp(name, "instructions"))
-        return "ri_instructions";
-    return NULL;
+    int g = kpmc_generic_find(name);
+    return g == KPMC_GEN_CYCLES ? "ri_cycles" : g == KPMC_GEN_INSTRUCTIONS ? "ri_instructions" : NULL;
 }
 
 /* ---- counting ---- */
