@@ -54,8 +54,8 @@ if(Python3_Interpreter_FOUND AND NOT APPLE)
   # Every case on the default (newest) simulated kernel; those whose counts
   # depend on the kernel also on 14.4, where configurable counters count
   # kernel mode too.
-  foreach(case errors defaults suggest threads user process system failing not_injected signals threads.14.4
-          user.14.4 system.14.4 defaults.14.4)
+  foreach(case errors defaults suggest groups threads user process system failing not_injected signals
+          threads.14.4 user.14.4 system.14.4 defaults.14.4 groups.14.4)
     string(REGEX REPLACE "\\..*" "" _kpmc_case "${case}")
     set(_kpmc_kernel "")
     if(case MATCHES "\\.([0-9.]+)$")

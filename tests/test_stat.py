@@ -26,6 +26,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -174,6 +175,46 @@ def plan(db, names, mode="all", kernel=KERNEL):
     return out
 
 
+METRICS_DEF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "runtime", "metrics.def")
+
+
+def resolve(db, name, mode):
+    """The event a name counts in db and mode: a generic name's mapping,
+    else the event or alias itself."""
+    d, table = events_of(db)
+    e = table.get((generic(db, name, mode) or name).lower())
+    return e["name"] if e else None
+
+
+def expected_metrics(db, mode, counted):
+    """The derived metrics of runtime/metrics.def (read here as data) whose
+    inputs bind to counted {event counted: mean}: each input's first name
+    that counts one of them; value = scale * numerator / denominator."""
+    with open(METRICS_DEF) as f:
+        text = f.read()
+    out = []
+    for m in re.finditer(r'KPMC_METRIC\("([^"]+)",\s*"[^"]*",\s*"([^"]+)",\s*"([^"]+)",\s*([0-9.]+)\)', text):
+        name, num, den, scale = m.group(1), m.group(2), m.group(3), float(m.group(4))
+        bound = []
+        for alts in (num, den):
+            hit = [resolve(db, a, mode) for a in alts.split("|") if resolve(db, a, mode) in counted]
+            bound.append(hit[0] if hit else None)
+        if None not in bound and counted[bound[1]] > 0:
+            out.append({"name": name, "value": scale * counted[bound[0]] / counted[bound[1]]})
+    return out
+
+
+def check_metrics(rep, db, what):
+    counted = {e["resolved"]: e["mean"] for e in rep["events"] if e["mean"] is not None}
+    want = expected_metrics(db, rep["mode"], counted)
+    got = rep["metrics"]
+    check([x["name"] for x in got] == [x["name"] for x in want], "%s: metrics %s, want %s" % (what, got, want))
+    for g, w in zip(got, want):
+        check(abs(g["value"] - w["value"]) <= 1e-9 * abs(w["value"]), "%s: %s = %s, want %s"
+              % (what, g["name"], g["value"], w["value"]))
+    return want
+
+
 def per_unit(db, name, mode="all"):
     """A fixed event alone (as the rusage fields): what a unit counts."""
     return plan(db, [name], mode)[0][1]
@@ -292,8 +333,8 @@ def case_threads():
                 check(e is None or (e["group"] == 0 and e.get("counts") == counts[n]),
                       "threads: %s group %s counts %s, want 0 and %s" % (n, e and e["group"], e and e.get("counts"),
                                                                          counts[n]))
-            ipc = want["Instructions"] / want["Cycles"]
-            check(rep["metrics"] == [{"name": "IPC", "value": ipc}], "threads: metrics %s" % rep["metrics"])
+            metrics = check_metrics(rep, db, "threads")
+            check(any(x["name"] == "ipc" for x in metrics), "threads: no ipc in %s" % metrics)
             check(rep.get("threads") == THREADS and rep.get("images") == IMAGES,
                   "threads: %s threads in %s images, want %d in %d" % (rep.get("threads"), rep.get("images"),
                                                                        THREADS, IMAGES))
@@ -306,7 +347,7 @@ def case_threads():
         for n in names:
             line = "{:,}      {}{}".format(want[n], n, ":u" if counts[n] == "user" else "")
             check(line in err, "threads text: no line %r in %r" % (line, err))
-        check("#  %6.2f  insn per cycle" % (want["Instructions"] / want["Cycles"]) in err,
+        check("# %8.3f  instructions per cycle" % (want["Instructions"] / want["Cycles"]) in err,
               "threads text IPC: %r" % err)
         check("Counted: every thread of the command and of its children (%d threads in %d process images)"
               % (THREADS, IMAGES) in err, "threads text scope: %r" % err)
@@ -356,13 +397,9 @@ def case_defaults():
             check([e["name"] for e in rep["events"]] == names, "defaults: events %s" % rep["events"])
             for n, (r, unit, counts) in zip(names, planned):
                 check_event(rep, n, r, [UNITS_ALL * unit], "defaults")
-            want = {n: UNITS_ALL * p[1] for n, p in zip(names, planned)}
-            check([x["name"] for x in rep["metrics"]] == ["IPC", "branch-miss ratio"],
-                  "defaults: metrics %s" % rep["metrics"])
-            for x in rep["metrics"]:
-                v = want["instructions"] / want["cycles"] if x["name"] == "IPC" else \
-                    100.0 * want["branch-misses"] / want["branches"]
-                check(abs(x["value"] - v) < 1e-9 * v, "defaults: %s %s, want %s" % (x["name"], x["value"], v))
+            metrics = check_metrics(rep, db, "defaults")
+            check([x["name"] for x in metrics] == ["ipc", "branch-miss-ratio", "branch-mpki"],
+                  "defaults: metrics %s" % metrics)
         m.check_restored("defaults")
     with Machine("defaults-noroot", KPMC_SIM_NOROOT=1) as m:
         rep, _, _ = report_json(m, ["--", WORKLOAD, *WORK])
@@ -383,6 +420,29 @@ def case_suggest():
                  ["unknown event", "'brnches'", "did you mean branches (INST_BRANCH)?"])
     expect_error(["-e", "INST_RETIRED.ANY", "--", "true"], 1,
                  ["INST_RETIRED.ANY is an Intel event; on a14: instructions"], env={"KPMC_SIM_NOROOT": "1"})
+
+
+def case_groups():
+    """More events than fit: the fewest groups, the command run once per
+    group in each run, every event its own values."""
+    db = "a14"
+    # INST_ALL and INST_INT_ALU can only use counter 7: two groups at least.
+    names = ["INST_ALL", "INST_INT_ALU", "BRANCH_MISPRED_NONSPEC", "INST_BRANCH"]
+    with Machine("groups") as m:
+        rep, out, _ = report_json(m, ["-r", "2", "-e", ",".join(names), "--", WORKLOAD, *WORK])
+        check(out == "hello from the command\n" * 4, "groups: the command ran %d times" % out.count("hello"))
+        if rep:
+            groups = {e["name"]: e["group"] for e in rep["events"]}
+            check(sorted(set(groups.values())) == [0, 1], "groups: %s" % groups)
+            check(groups["INST_ALL"] != groups["INST_INT_ALU"], "groups: INST_ALL and INST_INT_ALU together")
+            check(rep["runs"] == 2, "groups: runs %s" % rep["runs"])
+            for n in names:
+                members = [x for x in names if groups[x] == groups[n]]
+                unit = dict((x, p[1]) for x, p in zip(members, plan(db, members)))[n]
+                check_event(rep, n, n, [UNITS_ALL * unit] * 2, "groups")
+        rc, _, err = m.stat(["-e", ",".join(names), "--", WORKLOAD, *WORK])
+        check(rc == 0 and "counted in 2 groups, the command running once per group" in err, "groups text: %r" % err)
+        m.check_restored("groups")
 
 
 # ---- process scope (no root) ----
@@ -408,7 +468,7 @@ def case_process():
                   "process: cycles levels %s" % (c and c.get("levels")))
             check(i is None or i.get("levels") == {"Performance": pi, "Efficiency": ins - pi},
                   "process: instructions levels %s" % (i and i.get("levels")))
-            check(rep["metrics"] == [{"name": "IPC", "value": ins / cyc}], "process: metrics %s" % rep["metrics"])
+            check(rep["metrics"] == [{"name": "ipc", "value": ins / cyc}], "process: metrics %s" % rep["metrics"])
         rc, _, err = m.stat(["-e", "cycles,instructions,INST_ALL", "--", WORKLOAD, *work])
         check(rc == 0, "process text: exit %d" % rc)
         for line in ["{:,}      cycles".format(cyc), "{:,}        on Performance cores".format(pc),
@@ -535,7 +595,8 @@ def case_signals():
         m.check_restored("SIGKILL")
 
 
-CASES = {"errors": case_errors, "defaults": case_defaults, "suggest": case_suggest, "threads": case_threads, "user": case_user, "process": case_process,
+CASES = {"errors": case_errors, "defaults": case_defaults, "suggest": case_suggest, "groups": case_groups,
+         "threads": case_threads, "user": case_user, "process": case_process,
          "system": case_system, "failing": case_failing, "not_injected": case_not_injected,
          "signals": case_signals}
 

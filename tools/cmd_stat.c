@@ -27,7 +27,8 @@
 #define CMD "stat"
 #define DEFAULT_EVENTS "cycles,instructions,branches,branch-misses"
 #define MAX_RUNS 100000u
-#define MAX_GROUPS KPMC_MAX_EVENTS
+#define MAX_EVENTS KPMC_GROUPS_MAX /* events of a report, in as many groups */
+#define MAX_GROUPS KPMC_GROUPS_MAX
 
 static void usage(FILE *f)
 {
@@ -94,8 +95,8 @@ static int split_events(const char *list, char **buf, const char ***names, unsig
             *comma = '\0';
         if (!*p)
             return cli_usage_error(CMD, "empty event name in '%s'", list);
-        if (*n >= KPMC_MAX_EVENTS)
-            return cli_usage_error(CMD, "more than %d events in '%s'", KPMC_MAX_EVENTS, list);
+        if (*n >= MAX_EVENTS)
+            return cli_usage_error(CMD, "more than %d events in '%s'", MAX_EVENTS, list);
         for (unsigned i = 0; i < *n; i++)
             if (!strcasecmp((*names)[i], p))
                 return cli_usage_error(CMD, "event '%s' is named twice", p);
@@ -139,8 +140,7 @@ struct stat_ctx {
     char inject[PATH_MAX];   /* libkpmc_stat_inject (threads scope) */
     unsigned n_groups;
     kpmc_set *sets[MAX_GROUPS];
-    int started[MAX_GROUPS];
-    unsigned ev_group[KPMC_MAX_EVENTS], ev_pos[KPMC_MAX_EVENTS];
+    unsigned ev_group[MAX_EVENTS], ev_pos[MAX_EVENTS];
     kpmc_cpus cpus;
     uint64_t *cpu_before, *cpu_after;
     /* Totals over runs, for the notes. */
@@ -158,6 +158,40 @@ static int set_error(kpmc_session *s, int r)
     if (r == KPMC_E_NOFIT)
         return cli_error(CMD, "the events do not fit the counters together: %s", detail);
     return cli_error(CMD, "%s: %s", kpmc_strerror(r), detail);
+}
+
+/* The fewest groups of events that each fit the counters in mode
+ * `placement` (kpmc_groups_build), and an event set for each, in the
+ * report's mode.  0, or kpmc's exit status after a message. */
+static int build_groups(struct stat_ctx *c, struct stat_report *rep, const char *const *names, unsigned n,
+                        int placement)
+{
+    static kpmc_group groups[MAX_GROUPS];
+    char detail[KPMC_DETAIL_MAX];
+    const kpmc_db *db = kpmc_session_db(c->s);
+    int ng = kpmc_groups_build(groups, MAX_GROUPS, db, names, n, NULL, 0, placement, detail, sizeof detail);
+    if (ng == KPMC_E_NOEVENT)
+        return cli_error(CMD, "unknown event: %s", detail);
+    if (ng < 0)
+        return cli_error(CMD, "%s: %s", kpmc_strerror(ng), detail);
+    rep->db = db;
+    for (int g = 0; g < ng; g++) {
+        int r = kpmc_set_new(c->s, &c->sets[g], groups[g].names, groups[g].n, rep->mode);
+        if (r != 0)
+            return set_error(c->s, r);
+        const kpmc_plan *plan = kpmc_set_plan(c->sets[g]);
+        for (size_t i = 0; i < groups[g].n; i++) {
+            size_t ev = groups[g].input[i];
+            c->ev_group[ev] = (unsigned)g;
+            c->ev_pos[ev] = (unsigned)i;
+            rep->events[ev].group = (unsigned)g;
+            rep->events[ev].index = (int)plan->events[i].resolved;
+            snprintf(rep->events[ev].resolved, sizeof rep->events[ev].resolved, "%s",
+                     kpmc_event_name(db, plan->events[i].resolved));
+        }
+    }
+    c->n_groups = (unsigned)ng;
+    return 0;
 }
 
 /* Sum a run's slots into the events of group g; returns 0 when no thread
@@ -221,8 +255,8 @@ static int run_once(struct stat_ctx *c, struct stat_report *rep, unsigned g, cha
         return e == ENOENT ? 127 : 126;
     }
     stat_wait_ended(&child);
-    uint64_t sums[KPMC_MAX_EVENTS] = {0};
-    uint64_t levels[2][KPMC_MAX_EVENTS] = {{0}};
+    uint64_t sums[MAX_EVENTS] = {0};
+    uint64_t levels[2][MAX_EVENTS] = {{0}};
     int counted = 1;
     if (rep->scope == STAT_PROCESS) {
         kpmc_proc_counts pc;
@@ -326,8 +360,54 @@ static void note_modes(struct stat_ctx *c, struct stat_report *rep, unsigned g)
             continue;
         unsigned k = c->ev_pos[i];
         snprintf(e->resolved, sizeof e->resolved, "%s", kpmc_event_name(plan->db, plan->events[k].resolved));
+        e->index = (int)plan->events[k].resolved;
+        rep->db = plan->db;
         int m = kpmc_set_event_modes(c->sets[g], k);
         e->counts = m > 0 ? (unsigned)m : plan->events[k].counts;
+    }
+}
+
+/* 1 when the session has seen that its kernel's configurable counters
+ * count user mode only. */
+static int user_only_kernel(kpmc_session *s)
+{
+    kpmc_kernel k;
+    memset(&k, 0, sizeof k);
+    k.size = sizeof k;
+    return kpmc_session_kernel(s, &k) == 0 && (k.known & k.flags & KPMC_KERNEL_USER_ONLY);
+}
+
+/* Build the groups and start and stop each once before the command runs,
+ * so that the kernel says what each event counts (note_modes).  A kernel
+ * whose configurable counters count user mode only counts a KPMC_MODE_ALL
+ * group that mixes fixed and configurable events wholly in user mode on
+ * configurable counters, where it may no longer fit: the groups are then
+ * built again as user mode places them.  0, or kpmc's exit status. */
+static int prepare_groups(struct stat_ctx *c, struct stat_report *rep, const char *const *names, unsigned n)
+{
+    for (int attempt = 0;; attempt++) {
+        int st = build_groups(c, rep, names, n, attempt ? KPMC_MODE_USER : rep->mode);
+        if (st)
+            return st;
+        int again = 0;
+        for (unsigned g = 0; g < c->n_groups && !again; g++) {
+            int r = kpmc_set_start(c->sets[g]);
+            if (r == KPMC_E_NOFIT && !attempt && rep->mode == KPMC_MODE_ALL && user_only_kernel(c->s)) {
+                again = 1;
+            } else if (r != 0) {
+                return cli_error(CMD, "starting the counters: %s", kpmc_session_error(c->s));
+            } else {
+                note_modes(c, rep, g);
+                kpmc_set_stop(c->sets[g]);
+            }
+        }
+        if (!again)
+            return 0;
+        for (unsigned g = 0; g < c->n_groups; g++) {
+            kpmc_set_free(c->sets[g]);
+            c->sets[g] = NULL;
+        }
+        c->n_groups = 0;
     }
 }
 
@@ -351,10 +431,6 @@ static int run_all(struct stat_ctx *c, struct stat_report *rep, char *const *com
             if (c->n_groups && kpmc_set_start(c->sets[g]) != 0) {
                 *status = cli_error(CMD, "starting the counters: %s", kpmc_session_error(c->s));
                 return STOP_ERROR;
-            }
-            if (c->n_groups && !c->started[g]) {
-                c->started[g] = 1;
-                note_modes(c, rep, g);
             }
             int e = run_once(c, rep, g, command);
             if (c->n_groups)
@@ -488,8 +564,10 @@ int kpmc_cmd_stat(int argc, char **argv)
         cli_error(CMD, "out of memory");
         goto done;
     }
-    for (unsigned i = 0; i < n_events; i++)
+    for (unsigned i = 0; i < n_events; i++) {
         rep.events[i].name = names[i];
+        rep.events[i].index = -1;
+    }
 
     int r = kpmc_open(&c.s, NULL);
     if (r == KPMC_E_PERM) {
@@ -519,6 +597,9 @@ int kpmc_cmd_stat(int argc, char **argv)
             if (field) {
                 snprintf(rep.events[i].resolved, sizeof rep.events[i].resolved, "%s", field);
                 rep.events[i].counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
+                /* What the kernel's cycles and instructions are in db, for
+                 * the derived metrics. */
+                rep.events[i].index = kpmc_generic_resolve(db, kpmc_generic_find(names[i]), KPMC_MODE_ALL);
                 countable++;
             } else {
                 rep.events[i].not_counted = "needs root (run with sudo)";
@@ -532,6 +613,7 @@ int kpmc_cmd_stat(int argc, char **argv)
             goto done;
         }
         rep.scope = STAT_PROCESS;
+        rep.db = db;
         /* The kernel gives the share of performance cores (V6). */
         snprintf(rep.level_name[0], sizeof rep.level_name[0], "Performance");
         snprintf(rep.level_name[1], sizeof rep.level_name[1], "Efficiency");
@@ -544,19 +626,8 @@ int kpmc_cmd_stat(int argc, char **argv)
     } else {
         rep.scope = all_cpus ? STAT_SYSTEM : STAT_THREADS;
         c.kperf = kpmc_session_kperf_path(c.s);
-        r = kpmc_set_new(c.s, &c.sets[0], names, n_events, rep.mode);
-        if (r != 0) {
-            set_error(c.s, r);
+        if (prepare_groups(&c, &rep, names, n_events) != 0)
             goto done;
-        }
-        c.n_groups = 1;
-        const kpmc_plan *plan = kpmc_set_plan(c.sets[0]);
-        for (unsigned i = 0; i < n_events; i++) {
-            c.ev_group[i] = 0;
-            c.ev_pos[i] = i;
-            snprintf(rep.events[i].resolved, sizeof rep.events[i].resolved, "%s",
-                     kpmc_event_name(plan->db, plan->events[i].resolved));
-        }
         if (rep.scope == STAT_THREADS) {
             char err[PATH_MAX + 256];
             if (stat_inject_path(c.inject, sizeof c.inject, err, sizeof err) != 0) {

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -25,7 +26,7 @@ void stat_note(struct stat_report *r, const char *fmt, ...)
 /* ---- statistics and metrics ---- */
 
 struct summary {
-    double mean, stddev; /* sample standard deviation (n - 1); 0 for one value */
+    double mean, stddev; /* kpmc_stats_of's: sample standard deviation */
 };
 
 /* Value i of an array of int64_t (is_signed) or uint64_t. */
@@ -37,20 +38,16 @@ static double value_at(const void *v, int is_signed, unsigned i)
 static struct summary summarize(const void *v, int is_signed, unsigned n)
 {
     struct summary s = {0, 0};
-    if (!n)
+    double *d = n ? malloc(2 * (size_t)n * sizeof *d) : NULL;
+    if (!d)
         return s;
-    double sum = 0;
     for (unsigned i = 0; i < n; i++)
-        sum += value_at(v, is_signed, i);
-    s.mean = sum / n;
-    if (n > 1) {
-        double sq = 0;
-        for (unsigned i = 0; i < n; i++) {
-            double d = value_at(v, is_signed, i) - s.mean;
-            sq += d * d;
-        }
-        s.stddev = sqrt(sq / (n - 1));
-    }
+        d[i] = value_at(v, is_signed, i);
+    kpmc_stats st;
+    kpmc_stats_of(d, n, d + n, &st);
+    free(d);
+    s.mean = st.mean;
+    s.stddev = st.stddev;
     return s;
 }
 
@@ -64,40 +61,41 @@ static struct summary summarize_i64(const int64_t *v, unsigned n)
     return summarize(v, 1, n);
 }
 
-/* Derived metrics: a ratio of two counted events. */
-struct metric {
-    const char *name;        /* JSON name */
-    const char *num, *den;   /* event names (case-insensitive) */
-    double scale;            /* value = scale * num / den */
-    const char *unit;        /* text after the value */
-    const char *on;          /* the event whose text line shows it */
+/* A derived metric of the library's table (kpmc_metric_at) whose inputs
+ * were counted: value = scale * mean(numerator) / mean(denominator). */
+struct derived {
+    kpmc_metric_info info;
+    unsigned numerator; /* index in r->events */
+    double value;
 };
 
-static const struct metric metrics[] = {
-    {"IPC", "instructions", "cycles", 1.0, "insn per cycle", "instructions"},
-    {"branch-miss ratio", "branch-misses", "branches", 100.0, "% of all branches", "branch-misses"},
-};
-
-static const struct stat_event *find_event(const struct stat_report *r, const char *name)
+/* The metrics the report's counted events give, at most max. */
+static unsigned derive(const struct stat_report *r, struct derived *out, unsigned max)
 {
-    for (unsigned i = 0; i < r->n_events; i++)
-        if (!strcasecmp(r->events[i].name, name) && !r->events[i].not_counted && r->events[i].n_values)
-            return &r->events[i];
-    return NULL;
+    unsigned counted[KPMC_GROUPS_MAX], pos[KPMC_GROUPS_MAX], n = 0, k = 0;
+    if (!r->db)
+        return 0;
+    for (unsigned i = 0; i < r->n_events && n < KPMC_GROUPS_MAX; i++)
+        if (!r->events[i].not_counted && r->events[i].n_values && r->events[i].index >= 0) {
+            counted[n] = (unsigned)r->events[i].index;
+            pos[n++] = i;
+        }
+    for (size_t m = 0; m < kpmc_metric_count() && k < max; m++) {
+        size_t num, den;
+        if (kpmc_metric_at(m, &out[k].info) != 0 || !kpmc_metric_bind(m, r->db, r->mode, counted, n, &num, &den))
+            continue;
+        const struct stat_event *a = &r->events[pos[num]], *b = &r->events[pos[den]];
+        double d = summarize_u64(b->values, b->n_values).mean;
+        if (d <= 0)
+            continue;
+        out[k].numerator = pos[num];
+        out[k].value = out[k].info.scale * summarize_u64(a->values, a->n_values).mean / d;
+        k++;
+    }
+    return k;
 }
 
-/* The metric's value, or 0 when an input is missing or the divisor is 0. */
-static int metric_value(const struct stat_report *r, const struct metric *m, double *out)
-{
-    const struct stat_event *a = find_event(r, m->num), *b = find_event(r, m->den);
-    if (!a || !b)
-        return 0;
-    double den = summarize_u64(b->values, b->n_values).mean;
-    if (den == 0)
-        return 0;
-    *out = m->scale * summarize_u64(a->values, a->n_values).mean / den;
-    return 1;
-}
+#define MAX_DERIVED 32
 
 /* ---- text ---- */
 
@@ -172,6 +170,8 @@ void stat_print_text(FILE *f, const struct stat_report *r)
         fprintf(f, " (%u runs)", r->runs);
     fputs(":\n\n", f);
     const char *suffix = r->mode == KPMC_MODE_USER ? ":u" : "";
+    struct derived derived[MAX_DERIVED];
+    unsigned n_derived = derive(r, derived, MAX_DERIVED);
     for (unsigned i = 0; i < r->n_events; i++) {
         const struct stat_event *e = &r->events[i];
         char name[96];
@@ -184,18 +184,21 @@ void stat_print_text(FILE *f, const struct stat_report *r)
         }
         struct summary s = summarize_u64(e->values, e->n_values);
         fprintf(f, "%18s      %-26s", grouped(s.mean, num, sizeof num), name);
-        int col = 50;
-        for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
-            double v;
-            if (strcasecmp(metrics[m].on, e->name) || !metric_value(r, &metrics[m], &v))
-                continue;
-            col += fprintf(f, " #  %6.2f%s%s", v, metrics[m].unit[0] == '%' ? "" : "  ", metrics[m].unit);
-        }
+        /* The event's first metric on its line, the others below it. */
+        int col = 50, shown = 0;
+        for (unsigned m = 0; m < n_derived && !shown; m++)
+            if (derived[m].numerator == i) {
+                col += fprintf(f, " # %8.3f  %s", derived[m].value, derived[m].info.description);
+                shown = (int)m + 1;
+            }
         if (e->n_values > 1) {
             double pct = s.mean ? 100.0 * s.stddev / s.mean : 0;
             fprintf(f, "%*s( +- %5.2f%% )", col < 84 ? 84 - col : 1, "", pct);
         }
         fputc('\n', f);
+        for (unsigned m = shown; shown && m < n_derived; m++)
+            if (derived[m].numerator == i)
+                fprintf(f, "%50s # %8.3f  %s\n", "", derived[m].value, derived[m].info.description);
         if (r->has_levels && e->level_values[0])
             for (int l = 0; l < 2; l++) {
                 struct summary ls = summarize_u64(e->level_values[l], e->n_values);
@@ -284,16 +287,13 @@ void stat_print_json(FILE *f, const struct stat_report *r)
         fputc('}', f);
     }
     fputs("],\"metrics\":[", f);
-    int first = 1;
-    for (size_t m = 0; m < sizeof metrics / sizeof metrics[0]; m++) {
-        double v;
-        if (!metric_value(r, &metrics[m], &v))
-            continue;
-        fputs(first ? "{\"name\":" : ",{\"name\":", f);
-        first = 0;
-        cli_json_str(f, metrics[m].name);
+    struct derived derived[MAX_DERIVED];
+    unsigned n_derived = derive(r, derived, MAX_DERIVED);
+    for (unsigned m = 0; m < n_derived; m++) {
+        fputs(m ? ",{\"name\":" : "{\"name\":", f);
+        cli_json_str(f, derived[m].info.name);
         fputs(",\"value\":", f);
-        json_number(f, v);
+        json_number(f, derived[m].value);
         fputc('}', f);
     }
     fprintf(f, "],\"exit_status\":%d", r->exit_status);

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <kpmc/measure.h>
+
 enum stat_scope { STAT_PROCESS, STAT_THREADS, STAT_SYSTEM };
 
 #define STAT_MAX_NOTES 12
@@ -14,6 +16,7 @@ struct stat_event {
     const char *name;   /* as given */
     char resolved[64];  /* the event counted (process scope: the rusage field) */
     unsigned counts;    /* KPMC_COUNTS_* the event counted in, as the kernel read back */
+    int index;          /* the event counted, as an index of the report's db; -1 if none */
     unsigned group;
     const char *not_counted; /* NULL when counted, else why not */
     unsigned n_values;  /* runs of its group that counted it */
@@ -27,6 +30,7 @@ struct stat_report {
     char *const *command;
     int n_command;
     int mode;              /* enum kpmc_mode */
+    const kpmc_db *db;     /* the database of the events (derived metrics) */
     enum stat_scope scope;
     unsigned runs;         /* runs asked for per group (-r) */
     unsigned n_groups;
