@@ -39,6 +39,21 @@ ARCH = {"arm64": 1, "x86_64": 2}
 
 # ---------------------------------------------------------------- plists
 
+def in_comment(s):
+    """s as kpmc-gen writes it inside a comment: a control character becomes
+    a space, a '*' before '/' becomes "* ", a '/' before '*' becomes "/ "."""
+    out = []
+    for i, c in enumerate(s):
+        nxt = s[i + 1] if i + 1 < len(s) else ""
+        if ord(c) < 0x20 or ord(c) == 0x7f:
+            out.append(" ")
+        elif (c == "*" and nxt == "/") or (c == "/" and nxt == "*"):
+            out.append(c + " ")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def mangle(s):
     return "".join(c if ("A" <= c <= "Z" or "0" <= c <= "9" or c == "_") else "_" for c in fold(s))
 
@@ -438,7 +453,8 @@ def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_pat
                          "include/kpmc/generic.h"] +
                         ["include/kpmc/db/%s.h" % db["name"] for db in dbs])
     F.eq("generated files", files, want_files)
-    banner = sorted(["%-32s sha256 %s" % (db["file"], db["sha256"].hex()) for db in dbs] +
+    banner = sorted(in_comment(x) for x in
+                    ["%-32s sha256 %s" % (db["file"], db["sha256"].hex()) for db in dbs] +
                     ["%-32s -> %s" % (l["file"], l["target"]) for l in model["families"]])
     for rel in want_files:
         with open(os.path.join(catalog, rel), encoding="latin-1") as f:
