@@ -8,7 +8,9 @@
  * and mean wall time of each, the ratio of the medians (budget: 1.5x for
  * `true` without root), and the command's own wall time as kpmc stat
  * measured it (wall_ns of its report: what counting adds to the command
- * itself).  The environment is passed on, so KPMC_KPERF_PATH and
+ * itself).  It also prints the CPU time (user + system, from
+ * getrusage(RUSAGE_CHILDREN), the command included) of each, which a loaded machine disturbs less than
+ * wall time.  The environment is passed on, so KPMC_KPERF_PATH and
  * KPMC_SIM_NOROOT choose the path kpmc stat takes. */
 #define _POSIX_C_SOURCE 200809L
 
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,8 +33,14 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Wall time of one run of argv, its stderr discarded; -1 if it failed. */
-static double run(char **argv)
+static double seconds(struct timeval tv)
+{
+    return (double)tv.tv_sec + (double)tv.tv_usec * 1e-6;
+}
+
+/* Wall time of one run of argv, its stderr discarded, and its CPU time
+ * into *cpu; -1 if it failed. */
+static double run(char **argv, double *cpu)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -43,9 +52,14 @@ static double run(char **argv)
     if (r != 0)
         return -1;
     int st;
+    struct rusage before, after;
+    getrusage(RUSAGE_CHILDREN, &before);
     if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return -1;
-    return now() - t0;
+    double wall = now() - t0;
+    getrusage(RUSAGE_CHILDREN, &after); /* the reaped child and what it reaped */
+    *cpu = seconds(after.ru_utime) - seconds(before.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_stime);
+    return wall;
 }
 
 /* wall_ns.mean of a kpmc stat JSON report, in seconds; -1 if absent. */
@@ -113,7 +127,8 @@ int main(int argc, char **argv)
     char **stat = calloc((size_t)ncmd + 9, sizeof *stat);
     double *direct = calloc((size_t)runs, sizeof *direct), *counted = calloc((size_t)runs, sizeof *counted);
     double *inside = calloc((size_t)runs, sizeof *inside);
-    if (!stat || !direct || !counted || !inside)
+    double *cpu_direct = calloc((size_t)runs, sizeof *cpu_direct), *cpu_counted = calloc((size_t)runs, sizeof *cpu_counted);
+    if (!stat || !direct || !counted || !inside || !cpu_direct || !cpu_counted)
         return 1;
     int k = 0;
     stat[k++] = argv[1];
@@ -129,13 +144,14 @@ int main(int argc, char **argv)
     stat[k++] = dashes;
     memcpy(stat + k, cmd, (size_t)ncmd * sizeof *cmd);
     /* Warm the caches of both. */
-    if (run(cmd) < 0 || run(stat) < 0) {
+    double scratch;
+    if (run(cmd, &scratch) < 0 || run(stat, &scratch) < 0) {
         fprintf(stderr, "bench_stat: '%s' or '%s stat -- %s' failed\n", cmd[0], argv[1], cmd[0]);
         return 1;
     }
     for (int i = 0; i < runs; i++) {
-        direct[i] = run(cmd);
-        counted[i] = run(stat);
+        direct[i] = run(cmd, &cpu_direct[i]);
+        counted[i] = run(stat, &cpu_counted[i]);
         inside[i] = report_wall(report);
         if (direct[i] < 0 || counted[i] < 0 || inside[i] < 0) {
             fprintf(stderr, "bench_stat: run %d failed\n", i);
@@ -153,6 +169,14 @@ int main(int argc, char **argv)
     snprintf(label, sizeof label, "%s inside kpmc stat", cmd[0]);
     summary(label, inside, runs, &mi);
     printf("the command inside kpmc stat against alone: %.2fx\n", mi / md);
+    double cd, cc;
+    snprintf(label, sizeof label, "%s, CPU time", cmd[0]);
+    summary(label, cpu_direct, runs, &cd);
+    snprintf(label, sizeof label, "kpmc stat -- %s, CPU time", cmd[0]);
+    summary(label, cpu_counted, runs, &cc);
+    printf("ratio of CPU time medians: %.2fx\n", cc / cd);
+    free(cpu_direct);
+    free(cpu_counted);
     unlink(report);
     free(inside);
     free(stat);
