@@ -23,7 +23,7 @@ static int read_int(sysctlbyname_fn fn, const char *name, unsigned *out)
 }
 
 /* CPU numbers follow the clusters: per die, the efficiency cluster first,
- * then the performance cores.  The number of dies is the number of
+ * then the performance cores (docs/kpc.md §12).  The number of dies is the number of
  * efficiency clusters (hw.perflevel1.cpusperl2 CPUs share one L2). */
 static void number_cpus(kpmc_cpus *c, unsigned e_per_cluster)
 {

@@ -2,7 +2,7 @@
  * reads, with the same layout: proc_pid_rusage(pid, RUSAGE_INFO_V6, buf)
  * fills it on macOS, and the test simulator fills it too.  Kept here rather
  * than taken from <libproc.h> so that every platform, the simulator
- * included, uses one definition.  Internal. */
+ * included, uses one definition (docs/kpc.md §12).  Internal. */
 #ifndef KPMC_RUNTIME_RUSAGE_INFO_H
 #define KPMC_RUNTIME_RUSAGE_INFO_H
 

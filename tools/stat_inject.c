@@ -23,6 +23,8 @@
  * child's thread from zero.  An exec'd program loads the library again
  * through the inherited environment.
  *
+ * The kernel facts it relies on are in docs/kpc.md §12.
+ *
  * The library prints nothing and never changes what the program does: with
  * no segment, a bad one, or no kperf it stays inert (and says so in the
  * segment when it can). */
