@@ -574,6 +574,12 @@ int kpmc_cmd_stat(int argc, char **argv)
         rep.events[i].index = -1;
     }
 
+    /* Whether the kernel's resource usage can be read here, asked of kpmc
+     * stat's own process: it loads the kperf library for good
+     * (kpmc_proc_counts_get keeps it), so the session below and every run
+     * find it loaded. */
+    kpmc_proc_counts self_counts;
+    int have_rusage = kpmc_proc_counts_get((int)getpid(), NULL, &self_counts, NULL, 0) == 0;
     int r = kpmc_open(&c.s, NULL);
     if (r == KPMC_E_PERM) {
         /* No root: the process's cycles and instructions. */
@@ -615,6 +621,12 @@ int kpmc_cmd_stat(int argc, char **argv)
                       "%s need%s root (run with sudo); without root kpmc stat counts cycles and instructions "
                       "only",
                       events_arg ? events_arg : DEFAULT_EVENTS, n_events == 1 ? "s" : "");
+            goto done;
+        }
+        if (!have_rusage) {
+            char detail[KPMC_DETAIL_MAX];
+            kpmc_proc_counts_get((int)getpid(), NULL, &self_counts, detail, sizeof detail);
+            cli_error(CMD, "not root, and the kernel's resource usage cannot be read either: %s", detail);
             goto done;
         }
         rep.scope = STAT_PROCESS;
