@@ -9,6 +9,7 @@
 // Usage: test_benchmark counters | noroot
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,9 +23,19 @@ using test::work;
 
 const int iterations = 1000;
 
+// What the first event of BM_three_reads counted (pmc.get()).
+std::mutex counted_lock;
+std::string counted0;
+unsigned counts0;
+
 void BM_three_reads(benchmark::State &state)
 {
     kpmc::benchmark_counters pmc(state, {"FIXED_CYCLES", "FIXED_INSTRUCTIONS", "BRANCH_MISPRED_NONSPEC"});
+    if (pmc.get()) {
+        std::lock_guard<std::mutex> hold(counted_lock);
+        counted0 = pmc.get()->counted(0);
+        counts0 = pmc.get()->counts(0);
+    }
     for (auto _ : state)
         work(3);
 }
@@ -109,6 +120,8 @@ int main(int argc, char **argv)
                   "%s: %g %g %g", b, counter(run, "FIXED_CYCLES"), counter(run, "FIXED_INSTRUCTIONS"),
                   counter(run, "BRANCH_MISPRED_NONSPEC"));
         }
+        CHECK(counted0 == x.cycles_counted && counts0 == x.counts, "FIXED_CYCLES counted as %s, counts %u",
+              counted0.c_str(), counts0);
         // Cycles alone stays on its fixed counter, user and kernel mode, on
         // every kernel: 3 x 1000 a read
         double pp = (3.0 * iterations + 1) / iterations * 3 * 1000;
