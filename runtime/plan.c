@@ -33,6 +33,7 @@
 #include "ascii.h"
 #include "detail.h"
 #include "encode.h"
+#include "plan.h"
 
 /* One event of the set while the plan is built. */
 struct item {
@@ -78,9 +79,19 @@ static void put_item(struct ctx *x, size_t i)
 static void put_counters(struct ctx *x, uint32_t mask)
 {
     int fixed = (mask & ~x->info.fixed_counters) == 0;
-    char list[KPMC_COUNTER_LIST_LEN];
-    kpmc_counter_list(mask, list);
-    kpmc_detail_put(&x->d, "%scounter%s %s", fixed ? "fixed " : "", kpmc_popcount32(mask) > 1 ? "s" : "", list);
+    kpmc_detail_put(&x->d, "%scounter%s ", fixed ? "fixed " : "", kpmc_popcount32(mask) > 1 ? "s" : "");
+    int first = 1;
+    while (mask) {
+        unsigned lo = kpmc_ctz32(mask), hi = lo;
+        while (hi < 31 && (mask >> (hi + 1) & 1u))
+            hi++;
+        if (hi >= lo + 2)
+            kpmc_detail_put(&x->d, "%s%u-%u", first ? "" : ",", lo, hi);
+        else
+            kpmc_detail_put(&x->d, hi > lo ? "%s%u,%u" : "%s%u", first ? "" : ",", lo, hi);
+        first = 0;
+        mask = hi >= 31 ? 0 : mask & ~((2u << hi) - 1u);
+    }
 }
 
 /* The events of `set` (bits over positions) as "A", "A and B", "A, B and C". */
@@ -533,23 +544,27 @@ int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db
     return 0;
 }
 
-int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
-                             char *detail, size_t detail_len)
+int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigned event, int mode, int mixed,
+                           unsigned *resolved, uint32_t *counters, char *detail, size_t detail_len)
 {
     struct ctx x;
     x.d = kpmc_detail_open(detail, detail_len, 0);
     if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
-        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) || (kernel && kernel->size < sizeof *kernel)) {
         kpmc_detail_put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"
                                           : event >= x.info.n_events ? "event index out of range"
-                                                                     : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+                                          : (kernel && kernel->size < sizeof *kernel)
+                                              ? "kpmc_kernel.size is too small"
+                                              : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.db = db;
     x.mode = mode;
-    x.kflags = 0; /* the database's own counters, as for a plan without a kernel */
+    x.kflags = kernel ? kernel->flags & kernel->known : 0;
     x.conf = x.info.config_counters;
-    x.to_conf = 0;
+    if (kernel && kernel->config_counters)
+        x.conf &= kernel->config_counters;
+    x.to_conf = mixed && mode == KPMC_MODE_ALL && (x.kflags & KPMC_KERNEL_USER_ONLY);
     x.n = 1;
     memset(&x.it[0], 0, sizeof x.it[0]);
     x.it[0].requested = event;
@@ -561,4 +576,11 @@ int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsign
     if (counters)
         *counters = x.it[0].allowed;
     return 0;
+}
+
+int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
+                             char *detail, size_t detail_len)
+{
+    /* the database's own counters, as for a plan without a kernel */
+    return kpmc_plan_event_kernel(db, NULL, event, mode, 0, resolved, counters, detail, detail_len);
 }
