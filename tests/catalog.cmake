@@ -27,7 +27,7 @@ kpmc_target_flags(kpmc_fixture_catalog)
 target_include_directories(kpmc_fixture_catalog
   PUBLIC "${CMAKE_SOURCE_DIR}/include" "${_cat_golden}/include"
   PRIVATE "${CMAKE_SOURCE_DIR}/runtime" "${CMAKE_SOURCE_DIR}/internal")
-add_executable(test_catalog_fixture test_catalog_fixture.c)
+add_executable(test_catalog_fixture test_catalog_fixture.c check.c)
 kpmc_target_flags(test_catalog_fixture)
 target_link_libraries(test_catalog_fixture PRIVATE kpmc_fixture_catalog)
 if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")

@@ -532,5 +532,5 @@ int main(void)
     check_generic();
     check_chips();
     check_suggest();
-    return test_result("test_catalog_fixture");
+    return check_result("test_catalog_fixture");
 }

@@ -724,5 +724,5 @@ int main(int argc, char **argv)
     check_families();
     if (argc > 2 && !strcmp(argv[2], "--snapshot"))
         check_snapshot();
-    return test_result("test_catalog_lookup");
+    return check_result("test_catalog_lookup");
 }

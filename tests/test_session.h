@@ -11,19 +11,11 @@
 
 #include <kpmc/kpmc.h>
 
+#include "check.h"
 #include "sim/kpmc_sim.h"
 
-extern int t_failures;
-
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            t_failures++;                                                 \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-        }                                                                 \
-    } while (0)
+/* Failed checks, as the session tests name them (check.h). */
+#define t_failures check_failures
 
 /* The simulator this process shares with the runtime. */
 struct sim {
@@ -80,9 +72,6 @@ struct gate {
 void gate_init(struct gate *g, unsigned n);
 void gate_wait(struct gate *g);
 void gate_destroy(struct gate *g);
-
-/* Exit status of a test program. */
-int t_result(const char *name);
 
 /* main() of a test program with cases: loads the simulator, runs the case
  * argv[1] names, returns its status. */

@@ -16,25 +16,13 @@
 
 #include <kpmc/catalog.h>
 
+#include "kpep_event.h"
+
 #if defined(__GNUC__)
 #define EXPORT __attribute__((visibility("default")))
 #else
 #define EXPORT
 #endif
-
-struct kpep_event { /* 56 bytes, docs/kpc.md §6 */
-    const char *name;
-    const char *description;
-    const char *errata;
-    const char *alias;
-    const char *fallback;
-    uint32_t mask;
-    uint16_t number;
-    uint8_t umask;
-    uint8_t pad47;
-    uint8_t flags; /* bit 0: fixed */
-    uint8_t pad[7];
-};
 
 typedef struct kpep_db {
     const kpmc_db *db;
@@ -116,7 +104,7 @@ int kpep_db_create(const char *name, kpep_db **out)
         d->events[i].fallback = e->fallback;
         d->events[i].mask = e->counters;
         d->events[i].number = (uint16_t)e->number;
-        d->events[i].umask = (uint8_t)e->umask;
+        d->events[i].byte46 = (uint8_t)e->umask;
         d->events[i].flags = (e->has & KPMC_HAS_FIXED_COUNTER) ? 1 : 0;
         if (d->events[i].flags && !(e->has & KPMC_HAS_COUNTERS_MASK))
             d->events[i].mask = 1u << e->fixed_counter;
@@ -274,7 +262,7 @@ int kpep_config_kpc(kpep_config *c, uint64_t *buf, size_t bytes)
         const struct kpep_event *ev = &d->events[c->event[i]];
         uint64_t w = ev->number;
         if (d->info.arch == KPMC_ARCH_X86_64)
-            w |= (uint64_t)ev->umask << 8 | (c->flag[i] ? 0x10000u : 0x30000u) | 0x400000u;
+            w |= (uint64_t)ev->byte46 << 8 | (c->flag[i] ? 0x10000u : 0x30000u) | 0x400000u;
         else if (c->flag[i])
             w |= user;
         if (slot < n)
