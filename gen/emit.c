@@ -210,26 +210,17 @@ static void print_events(struct buf *b, const struct layout *L)
     buf_puts(b, "const struct kpmc_cat_event kpmc_cat_events[] = {\n");
     for (size_t i = 0; i < L->rows.n; i++) {
         const struct kpmc_cat_event *r = &L->rows.row[i];
-        const unsigned long long dec[] = {r->pid, r->name, r->description}, hex[] = {r->number, r->other,
-                                                                                       r->counters_mask};
-        buf_puts(b, "    {");
-        for (int j = 0; j < 3; j++) {
-            buf_putu(b, dec[j]);
-            buf_puts(b, ", ");
+        /* in row_types' order; selectors, masks and flags in hex */
+        const struct {
+            unsigned long long v;
+            int hex;
+        } f[] = {{r->pid, 0},      {r->name, 0},          {r->description, 0},   {r->number, 1},
+                 {r->other, 1},    {r->counters_mask, 1}, {r->fallback, 0},      {r->umask, 1},
+                 {r->fixed_counter, 0}, {r->has, 1},      {r->flags, 1}};
+        for (size_t j = 0; j < sizeof f / sizeof f[0]; j++) {
+            buf_puts(b, j ? ", " : "    {");
+            (f[j].hex ? buf_putx : buf_putu)(b, f[j].v);
         }
-        for (int j = 0; j < 3; j++) {
-            buf_putx(b, hex[j]);
-            buf_puts(b, ", ");
-        }
-        buf_putu(b, r->fallback);
-        buf_puts(b, ", ");
-        buf_putx(b, r->umask);
-        buf_puts(b, ", ");
-        buf_putu(b, r->fixed_counter);
-        buf_puts(b, ", ");
-        buf_putx(b, r->has);
-        buf_puts(b, ", ");
-        buf_putx(b, r->flags);
         buf_puts(b, "}, /* ");
         buf_putu(b, i);
         buf_putc(b, ' ');

@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/bits_ref.h"
 #include "sim/kpep_event.h"
 
 #define KPERFDATA_PATH "/System/Library/PrivateFrameworks/kperfdata.framework/kperfdata"
@@ -140,14 +141,6 @@ static kpmc_db_info dbi;
 static kpmc_event_info *evi; /* dbi.n_events entries */
 static kpep_event **kev;     /* kperfdata's event of the same name, or NULL */
 static int is_x86;
-
-static unsigned popcount32(uint32_t v)
-{
-    unsigned n = 0;
-    for (; v; v &= v - 1)
-        n++;
-    return n;
-}
 
 /* Counters in the kernel's buffer order for `classes`, with every counter
  * forced: the fixed counters (if FIXED), then the configurable ones,

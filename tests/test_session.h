@@ -12,6 +12,7 @@
 #include <kpmc/kpmc.h>
 
 #include "check.h"
+#include "sim/bits_ref.h"
 #include "sim/kpmc_sim.h"
 
 /* Failed checks, as the session tests name them (check.h). */
@@ -56,9 +57,6 @@ int sim_has_allowlist(const kpmc_db_info *d);
  * field) on the simulated kernel. */
 uint64_t per_read(const kpmc_db_info *d, uint64_t word, int fixed_rank);
 
-unsigned popcount32(uint32_t m);
-/* Index of the lowest set bit of m (32 for 0). */
-unsigned ctz32(uint32_t m);
 /* Position of global counter c among the set bits of mask. */
 unsigned rank_in(uint32_t mask, unsigned c);
 int contains(const char *haystack, const char *needle);

@@ -159,22 +159,6 @@ uint64_t per_read(const kpmc_db_info *d, uint64_t word, int fixed_rank)
     return sel * (uint64_t)user + sel * f * (uint64_t)kernel;
 }
 
-unsigned popcount32(uint32_t m)
-{
-    unsigned n = 0;
-    for (unsigned b = 0; b < 32; b++)
-        n += m >> b & 1u;
-    return n;
-}
-
-unsigned ctz32(uint32_t m)
-{
-    unsigned c = 0;
-    while (c < 32 && !(m >> c & 1u))
-        c++;
-    return c;
-}
-
 unsigned rank_in(uint32_t mask, unsigned c)
 {
     unsigned k = 0;
