@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "digest.h"
 #include "session_internal.h"
 
 /* ---- creation ---- */
@@ -62,8 +63,9 @@ static int resolve_ev(kpmc_session *s, const int *ev, size_t n, unsigned *idx)
     return 0;
 }
 
+/* catalog: the caller's KPMC_CATALOG_DIGEST, for ids (BY_EV, BY_DB). */
 static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *events, size_t n,
-                   size_t db_id, int mode)
+                   size_t db_id, int mode, uint64_t catalog)
 {
     if (!out)
         return KPMC_E_INVAL;
@@ -79,6 +81,10 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
     pthread_mutex_lock(&s->lock);
     int r = 0;
     kpmc_set *set = NULL;
+    /* Ids of another catalog are refused on any session: an inert one
+     * would fail here too once opened. */
+    if (by != BY_NAME && (r = kpmc_cat_digest_check(catalog, s->detail, sizeof s->detail)) != 0)
+        goto done;
     if (!s->db) {
         /* The detail of the failed kpmc_open stays: it says why. */
         r = KPMC_E_STATE;
@@ -129,18 +135,18 @@ done:
 
 int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names, size_t n, int mode)
 {
-    return set_new(s, out, BY_NAME, names, n, 0, mode);
+    return set_new(s, out, BY_NAME, names, n, 0, mode, 0);
 }
 
-int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n, int mode)
+int kpmc_set_new_ev_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, const int *ev, size_t n, int mode)
 {
-    return set_new(s, out, BY_EV, ev, n, 0, mode);
+    return set_new(s, out, BY_EV, ev, n, 0, mode, catalog);
 }
 
-int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id, const unsigned *events, size_t n,
-                    int mode)
+int kpmc_set_new_db_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, size_t db_id, const unsigned *events,
+                      size_t n, int mode)
 {
-    return set_new(s, out, BY_DB, events, n, db_id, mode);
+    return set_new(s, out, BY_DB, events, n, db_id, mode, catalog);
 }
 
 const kpmc_plan *kpmc_set_plan(const kpmc_set *set)

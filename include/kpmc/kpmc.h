@@ -151,9 +151,10 @@ KPMC_API const char *const *kpmc_kernel_profile_names(void);
  * the kernel while another does not; every `counts` says what it counts.
  * With KPMC_KERNEL_X86_PLAIN an event whose word needs CMASK, INV or EDGE
  * is refused (KPMC_E_UNAVAILABLE); events go only on config_counters. */
-KPMC_API int kpmc_plan_build_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
-                           const unsigned *events, size_t n, int mode, char *detail,
-                           size_t detail_len);
+KPMC_API int kpmc_plan_build_kernel_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db,
+                                      const kpmc_kernel *kernel, const unsigned *events, size_t n, int mode,
+                                      char *detail, size_t detail_len);
+#define kpmc_plan_build_kernel(...) kpmc_plan_build_kernel_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
                                  const char *const *names, size_t n, int mode, char *detail,
                                  size_t detail_len);
@@ -169,14 +170,17 @@ KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, co
  * (0x30000) in each word, KPMC_MODE_ALL no mode bit.
  * On failure returns KPMC_E_EMPTY, KPMC_E_TOOMANY, KPMC_E_INVAL,
  * KPMC_E_DUPLICATE (also two events that would program the same fallback),
- * KPMC_E_UNAVAILABLE or KPMC_E_NOFIT, zeroes *plan and, if detail is not
+ * KPMC_E_UNAVAILABLE, KPMC_E_NOFIT or KPMC_E_CATALOG (the caller's headers
+ * are another catalog's, <kpmc/catalog.h>), zeroes *plan and, if detail is not
  * NULL, writes a sentence naming the events and counters at fault (for
  * KPMC_E_NOFIT: competing events that together may use fewer counters than
  * they number, none of which could be left out of that claim, with the
  * counters each may use), cut to detail_len bytes and then ending in "...".
- * No allocation, no lock: callable from any thread. */
-KPMC_API int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
-                    size_t n, int mode, char *detail, size_t detail_len);
+ * No allocation, no lock: callable from any thread.
+ * kpmc_plan_build(...) calls kpmc_plan_build_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_plan_build_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
+                               size_t n, int mode, char *detail, size_t detail_len);
+#define kpmc_plan_build(...) kpmc_plan_build_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* The same from names, aliases or generic event names (case-insensitive;
  * a generic name resolves to its event for `mode`, kpmc_generic_resolve).
  * KPMC_E_NOEVENT names the first unknown one and what was probably meant
@@ -190,10 +194,11 @@ KPMC_API int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
  * fixed counter).  A set fits exactly when its events can be given distinct
  * counters from these masks.  KPMC_E_UNAVAILABLE (with the sentence
  * kpmc_plan_build would give) when it cannot be counted at all;
- * KPMC_E_INVAL for a bad database, index or mode.  resolved and counters
- * may be NULL. */
-KPMC_API int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved,
-                             uint32_t *counters, char *detail, size_t detail_len);
+ * KPMC_E_INVAL for a bad database, index or mode; KPMC_E_CATALOG as for
+ * kpmc_plan_build.  resolved and counters may be NULL. */
+KPMC_API int kpmc_plan_event_counters_v(uint64_t catalog, const kpmc_db *db, unsigned event, int mode,
+                                        unsigned *resolved, uint32_t *counters, char *detail, size_t detail_len);
+#define kpmc_plan_event_counters(...) kpmc_plan_event_counters_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 
 /* ---- the host ---- */
 
@@ -304,13 +309,19 @@ KPMC_API int kpmc_session_probe(kpmc_session *s, kpmc_probe *out);
 KPMC_API int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names,
                  size_t n, int mode);
 /* By portable ids (KPMC_EV_*); KPMC_E_NOEVENT when the session's database
- * has no such event. */
-KPMC_API int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
-                    int mode);
+ * has no such event.  Both this and kpmc_set_new_db fail with
+ * KPMC_E_CATALOG, on any session, when the caller's headers are another
+ * catalog's (<kpmc/catalog.h>); kpmc_session_error() names both digests.
+ * kpmc_set_new_ev(...) calls kpmc_set_new_ev_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_set_new_ev_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
+                               int mode);
+#define kpmc_set_new_ev(...) kpmc_set_new_ev_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* By per-database ids (KPMC_DB_A14 with KPMC_A14_*); KPMC_E_WRONGDB when
- * db_id is not the session's database. */
-KPMC_API int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id,
-                    const unsigned *events, size_t n, int mode);
+ * db_id is not the session's database.
+ * kpmc_set_new_db(...) calls kpmc_set_new_db_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_set_new_db_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, size_t db_id,
+                               const unsigned *events, size_t n, int mode);
+#define kpmc_set_new_db(...) kpmc_set_new_db_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* The set's plan: built by kpmc_set_new* for what the session knows of the
  * kernel, and built again by kpmc_set_start when the kernel turns out to
  * count configurable events in user mode only (see there). */

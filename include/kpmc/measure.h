@@ -95,10 +95,14 @@ typedef struct kpmc_group {
 KPMC_API int kpmc_groups_build(kpmc_group *groups, size_t max_groups, const kpmc_db *db,
                       const char *const *events, size_t n, const char *const *anchors,
                       size_t n_anchors, int mode, char *detail, size_t detail_len);
-/* The same from indices of db's table (the names are the database's). */
-KPMC_API int kpmc_groups_build_db(kpmc_group *groups, size_t max_groups, const kpmc_db *db,
-                         const unsigned *events, size_t n, const unsigned *anchors,
-                         size_t n_anchors, int mode, char *detail, size_t detail_len);
+/* The same from indices of db's table (the names are the database's);
+ * KPMC_E_CATALOG when the caller's headers are another catalog's
+ * (<kpmc/catalog.h>).  kpmc_groups_build_db(...) calls
+ * kpmc_groups_build_db_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_groups_build_db_v(uint64_t catalog, kpmc_group *groups, size_t max_groups, const kpmc_db *db,
+                                    const unsigned *events, size_t n, const unsigned *anchors, size_t n_anchors,
+                                    int mode, char *detail, size_t detail_len);
+#define kpmc_groups_build_db(...) kpmc_groups_build_db_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 
 /* ---- measurements ---- */
 
