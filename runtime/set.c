@@ -81,15 +81,13 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
     pthread_mutex_lock(&s->lock);
     int r = 0;
     kpmc_set *set = NULL;
-    /* Ids of another catalog are refused on any session: an inert one
-     * would fail here too once opened. */
-    if (by != BY_NAME && (r = kpmc_cat_digest_check(catalog, s->detail, sizeof s->detail)) != 0)
-        goto done;
     if (!s->db) {
         /* The detail of the failed kpmc_open stays: it says why. */
         r = KPMC_E_STATE;
         goto done;
     }
+    if (by != BY_NAME && (r = kpmc_cat_digest_check(catalog, s->detail, sizeof s->detail)) != 0)
+        goto done;
     set = calloc(1, sizeof *set);
     if (!set) {
         snprintf(s->detail, sizeof s->detail, "out of memory for an event set");

@@ -310,8 +310,8 @@ KPMC_API int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *na
                  size_t n, int mode);
 /* By portable ids (KPMC_EV_*); KPMC_E_NOEVENT when the session's database
  * has no such event.  Both this and kpmc_set_new_db fail with
- * KPMC_E_CATALOG, on any session, when the caller's headers are another
- * catalog's (<kpmc/catalog.h>); kpmc_session_error() names both digests.
+ * KPMC_E_CATALOG when the caller's headers are another catalog's
+ * (<kpmc/catalog.h>); kpmc_session_error() names both digests.
  * kpmc_set_new_ev(...) calls kpmc_set_new_ev_v(KPMC_CATALOG_DIGEST, ...). */
 KPMC_API int kpmc_set_new_ev_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
                                int mode);
