@@ -44,3 +44,8 @@ if(TARGET kpmc-gen)
             --chips "${KPMC_TEST_DATA}/gen/tables/chips.tsv" --work "${CMAKE_CURRENT_BINARY_DIR}/gen_work/digest")
   set_tests_properties(gen_digest PROPERTIES LABELS gen)
 endif()
+
+# README's program that computes the digest prints the catalog's.
+add_test(NAME readme_digest
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_catalog_digest.py" --readme
+          "${CMAKE_SOURCE_DIR}/README.md" "${KPMC_CATALOG_DIR}")
