@@ -49,3 +49,13 @@ endif()
 add_test(NAME readme_digest
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_catalog_digest.py" --readme
           "${CMAKE_SOURCE_DIR}/README.md" "${KPMC_CATALOG_DIR}")
+
+# The macros from C++, with this build's headers and library.
+include("${PROJECT_SOURCE_DIR}/cmake/cxx.cmake")
+if(CMAKE_CXX_COMPILER)
+  kpmc_test_program(test_catalog_digest_cxx test_catalog_digest_cxx.cpp)
+  set_target_properties(test_catalog_digest_cxx PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON
+                                                           CXX_EXTENSIONS OFF)
+  add_test(NAME catalog_digest_cxx COMMAND test_catalog_digest_cxx)
+  set_tests_properties(catalog_digest_cxx PROPERTIES LABELS catalog)
+endif()
