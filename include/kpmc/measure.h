@@ -265,6 +265,20 @@ typedef struct kpmc_metric_info {
 KPMC_API size_t kpmc_metric_count(void);
 /* KPMC_E_INVAL when i >= kpmc_metric_count(). */
 KPMC_API int kpmc_metric_at(size_t i, kpmc_metric_info *out);
+/* Bind metric i to counted events: counted[0 .. n-1] are the events
+ * counted, as indices of db, in `mode`; *numerator and *denominator get the
+ * positions in counted[] of its inputs (each input's first name that counts
+ * one of them).  1 when both bind, else 0.  Measurements use it, and kpmc
+ * stat for the events it counted. */
+KPMC_API int kpmc_metric_bind(size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
+                              size_t *numerator, size_t *denominator);
+
+/* ---- statistics ---- */
+
+/* The statistics of v[0 .. n-1] as kpmc_stats gives them (v is reordered in
+ * place; scratch holds n values).  n = 0: every field NaN but n.  No
+ * allocation.  Measurements use it, and kpmc stat over its runs. */
+KPMC_API void kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out);
 
 /* ---- writing results ---- */
 
