@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "digest.h"
 #include "groups.h"
 
 static const kpmc_metric_info metrics[] = {
@@ -48,9 +49,9 @@ static int bind(const char *names, const kpmc_db *db, int mode, const unsigned *
     return 0;
 }
 
-int kpmc_metric_bind(size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
-                     size_t *numerator, size_t *denominator)
+int kpmc_metric_bind_v(uint64_t catalog, size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
+                       size_t *numerator, size_t *denominator)
 {
-    return i < kpmc_metric_count() && bind(metrics[i].numerator, db, mode, counted, n, numerator) &&
+    return !kpmc_cat_digest_check(catalog, NULL, 0) && i < kpmc_metric_count() && bind(metrics[i].numerator, db, mode, counted, n, numerator) &&
            bind(metrics[i].denominator, db, mode, counted, n, denominator);
 }

@@ -71,6 +71,21 @@ static void check_full(const kpmc_db *db)
     CHECK(ri != 0 || memcmp(&by_index, &by_name, sizeof by_index) == 0);
     CHECK(kpmc_groups_build(groups, 4, db, &name, 1, NULL, 0, KPMC_MODE_ALL, NULL, 0) != KPMC_E_CATALOG);
 
+    /* Metrics bind to the events a plan counted only with the library's
+     * digest (the answer is yes or no: another catalog's is no). */
+    const char *ipc_inputs[] = {"instructions", "cycles"};
+    kpmc_plan counted_plan;
+    CHECK_INT(kpmc_plan_build_names(&counted_plan, db, ipc_inputs, 2, KPMC_MODE_ALL, NULL, 0), 0);
+    unsigned counted[2] = {counted_plan.events[0].resolved, counted_plan.events[1].resolved};
+    kpmc_metric_info mi;
+    CHECK(kpmc_metric_at(0, &mi) == 0 && !strcmp(mi.name, "ipc"));
+    size_t num = 9, den = 9;
+    CHECK_INT(kpmc_metric_bind_v(kpmc_catalog_digest(), 0, db, KPMC_MODE_ALL, counted, 2, &num, &den), 1);
+    CHECK(num == 0 && den == 1);
+    num = den = 9;
+    CHECK_INT(kpmc_metric_bind(0, db, KPMC_MODE_ALL, counted, 2, &num, &den), 0);
+    CHECK(num == 9 && den == 9);
+
     /* Sessions on the simulated kperf (KPMC_KPERF_PATH): ids are refused on
      * the open session, names are counted. */
     kpmc_session *s = NULL;

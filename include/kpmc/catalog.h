@@ -19,15 +19,16 @@
  * databases (a Mac's own /usr/share/kpep) numbers them differently.  The
  * functions that act on ids (kpmc_ev_resolve, kpmc_generic_resolve,
  * kpmc_plan_build, kpmc_plan_build_kernel, kpmc_plan_event_counters,
- * kpmc_set_new_ev, kpmc_set_new_db, kpmc_groups_build_db) are therefore
- * macros that pass KPMC_CATALOG_DIGEST, the digest of the headers the
- * caller was compiled with (defined in <kpmc/events.h>, which every header
- * that names ids includes), to a function of the same name ending in _v.
- * That function fails with KPMC_E_CATALOG when the digest is not the
- * library's (kpmc_catalog_digest()) and, where the call has a detail (a
- * detail buffer, the session's), says "compiled against catalog 0x...,
- * this library has catalog 0x...: rebuild the program against this kpmc's
- * headers".  Name-based functions, and those that describe an id
+ * kpmc_set_new_ev, kpmc_set_new_db, kpmc_groups_build_db,
+ * kpmc_metric_bind) are therefore macros that pass KPMC_CATALOG_DIGEST, the
+ * digest of the headers the caller was compiled with (defined in
+ * <kpmc/events.h>, which every header that names ids includes), to a
+ * function of the same name ending in _v.  That function fails with
+ * KPMC_E_CATALOG (kpmc_metric_bind, which answers 1 or 0, with 0) when the
+ * digest is not the library's (kpmc_catalog_digest()) and, where the call
+ * has a detail (a detail buffer, the session's), says "compiled against
+ * catalog 0x..., this library has catalog 0x...: rebuild the program
+ * against this kpmc's headers".  Name-based functions, and those that describe an id
  * (kpmc_db_at, kpmc_event_get, kpmc_event_name, kpmc_ev_name,
  * kpmc_generic_get, ...) and so name what they describe, are not checked:
  * a program that uses only names runs with any catalog.  A function
