@@ -394,7 +394,7 @@ static void case_db_force(void)
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB_FORCE=1: %s", kpmc_session_error(s));
     kpmc_close(s);
     sim_env("KPMC_SIM_DB=as4", NULL);
-    kpmc_options opt = {sizeof opt, NULL, "a14", 1};
+    kpmc_options opt = {sizeof opt, NULL, "a14", 1, 0};
     r = kpmc_open(&s, &opt);
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "force_db: %s", kpmc_session_error(s));
     kpmc_close(s);
@@ -606,7 +606,7 @@ static void case_db_name(void)
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB=m1 pro: %s", kpmc_session_error(s));
     kpmc_close(s);
     /* kpmc_options.db wins over KPMC_DB */
-    kpmc_options opt = {sizeof opt, NULL, "a14", 0};
+    kpmc_options opt = {sizeof opt, NULL, "a14", 0, 0};
     r = kpmc_open(&s, &opt);
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "options.db: %s", kpmc_session_error(s));
     kpmc_close(s);
@@ -714,7 +714,7 @@ static void case_load(const char *partial)
 {
     sim_env(NULL);
     kpmc_session *s;
-    kpmc_options opt = {sizeof opt, "/nonexistent/kperf", NULL, 0};
+    kpmc_options opt = {sizeof opt, "/nonexistent/kperf", NULL, 0, 0};
     int r = kpmc_open(&s, &opt);
     CHECK(r == KPMC_E_LOAD && contains(kpmc_session_error(s), "dlopen(/nonexistent/kperf)"), "detail \"%s\"",
           kpmc_session_error(s));
