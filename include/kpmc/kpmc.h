@@ -395,9 +395,13 @@ KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
 /* The raw read, for the tightest loops: one kpc_get_thread_counters() call
  * that writes the kernel's buffer, kpmc_set_plan(set)->n_counters values in
  * kpc order, into buf; nothing else.  Event i of the set is
- * buf[kpmc_set_plan(set)->events[i].index] (the index map).  Errors and
- * rules as kpmc_set_read().  In an unprivileged session buf receives the
- * two counts thread_selfcounts gives, at the positions of the plan. */
+ * buf[kpmc_set_plan(set)->events[i].index] (the index map).  Take both from
+ * the plan after kpmc_set_start, which may plan the set again (a
+ * KPMC_MODE_ALL set mixing fixed and configurable events on a kernel whose
+ * configurable counters count user mode only reads no fixed counters);
+ * KPMC_MAX_EVENTS values of buf always suffice.  Errors and rules
+ * as kpmc_set_read().  In an unprivileged session buf receives the two
+ * counts thread_selfcounts gives, at the positions of the plan. */
 KPMC_API int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf);
 /* On the thread that started the set (else KPMC_E_STATE, as for a set that
  * does not count).  When the last counting set stops, thread counting and
