@@ -93,6 +93,23 @@ int kpmc_selfcounts_refuse(kpmc_session *s, const char *what)
     return KPMC_E_PERM;
 }
 
+/* The event of the kernel's self counts that event e stands for: cycles or
+ * instructions (their events in KPMC_MODE_ALL), or the configurable event
+ * the database names as the fallback of one, which counts the same on a
+ * configurable counter; -1 for any other. */
+static int counted_as(const kpmc_db *db, int e, int cycles, int instructions)
+{
+    const int ours[2] = {cycles, instructions};
+    for (int k = 0; k < 2; k++) {
+        kpmc_event_info info;
+        if (ours[k] < 0)
+            continue;
+        if (e == ours[k] || (kpmc_event_get(db, (unsigned)ours[k], &info) == 0 && info.fallback_index == e))
+            return ours[k];
+    }
+    return -1;
+}
+
 int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
 {
     /* Unknown names, duplicates, too many events: as with root.  A set
@@ -117,10 +134,14 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
                  cname, iname);
         return KPMC_E_PERM;
     }
+    unsigned counted[KPMC_MAX_EVENTS];
     for (unsigned i = 0; i < p->n_events; i++) {
         int e = (int)p->events[i].requested;
-        if (e == cycles || e == instructions)
+        int c = counted_as(db, e, cycles, instructions);
+        if (c >= 0) {
+            counted[i] = (unsigned)c;
             continue;
+        }
         snprintf(s->detail, sizeof s->detail,
                  "%s (position %u of the set) needs root (run with sudo): without root kpmc counts only cycles "
                  "and instructions (%s, %s), in KPMC_MODE_ALL, through thread_selfcounts",
@@ -140,9 +161,10 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
     q.n_counters = 2;
     for (unsigned i = 0; i < p->n_events; i++) {
         kpmc_plan_event *e = &q.events[i];
-        e->requested = e->resolved = p->events[i].requested;
+        e->requested = p->events[i].requested;
+        e->resolved = counted[i];
         e->fixed = 1;
-        e->index = (int)e->requested == cycles ? cpos : 1u - cpos;
+        e->index = (int)e->resolved == cycles ? cpos : 1u - cpos;
         e->counter = kpmc_ctz32(kpmc_low_bits(d.fixed_counters, e->index + 1) & ~kpmc_low_bits(d.fixed_counters, e->index));
         e->counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
     }

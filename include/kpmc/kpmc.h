@@ -326,11 +326,14 @@ KPMC_API int kpmc_session_probe(kpmc_session *s, kpmc_probe *out);
  * root: the events the generic events cycles and instructions name in
  * KPMC_MODE_ALL (FIXED_CYCLES and FIXED_INSTRUCTIONS on Apple's chips,
  * CPU_CLK_UNHALTED.THREAD and INST_RETIRED.ANY on Intel), by any of their
- * names, aliases or ids, in KPMC_MODE_ALL: they count user and kernel mode
- * together.  Any other event, or KPMC_MODE_USER, is refused with
- * KPMC_E_PERM and a sentence saying it needs root.  The plan then
- * describes what is read: no classes and no configuration words, each
- * event on its fixed counter, buffer positions those of the fixed counters
+ * names, aliases or ids, and the configurable events the database names
+ * as their fallbacks (INST_ALL; CPU_CLK_UNHALTED.THREAD_P,
+ * INST_RETIRED.ANY_P), which count the same; in KPMC_MODE_ALL only: they
+ * count user and kernel mode together.  Any other event, or
+ * KPMC_MODE_USER, is refused with KPMC_E_PERM and a sentence saying it
+ * needs root.  The plan then describes what is read: no classes and no
+ * configuration words, each event (`resolved`: the fixed event counted)
+ * on its fixed counter, buffer positions those of the fixed counters
  * (n_counters 2). */
 KPMC_API int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names,
                  size_t n, int mode);
