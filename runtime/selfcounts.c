@@ -25,31 +25,17 @@ typedef int (*selfcounts_fn)(uint32_t kind, void *dst, size_t size);
  * (kpmc_kperf_kept_symbol), so it never dangles. */
 static _Atomic(selfcounts_fn) selfcounts;
 
-/* Where the kernel's two counts sit among the database's fixed counters,
- * which are the counters it reads (docs/kpc.md §13): arm64 PMC0 cycles and
- * PMC1 instructions; x86_64 fixed counter 0 instructions and 1 cycles.  A
- * set's buffer holds them at these positions, as a kpc plan's buffer holds
- * the fixed counters. */
-static unsigned cycles_position(const kpmc_db_info *d)
+/* The rank among the database's fixed counters of the counter the kernel
+ * reads for cycles or instructions (docs/kpc.md §13): arm64 PMC0 cycles and
+ * PMC1 instructions; x86_64 fixed counter 0 instructions and 1 cycles. */
+static unsigned fixed_rank(const kpmc_db_info *d, int is_cycles)
 {
-    return d->arch == KPMC_ARCH_X86_64 ? 1u : 0u;
+    return (d->arch == KPMC_ARCH_X86_64) == !is_cycles ? 0u : 1u;
 }
 
-/* The read functions of started sets, in kpc_get_thread_counters' shape:
- * on arm64 the kernel's order is swapped into the fixed counters'; on
- * x86_64 it is theirs already. */
-static int read_cycles_first(uint32_t tid, uint32_t n, uint64_t *buf)
-{
-    (void)tid, (void)n;
-    struct thsc_cpi c;
-    if (atomic_load_explicit(&selfcounts, memory_order_relaxed)(THSC_CPI, &c, sizeof c) != 0)
-        return -1;
-    buf[0] = c.cycles;
-    buf[1] = c.instructions;
-    return 0;
-}
-
-static int read_instructions_first(uint32_t tid, uint32_t n, uint64_t *buf)
+/* The read function of started sets, in kpc_get_thread_counters' shape:
+ * the set's buffer is thread_selfcounts', instructions then cycles. */
+static int read_selfcounts(uint32_t tid, uint32_t n, uint64_t *buf)
 {
     (void)tid, (void)n;
     return atomic_load_explicit(&selfcounts, memory_order_relaxed)(THSC_CPI, buf, sizeof(struct thsc_cpi));
@@ -57,7 +43,7 @@ static int read_instructions_first(uint32_t tid, uint32_t n, uint64_t *buf)
 
 int kpmc_selfcounts_reads(kpmc_kpc_read_fn fn)
 {
-    return fn == read_cycles_first || fn == read_instructions_first;
+    return fn == read_selfcounts;
 }
 
 int kpmc_selfcounts_open(kpmc_session *s)
@@ -148,11 +134,10 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
                  kpmc_event_name(db, (unsigned)e), i + 1, cname, iname);
         return KPMC_E_PERM;
     }
-    /* What the set reads: each event on its fixed counter, nothing for kpc
-     * to program. */
+    /* What the set reads: each event on its fixed counter, at its position
+     * in thread_selfcounts' buffer; nothing for kpc to program. */
     kpmc_db_info d;
     kpmc_db_get(db, &d);
-    unsigned cpos = cycles_position(&d);
     kpmc_plan q;
     memset(&q, 0, sizeof q);
     q.db = db;
@@ -164,8 +149,10 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
         e->requested = p->events[i].requested;
         e->resolved = counted[i];
         e->fixed = 1;
-        e->index = (int)e->resolved == cycles ? cpos : 1u - cpos;
-        e->counter = kpmc_ctz32(kpmc_low_bits(d.fixed_counters, e->index + 1) & ~kpmc_low_bits(d.fixed_counters, e->index));
+        int is_cycles = (int)e->resolved == cycles;
+        unsigned rank = fixed_rank(&d, is_cycles);
+        e->index = is_cycles ? 1u : 0u;
+        e->counter = kpmc_ctz32(kpmc_low_bits(d.fixed_counters, rank + 1) & ~kpmc_low_bits(d.fixed_counters, rank));
         e->counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
     }
     *p = q;
@@ -174,14 +161,12 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
 
 void kpmc_selfcounts_start(kpmc_set *set)
 {
-    kpmc_db_info d;
-    kpmc_db_get(set->plan.db, &d);
     for (unsigned i = 0; i < set->plan.n_events; i++)
         set->modes[i] = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
     set->started = 1;
     set->running = 1;
     set->thread = pthread_self();
-    set->read = cycles_position(&d) == 0 ? read_cycles_first : read_instructions_first;
+    set->read = read_selfcounts;
 }
 
 int kpmc_session_privileged(const kpmc_session *s)

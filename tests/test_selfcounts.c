@@ -87,8 +87,8 @@ static kpmc_session *open_noroot(const char *db, const char *extra)
 }
 
 /* The plan of an unprivileged set of `names`: nothing for kpc, each event
- * on the fixed counter the kernel reads, buffer positions the fixed
- * counters'. */
+ * on the fixed counter the kernel reads, the buffer thread_selfcounts'
+ * (struct thsc_cpi: instructions, cycles). */
 static void check_plan(const kpmc_set *set, const kpmc_db_info *d, const char *const *names, const enum kind *kinds,
                        size_t n, const char *what)
 {
@@ -105,7 +105,7 @@ static void check_plan(const kpmc_set *set, const kpmc_db_info *d, const char *c
         int asked = names ? kpmc_event_find(db, names[i]) : ev;
         if (names && asked < 0) /* a generic name */
             asked = ev;
-        CHECK(e->fixed && e->index == rank && e->counter == fixed_counter(d, rank) && (int)e->requested == asked &&
+        CHECK(e->fixed && e->index == (kinds[i] == CYCLES ? 1u : 0u) && e->counter == fixed_counter(d, rank) && (int)e->requested == asked &&
                   (int)e->resolved == ev && e->config == 0 && e->counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL),
               "%s: event %zu: fixed %u, index %u, counter %u, %s, counts %u", what, i, e->fixed, e->index, e->counter,
               kpmc_event_name(kpmc_db_find(d->name), e->resolved), e->counts);

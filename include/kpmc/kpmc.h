@@ -333,8 +333,8 @@ KPMC_API int kpmc_session_probe(kpmc_session *s, kpmc_probe *out);
  * KPMC_MODE_USER, is refused with KPMC_E_PERM and a sentence saying it
  * needs root.  The plan then describes what is read: no classes and no
  * configuration words, each event (`resolved`: the fixed event counted)
- * on its fixed counter, buffer positions those of the fixed counters
- * (n_counters 2). */
+ * on its fixed counter, and the buffer thread_selfcounts' (n_counters 2:
+ * index 0 instructions, 1 cycles). */
 KPMC_API int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names,
                  size_t n, int mode);
 /* By portable ids (KPMC_EV_*); KPMC_E_NOEVENT when the session's database
