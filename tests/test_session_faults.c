@@ -37,13 +37,24 @@ struct outcome {
     unsigned long mark[N_OPS]; /* kpc calls made when each op had ended */
 };
 
+/* kpmc_options asking for kpc or nothing (no unprivileged session): the
+ * life below is kpc's, and a refused kpc fails it. */
+static const kpmc_options *kpc_only(void)
+{
+    static kpmc_options o;
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    o.kpc_only = 1;
+    return &o;
+}
+
 /* One life; stops at the first failure and cleans up as a user would. */
 static void live(int with_stop, struct outcome *o)
 {
     memset(o, 0, sizeof *o);
     kpmc_session *s;
     kpmc_set *set = NULL;
-    int r = kpmc_open(&s, NULL);
+    int r = kpmc_open(&s, kpc_only());
     o->mark[OPEN] = sim_state().calls;
     if (r != 0) {
         o->failed = OPEN + 1;
@@ -245,15 +256,6 @@ static kpmc_session *open_refused(const char *what, int code, const char *const 
     return open_refused_with(what, code, needles, NULL);
 }
 
-/* kpmc_options asking for kpc or nothing (no unprivileged session). */
-static const kpmc_options *kpc_only(void)
-{
-    static kpmc_options o;
-    memset(&o, 0, sizeof o);
-    o.size = sizeof o;
-    o.kpc_only = 1;
-    return &o;
-}
 
 
 static void case_noroot(void)
