@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <kpmc/kpmc.h>
+
 #include "digest.h"
 #include "groups.h"
 
@@ -27,7 +29,10 @@ int kpmc_metric_at(size_t i, kpmc_metric_info *out)
     return 0;
 }
 
-/* The first name of `names` ('|'-separated) that counts one of counted[]. */
+/* The first name of `names` ('|'-separated) that counts one of counted[]:
+ * the event it names, or the one kpc counts for it (its fallback; an
+ * unprivileged session counts the event itself where kpc would count the
+ * fallback, as skylake's cycles). */
 static int bind(const char *names, const kpmc_db *db, int mode, const unsigned *counted, size_t n, size_t *pos)
 {
     while (*names) {
@@ -36,10 +41,11 @@ static int bind(const char *names, const kpmc_db *db, int mode, const unsigned *
         if (len < sizeof name) {
             memcpy(name, names, len);
             name[len] = '\0';
-            unsigned resolved;
-            if (kpmc_groups_resolve(db, name, mode, &resolved, NULL, NULL, 0) == 0)
+            const char *one = name;
+            kpmc_plan p;
+            if (kpmc_plan_build_names(&p, db, &one, 1, mode, NULL, 0) == 0)
                 for (size_t k = 0; k < n; k++)
-                    if (counted[k] == resolved) {
+                    if (counted[k] == p.events[0].resolved || counted[k] == p.events[0].requested) {
                         *pos = k;
                         return 1;
                     }

@@ -120,6 +120,8 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
         r = kpmc_plan_build_kernel(&set->plan, s->db, &s->kernel, events, n, mode, s->detail, sizeof s->detail);
         break;
     }
+    if (s->selfcounts)
+        r = kpmc_selfcounts_plan(s, &set->plan, mode, r);
     if (r == 0) {
         set_init(set, s);
         *out = set;
@@ -453,6 +455,10 @@ static int start_locked(kpmc_set *set)
         snprintf(s->detail, sizeof s->detail, "kpmc_set_start: the set is already counting");
         return KPMC_E_STATE;
     }
+    if (s->selfcounts) {
+        kpmc_selfcounts_start(set);
+        return 0;
+    }
     r = replan(s, set);
     if (r != 0)
         return r;
@@ -487,6 +493,11 @@ static int stop_locked(kpmc_set *set)
 {
     kpmc_session *s = set->s;
     struct kpmc_kperf *k = &s->k;
+    if (s->selfcounts) {
+        set->running = 0;
+        set->read = kpmc_set_read_stopped;
+        return 0;
+    }
     if (s->running == 1) {
         /* The last set: thread counting off, then counting off. */
         if (k->kpc_set_thread_counting(0) != 0)
@@ -598,9 +609,14 @@ static int read_failed(kpmc_set *set, int err)
         return KPMC_E_STATE;
     }
     char call[64];
-    snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)set->n_counters);
+    if (kpmc_selfcounts_reads(set->read))
+        snprintf(call, sizeof call, "thread_selfcounts(THSC_CPI)");
+    else
+        snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)set->n_counters);
     kpmc_kpc_failure(set->detail, sizeof set->detail, call, err);
     size_t n = strlen(set->detail);
+    if (kpmc_selfcounts_reads(set->read))
+        return KPMC_E_KPC;
     if (err == EINVAL)
         snprintf(set->detail + n, sizeof set->detail - n,
                  ": this thread has no counter buffer in the kernel, which gives one to a thread that switched "
