@@ -22,6 +22,7 @@
 
 #include "alloc.h"
 #include "detail.h"
+#include "digest.h"
 #include "groups.h"
 #include "plan.h"
 
@@ -430,10 +431,12 @@ int kpmc_groups_build(kpmc_group *groups, size_t max_groups, const kpmc_db *db, 
                                  detail_len);
 }
 
-int kpmc_groups_build_db(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const unsigned *events,
-                         size_t n, const unsigned *anchors, size_t n_anchors, int mode, char *detail,
-                         size_t detail_len)
+int kpmc_groups_build_db_v(uint64_t catalog, kpmc_group *groups, size_t max_groups, const kpmc_db *db,
+                           const unsigned *events, size_t n, const unsigned *anchors, size_t n_anchors, int mode,
+                           char *detail, size_t detail_len)
 {
+    if (kpmc_cat_digest_check(catalog, detail, detail_len))
+        return KPMC_E_CATALOG;
     const char *ev_names[KPMC_GROUPS_MAX], *an_names[KPMC_MAX_EVENTS];
     kpmc_db_info info;
     if (kpmc_db_get(db, &info) != 0 || (n && !events) || (n_anchors && !anchors) || n > KPMC_GROUPS_MAX ||

@@ -32,6 +32,7 @@
 #include "alloc.h"
 #include "ascii.h"
 #include "detail.h"
+#include "digest.h"
 #include "encode.h"
 #include "plan.h"
 
@@ -79,19 +80,9 @@ static void put_item(struct ctx *x, size_t i)
 static void put_counters(struct ctx *x, uint32_t mask)
 {
     int fixed = (mask & ~x->info.fixed_counters) == 0;
-    kpmc_detail_put(&x->d, "%scounter%s ", fixed ? "fixed " : "", kpmc_popcount32(mask) > 1 ? "s" : "");
-    int first = 1;
-    while (mask) {
-        unsigned lo = kpmc_ctz32(mask), hi = lo;
-        while (hi < 31 && (mask >> (hi + 1) & 1u))
-            hi++;
-        if (hi >= lo + 2)
-            kpmc_detail_put(&x->d, "%s%u-%u", first ? "" : ",", lo, hi);
-        else
-            kpmc_detail_put(&x->d, hi > lo ? "%s%u,%u" : "%s%u", first ? "" : ",", lo, hi);
-        first = 0;
-        mask = hi >= 31 ? 0 : mask & ~((2u << hi) - 1u);
-    }
+    char list[KPMC_COUNTER_LIST_LEN];
+    kpmc_counter_list(mask, list);
+    kpmc_detail_put(&x->d, "%scounter%s %s", fixed ? "fixed " : "", kpmc_popcount32(mask) > 1 ? "s" : "", list);
 }
 
 /* The events of `set` (bits over positions) as "A", "A and B", "A, B and C". */
@@ -443,16 +434,27 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     return 0;
 }
 
-int kpmc_plan_build_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, const unsigned *events,
-                           size_t n, int mode, char *detail, size_t detail_len)
+/* Indices from the headers of another catalog: refused, *plan zeroed. */
+static int other_catalog(uint64_t catalog, kpmc_plan *plan, char *detail, size_t detail_len)
 {
-    return build(plan, db, kernel, events, NULL, n, mode, detail, detail_len);
+    int r = kpmc_cat_digest_check(catalog, detail, detail_len);
+    if (r && plan)
+        memset(plan, 0, sizeof *plan);
+    return r;
 }
 
-int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, size_t n, int mode, char *detail,
-                    size_t detail_len)
+int kpmc_plan_build_kernel_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
+                             const unsigned *events, size_t n, int mode, char *detail, size_t detail_len)
 {
-    return build(plan, db, NULL, events, NULL, n, mode, detail, detail_len);
+    int r = other_catalog(catalog, plan, detail, detail_len);
+    return r ? r : build(plan, db, kernel, events, NULL, n, mode, detail, detail_len);
+}
+
+int kpmc_plan_build_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db, const unsigned *events, size_t n,
+                      int mode, char *detail, size_t detail_len)
+{
+    int r = other_catalog(catalog, plan, detail, detail_len);
+    return r ? r : build(plan, db, NULL, events, NULL, n, mode, detail, detail_len);
 }
 
 int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db, const char *const *names, size_t n, int mode,
@@ -578,9 +580,11 @@ int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigne
     return 0;
 }
 
-int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
-                             char *detail, size_t detail_len)
+int kpmc_plan_event_counters_v(uint64_t catalog, const kpmc_db *db, unsigned event, int mode, unsigned *resolved,
+                               uint32_t *counters, char *detail, size_t detail_len)
 {
+    if (kpmc_cat_digest_check(catalog, detail, detail_len))
+        return KPMC_E_CATALOG;
     /* the database's own counters, as for a plan without a kernel */
     return kpmc_plan_event_kernel(db, NULL, event, mode, 0, resolved, counters, detail, detail_len);
 }

@@ -229,6 +229,9 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt)
         r = find_db(s, opt);
     if (r == 0)
         r = take_counters(s);
+    if (r == KPMC_E_PERM &&
+        !(opt && opt->size >= offsetof(kpmc_options, kpc_only) + sizeof opt->kpc_only && opt->kpc_only))
+        r = kpmc_selfcounts_open(s);
     if (r != 0) {
         s->db = NULL;
         kpmc_kperf_unload(&s->k);
