@@ -109,7 +109,7 @@ static void check_full(const kpmc_db *db)
     kpmc_close(s);
 
     /* An inert session says why kpmc_open failed, ids or not. */
-    kpmc_options o = {sizeof o, "/nonexistent/kperf", NULL, 0, 0};
+    kpmc_options o = {.size = sizeof o, .kperf_path = "/nonexistent/kperf"};
     s = NULL;
     CHECK_INT(kpmc_open(&s, &o), KPMC_E_LOAD);
     char why[256];
