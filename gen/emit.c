@@ -124,16 +124,15 @@ struct row_type {
     size_t n_fields;
 };
 
-#define ROW_TYPE(name, ...)                                                                                      \
-    {                                                                                                            \
-        name, (const struct field[]){__VA_ARGS__},                                                               \
-            sizeof((const struct field[]){__VA_ARGS__}) / sizeof(struct field)                                  \
+#define ROW_TYPE(name, ...)                                                                                            \
+    {                                                                                                                  \
+        name, (const struct field[]){__VA_ARGS__}, sizeof((const struct field[]){__VA_ARGS__}) / sizeof(struct field)  \
     }
 
 static const struct row_type row_types[] = {
-    ROW_TYPE("kpmc_cat_event", {"pid", 2, 1}, {"name", 2, 1}, {"description", 4, 1}, {"number", 2, 1},
-             {"other", 2, 1}, {"counters_mask", 2, 1}, {"fallback", 2, 1}, {"umask", 1, 1},
-             {"fixed_counter", 1, 1}, {"has", 1, 1}, {"flags", 1, 1}),
+    ROW_TYPE("kpmc_cat_event", {"pid", 2, 1}, {"name", 2, 1}, {"description", 4, 1}, {"number", 2, 1}, {"other", 2, 1},
+             {"counters_mask", 2, 1}, {"fallback", 2, 1}, {"umask", 1, 1}, {"fixed_counter", 1, 1}, {"has", 1, 1},
+             {"flags", 1, 1}),
     ROW_TYPE("kpmc_cat_alias", {"name", 2, 1}, {"pid", 2, 1}, {"event", 2, 1}),
     ROW_TYPE("kpmc_cat_db", {"name", 2, 1}, {"marketing_name", 2, 1}, {"architecture", 2, 1}, {"source", 2, 1},
              {"arch", 1, 1}, {"has", 1, 1}, {"internal", 1, 1}, {"n_version", 1, 1}, {"version", 2, 2},
@@ -215,9 +214,9 @@ static void print_events(struct buf *b, const struct layout *L)
         const struct {
             unsigned long long v;
             int hex;
-        } f[] = {{r->pid, 0},      {r->name, 0},          {r->description, 0},   {r->number, 1},
-                 {r->other, 1},    {r->counters_mask, 1}, {r->fallback, 0},      {r->umask, 1},
-                 {r->fixed_counter, 0}, {r->has, 1},      {r->flags, 1}};
+        } f[] = {{r->pid, 0},           {r->name, 0},          {r->description, 0}, {r->number, 1},
+                 {r->other, 1},         {r->counters_mask, 1}, {r->fallback, 0},    {r->umask, 1},
+                 {r->fixed_counter, 0}, {r->has, 1},           {r->flags, 1}};
         for (size_t j = 0; j < sizeof f / sizeof f[0]; j++) {
             buf_puts(b, j ? ", " : "    {");
             (f[j].hex ? buf_putx : buf_putu)(b, f[j].v);
@@ -344,8 +343,7 @@ static void print_pid_rows(struct buf *b, const struct gen_catalog *cat, const s
 /* NAME, NAME_disp and NAME_slots: the perfect hash of n `what` names. */
 static void print_hash(struct buf *b, const char *name, const char *what, size_t n, const struct phash *h)
 {
-    buf_printf(b, "/* Perfect hash of the %zu %s names: %u buckets, %u slots. */\n", n, what, h->n_buckets,
-               h->n_slots);
+    buf_printf(b, "/* Perfect hash of the %zu %s names: %u buckets, %u slots. */\n", n, what, h->n_buckets, h->n_slots);
     buf_printf(b, "const struct kpmc_cat_hash %s = {%u, %u, %u};\n", name, h->seed, h->n_buckets, h->n_slots);
     buf_printf(b, "const uint16_t %s_disp[] = {", name);
     number_list(b, h->disp, sizeof *h->disp, h->n_buckets, 16);
@@ -491,8 +489,9 @@ static void print_db_chips(struct buf *b, const struct gen_catalog *cat, const s
 /* The library's own digest, which it compares with the caller's. */
 static void print_digest(struct buf *b, uint64_t digest)
 {
-    buf_printf(b, "\n/* KPMC_CATALOG_DIGEST of this catalog's headers. */\n"
-                  "const uint64_t kpmc_cat_digest = 0x%016llxu;\n",
+    buf_printf(b,
+               "\n/* KPMC_CATALOG_DIGEST of this catalog's headers. */\n"
+               "const uint64_t kpmc_cat_digest = 0x%016llxu;\n",
                (unsigned long long)digest);
 }
 
@@ -668,12 +667,12 @@ int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, stru
     emit_data(cat, t, &L, digest,
               &add_file(out, "catalog_data.c", banner_size + 2 * L.pool.text.len + 160 * L.n_entries)->text);
     emit_generic_h(cat, t, &add_file(out, "include/kpmc/generic.h", banner_size + 160 * (t->n_generic + 4))->text);
-    emit_events_h(cat, digest, &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);
+    emit_events_h(cat, digest,
+                  &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);
     for (size_t i = 0; i < cat->n_dbs; i++)
-        emit_db_h(&cat->dbs[i],
-                  &add_file(out, gen_printf("include/kpmc/db/%s.h", cat->dbs[i].name),
-                            banner_size + 200 * (cat->dbs[i].n_events + cat->dbs[i].n_aliases))
-                       ->text);
+        emit_db_h(&cat->dbs[i], &add_file(out, gen_printf("include/kpmc/db/%s.h", cat->dbs[i].name),
+                                          banner_size + 200 * (cat->dbs[i].n_events + cat->dbs[i].n_aliases))
+                                     ->text);
     emit_all_h(cat, &add_file(out, "include/kpmc/db/all.h", banner_size + 40 * cat->n_dbs)->text);
     out->pool_bytes = L.pool.text.len;
     out->n_rows = L.rows.n;

@@ -150,8 +150,8 @@ static int read_event(const struct reader *r, const struct gen_db *db, const str
                      out->name, out->counters_mask, out->fixed_counter);
         }
     } else {
-        unsigned allowed = kpmc_cat_counters(out->has & KPMC_HAS_COUNTERS_MASK, out->counters_mask, 0, 0,
-                                             db->config_counters);
+        unsigned allowed =
+            kpmc_cat_counters(out->has & KPMC_HAS_COUNTERS_MASK, out->counters_mask, 0, 0, db->config_counters);
         if (!(allowed & db->config_counters)) {
             gen_error(r->file, ev->line, "event %s: counters_mask 0x%x names no configurable counter (0x%x)",
                       out->name, allowed, db->config_counters);

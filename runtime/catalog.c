@@ -321,8 +321,8 @@ int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *out)
     out->other = r->other;
     out->fixed_counter = r->fixed_counter;
     out->counters_mask = r->counters_mask;
-    out->counters = kpmc_cat_counters(r->has & KPMC_HAS_COUNTERS_MASK, r->counters_mask, r->has & KPMC_HAS_FIXED_COUNTER,
-                                      r->fixed_counter, d->config_counters);
+    out->counters = kpmc_cat_counters(r->has & KPMC_HAS_COUNTERS_MASK, r->counters_mask,
+                                      r->has & KPMC_HAS_FIXED_COUNTER, r->fixed_counter, d->config_counters);
     out->portable = r->pid;
     out->fallback_index = -1;
     if (r->fallback != KPMC_CAT_NONE) {

@@ -249,16 +249,17 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     if (!groups || kpmc_db_get(db, &d) != 0 || (n && !events) || (n_anchors && !anchors) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
         return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
-                   !groups ? "no group array" : !kpmc_db_name(db) ? "not a database"
-                                              : (n && !events) ? "no event array"
-                                              : (n_anchors && !anchors) ? "no anchor array"
-                                                                        : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+                               !groups                   ? "no group array"
+                               : !kpmc_db_name(db)       ? "not a database"
+                               : (n && !events)          ? "no event array"
+                               : (n_anchors && !anchors) ? "no anchor array"
+                                                         : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
     if (n == 0)
         return kpmc_detail_set(detail, detail_len, KPMC_E_EMPTY, "no events given");
     if (n > KPMC_GROUPS_MAX || n_anchors > KPMC_MAX_EVENTS)
         return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "%zu %s given; groups are built from at most %d",
-                   n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
-                   n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
+                               n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
+                               n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
     for (size_t i = 0; i < n; i++)
         if (!events[i])
             return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
@@ -325,8 +326,8 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     for (size_t j = 0; j < n_anchors; j++)
         for (size_t k = 0; k < j; k++)
             if (anchor_counted[k] == anchor_counted[j])
-                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "anchors '%s' and '%s' both count %s", anchors[k],
-                           anchors[j], kpmc_event_name(db, anchor_counted[j]));
+                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "anchors '%s' and '%s' both count %s",
+                                       anchors[k], anchors[j], kpmc_event_name(db, anchor_counted[j]));
     if (n_anchors && !fits(anchor_mask, n_anchors)) {
         /* kpmc_plan_build says which counters compete */
         kpmc_plan p;
@@ -352,8 +353,8 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
             continue;
         for (size_t k = 0; k < m; k++)
             if (counted[k] == counted[m])
-                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s", events[input[k]],
-                           events[i], kpmc_event_name(db, counted[m]));
+                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s",
+                                       events[input[k]], events[i], kpmc_event_name(db, counted[m]));
         uint32_t with[KPMC_MAX_EVENTS + 1];
         memcpy(with, anchor_mask, n_anchors * sizeof with[0]);
         with[n_anchors] = mask[m];
@@ -365,7 +366,8 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
             kpmc_plan p;
             char why[KPMC_DETAIL_MAX];
             kpmc_plan_build_kernel(&p, db, kernel, ids, n_anchors + 1, mode, why, sizeof why);
-            return kpmc_detail_set(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s", events[i], why);
+            return kpmc_detail_set(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s",
+                                   events[i], why);
         }
         input[m++] = i;
     }
@@ -375,8 +377,8 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     if (m)
         n_groups = kpmc_groups_search(mask, m, anchor_mask, n_anchors, group_of);
     if (n_groups > max_groups)
-        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu", n_groups,
-                   max_groups);
+        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu",
+                               n_groups, max_groups);
 
     /* Groups in the order of their first event in the caller's order,
      * events in the caller's order. */
@@ -449,8 +451,9 @@ int kpmc_groups_build_db_v(uint64_t catalog, kpmc_group *groups, size_t max_grou
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
             if (ids[k][i] >= info.n_events)
-                return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "%s %zu: index %u is out of range: database %s has %zu events",
-                           k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
+                return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL,
+                                       "%s %zu: index %u is out of range: database %s has %zu events",
+                                       k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
             names[k][i] = kpmc_event_name(db, ids[k][i]);
         }
     return kpmc_groups_partition(groups, max_groups, db, NULL, ev_names, n, an_names, n_anchors, mode, NULL, detail,

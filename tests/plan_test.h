@@ -10,7 +10,6 @@
 
 #include "check.h"
 
-
 /* The database called name; aborts the test when the catalog lacks it. */
 static inline const kpmc_db *need_db(const char *name)
 {

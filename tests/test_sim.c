@@ -123,13 +123,13 @@ static int load_sim(void)
 /* ---- checks ---- */
 
 /* expr must fail with `ret` and errno `err`. */
-#define FAILS(expr, ret, err)                                                                      \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        unsigned long long r_ = (unsigned long long)(expr);                                        \
-        int e_ = errno;                                                                            \
-        check_int(__FILE__, __LINE__, #expr " (return)", (long long)r_, (long long)(ret));         \
-        check_int(__FILE__, __LINE__, #expr " (errno)", e_, (err));                                \
+#define FAILS(expr, ret, err)                                                                                          \
+    do {                                                                                                               \
+        errno = 0;                                                                                                     \
+        unsigned long long r_ = (unsigned long long)(expr);                                                            \
+        int e_ = errno;                                                                                                \
+        check_int(__FILE__, __LINE__, #expr " (return)", (long long)r_, (long long)(ret));                             \
+        check_int(__FILE__, __LINE__, #expr " (errno)", e_, (err));                                                    \
     } while (0)
 #define OK(expr) CHECK_INT((expr), 0)
 #define EQ_ARRAY(got, want, n) eq_array((got), (want), (n), __FILE__, __LINE__, #got)

@@ -99,7 +99,7 @@ static void notes(FILE *f, const kpmc_db *db, const kpmc_event_info *e)
         fputs("<span class=\"flag\"><strong>Inconsistent in the database:</strong> ", f);
         doc_html(f, doc_flag_sentence(bit));
         fputs(counted && resolved != e->index ? "; kpmc counts its fallback instead.</span>"
-                                               : "; kpmc refuses it on the fixed counter.</span>",
+                                              : "; kpmc refuses it on the fixed counter.</span>",
               f);
     }
 }
