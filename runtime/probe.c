@@ -105,7 +105,7 @@ int kpmc_session_probe(kpmc_session *s, kpmc_probe *out)
 {
     if (!s || !out || out->size < sizeof *out)
         return KPMC_E_INVAL;
-    pthread_mutex_lock(&s->lock);
+    kpmc_call_begin(s);
     int r = 0;
     if (!s->db) {
         r = KPMC_E_STATE;
@@ -139,6 +139,5 @@ int kpmc_session_probe(kpmc_session *s, kpmc_probe *out)
         r = probe_modes(s, &d, &ok, out);
     (void)s->k.kpc_set_config(KPMC_CLASS_CONFIGURABLE, saved); /* best effort: nothing to report to */
 done:
-    pthread_mutex_unlock(&s->lock);
-    return r;
+    return kpmc_call_end(s, r);
 }

@@ -28,6 +28,60 @@ static void detail_printf(kpmc_session *s, const char *fmt, ...)
     va_end(ap);
 }
 
+/* ---- details and lifetime ---- */
+
+/* Each thread's detail of its last failed call on a session, and of its
+ * last failed call on a set, with the serial number of that session or set
+ * (0: none).  A detail belongs to the thread that made the call: no other
+ * thread's call can change it while it is read. */
+struct thread_detail {
+    uint64_t owner;
+    char text[KPMC_DETAIL_MAX];
+};
+static _Thread_local struct thread_detail session_detail, set_detail;
+static atomic_uint_least64_t serials;
+
+uint64_t kpmc_serial(void)
+{
+    return (uint64_t)atomic_fetch_add_explicit(&serials, 1, memory_order_relaxed) + 1;
+}
+
+void kpmc_call_begin(kpmc_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->db)
+        s->detail[0] = '\0';
+}
+
+int kpmc_call_end(kpmc_session *s, int r)
+{
+    if (r < 0 && s->db) {
+        session_detail.owner = s->serial;
+        memcpy(session_detail.text, s->detail, sizeof session_detail.text);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+char *kpmc_set_detail(const kpmc_set *set)
+{
+    set_detail.owner = set->serial;
+    set_detail.text[0] = '\0';
+    return set_detail.text;
+}
+
+void kpmc_session_unref(kpmc_session *s)
+{
+    int last = --s->refs == 0;
+    pthread_mutex_unlock(&s->lock);
+    if (!last)
+        return;
+    if (s->k.handle)
+        kpmc_kperf_unload(&s->k);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
 int kpmc_restore_u32(int (*fn)(uint32_t), uint32_t value)
 {
     int r = fn(value);
@@ -216,6 +270,8 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt)
         *out = NULL;
         return KPMC_E_NOMEM;
     }
+    s->refs = 1;
+    s->serial = kpmc_serial();
     if (opt && opt->size < offsetof(kpmc_options, db) + sizeof opt->db) {
         detail_printf(s, "kpmc_options.size is %zu; set it to sizeof(kpmc_options)", opt->size);
         return KPMC_E_INVAL;
@@ -241,30 +297,40 @@ void kpmc_close(kpmc_session *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->lock);
+    s->closed = 1;
     for (kpmc_set *set = s->sets; set; set = set->next) {
-        set->s = NULL;
         set->running = 0;
-        set->read = kpmc_set_read_closed;
+        atomic_store_explicit(&set->read, kpmc_set_read_closed, memory_order_relaxed);
     }
+    s->running = 0;
     struct kpmc_kperf *k = &s->k;
     if (k->handle) {
         /* Reverse order of kpmc_open and kpmc_set_start; only what changed. */
-        if (s->cur_thread_counting != s->saved_thread_counting)
-            kpmc_restore_u32(k->kpc_set_thread_counting, s->saved_thread_counting);
-        if (s->cur_counting != s->saved_counting)
-            kpmc_restore_u32(k->kpc_set_counting, s->saved_counting);
-        if (s->cur_force != s->saved_force)
-            kpmc_restore_int(k->kpc_force_all_ctrs_set, s->saved_force);
-        kpmc_kperf_unload(k);
+        if (s->cur_thread_counting != s->saved_thread_counting &&
+            kpmc_restore_u32(k->kpc_set_thread_counting, s->saved_thread_counting) == 0)
+            s->cur_thread_counting = s->saved_thread_counting;
+        if (s->cur_counting != s->saved_counting && kpmc_restore_u32(k->kpc_set_counting, s->saved_counting) == 0)
+            s->cur_counting = s->saved_counting;
+        if (s->cur_force != s->saved_force && kpmc_restore_int(k->kpc_force_all_ctrs_set, s->saved_force) == 0)
+            s->cur_force = s->saved_force;
     }
-    pthread_mutex_unlock(&s->lock);
-    pthread_mutex_destroy(&s->lock);
-    free(s);
+    /* kperf stays loaded while sets exist: a read racing this close may
+     * still be in kpc_get_thread_counters. */
+    kpmc_session_unref(s);
 }
 
 const char *kpmc_session_error(const kpmc_session *s)
 {
-    return s ? s->detail : "no session (out of memory)";
+    if (!s)
+        return "no session (out of memory)";
+    if (!s->db)
+        return s->detail; /* inert: kpmc_open's, the same on every thread */
+    return session_detail.owner == s->serial ? session_detail.text : "";
+}
+
+const char *kpmc_set_error(const kpmc_set *set)
+{
+    return set && set_detail.owner == set->serial ? set_detail.text : "";
 }
 
 const kpmc_db *kpmc_session_db(const kpmc_session *s)

@@ -23,18 +23,28 @@
  *    plan and read it, restoring the kernel's state on close (macOS, root).
  *
  * Thread rules: kpc state is global to the machine, so a session is
- * process-wide: open one.  Session functions (kpmc_open, kpmc_close,
- * kpmc_set_new*, kpmc_set_start, kpmc_set_stop, kpmc_set_free) may be called
- * from any thread; they serialise on the session.  A set counts the thread
- * that started it: kpmc_set_read() reads the calling thread's counters and
- * must be called on that thread; it takes no lock and allocates nothing.
- * Several sets may count at once (one per thread, say) only when they
- * program the same configuration; starting a set with another configuration
- * while one is counting fails with KPMC_E_BUSY.
+ * process-wide: open one.  Calls on a session and its sets (kpmc_set_new*,
+ * kpmc_set_start, kpmc_set_stop, kpmc_set_free, kpmc_session_probe,
+ * kpmc_session_kernel) may be made from any thread; they serialise on the
+ * session.  kpmc_close ends the session handle as free() ends memory: no
+ * call that takes the session may overlap it or follow it.  Calls on its
+ * sets may race it: once it has run they fail with KPMC_E_STATE (a read
+ * that raced it may still return values), and each set must still be freed;
+ * the session's memory and kperf.framework stay until the last of its sets
+ * is freed.  A set counts the thread that started it: kpmc_set_read() reads
+ * the calling thread's counters and must be called on that thread; it takes
+ * no lock and allocates nothing, so it, kpmc_set_plan() and
+ * kpmc_set_event_modes() must not overlap a kpmc_set_start() or
+ * kpmc_set_free() of the same set.  Several sets may count at once (one per
+ * thread, say) only when they program the same configuration; starting a
+ * set with another configuration while one is counting fails with
+ * KPMC_E_BUSY.
  *
  * The library never prints and never exits.  Errors are negative KPMC_E_*
  * codes; kpmc_strerror() gives the sentence and kpmc_session_error() the
- * detail (which event, which counter, which kpc call and errno).
+ * detail (which event, which counter, which kpc call and errno).  Details
+ * belong to the thread that made the failed call: another thread's call
+ * never changes the one a thread reads.
  */
 #ifndef KPMC_KPMC_H
 #define KPMC_KPMC_H
@@ -242,9 +252,18 @@ KPMC_API int kpmc_open(kpmc_session **out, const kpmc_options *opt);
  * value kpmc_open found, in that order, when kpmc left it different; each
  * call is tried twice, since nothing could report its failure.  The sets
  * stay allocated but inert: reading, starting or stopping one fails with
- * KPMC_E_STATE, and each must still be given to kpmc_set_free(). */
+ * KPMC_E_STATE, and each must still be given to kpmc_set_free(); the last
+ * of them frees what is left of the session (its memory, kperf.framework).
+ * Calls on the sets may run on other threads meanwhile; calls that take s
+ * may not: s is gone for the caller once kpmc_close is called. */
 KPMC_API void kpmc_close(kpmc_session *s);
-/* Detail message of the last failed session call ("" if none). */
+/* The detail of the calling thread's last failed call on s (kpmc_set_new*,
+ * kpmc_set_start, kpmc_set_stop, kpmc_session_probe), "" if none.  Each
+ * thread has its own: another thread's call cannot change it while it is
+ * read.  A thread keeps the detail of one session: after a failed call on
+ * another session, it is "" for s.  The string stays valid until the
+ * thread's next failed call.  On an inert session it is kpmc_open's detail,
+ * on every thread. */
 KPMC_API const char *kpmc_session_error(const kpmc_session *s);
 /* NULL for an inert session. */
 KPMC_API const kpmc_db *kpmc_session_db(const kpmc_session *s);
@@ -349,12 +368,14 @@ KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
  * then counting are switched off; kpmc_close() restores what it found.  A
  * failure leaves the set counting. */
 KPMC_API int kpmc_set_stop(kpmc_set *set);
-/* Detail of the last failed kpmc_set_read() on this set, or of a start or
- * stop refused because the session is closed ("" if none). */
+/* The detail of the calling thread's last failed kpmc_set_read() on this
+ * set, or of a start or stop refused because the session is closed; "" if
+ * none.  Per thread, as kpmc_session_error(): a thread keeps the detail of
+ * one set, valid until its next failed call on a set. */
 KPMC_API const char *kpmc_set_error(const kpmc_set *set);
 /* Stops the set if it counts, from any thread (not while the thread that
  * started it reads it).  NULL is allowed; so is a set whose session is
- * closed. */
+ * closed (the last such set frees what is left of the session). */
 KPMC_API void kpmc_set_free(kpmc_set *set);
 
 /* ---- recovery ---- */
