@@ -22,44 +22,7 @@
 
 #include <kpmc/kpmc.h>
 
-/* Up to max events of db that fit together: fixed events first, one per
- * fixed counter, then configurable events. */
-static unsigned pick(const kpmc_db *db, unsigned *ev, unsigned max)
-{
-    kpmc_db_info d;
-    kpmc_db_get(db, &d);
-    unsigned n = 0;
-    uint32_t fixed_used = 0;
-    for (int pass = 0; pass < 2; pass++)
-        for (unsigned i = 0; i < d.n_events && n < max; i++) {
-            kpmc_event_info e;
-            kpmc_event_get(db, i, &e);
-            int fixed = (e.has & KPMC_HAS_FIXED_COUNTER) != 0;
-            if (fixed != (pass == 0) || (fixed && (e.flags || (e.counters & fixed_used))))
-                continue;
-            if (!fixed && (!(e.has & KPMC_HAS_NUMBER) || !e.number))
-                continue;
-            ev[n++] = i;
-            kpmc_plan plan;
-            if (kpmc_plan_build(&plan, db, ev, n, KPMC_MODE_ALL, NULL, 0) != 0)
-                n--;
-            else if (fixed)
-                fixed_used |= e.counters;
-        }
-    for (unsigned i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
-        unsigned t = ev[i];
-        ev[i] = ev[j];
-        ev[j] = t;
-    }
-    return n;
-}
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+#include "pick_events.h"
 
 static int bench(kpmc_session *s, unsigned want, unsigned long reads)
 {

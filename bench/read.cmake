@@ -14,23 +14,4 @@ add_executable(bench_read "${CMAKE_CURRENT_SOURCE_DIR}/bench_read.c")
 kpmc_target_flags(bench_read)
 target_link_libraries(bench_read PRIVATE kpmc::kpmc_static)
 
-if(KPMC_BUILD_TESTS)
-  find_program(KPMC_VALGRIND valgrind DOC "valgrind, for the bench_read_callgrind target")
-  if(KPMC_SANITIZE)
-    add_custom_target(bench_read_callgrind
-      COMMAND "${CMAKE_COMMAND}" -E echo "bench_read_callgrind: valgrind cannot run a build with KPMC_SANITIZE=${KPMC_SANITIZE}; configure another build without it"
-      COMMAND "${CMAKE_COMMAND}" -E false
-      VERBATIM)
-  elseif(NOT KPMC_VALGRIND)
-    add_custom_target(bench_read_callgrind
-      COMMAND "${CMAKE_COMMAND}" -E echo "bench_read_callgrind: valgrind not found"
-      COMMAND "${CMAKE_COMMAND}" -E false
-      VERBATIM)
-  else()
-    add_custom_target(bench_read_callgrind
-      COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/read_callgrind.sh" $<TARGET_FILE:bench_read> $<TARGET_FILE:kpmc_sim> 1 2 4 6 10
-      DEPENDS bench_read kpmc_sim
-      USES_TERMINAL
-      VERBATIM)
-  endif()
-endif()
+kpmc_callgrind_target(bench_read_callgrind read_callgrind.sh bench_read)

@@ -49,8 +49,8 @@
  */
 #include "catalog_format.h"
 
-#if KPMC_CATALOG_FORMAT != 3
-#error "catalog_data.c was generated for catalog format 3"
+#if KPMC_CATALOG_FORMAT != 4
+#error "catalog_data.c was generated for catalog format 4"
 #endif
 
 #if defined(__GNUC__)
@@ -59,7 +59,7 @@
 
 const char kpmc_cat_generator[] = "kpmc-gen 0.1.0";
 
-/* 107674 bytes of strings: names (below 65536), then descriptions. */
+/* 110014 bytes of strings: names (below 65536), then descriptions. */
 const char kpmc_cat_pool[] =
     /*      0 */ "ARITH.DIVIDER_ACTIVE\0"
     /*     21 */ "ARITH.FPU_DIV\0"
@@ -1755,6 +1755,104 @@ const char kpmc_cat_pool[] =
     /* 107483 */ "Cycles with no micro-ops executed from any thread on physical core\0"
     /* 107550 */ "Counts the number of x87 uops dispatched.\0"
     /* 107592 */ "Uops inserted at issue-stage in order to preserve upper bits of vector registers.\0"
+    /* 107674 */ "cycles\0"
+    /* 107681 */ "Core clock cycles while the core is running (not halted)\0"
+    /* 107738 */ "instructions\0"
+    /* 107751 */ "Retired instructions\0"
+    /* 107772 */ "uops-retired\0"
+    /* 107785 */ "Retired micro-operations\0"
+    /* 107810 */ "no retired-uop event in this database\0"
+    /* 107848 */ "retirement slots: uops of the fused domain\0"
+    /* 107891 */ "branches\0"
+    /* 107900 */ "Retired branch instructions, calls and returns included\0"
+    /* 107956 */ "branch-misses\0"
+    /* 107970 */ "Retired branch instructions that were mispredicted\0"
+    /* 108021 */ "taken-branches\0"
+    /* 108036 */ "near branches only: far branches (BR_INST_RETIRED.FAR_BRANCH) are not counted\0"
+    /* 108114 */ "L1D-load-misses\0"
+    /* 108130 */ "Retired loads that missed the L1 data cache\0"
+    /* 108174 */ "the PEBS form, with the selector and umask of L1_MISS; counting it counts the same loads\0"
+    /* 108263 */ "no retired-load L1 miss event in this database\0"
+    /* 108310 */ "L1D-store-misses\0"
+    /* 108327 */ "Retired stores that missed the L1 data cache\0"
+    /* 108372 */ "no event counts stores that missed L1D\0"
+    /* 108411 */ "L1I-misses\0"
+    /* 108422 */ "Instruction fetches that missed the L1 instruction cache\0"
+    /* 108479 */ "no L1 instruction cache event in this database\0"
+    /* 108526 */ "demand fetches\0"
+    /* 108541 */ "counted per 64-byte line\0"
+    /* 108566 */ "L2-load-misses\0"
+    /* 108581 */ "Retired loads that missed the L2 cache\0"
+    /* 108620 */ "the Apple databases have no L2 cache event\0"
+    /* 108663 */ "iTLB-misses\0"
+    /* 108675 */ "Instruction fetches that missed every TLB level (a page table walk)\0"
+    /* 108743 */ "page walks that completed\0"
+    /* 108769 */ "dTLB-misses\0"
+    /* 108781 */ "Loads and stores that missed every TLB level (a page table walk)\0"
+    /* 108846 */ "Intel counts loads and stores with separate events: dTLB-load-misses, dTLB-store-misses\0"
+    /* 108934 */ "dTLB-load-misses\0"
+    /* 108951 */ "Loads that missed every TLB level (a page table walk)\0"
+    /* 109005 */ "no event counts loads apart from stores: see dTLB-misses\0"
+    /* 109062 */ "demand loads\0"
+    /* 109075 */ "dTLB-store-misses\0"
+    /* 109093 */ "Stores that missed every TLB level (a page table walk)\0"
+    /* 109148 */ "no event counts stores apart from loads: see dTLB-misses\0"
+    /* 109205 */ "stalled-cycles-backend\0"
+    /* 109228 */ "Cycles in which register renaming (allocation) stalled because the back end had no room\0"
+    /* 109316 */ "no dispatch back-pressure event in this database\0"
+    /* 109365 */ "approximation: cycles the Map unit stalled on dispatch back pressure\0"
+    /* 109434 */ "approximation: allocation stall cycles for lack of a back-end resource\0"
+    /* 109505 */ "no RESOURCE_STALLS.ANY in this database\0"
+    /* 109545 */ "A7\0"
+    /* 109548 */ "A8\0"
+    /* 109551 */ "A9\0"
+    /* 109554 */ "A10\0"
+    /* 109558 */ "A11\0"
+    /* 109562 */ "A12\0"
+    /* 109566 */ "A13\0"
+    /* 109570 */ "A14\0"
+    /* 109574 */ "M1\0"
+    /* 109577 */ "M1 Pro\0"
+    /* 109584 */ "M1 Max\0"
+    /* 109591 */ "M1 Ultra\0"
+    /* 109600 */ "A15\0"
+    /* 109604 */ "M2\0"
+    /* 109607 */ "M2 Pro\0"
+    /* 109614 */ "M2 Max\0"
+    /* 109621 */ "M2 Ultra\0"
+    /* 109630 */ "A16\0"
+    /* 109634 */ "M3\0"
+    /* 109637 */ "A17 Pro\0"
+    /* 109645 */ "M3 Pro\0"
+    /* 109652 */ "M3 Max\0"
+    /* 109659 */ "M4\0"
+    /* 109662 */ "Ivy Bridge\0"
+    /* 109673 */ "Haswell\0"
+    /* 109681 */ "Broadwell\0"
+    /* 109691 */ "Skylake\0"
+    /* 109699 */ "Kaby Lake\0"
+    /* 109709 */ "Coffee Lake\0"
+    /* 109721 */ "Comet Lake\0"
+    /* 109732 */ "Ice Lake\0"
+    /* 109741 */ "Vortex/Tempest\0"
+    /* 109756 */ "Kaby Lake, Coffee Lake\0"
+    /* 109779 */ "A14, M1, M1 Pro, M1 Max, M1 Ultra\0"
+    /* 109813 */ "Firestorm/Icestorm\0"
+    /* 109832 */ "Coll\0"
+    /* 109837 */ "Typhoon\0"
+    /* 109845 */ "Cyclone\0"
+    /* 109853 */ "Lightning/Thunder\0"
+    /* 109871 */ "Lobos\0"
+    /* 109877 */ "Hurricane\0"
+    /* 109887 */ "Donan\0"
+    /* 109893 */ "Palma\0"
+    /* 109899 */ "Everest/Sawtooth\0"
+    /* 109916 */ "Twister\0"
+    /* 109924 */ "A15, M2, M2 Pro, M2 Max, M2 Ultra\0"
+    /* 109958 */ "Avalanche/Blizzard\0"
+    /* 109977 */ "Monsoon/Mistral\0"
+    /* 109993 */ "Ibiza\0"
+    /* 109999 */ "M3 Pro, M3 Max\0"
     ;
 
 /* 1483 distinct event rows for 2858 table entries:
@@ -4626,4 +4724,442 @@ const uint16_t kpmc_cat_hash_slots[] = {
     65535, 457, 5, 288, 702, 710, 270, 24, 30, 4, 564, 268,
     114, 158, 626, 65535, 65535, 56, 2, 620, 536, 65535, 205, 655,
     549, 134, 385, 677, 65535, 302, 97, 65535,
+};
+
+/* kpmc's own tables: generic.tsv sha256 2105d248ce12514fa3dcdc6448b2945ca14938fb33dbe49f01148828c900babe, chips.tsv sha256 55ad4c875da7628a6a47cb56519549e4ec39ab73438eee2b9810c55f46d606ac. */
+
+/* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */
+const struct kpmc_cat_generic kpmc_cat_generic[] = {
+    {107674, 107681}, /* 0 cycles */
+    {107738, 107751}, /* 1 instructions */
+    {107772, 107785}, /* 2 uops-retired */
+    {107891, 107900}, /* 3 branches */
+    {107956, 107970}, /* 4 branch-misses */
+    {108021, 23317}, /* 5 taken-branches */
+    {108114, 108130}, /* 6 L1D-load-misses */
+    {108310, 108327}, /* 7 L1D-store-misses */
+    {108411, 108422}, /* 8 L1I-misses */
+    {108566, 108581}, /* 9 L2-load-misses */
+    {108663, 108675}, /* 10 iTLB-misses */
+    {108769, 108781}, /* 11 dTLB-misses */
+    {108934, 108951}, /* 12 dTLB-load-misses */
+    {109075, 109093}, /* 13 dTLB-store-misses */
+    {109205, 109228}, /* 14 stalled-cycles-backend */
+};
+const uint16_t kpmc_cat_n_generic = 15;
+
+/* What counts each generic event in each database: {all, user, note}, event indices. */
+const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {
+    {6, 5, KPMC_CAT_NO_STRING}, /* cycles a7: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {7, 5, KPMC_CAT_NO_STRING}, /* cycles a8: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a9: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a10: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a11: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a12: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a13: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a14: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a15: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles a16: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles as1: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles as2: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles as3: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {9, 7, KPMC_CAT_NO_STRING}, /* cycles as4: FIXED_CYCLES / CORE_ACTIVE_CYCLE */
+    {47, 48, KPMC_CAT_NO_STRING}, /* cycles broadwell: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {28, 29, KPMC_CAT_NO_STRING}, /* cycles cometlake: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {47, 48, KPMC_CAT_NO_STRING}, /* cycles haswell: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {28, 29, KPMC_CAT_NO_STRING}, /* cycles icelake: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {49, 50, KPMC_CAT_NO_STRING}, /* cycles ivybridge: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {18, 19, KPMC_CAT_NO_STRING}, /* cycles kabylake: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {18, 19, KPMC_CAT_NO_STRING}, /* cycles skylake: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {7, 9, KPMC_CAT_NO_STRING}, /* instructions a7: FIXED_INSTRUCTIONS / INST_ALL */
+    {8, 10, KPMC_CAT_NO_STRING}, /* instructions a8: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a9: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a10: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a11: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a12: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a13: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a14: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a15: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions a16: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions as1: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions as2: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions as3: FIXED_INSTRUCTIONS / INST_ALL */
+    {10, 12, KPMC_CAT_NO_STRING}, /* instructions as4: FIXED_INSTRUCTIONS / INST_ALL */
+    {109, 110, KPMC_CAT_NO_STRING}, /* instructions broadwell: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {106, 107, KPMC_CAT_NO_STRING}, /* instructions cometlake: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {110, 111, KPMC_CAT_NO_STRING}, /* instructions haswell: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {106, 107, KPMC_CAT_NO_STRING}, /* instructions icelake: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {97, 98, KPMC_CAT_NO_STRING}, /* instructions ivybridge: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {105, 106, KPMC_CAT_NO_STRING}, /* instructions kabylake: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {105, 106, KPMC_CAT_NO_STRING}, /* instructions skylake: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 107810}, /* uops-retired a7: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 107810}, /* uops-retired a8: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 107810}, /* uops-retired a9: - / - */
+    {48, 48, KPMC_CAT_NO_STRING}, /* uops-retired a10: RETIRE_UOP / RETIRE_UOP */
+    {48, 48, KPMC_CAT_NO_STRING}, /* uops-retired a11: RETIRE_UOP / RETIRE_UOP */
+    {49, 49, KPMC_CAT_NO_STRING}, /* uops-retired a12: RETIRE_UOP / RETIRE_UOP */
+    {50, 50, KPMC_CAT_NO_STRING}, /* uops-retired a13: RETIRE_UOP / RETIRE_UOP */
+    {56, 56, KPMC_CAT_NO_STRING}, /* uops-retired a14: RETIRE_UOP / RETIRE_UOP */
+    {56, 56, KPMC_CAT_NO_STRING}, /* uops-retired a15: RETIRE_UOP / RETIRE_UOP */
+    {59, 59, KPMC_CAT_NO_STRING}, /* uops-retired a16: RETIRE_UOP / RETIRE_UOP */
+    {59, 59, KPMC_CAT_NO_STRING}, /* uops-retired as1: RETIRE_UOP / RETIRE_UOP */
+    {59, 59, KPMC_CAT_NO_STRING}, /* uops-retired as2: RETIRE_UOP / RETIRE_UOP */
+    {59, 59, KPMC_CAT_NO_STRING}, /* uops-retired as3: RETIRE_UOP / RETIRE_UOP */
+    {59, 59, KPMC_CAT_NO_STRING}, /* uops-retired as4: RETIRE_UOP / RETIRE_UOP */
+    {293, 293, 107848}, /* uops-retired broadwell: UOPS_RETIRED.RETIRE_SLOTS / UOPS_RETIRED.RETIRE_SLOTS */
+    {318, 318, 107848}, /* uops-retired cometlake: UOPS_RETIRED.SLOTS / UOPS_RETIRED.SLOTS */
+    {294, 294, 107848}, /* uops-retired haswell: UOPS_RETIRED.RETIRE_SLOTS / UOPS_RETIRED.RETIRE_SLOTS */
+    {318, 318, 107848}, /* uops-retired icelake: UOPS_RETIRED.SLOTS / UOPS_RETIRED.SLOTS */
+    {323, 323, 107848}, /* uops-retired ivybridge: UOPS_RETIRED.RETIRE_SLOTS / UOPS_RETIRED.RETIRE_SLOTS */
+    {250, 250, 107848}, /* uops-retired kabylake: UOPS_RETIRED.RETIRE_SLOTS / UOPS_RETIRED.RETIRE_SLOTS */
+    {250, 250, 107848}, /* uops-retired skylake: UOPS_RETIRED.RETIRE_SLOTS / UOPS_RETIRED.RETIRE_SLOTS */
+    {10, 10, KPMC_CAT_NO_STRING}, /* branches a7: INST_BRANCH / INST_BRANCH */
+    {11, 11, KPMC_CAT_NO_STRING}, /* branches a8: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a9: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a10: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a11: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a12: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a13: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a14: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a15: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches a16: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches as1: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches as2: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches as3: INST_BRANCH / INST_BRANCH */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches as4: INST_BRANCH / INST_BRANCH */
+    {15, 15, KPMC_CAT_NO_STRING}, /* branches broadwell: BR_INST_RETIRED.ALL_BRANCHES / BR_INST_RETIRED.ALL_BRANCHES */
+    {4, 4, KPMC_CAT_NO_STRING}, /* branches cometlake: BR_INST_RETIRED.ALL_BRANCHES / BR_INST_RETIRED.ALL_BRANCHES */
+    {14, 14, KPMC_CAT_NO_STRING}, /* branches haswell: BR_INST_RETIRED.ALL_BRANCHES / BR_INST_RETIRED.ALL_BRANCHES */
+    {4, 4, KPMC_CAT_NO_STRING}, /* branches icelake: BR_INST_RETIRED.ALL_BRANCHES / BR_INST_RETIRED.ALL_BRANCHES */
+    {16, 16, KPMC_CAT_NO_STRING}, /* branches ivybridge: BR_INST_RETIRED.ALL_BRANCHES / BR_INST_RETIRED.ALL_BRANCHES */
+    {2, 2, KPMC_CAT_NO_STRING}, /* branches kabylake: BR_INST_RETIRED.ALL_BRANCHES / BR_INST_RETIRED.ALL_BRANCHES */
+    {2, 2, KPMC_CAT_NO_STRING}, /* branches skylake: BR_INST_RETIRED.ALL_BRANCHES / BR_INST_RETIRED.ALL_BRANCHES */
+    {3, 3, KPMC_CAT_NO_STRING}, /* branch-misses a7: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {3, 3, KPMC_CAT_NO_STRING}, /* branch-misses a8: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a9: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a10: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a11: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a12: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a13: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a14: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a15: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses a16: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses as1: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses as2: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses as3: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {5, 5, KPMC_CAT_NO_STRING}, /* branch-misses as4: BRANCH_MISPRED_NONSPEC / BRANCH_MISPRED_NONSPEC */
+    {36, 36, KPMC_CAT_NO_STRING}, /* branch-misses broadwell: BR_MISP_RETIRED.ALL_BRANCHES / BR_MISP_RETIRED.ALL_BRANCHES */
+    {13, 13, KPMC_CAT_NO_STRING}, /* branch-misses cometlake: BR_MISP_RETIRED.ALL_BRANCHES / BR_MISP_RETIRED.ALL_BRANCHES */
+    {36, 36, KPMC_CAT_NO_STRING}, /* branch-misses haswell: BR_MISP_RETIRED.ALL_BRANCHES / BR_MISP_RETIRED.ALL_BRANCHES */
+    {13, 13, KPMC_CAT_NO_STRING}, /* branch-misses icelake: BR_MISP_RETIRED.ALL_BRANCHES / BR_MISP_RETIRED.ALL_BRANCHES */
+    {38, 38, KPMC_CAT_NO_STRING}, /* branch-misses ivybridge: BR_MISP_RETIRED.ALL_BRANCHES / BR_MISP_RETIRED.ALL_BRANCHES */
+    {10, 10, KPMC_CAT_NO_STRING}, /* branch-misses kabylake: BR_MISP_RETIRED.ALL_BRANCHES / BR_MISP_RETIRED.ALL_BRANCHES */
+    {10, 10, KPMC_CAT_NO_STRING}, /* branch-misses skylake: BR_MISP_RETIRED.ALL_BRANCHES / BR_MISP_RETIRED.ALL_BRANCHES */
+    {15, 15, KPMC_CAT_NO_STRING}, /* taken-branches a7: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {16, 16, KPMC_CAT_NO_STRING}, /* taken-branches a8: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a9: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a10: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a11: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a12: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a13: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a14: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a15: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches a16: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches as1: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches as2: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches as3: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {19, 19, KPMC_CAT_NO_STRING}, /* taken-branches as4: INST_BRANCH_TAKEN / INST_BRANCH_TAKEN */
+    {26, 26, 108036}, /* taken-branches broadwell: BR_INST_RETIRED.NEAR_TAKEN / BR_INST_RETIRED.NEAR_TAKEN */
+    {12, 12, 108036}, /* taken-branches cometlake: BR_INST_RETIRED.NEAR_TAKEN / BR_INST_RETIRED.NEAR_TAKEN */
+    {25, 25, 108036}, /* taken-branches haswell: BR_INST_RETIRED.NEAR_TAKEN / BR_INST_RETIRED.NEAR_TAKEN */
+    {12, 12, 108036}, /* taken-branches icelake: BR_INST_RETIRED.NEAR_TAKEN / BR_INST_RETIRED.NEAR_TAKEN */
+    {27, 27, 108036}, /* taken-branches ivybridge: BR_INST_RETIRED.NEAR_TAKEN / BR_INST_RETIRED.NEAR_TAKEN */
+    {8, 8, 108036}, /* taken-branches kabylake: BR_INST_RETIRED.NEAR_TAKEN / BR_INST_RETIRED.NEAR_TAKEN */
+    {8, 8, 108036}, /* taken-branches skylake: BR_INST_RETIRED.NEAR_TAKEN / BR_INST_RETIRED.NEAR_TAKEN */
+    {24, 24, KPMC_CAT_NO_STRING}, /* L1D-load-misses a7: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {25, 25, KPMC_CAT_NO_STRING}, /* L1D-load-misses a8: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {28, 28, KPMC_CAT_NO_STRING}, /* L1D-load-misses a9: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {28, 28, KPMC_CAT_NO_STRING}, /* L1D-load-misses a10: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {28, 28, KPMC_CAT_NO_STRING}, /* L1D-load-misses a11: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {28, 28, KPMC_CAT_NO_STRING}, /* L1D-load-misses a12: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses a13: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses a14: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses a15: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses a16: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses as1: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses as2: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses as3: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {29, 29, KPMC_CAT_NO_STRING}, /* L1D-load-misses as4: L1D_CACHE_MISS_LD_NONSPEC / L1D_CACHE_MISS_LD_NONSPEC */
+    {184, 184, KPMC_CAT_NO_STRING}, /* L1D-load-misses broadwell: MEM_LOAD_UOPS_RETIRED.L1_MISS / MEM_LOAD_UOPS_RETIRED.L1_MISS */
+    {168, 168, KPMC_CAT_NO_STRING}, /* L1D-load-misses cometlake: MEM_LOAD_RETIRED.L1_MISS / MEM_LOAD_RETIRED.L1_MISS */
+    {182, 182, 108174}, /* L1D-load-misses haswell: MEM_LOAD_UOPS_RETIRED.L1_MISS_PS / MEM_LOAD_UOPS_RETIRED.L1_MISS_PS */
+    {168, 168, KPMC_CAT_NO_STRING}, /* L1D-load-misses icelake: MEM_LOAD_RETIRED.L1_MISS / MEM_LOAD_RETIRED.L1_MISS */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108263}, /* L1D-load-misses ivybridge: - / - */
+    {165, 165, KPMC_CAT_NO_STRING}, /* L1D-load-misses kabylake: MEM_LOAD_RETIRED.L1_MISS / MEM_LOAD_RETIRED.L1_MISS */
+    {165, 165, KPMC_CAT_NO_STRING}, /* L1D-load-misses skylake: MEM_LOAD_RETIRED.L1_MISS / MEM_LOAD_RETIRED.L1_MISS */
+    {26, 26, KPMC_CAT_NO_STRING}, /* L1D-store-misses a7: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {27, 27, KPMC_CAT_NO_STRING}, /* L1D-store-misses a8: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {30, 30, KPMC_CAT_NO_STRING}, /* L1D-store-misses a9: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {30, 30, KPMC_CAT_NO_STRING}, /* L1D-store-misses a10: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {30, 30, KPMC_CAT_NO_STRING}, /* L1D-store-misses a11: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {30, 30, KPMC_CAT_NO_STRING}, /* L1D-store-misses a12: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses a13: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses a14: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses a15: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses a16: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses as1: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses as2: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses as3: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {31, 31, KPMC_CAT_NO_STRING}, /* L1D-store-misses as4: L1D_CACHE_MISS_ST_NONSPEC / L1D_CACHE_MISS_ST_NONSPEC */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108372}, /* L1D-store-misses broadwell: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108372}, /* L1D-store-misses cometlake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108372}, /* L1D-store-misses haswell: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108372}, /* L1D-store-misses icelake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108372}, /* L1D-store-misses ivybridge: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108372}, /* L1D-store-misses kabylake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108372}, /* L1D-store-misses skylake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108479}, /* L1I-misses a7: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108479}, /* L1I-misses a8: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108479}, /* L1I-misses a9: - / - */
+    {35, 35, 108526}, /* L1I-misses a10: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {35, 35, 108526}, /* L1I-misses a11: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {35, 35, 108526}, /* L1I-misses a12: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {36, 36, 108526}, /* L1I-misses a13: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {37, 37, 108526}, /* L1I-misses a14: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {37, 37, 108526}, /* L1I-misses a15: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {37, 37, 108526}, /* L1I-misses a16: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {37, 37, 108526}, /* L1I-misses as1: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {37, 37, 108526}, /* L1I-misses as2: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {37, 37, 108526}, /* L1I-misses as3: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {37, 37, 108526}, /* L1I-misses as4: L1I_CACHE_MISS_DEMAND / L1I_CACHE_MISS_DEMAND */
+    {84, 84, KPMC_CAT_NO_STRING}, /* L1I-misses broadwell: ICACHE.MISSES / ICACHE.MISSES */
+    {91, 91, 108541}, /* L1I-misses cometlake: ICACHE_64B.IFTAG_MISS / ICACHE_64B.IFTAG_MISS */
+    {85, 85, KPMC_CAT_NO_STRING}, /* L1I-misses haswell: ICACHE.MISSES / ICACHE.MISSES */
+    {91, 91, 108541}, /* L1I-misses icelake: ICACHE_64B.IFTAG_MISS / ICACHE_64B.IFTAG_MISS */
+    {72, 72, KPMC_CAT_NO_STRING}, /* L1I-misses ivybridge: ICACHE.MISSES / ICACHE.MISSES */
+    {83, 83, 108541}, /* L1I-misses kabylake: ICACHE_64B.IFTAG_MISS / ICACHE_64B.IFTAG_MISS */
+    {83, 83, 108541}, /* L1I-misses skylake: ICACHE_64B.IFTAG_MISS / ICACHE_64B.IFTAG_MISS */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a7: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a8: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a9: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a10: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a11: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a12: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a13: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a14: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a15: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses a16: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses as1: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses as2: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses as3: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108620}, /* L2-load-misses as4: - / - */
+    {188, 188, KPMC_CAT_NO_STRING}, /* L2-load-misses broadwell: MEM_LOAD_UOPS_RETIRED.L2_MISS / MEM_LOAD_UOPS_RETIRED.L2_MISS */
+    {170, 170, KPMC_CAT_NO_STRING}, /* L2-load-misses cometlake: MEM_LOAD_RETIRED.L2_MISS / MEM_LOAD_RETIRED.L2_MISS */
+    {185, 185, KPMC_CAT_NO_STRING}, /* L2-load-misses haswell: MEM_LOAD_UOPS_RETIRED.L2_MISS / MEM_LOAD_UOPS_RETIRED.L2_MISS */
+    {170, 170, KPMC_CAT_NO_STRING}, /* L2-load-misses icelake: MEM_LOAD_RETIRED.L2_MISS / MEM_LOAD_RETIRED.L2_MISS */
+    {172, 172, KPMC_CAT_NO_STRING}, /* L2-load-misses ivybridge: MEM_LOAD_UOPS_RETIRED.L2_MISS / MEM_LOAD_UOPS_RETIRED.L2_MISS */
+    {167, 167, KPMC_CAT_NO_STRING}, /* L2-load-misses kabylake: MEM_LOAD_RETIRED.L2_MISS / MEM_LOAD_RETIRED.L2_MISS */
+    {167, 167, KPMC_CAT_NO_STRING}, /* L2-load-misses skylake: MEM_LOAD_RETIRED.L2_MISS / MEM_LOAD_RETIRED.L2_MISS */
+    {33, 33, KPMC_CAT_NO_STRING}, /* iTLB-misses a7: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {34, 34, KPMC_CAT_NO_STRING}, /* iTLB-misses a8: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {37, 37, KPMC_CAT_NO_STRING}, /* iTLB-misses a9: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {38, 38, KPMC_CAT_NO_STRING}, /* iTLB-misses a10: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {38, 38, KPMC_CAT_NO_STRING}, /* iTLB-misses a11: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {38, 38, KPMC_CAT_NO_STRING}, /* iTLB-misses a12: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {39, 39, KPMC_CAT_NO_STRING}, /* iTLB-misses a13: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {41, 41, KPMC_CAT_NO_STRING}, /* iTLB-misses a14: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {41, 41, KPMC_CAT_NO_STRING}, /* iTLB-misses a15: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {41, 41, KPMC_CAT_NO_STRING}, /* iTLB-misses a16: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {41, 41, KPMC_CAT_NO_STRING}, /* iTLB-misses as1: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {41, 41, KPMC_CAT_NO_STRING}, /* iTLB-misses as2: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {41, 41, KPMC_CAT_NO_STRING}, /* iTLB-misses as3: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {41, 41, KPMC_CAT_NO_STRING}, /* iTLB-misses as4: L2_TLB_MISS_INSTRUCTION / L2_TLB_MISS_INSTRUCTION */
+    {115, 115, KPMC_CAT_NO_STRING}, /* iTLB-misses broadwell: ITLB_MISSES.MISS_CAUSES_A_WALK / ITLB_MISSES.MISS_CAUSES_A_WALK */
+    {116, 116, 108743}, /* iTLB-misses cometlake: ITLB_MISSES.WALK_COMPLETED / ITLB_MISSES.WALK_COMPLETED */
+    {115, 115, KPMC_CAT_NO_STRING}, /* iTLB-misses haswell: ITLB_MISSES.MISS_CAUSES_A_WALK / ITLB_MISSES.MISS_CAUSES_A_WALK */
+    {116, 116, 108743}, /* iTLB-misses icelake: ITLB_MISSES.WALK_COMPLETED / ITLB_MISSES.WALK_COMPLETED */
+    {103, 103, KPMC_CAT_NO_STRING}, /* iTLB-misses ivybridge: ITLB_MISSES.MISS_CAUSES_A_WALK / ITLB_MISSES.MISS_CAUSES_A_WALK */
+    {112, 112, KPMC_CAT_NO_STRING}, /* iTLB-misses kabylake: ITLB_MISSES.MISS_CAUSES_A_WALK / ITLB_MISSES.MISS_CAUSES_A_WALK */
+    {112, 112, KPMC_CAT_NO_STRING}, /* iTLB-misses skylake: ITLB_MISSES.MISS_CAUSES_A_WALK / ITLB_MISSES.MISS_CAUSES_A_WALK */
+    {32, 32, KPMC_CAT_NO_STRING}, /* dTLB-misses a7: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {33, 33, KPMC_CAT_NO_STRING}, /* dTLB-misses a8: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {36, 36, KPMC_CAT_NO_STRING}, /* dTLB-misses a9: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {37, 37, KPMC_CAT_NO_STRING}, /* dTLB-misses a10: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {37, 37, KPMC_CAT_NO_STRING}, /* dTLB-misses a11: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {37, 37, KPMC_CAT_NO_STRING}, /* dTLB-misses a12: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {38, 38, KPMC_CAT_NO_STRING}, /* dTLB-misses a13: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {40, 40, KPMC_CAT_NO_STRING}, /* dTLB-misses a14: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {40, 40, KPMC_CAT_NO_STRING}, /* dTLB-misses a15: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {40, 40, KPMC_CAT_NO_STRING}, /* dTLB-misses a16: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {40, 40, KPMC_CAT_NO_STRING}, /* dTLB-misses as1: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {40, 40, KPMC_CAT_NO_STRING}, /* dTLB-misses as2: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {40, 40, KPMC_CAT_NO_STRING}, /* dTLB-misses as3: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {40, 40, KPMC_CAT_NO_STRING}, /* dTLB-misses as4: L2_TLB_MISS_DATA / L2_TLB_MISS_DATA */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108846}, /* dTLB-misses broadwell: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108846}, /* dTLB-misses cometlake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108846}, /* dTLB-misses haswell: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108846}, /* dTLB-misses icelake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108846}, /* dTLB-misses ivybridge: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108846}, /* dTLB-misses kabylake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 108846}, /* dTLB-misses skylake: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a7: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a8: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a9: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a10: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a11: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a12: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a13: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a14: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a15: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses a16: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses as1: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses as2: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses as3: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109005}, /* dTLB-load-misses as4: - / - */
+    {57, 57, KPMC_CAT_NO_STRING}, /* dTLB-load-misses broadwell: DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK / DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK */
+    {43, 43, 108743}, /* dTLB-load-misses cometlake: DTLB_LOAD_MISSES.WALK_COMPLETED / DTLB_LOAD_MISSES.WALK_COMPLETED */
+    {53, 53, KPMC_CAT_NO_STRING}, /* dTLB-load-misses haswell: DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK / DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK */
+    {43, 43, 108743}, /* dTLB-load-misses icelake: DTLB_LOAD_MISSES.WALK_COMPLETED / DTLB_LOAD_MISSES.WALK_COMPLETED */
+    {60, 60, 109062}, /* dTLB-load-misses ivybridge: DTLB_LOAD_MISSES.DEMAND_LD_MISS_CAUSES_A_WALK / DTLB_LOAD_MISSES.DEMAND_LD_MISS_CAUSES_A_WALK */
+    {31, 31, KPMC_CAT_NO_STRING}, /* dTLB-load-misses kabylake: DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK / DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK */
+    {31, 31, KPMC_CAT_NO_STRING}, /* dTLB-load-misses skylake: DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK / DTLB_LOAD_MISSES.MISS_CAUSES_A_WALK */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a7: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a8: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a9: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a10: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a11: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a12: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a13: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a14: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a15: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses a16: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses as1: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses as2: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses as3: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109148}, /* dTLB-store-misses as4: - / - */
+    {63, 63, KPMC_CAT_NO_STRING}, /* dTLB-store-misses broadwell: DTLB_STORE_MISSES.MISS_CAUSES_A_WALK / DTLB_STORE_MISSES.MISS_CAUSES_A_WALK */
+    {49, 49, 108743}, /* dTLB-store-misses cometlake: DTLB_STORE_MISSES.WALK_COMPLETED / DTLB_STORE_MISSES.WALK_COMPLETED */
+    {62, 62, KPMC_CAT_NO_STRING}, /* dTLB-store-misses haswell: DTLB_STORE_MISSES.MISS_CAUSES_A_WALK / DTLB_STORE_MISSES.MISS_CAUSES_A_WALK */
+    {49, 49, 108743}, /* dTLB-store-misses icelake: DTLB_STORE_MISSES.WALK_COMPLETED / DTLB_STORE_MISSES.WALK_COMPLETED */
+    {63, 63, KPMC_CAT_NO_STRING}, /* dTLB-store-misses ivybridge: DTLB_STORE_MISSES.MISS_CAUSES_A_WALK / DTLB_STORE_MISSES.MISS_CAUSES_A_WALK */
+    {36, 36, KPMC_CAT_NO_STRING}, /* dTLB-store-misses kabylake: DTLB_STORE_MISSES.MISS_CAUSES_A_WALK / DTLB_STORE_MISSES.MISS_CAUSES_A_WALK */
+    {36, 36, KPMC_CAT_NO_STRING}, /* dTLB-store-misses skylake: DTLB_STORE_MISSES.MISS_CAUSES_A_WALK / DTLB_STORE_MISSES.MISS_CAUSES_A_WALK */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109316}, /* stalled-cycles-backend a7: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109316}, /* stalled-cycles-backend a8: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109316}, /* stalled-cycles-backend a9: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109316}, /* stalled-cycles-backend a10: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109316}, /* stalled-cycles-backend a11: - / - */
+    {48, 48, 109365}, /* stalled-cycles-backend a12: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {49, 49, 109365}, /* stalled-cycles-backend a13: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {52, 52, 109365}, /* stalled-cycles-backend a14: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {52, 52, 109365}, /* stalled-cycles-backend a15: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {54, 54, 109365}, /* stalled-cycles-backend a16: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {54, 54, 109365}, /* stalled-cycles-backend as1: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {54, 54, 109365}, /* stalled-cycles-backend as2: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {54, 54, 109365}, /* stalled-cycles-backend as3: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {54, 54, 109365}, /* stalled-cycles-backend as4: MAP_STALL_DISPATCH / MAP_STALL_DISPATCH */
+    {243, 243, 109434}, /* stalled-cycles-backend broadwell: RESOURCE_STALLS.ANY / RESOURCE_STALLS.ANY */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109505}, /* stalled-cycles-backend cometlake: - / - */
+    {238, 238, 109434}, /* stalled-cycles-backend haswell: RESOURCE_STALLS.ANY / RESOURCE_STALLS.ANY */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 109505}, /* stalled-cycles-backend icelake: - / - */
+    {286, 286, 109434}, /* stalled-cycles-backend ivybridge: RESOURCE_STALLS.ANY / RESOURCE_STALLS.ANY */
+    {199, 199, 109434}, /* stalled-cycles-backend kabylake: RESOURCE_STALLS.ANY / RESOURCE_STALLS.ANY */
+    {199, 199, 109434}, /* stalled-cycles-backend skylake: RESOURCE_STALLS.ANY / RESOURCE_STALLS.ANY */
+};
+
+/* Perfect hash of the 15 generic names: 4 buckets, 19 slots. */
+const struct kpmc_cat_hash kpmc_cat_generic_hash = {0, 4, 19};
+const uint16_t kpmc_cat_generic_hash_disp[] = {
+    0, 23, 3, 2,
+};
+const uint16_t kpmc_cat_generic_hash_slots[] = {
+    3, 5, 10, 6, 65535, 65535, 2, 1, 65535, 4, 0, 11,
+    7, 14, 13, 12, 65535, 9, 8,
+};
+
+/* Chip names of the families the links name, oldest first: {name, family, database, rank}. */
+const struct kpmc_cat_chip kpmc_cat_chips[] = {
+    {109545, 0x37a09642u, 0, 0}, /* A7 -> a7 */
+    {109548, 0x2c91a47eu, 1, 1}, /* A8 -> a8 */
+    {109551, 0x92fb37c8u, 2, 2}, /* A9 -> a9 */
+    {109554, 0x67ceee93u, 3, 3}, /* A10 -> a10 */
+    {109558, 0xe81e7ef6u, 4, 4}, /* A11 -> a11 */
+    {109562, 0x7d34b9fu, 5, 5}, /* A12 -> a12 */
+    {109566, 0x462504d2u, 6, 6}, /* A13 -> a13 */
+    {109570, 0x1b588bb3u, 7, 7}, /* A14 -> a14 */
+    {109574, 0x1b588bb3u, 7, 7}, /* M1 -> a14 */
+    {109577, 0x1b588bb3u, 7, 7}, /* M1 Pro -> a14 */
+    {109584, 0x1b588bb3u, 7, 7}, /* M1 Max -> a14 */
+    {109591, 0x1b588bb3u, 7, 7}, /* M1 Ultra -> a14 */
+    {109600, 0xda33d83du, 8, 8}, /* A15 -> a15 */
+    {109604, 0xda33d83du, 8, 8}, /* M2 -> a15 */
+    {109607, 0xda33d83du, 8, 8}, /* M2 Pro -> a15 */
+    {109614, 0xda33d83du, 8, 8}, /* M2 Max -> a15 */
+    {109621, 0xda33d83du, 8, 8}, /* M2 Ultra -> a15 */
+    {109630, 0x8765edeau, 9, 9}, /* A16 -> a16 */
+    {109634, 0xfa33415eu, 10, 10}, /* M3 -> as1 */
+    {109637, 0x2876f5b5u, 11, 11}, /* A17 Pro -> as2 */
+    {109645, 0x5f4dea93u, 12, 12}, /* M3 Pro -> as3 */
+    {109652, 0x72015832u, 12, 13}, /* M3 Max -> as3 */
+    {109659, 0x6f5129acu, 13, 14}, /* M4 -> as4 */
+    {109662, 0x1f65e835u, 18, 22}, /* Ivy Bridge -> ivybridge */
+    {109673, 0x10b282dcu, 16, 23}, /* Haswell -> haswell */
+    {109681, 0x582ed09cu, 14, 24}, /* Broadwell -> broadwell */
+    {109691, 0x37fc219fu, 20, 25}, /* Skylake -> skylake */
+    {109699, 0xf817246u, 19, 26}, /* Kaby Lake -> kabylake */
+    {109709, 0xf817246u, 19, 26}, /* Coffee Lake -> kabylake */
+    {109721, 0x1cf8a03eu, 15, 27}, /* Comet Lake -> cometlake */
+    {109732, 0x38435547u, 17, 28}, /* Ice Lake -> icelake */
+};
+const uint16_t kpmc_cat_n_chips = 31;
+
+/* Per entry of kpmc_cat_families: {chips, code name}. */
+const struct kpmc_cat_family_chips kpmc_cat_family_chips[] = {
+    {109562, 109741}, /* 0x7d34b9f */
+    {109756, KPMC_CAT_NO_STRING}, /* 0xf817246 */
+    {109673, KPMC_CAT_NO_STRING}, /* 0x10b282dc */
+    {109779, 109813}, /* 0x1b588bb3 */
+    {109721, KPMC_CAT_NO_STRING}, /* 0x1cf8a03e */
+    {109662, KPMC_CAT_NO_STRING}, /* 0x1f65e835 */
+    {109637, 109832}, /* 0x2876f5b5 */
+    {109548, 109837}, /* 0x2c91a47e */
+    {109545, 109845}, /* 0x37a09642 */
+    {109691, KPMC_CAT_NO_STRING}, /* 0x37fc219f */
+    {109732, KPMC_CAT_NO_STRING}, /* 0x38435547 */
+    {109566, 109853}, /* 0x462504d2 */
+    {109681, KPMC_CAT_NO_STRING}, /* 0x582ed09c */
+    {109645, 109871}, /* 0x5f4dea93 */
+    {109554, 109877}, /* 0x67ceee93 */
+    {109659, 109887}, /* 0x6f5129ac */
+    {109652, 109893}, /* 0x72015832 */
+    {109630, 109899}, /* 0x8765edea */
+    {109551, 109916}, /* 0x92fb37c8 */
+    {109924, 109958}, /* 0xda33d83d */
+    {109558, 109977}, /* 0xe81e7ef6 */
+    {109634, 109993}, /* 0xfa33415e */
+};
+
+/* Per database: its chips. */
+const uint32_t kpmc_cat_db_chips[] = {
+    109545, /* a7: A7 */
+    109548, /* a8: A8 */
+    109551, /* a9: A9 */
+    109554, /* a10: A10 */
+    109558, /* a11: A11 */
+    109562, /* a12: A12 */
+    109566, /* a13: A13 */
+    109779, /* a14: A14, M1, M1 Pro, M1 Max, M1 Ultra */
+    109924, /* a15: A15, M2, M2 Pro, M2 Max, M2 Ultra */
+    109630, /* a16: A16 */
+    109634, /* as1: M3 */
+    109637, /* as2: A17 Pro */
+    109999, /* as3: M3 Pro, M3 Max */
+    109659, /* as4: M4 */
+    109681, /* broadwell: Broadwell */
+    109721, /* cometlake: Comet Lake */
+    109673, /* haswell: Haswell */
+    109732, /* icelake: Ice Lake */
+    109662, /* ivybridge: Ivy Bridge */
+    109756, /* kabylake: Kaby Lake, Coffee Lake */
+    109691, /* skylake: Skylake */
 };

@@ -4,6 +4,10 @@
 #
 # Sets KPMC_CATALOG_DIR (the folder holding catalog_data.c and include/).
 set(KPMC_COMMITTED_CATALOG "${CMAKE_SOURCE_DIR}/catalog")
+# kpmc's own tables, read by kpmc-gen with every catalog it writes.
+set(KPMC_GENERIC_TABLE "${KPMC_COMMITTED_CATALOG}/tables/generic.tsv")
+set(KPMC_CHIP_TABLE "${KPMC_COMMITTED_CATALOG}/tables/chips.tsv")
+set(KPMC_GEN_TABLE_ARGS --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
 
 if(KPMC_KPEP_DIR)
   if(NOT TARGET kpmc-gen)
@@ -21,8 +25,9 @@ if(KPMC_KPEP_DIR)
     OUTPUT "${KPMC_CATALOG_DIR}/catalog_data.c"
     COMMAND "${CMAKE_COMMAND}" "-DSRC=${KPMC_KPEP_DIR}" "-DDST=${_kpmc_staged}"
             -P "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
-    COMMAND kpmc-gen --quiet --out "${KPMC_CATALOG_DIR}" "${_kpmc_staged}"
-    DEPENDS kpmc-gen ${_kpmc_plists} "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
+    COMMAND kpmc-gen --quiet ${KPMC_GEN_TABLE_ARGS} --out "${KPMC_CATALOG_DIR}" "${_kpmc_staged}"
+    DEPENDS kpmc-gen ${_kpmc_plists} "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake" "${KPMC_GENERIC_TABLE}"
+            "${KPMC_CHIP_TABLE}"
     COMMENT "Generating the kpmc catalog from ${KPMC_KPEP_DIR}"
     VERBATIM)
   add_custom_target(kpmc-catalog-generated DEPENDS "${KPMC_CATALOG_DIR}/catalog_data.c")
@@ -38,7 +43,7 @@ if(TARGET kpmc-gen)
   add_custom_target(catalog
     COMMAND "${CMAKE_COMMAND}" "-DSRC=${_kpmc_catalog_source}" "-DDST=${CMAKE_BINARY_DIR}/kpep-catalog"
             -P "${CMAKE_SOURCE_DIR}/cmake/kpep-stage.cmake"
-    COMMAND kpmc-gen --out "${KPMC_COMMITTED_CATALOG}" "${CMAKE_BINARY_DIR}/kpep-catalog"
+    COMMAND kpmc-gen ${KPMC_GEN_TABLE_ARGS} --out "${KPMC_COMMITTED_CATALOG}" "${CMAKE_BINARY_DIR}/kpep-catalog"
     DEPENDS kpmc-gen
     COMMENT "Rewriting ${KPMC_COMMITTED_CATALOG} from ${_kpmc_catalog_source}"
     VERBATIM)

@@ -1,6 +1,8 @@
 # Warning and sanitizer flags applied to every kpmc target through kpmc_target_flags().
-set(KPMC_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-    -Wformat=2 -Wundef -Wcast-align -Wwrite-strings)
+# (-Wstrict-prototypes and -Wmissing-prototypes are C's: the C++ tests and
+# examples get the others.)
+set(KPMC_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow $<$<COMPILE_LANGUAGE:C>:-Wstrict-prototypes>
+    $<$<COMPILE_LANGUAGE:C>:-Wmissing-prototypes> -Wformat=2 -Wundef -Wcast-align -Wwrite-strings)
 if(KPMC_WERROR)
   list(APPEND KPMC_WARNING_FLAGS -Werror)
 endif()

@@ -3,6 +3,7 @@
 #define KPMC_GEN_EMIT_H
 
 #include "model.h"
+#include "tables.h"
 #include "util.h"
 
 #define KPMC_GEN_VERSION "0.1.0"
@@ -20,7 +21,7 @@ struct emit_result {
 };
 
 /* 0 on success; -1 after reporting errors (limits exceeded). */
-int emit_catalog(const struct gen_catalog *cat, struct emit_result *out);
+int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, struct emit_result *out);
 void emit_free(struct emit_result *r);
 
 #endif

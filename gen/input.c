@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -34,45 +35,6 @@ static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && !strcmp(s + n - m, suffix);
-}
-
-static int read_file(const char *path, char **data, size_t *len)
-{
-    int fd = open(path, O_RDONLY);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st)) {
-        gen_error(path, 0, "cannot open: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    /* Read up to the size fstat gives, then to the end in case it grew. */
-    size_t cap = (size_t)(st.st_size > 0 ? st.st_size : 0) + 1, n = 0;
-    char *p = gen_alloc_raw(cap + 1);
-    for (;;) {
-        if (n == cap) {
-            char *bigger = gen_alloc_raw(2 * cap + 1);
-            memcpy(bigger, p, n);
-            p = bigger;
-            cap *= 2;
-        }
-        ssize_t r = read(fd, p + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            gen_error(path, 0, "cannot read: %s", strerror(errno));
-            close(fd);
-            return -1;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    p[n] = '\0';
-    *data = p;
-    *len = n;
-    return 0;
 }
 
 /* cpu_<hex>_<hex>_<hex>.plist → 1 and the numbers; anything else → 0. */
@@ -172,7 +134,7 @@ static int read_link(struct inputs *in, const char *path, const uint32_t v[3])
     }
     char *data;
     size_t len;
-    if (read_file(path, &data, &len))
+    if (gen_read_file(path, &data, &len))
         return -1;
     if (looks_like_plist(data, len)) {
         uint8_t *sha = gen_alloc(32);
@@ -211,7 +173,7 @@ static int add_path(struct inputs *in, const char *path, int from_dir)
         return -1;
     }
     struct file f = {path, base, NULL, 0};
-    if (read_file(path, &f.data, &f.len))
+    if (gen_read_file(path, &f.data, &f.len))
         return -1;
     add_db(in, &f);
     return 0;

@@ -1,6 +1,6 @@
 /* kpmc-gen: kpep plists → the kpmc catalog (C sources).
  *
- *   kpmc-gen [--out DIR] [--check] [--quiet] [--stats] INPUT...
+ *   kpmc-gen [--out DIR] [--check] [--quiet] [--stats] [--generic FILE] [--chips FILE] INPUT...
  *
  * INPUT is a folder of kpep plists (every *.plist is a database, every
  * cpu_<type>_<subtype>_<family>.plist a link naming one) or plist files.
@@ -12,13 +12,15 @@
 
 #include "emit.h"
 #include "input.h"
+#include "tables.h"
 #include "output.h"
 #include "plist.h"
 #include "util.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: kpmc-gen [--out DIR] [--check] [--quiet] [--stats] INPUT...\n"
+    fputs("usage: kpmc-gen [--out DIR] [--check] [--quiet] [--stats] [--generic FILE]\n"
+          "                [--chips FILE] INPUT...\n"
           "\n"
           "Generate the kpmc catalog (C sources) from kpep event databases.\n"
           "\n"
@@ -28,11 +30,16 @@ static void usage(FILE *f)
           "CPU family to a database.\n"
           "\n"
           "  --out DIR   write catalog_data.c and include/kpmc/... under DIR\n"
-          "              (default: catalog); all files or none are written\n"
+          "              (default: catalog); all files or none are written, and\n"
+          "              a second run into DIR waits until the first is done\n"
           "  --check     compare with the files under DIR instead of writing;\n"
           "              exit 1 if any differs\n"
           "  --quiet     do not print warnings\n"
           "  --stats     print the catalog's sizes\n"
+          "  --generic FILE  the generic-event table (catalog/tables/generic.tsv);\n"
+          "              without it the catalog has no generic events\n"
+          "  --chips FILE    the chip table (catalog/tables/chips.tsv); without it\n"
+          "              the catalog names no chips\n"
           "  --version   print the version\n"
           "  --help      print this help\n"
           "\n"
@@ -44,6 +51,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     const char *out = "catalog";
+    const char *generic = NULL, *chips = NULL;
     int check = 0, stats = 0;
     char **inputs = calloc((size_t)argc + 1, sizeof *inputs);
     int n_inputs = 0;
@@ -68,6 +76,13 @@ int main(int argc, char **argv)
             out = argv[++i];
         } else if (!strncmp(a, "--out=", 6)) {
             out = a + 6;
+        } else if (!strcmp(a, "--generic") || !strcmp(a, "--chips")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "kpmc-gen: %s needs a file\nTry 'kpmc-gen --help'.\n", a);
+                free(inputs);
+                return 2;
+            }
+            *(a[2] == 'g' ? &generic : &chips) = argv[++i];
         } else if (!strcmp(a, "--check")) {
             check = 1;
         } else if (!strcmp(a, "--quiet")) {
@@ -98,9 +113,11 @@ int main(int argc, char **argv)
 
     plist_init();
     struct gen_catalog cat = {0};
+    struct gen_tables tables;
     struct emit_result result = {0};
     int rc = 1;
-    if (input_read(inputs, n_inputs, &cat) || model_finish(&cat) || emit_catalog(&cat, &result))
+    if (input_read(inputs, n_inputs, &cat) || model_finish(&cat) || tables_read(generic, chips, &cat, &tables) ||
+        emit_catalog(&cat, &tables, &result))
         goto done;
     if (check) {
         int d = output_check(out, result.files, result.n_files);

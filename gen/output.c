@@ -1,5 +1,21 @@
-/* kpmc-gen: writing the output files all or nothing (see output.h). */
+/* kpmc-gen: writing the output files all or nothing (see output.h).
+ *
+ * Below the output folder nothing is reached through a path: each folder
+ * is opened once, without following a symbolic link, and files are made,
+ * renamed and removed relative to it.  A run
+ *   1. locks the folder (<out>/.kpmc-gen.lock, an fcntl lock; a second run
+ *      waits, saying for which process, and compares only once it holds it);
+ *   2. writes every changed file to a temporary name it creates itself
+ *      (O_CREAT | O_EXCL | O_NOFOLLOW: a planted file or link there is
+ *      never written through, another name is taken);
+ *   3. keeps each file it will replace or remove under a second name (a
+ *      hard link: the file itself stays in place);
+ *   4. renames the temporaries into place and removes stale headers; if any
+ *      step fails, the files already replaced get their kept versions back
+ *      and new ones are removed, so the folder is as it was;
+ *   5. removes the kept versions and the lock file. */
 #define _POSIX_C_SOURCE 200809L
+#define _DARWIN_C_SOURCE 1 /* O_NOFOLLOW on macOS */
 #include "output.h"
 
 #include <dirent.h>
@@ -11,7 +27,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
+
 static const char db_header_mark[] = "/* kpmc catalog: event ids of database ";
+static const char db_folder[] = "include/kpmc/db";
+static const char lock_name[] = ".kpmc-gen.lock";
+
+/* Tries at a temporary or kept name before giving up: each is taken only if
+ * nothing exists there. */
+#define NAME_TRIES 100
+
+struct folder {
+    const char *rel; /* relative to the output folder; "" for itself */
+    int fd;          /* -1: absent (only when not creating) */
+};
+
+struct out_dir {
+    const char *dir; /* the output folder as given */
+    int top;
+    int create;      /* make missing folders */
+    struct folder *folders;
+    size_t n_folders, cap_folders;
+};
+
+static char *path_of(const struct out_dir *o, const char *rel, const char *name)
+{
+    return gen_printf("%s%s%s%s%s", o->dir, *rel ? "/" : "", rel, name ? "/" : "", name ? name : "");
+}
 
 static int make_dirs(const char *path)
 {
@@ -33,74 +75,134 @@ static int make_dirs(const char *path)
     return 0;
 }
 
-/* The file's content if it exists (malloc'd), else NULL. */
-static char *slurp(const char *path, size_t *len)
+/* Open the output folder itself (its path is the user's: links in it are
+ * followed).  0, or -1 (reported unless it is absent and not created). */
+static int open_top(struct out_dir *o, const char *dir, int create)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    struct buf b = {0};
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_put(&b, tmp, n);
-    fclose(f);
-    *len = b.len;
-    if (!b.data)
-        buf_put(&b, "", 0);
-    return b.data;
+    memset(o, 0, sizeof *o);
+    o->dir = dir;
+    o->create = create;
+    if (create && make_dirs(dir))
+        return -1;
+    o->top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (o->top < 0) {
+        if (create || errno != ENOENT)
+            gen_error(dir, 0, "cannot open folder: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
-static int same_content(const char *path, const struct buf *text)
+static void close_dirs(struct out_dir *o)
+{
+    for (size_t i = 0; i < o->n_folders; i++)
+        if (o->folders[i].fd >= 0)
+            close(o->folders[i].fd);
+    if (o->top >= 0)
+        close(o->top);
+    o->n_folders = 0;
+    o->top = -1;
+}
+
+/* The folder rel below the output folder, each component opened without
+ * following a symbolic link (and made, when creating).  Its fd; -1 when it
+ * is absent and not created, -2 after an error (reported). */
+static int folder_fd(struct out_dir *o, const char *rel)
+{
+    if (!*rel)
+        return o->top;
+    for (size_t i = 0; i < o->n_folders; i++)
+        if (!strcmp(o->folders[i].rel, rel))
+            return o->folders[i].fd;
+    /* Its parent first. */
+    const char *slash = strrchr(rel, '/');
+    const char *name = slash ? slash + 1 : rel;
+    int parent = folder_fd(o, slash ? gen_strndup(rel, (size_t)(slash - rel)) : "");
+    int fd = parent;
+    if (parent >= 0) {
+        if (o->create && mkdirat(parent, name, 0777) && errno != EEXIST) {
+            gen_error(path_of(o, rel, NULL), 0, "cannot create folder: %s", strerror(errno));
+            fd = -2;
+        } else {
+            fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0) {
+                int e = errno;
+                struct stat st;
+                const char *kind = fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) ? NULL : gen_file_kind(st.st_mode);
+                if (e == ENOENT && !o->create) {
+                    fd = -1;
+                } else {
+                    if (kind && strcmp(kind, "a folder"))
+                        gen_error(path_of(o, rel, NULL), 0, "is %s, not a folder; kpmc-gen writes only inside %s",
+                                  kind, o->dir);
+                    else
+                        gen_error(path_of(o, rel, NULL), 0, "cannot open folder: %s", strerror(e));
+                    fd = -2;
+                }
+            }
+        }
+    }
+    o->folders = gen_grow(o->folders, o->n_folders, &o->cap_folders, sizeof *o->folders, 8);
+    o->folders[o->n_folders].rel = gen_strdup(rel);
+    o->folders[o->n_folders].fd = fd;
+    o->n_folders++;
+    return fd;
+}
+
+/* Split "include/kpmc/events.h" into its folder and name (arena). */
+static void split(const char *rel, const char **folder, const char **name)
+{
+    const char *slash = strrchr(rel, '/');
+    *folder = slash ? gen_strndup(rel, (size_t)(slash - rel)) : "";
+    *name = slash ? slash + 1 : rel;
+}
+
+/* Whether `name` in dirfd is a regular file (not a link) holding text. */
+static int same_content(int dirfd, const char *name, const struct buf *text)
 {
     size_t len;
-    char *old = slurp(path, &len);
+    char *old = gen_read_prefix_at(dirfd, name, text->len + 1, &len);
     int same = old && len == text->len && !memcmp(old, text->data, len);
     free(old);
     return same;
 }
 
-/* Generated per-database headers in dir/include/kpmc/db that are not
- * among files (paths malloc'd into *out). */
-static size_t stale_headers(const char *dir, const struct out_file *files, size_t n, char ***out)
+/* Generated per-database headers in the folder include/kpmc/db (fd) that
+ * are not among files: their names (arena), *n of them. */
+static const char **stale_headers(int fd, const struct out_file *files, size_t n, size_t *n_stale)
 {
-    char *db_dir = gen_printf("%s/include/kpmc/db", dir);
-    *out = NULL;
-    DIR *d = opendir(db_dir);
-    if (!d)
-        return 0;
+    *n_stale = 0;
+    int dup_fd = fd >= 0 ? dup(fd) : -1;
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return NULL;
+    }
     size_t count = 0, cap = 0;
-    char **list = NULL;
+    const char **list = NULL;
     for (struct dirent *e; (e = readdir(d));) {
         size_t len = strlen(e->d_name);
         if (len < 3 || strcmp(e->d_name + len - 2, ".h"))
             continue;
-        char *rel = gen_printf("include/kpmc/db/%s", e->d_name);
+        char *rel = gen_printf("%s/%s", db_folder, e->d_name);
         int wanted = 0;
         for (size_t i = 0; i < n && !wanted; i++)
             wanted = !strcmp(files[i].path, rel);
         if (wanted)
             continue;
-        char *path = gen_printf("%s/%s", dir, rel);
         size_t flen;
-        char *text = slurp(path, &flen);
-        int ours = text && flen >= sizeof db_header_mark - 1 &&
-                   !memcmp(text, db_header_mark, sizeof db_header_mark - 1);
+        char *text = gen_read_prefix_at(fd, e->d_name, sizeof db_header_mark - 1, &flen);
+        int ours = text && flen == sizeof db_header_mark - 1 && !memcmp(text, db_header_mark, flen);
         free(text);
         if (!ours)
             continue;
-        if (count == cap) {
-            cap = cap ? 2 * cap : 8;
-            char **bigger = gen_alloc(cap * sizeof *bigger);
-            if (count)
-                memcpy(bigger, list, count * sizeof *list);
-            list = bigger;
-        }
-        list[count++] = path;
+        list = gen_grow(list, count, &cap, sizeof *list, 8);
+        list[count++] = gen_strdup(e->d_name);
     }
     closedir(d);
-    *out = list;
-    return count;
+    *n_stale = count;
+    return list;
 }
 
 static int write_all(int fd, const char *p, size_t n)
@@ -120,76 +222,295 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* ---- the lock ---- */
+
+/* Hold the output folder's lock: an fcntl write lock on <out>/.kpmc-gen.lock,
+ * made if absent.  A run that waited checks that the file it locked is still
+ * the one in the folder (the run before removes it when done).  The lock
+ * file's fd, or -1 (reported). */
+static int lock_dir(const struct out_dir *o)
+{
+    const char *path = path_of(o, "", lock_name);
+    for (;;) {
+        int fd = openat(o->top, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+        struct stat st;
+        if (fd < 0 || fstat(fd, &st)) {
+            gen_error(path, 0, "cannot open the lock file: %s", strerror(errno));
+            if (fd >= 0)
+                close(fd);
+            return -1;
+        }
+        const char *kind = gen_file_kind(st.st_mode);
+        if (kind) {
+            gen_error(path, 0, "the lock file is %s; remove it", kind);
+            close(fd);
+            return -1;
+        }
+        struct flock fl;
+        memset(&fl, 0, sizeof fl);
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        if (fcntl(fd, F_SETLK, &fl)) {
+            if (errno != EACCES && errno != EAGAIN) {
+                gen_error(path, 0, "cannot lock: %s", strerror(errno));
+                close(fd);
+                return -1;
+            }
+            struct flock who = fl;
+            long pid = fcntl(fd, F_GETLK, &who) == 0 && who.l_type != F_UNLCK ? (long)who.l_pid : 0;
+            if (pid)
+                fprintf(stderr, "%s: waiting for kpmc-gen (process %ld), which is writing there\n", o->dir, pid);
+            else
+                fprintf(stderr, "%s: waiting for another kpmc-gen, which is writing there\n", o->dir);
+            int r;
+            while ((r = fcntl(fd, F_SETLKW, &fl)) && errno == EINTR)
+                ;
+            if (r) {
+                gen_error(path, 0, "cannot lock: %s", strerror(errno));
+                close(fd);
+                return -1;
+            }
+        }
+        struct stat now;
+        if (fstatat(o->top, lock_name, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == st.st_dev &&
+            now.st_ino == st.st_ino)
+            return fd;
+        close(fd); /* removed or replaced while we waited: lock the new one */
+    }
+}
+
+static void unlock_dir(const struct out_dir *o, int fd)
+{
+    unlinkat(o->top, lock_name, 0);
+    close(fd); /* releases the lock */
+}
+
+/* ---- writing ---- */
+
+struct change {
+    const char *path;  /* for messages */
+    int fd;            /* its folder */
+    const char *name;  /* in that folder */
+    const struct buf *text; /* new content; NULL: a stale header to remove */
+    char *tmp;         /* temporary name holding text */
+    char *kept;        /* second name of the file replaced or removed */
+    int done;          /* replaced or removed */
+};
+
+/* Create a file of ours next to name: name.<what><pid>[.k], the first that
+ * does not exist.  make(fd, candidate) must fail with EEXIST when something
+ * is there.  The name (arena), or NULL with errno set. */
+static char *fresh_name(const struct change *c, const char *what, int (*make)(const struct change *, const char *))
+{
+    for (int k = 0; k < NAME_TRIES; k++) {
+        char *cand = k ? gen_printf("%s.%s%ld.%d", c->name, what, (long)getpid(), k)
+                       : gen_printf("%s.%s%ld", c->name, what, (long)getpid());
+        if (make(c, cand) == 0)
+            return cand;
+        if (errno != EEXIST)
+            return NULL;
+    }
+    errno = EEXIST;
+    return NULL;
+}
+
+/* A new file `name` in dirfd holding data: never one that exists, never
+ * through a link.  0, or -1 with errno set (EEXIST: something is there). */
+static int write_new(int dirfd, const char *name, const char *data, size_t len)
+{
+    int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return -1;
+    if (write_all(fd, data, len) | close(fd)) {
+        int e = errno;
+        unlinkat(dirfd, name, 0);
+        errno = e && e != EEXIST ? e : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int make_tmp(const struct change *c, const char *cand)
+{
+    return write_new(c->fd, cand, c->text->data, c->text->len);
+}
+
+/* The previous version under a second name: a hard link, or where the file
+ * system has none, a copy of a regular file. */
+static int make_kept(const struct change *c, const char *cand)
+{
+    if (linkat(c->fd, c->name, c->fd, cand, 0) == 0)
+        return 0;
+    if (errno != EPERM && errno != ENOTSUP && errno != EOPNOTSUPP && errno != EMLINK && errno != ENOSYS)
+        return -1;
+    int e = errno;
+    size_t len;
+    char *old = gen_read_prefix_at(c->fd, c->name, GEN_FILE_LIMIT + 1, &len);
+    if (!old || len > GEN_FILE_LIMIT) {
+        free(old);
+        errno = e;
+        return -1;
+    }
+    int r = write_new(c->fd, cand, old, len);
+    free(old);
+    return r;
+}
+
+/* Undo what was done, newest first; remove temporaries and kept versions.
+ * 0, or -1 when a file could not be put back (reported). */
+static int roll_back(struct change *ch, size_t n)
+{
+    int bad = 0;
+    for (size_t i = n; i-- > 0;) {
+        struct change *c = &ch[i];
+        if (c->done) {
+            int r = c->kept ? renameat(c->fd, c->kept, c->fd, c->name) : unlinkat(c->fd, c->name, 0);
+            if (r) {
+                if (c->kept)
+                    gen_error(c->path, 0, "could not be put back (%s); its previous version is %s", strerror(errno),
+                              c->kept);
+                else
+                    gen_error(c->path, 0, "could not be removed again: %s", strerror(errno));
+                bad = 1;
+                continue;
+            }
+            c->kept = NULL;
+            c->done = 0;
+        }
+        if (c->tmp)
+            unlinkat(c->fd, c->tmp, 0);
+        if (c->kept)
+            unlinkat(c->fd, c->kept, 0);
+    }
+    return bad ? -1 : 0;
+}
+
 int output_write(const char *dir, const struct out_file *files, size_t n)
 {
-    char **tmp = gen_alloc((n + 1) * sizeof *tmp);
+    struct out_dir o;
+    if (open_top(&o, dir, 1))
+        return -1;
+    int lock = lock_dir(&o);
+    if (lock < 0) {
+        close_dirs(&o);
+        return -1;
+    }
+    struct change *ch = gen_alloc((n + 1) * sizeof *ch);
+    size_t n_ch = 0;
     int bad = 0;
-    const char *made = ""; /* the last folder created */
+    /* Write what changed to temporaries. */
     for (size_t i = 0; i < n && !bad; i++) {
-        char *path = gen_printf("%s/%s", dir, files[i].path);
-        char *slash = strrchr(path, '/');
-        *slash = '\0';
-        if (strcmp(made, path)) {
-            bad = make_dirs(path);
-            made = gen_strdup(path);
-        }
-        *slash = '/';
-        if (bad || same_content(path, &files[i].text))
-            continue;
-        tmp[i] = gen_printf("%s.tmp%ld", path, (long)getpid());
-        int fd = open(tmp[i], O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        const char *folder, *name;
+        split(files[i].path, &folder, &name);
+        int fd = folder_fd(&o, folder);
         if (fd < 0) {
-            gen_error(tmp[i], 0, "cannot create: %s", strerror(errno));
-            tmp[i] = NULL;
             bad = 1;
             break;
         }
-        if (write_all(fd, files[i].text.data, files[i].text.len) | close(fd)) {
-            gen_error(tmp[i], 0, "cannot write: %s", strerror(errno));
+        if (same_content(fd, name, &files[i].text))
+            continue;
+        struct change *c = &ch[n_ch++];
+        c->path = path_of(&o, "", files[i].path);
+        c->fd = fd;
+        c->name = name;
+        c->text = &files[i].text;
+        struct stat st;
+        if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+            gen_error(c->path, 0, "is a folder; kpmc-gen writes a file there");
+            bad = 1;
+            break;
+        }
+        c->tmp = fresh_name(c, "tmp", make_tmp);
+        if (!c->tmp) {
+            gen_error(c->path, 0, "cannot write a temporary file next to it: %s", strerror(errno));
             bad = 1;
         }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (!tmp[i])
-            continue;
-        if (bad) {
-            unlink(tmp[i]);
-            continue;
+    /* Headers of databases that are no longer inputs. */
+    if (!bad) {
+        int fd = folder_fd(&o, db_folder);
+        size_t n_stale = 0;
+        const char **stale = fd >= 0 ? stale_headers(fd, files, n, &n_stale) : NULL;
+        bad = fd == -2;
+        if (n_stale) {
+            struct change *more = gen_alloc((n_ch + n_stale + 1) * sizeof *more);
+            memcpy(more, ch, n_ch * sizeof *ch);
+            ch = more;
         }
-        char *path = gen_printf("%s/%s", dir, files[i].path);
-        if (rename(tmp[i], path)) {
-            gen_error(path, 0, "cannot replace: %s", strerror(errno));
-            unlink(tmp[i]);
+        for (size_t i = 0; i < n_stale; i++) {
+            struct change *c = &ch[n_ch++];
+            c->path = path_of(&o, db_folder, stale[i]);
+            c->fd = fd;
+            c->name = stale[i];
+        }
+    }
+    /* Keep what will be replaced or removed. */
+    for (size_t i = 0; i < n_ch && !bad; i++) {
+        struct change *c = &ch[i];
+        struct stat st;
+        if (fstatat(c->fd, c->name, &st, AT_SYMLINK_NOFOLLOW)) {
+            if (errno == ENOENT)
+                continue; /* a new file */
+            gen_error(c->path, 0, "cannot stat: %s", strerror(errno));
+            bad = 1;
+        } else if (!(c->kept = fresh_name(c, "old", make_kept))) {
+            gen_error(c->path, 0, "cannot keep the previous version while replacing it: %s", strerror(errno));
             bad = 1;
         }
     }
-    if (bad)
-        return -1;
-    char **stale;
-    size_t n_stale = stale_headers(dir, files, n, &stale);
-    for (size_t i = 0; i < n_stale; i++)
-        if (unlink(stale[i])) {
-            gen_error(stale[i], 0, "cannot remove stale header: %s", strerror(errno));
+    /* Replace; on a failure, put everything back. */
+    for (size_t i = 0; i < n_ch && !bad; i++) {
+        struct change *c = &ch[i];
+        if (c->text ? renameat(c->fd, c->tmp, c->fd, c->name) : unlinkat(c->fd, c->name, 0)) {
+            gen_error(c->path, 0, c->text ? "cannot replace: %s" : "cannot remove stale header: %s", strerror(errno));
             bad = 1;
+            break;
         }
+        c->done = 1;
+        if (c->text)
+            c->tmp = NULL;
+    }
+    if (bad) {
+        if (roll_back(ch, n_ch) == 0 && n_ch)
+            fprintf(stderr, "%s: nothing was changed\n", dir);
+    } else {
+        for (size_t i = 0; i < n_ch; i++)
+            if (ch[i].kept && unlinkat(ch[i].fd, ch[i].kept, 0))
+                gen_warn(path_of(&o, "", ch[i].kept), 0, "cannot remove: %s", strerror(errno));
+    }
+    unlock_dir(&o, lock);
+    close_dirs(&o);
     return bad ? -1 : 0;
 }
 
 int output_check(const char *dir, const struct out_file *files, size_t n)
 {
+    struct out_dir o;
+    int missing = open_top(&o, dir, 0);
+    if (missing && gen_n_errors)
+        return -1;
     int differ = 0;
     for (size_t i = 0; i < n; i++) {
-        char *path = gen_printf("%s/%s", dir, files[i].path);
-        if (!same_content(path, &files[i].text)) {
-            fprintf(stderr, "%s: differs from what kpmc-gen generates\n", path);
-            differ = 1;
+        const char *folder, *name;
+        split(files[i].path, &folder, &name);
+        int fd = missing ? -1 : folder_fd(&o, folder);
+        if (fd == -2) {
+            differ = -1;
+        } else if (fd == -1 || !same_content(fd, name, &files[i].text)) {
+            fprintf(stderr, "%s/%s: differs from what kpmc-gen generates\n", dir, files[i].path);
+            if (!differ)
+                differ = 1;
         }
     }
-    char **stale;
-    size_t n_stale = stale_headers(dir, files, n, &stale);
+    size_t n_stale = 0;
+    int fd = missing ? -1 : folder_fd(&o, db_folder);
+    const char **stale = fd >= 0 ? stale_headers(fd, files, n, &n_stale) : NULL;
     for (size_t i = 0; i < n_stale; i++) {
-        fprintf(stderr, "%s: generated for a database that is no longer an input\n", stale[i]);
-        differ = 1;
+        fprintf(stderr, "%s/%s/%s: generated for a database that is no longer an input\n", dir, db_folder, stale[i]);
+        if (!differ)
+            differ = 1;
     }
+    if (!missing)
+        close_dirs(&o);
     return differ;
 }

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 
 #include "util.h"
 
@@ -17,12 +19,17 @@ static const char *const kind_names[] = {
     [PL_DATA] = "data",           [PL_DATE] = "date",       [PL_KEY] = "key",     [PL_PLIST] = "plist",
 };
 
+/* The element called name, found by its first letters and confirmed by
+ * comparing the whole name.  Each letter is read only after the one before
+ * it proved not to be the terminating NUL. */
 static enum pl_kind kind_of(const char *name)
 {
     enum pl_kind k;
     switch (name[0]) {
     case 'a': k = PL_ARRAY; break;
-    case 'd': k = name[1] == 'i' ? PL_DICT : name[2] == 't' && name[3] == 'a' ? PL_DATA : PL_DATE; break;
+    case 'd':
+        k = name[1] == 'i' ? PL_DICT : name[1] == 'a' && name[2] == 't' && name[3] == 'a' ? PL_DATA : PL_DATE;
+        break;
     case 'f': k = PL_FALSE; break;
     case 'i': k = PL_INTEGER; break;
     case 'k': k = PL_KEY; break;
@@ -55,9 +62,10 @@ struct builder {
     struct buf text;       /* text of the open leaf element */
 };
 
+/* The line the parser stands on (0 when it has no input). */
 static long cur_line(struct builder *b)
 {
-    return b->ctxt->input ? b->ctxt->input->line : 0;
+    return xmlSAX2GetLineNumber(b->ctxt);
 }
 
 /* Report the first error only, and stop the parser. */
@@ -166,22 +174,69 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlCh
         gen_error(b->file, cur_line(b), "entity declarations are not supported (<!ENTITY %s>)", (const char *)name);
 }
 
-static void on_error(void *ctx, xmlErrorPtr e)
+/* libxml2 2.12 made the structured error handler take a const xmlError *. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *plist_xml_error;
+#else
+typedef xmlErrorPtr plist_xml_error;
+#endif
+
+static void on_error(void *ctx, plist_xml_error e)
 {
     struct builder *b = ctx;
     if (!e || e->level < XML_ERR_ERROR || b->failed)
         return;
-    const char *m = e->message ? e->message : "malformed XML";
-    size_t n = strlen(m);
-    while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-        n--;
+    /* One line: libxml2's message may hold newlines ("...!\nBytes: 0xD1"). */
+    struct buf m = {0};
+    buf_puts(&m, e->message ? e->message : "malformed XML");
+    for (size_t i = 0; i < m.len; i++)
+        if (m.data[i] == '\n' || m.data[i] == '\r')
+            m.data[i] = ' ';
+    while (m.len && m.data[m.len - 1] == ' ')
+        m.data[--m.len] = '\0';
     b->failed = 1;
-    gen_error(b->file, e->line, "XML: %.*s", (int)n, m);
+    gen_error(b->file, e->line, "XML: %s", m.data);
+    buf_free(&m);
+}
+
+/* libxml2 also prints some messages outside any parser context (encoding
+ * conversion failures): the parse error that follows says what failed, in
+ * the file:line form, so these go nowhere. */
+static void ignore_generic(void *ctx, const char *fmt, ...)
+{
+    (void)ctx, (void)fmt;
+}
+
+/* A parser context that reports to sax with b as its user data. */
+static xmlParserCtxtPtr new_parser(const xmlSAXHandler *sax, struct builder *b)
+{
+#if LIBXML_VERSION >= 21100
+    return xmlNewSAXParserCtxt(sax, b);
+#else
+    /* Before 2.11 the handler and user data are set through the context's
+     * public members, the way the old xmlSAXUserParse* functions did. */
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt) {
+        memcpy(ctxt->sax, sax, sizeof *sax);
+        ctxt->userData = b;
+    }
+    return ctxt;
+#endif
+}
+
+static int well_formed(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21400
+    return !(xmlCtxtGetStatus(ctxt) & XML_STATUS_NOT_WELL_FORMED);
+#else
+    return ctxt->wellFormed;
+#endif
 }
 
 void plist_init(void)
 {
     xmlInitParser();
+    xmlSetGenericErrorFunc(NULL, ignore_generic);
 }
 
 void plist_cleanup(void)
@@ -217,7 +272,7 @@ int plist_parse(const char *file, const char *data, size_t len, struct pl_doc *o
     sax.serror = on_error;
 
     struct builder *b = calloc(1, sizeof *b);
-    xmlParserCtxtPtr ctxt = b ? xmlCreateMemoryParserCtxt(data, (int)len) : NULL;
+    xmlParserCtxtPtr ctxt = b ? new_parser(&sax, b) : NULL;
     if (!ctxt) {
         free(b);
         gen_error(file, 0, "out of memory");
@@ -225,25 +280,16 @@ int plist_parse(const char *file, const char *data, size_t len, struct pl_doc *o
     }
     b->ctxt = ctxt;
     b->file = file;
-    /* Swap in our handler: no tree is built by libxml2 itself. */
-    xmlSAXHandlerPtr old = ctxt->sax;
-    ctxt->sax = &sax;
-    ctxt->userData = b;
     /* No NOENT (entities are not substituted), no DTDLOAD/DTDATTR/DTDVALID
-     * (no external subset is read), NONET. */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
-    xmlParseDocument(ctxt);
-    int ok = ctxt->wellFormed && !b->failed;
-    if (!b->failed && !ctxt->wellFormed)
+     * (no external subset is read), NONET.  Our handler builds the tree;
+     * libxml2 builds a document of its own only for an internal subset's
+     * entity declarations, and hands it back (or frees it on failure). */
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    if (doc)
+        xmlFreeDoc(doc);
+    int ok = well_formed(ctxt) && !b->failed;
+    if (!b->failed && !ok)
         gen_error(file, cur_line(b), "XML: not well-formed");
-    ctxt->sax = old;
-    ctxt->userData = ctxt;
-    /* libxml2 makes a document of its own for an internal subset's entity
-     * declarations even in SAX mode; it is ours to free. */
-    if (ctxt->myDoc) {
-        xmlFreeDoc(ctxt->myDoc);
-        ctxt->myDoc = NULL;
-    }
     xmlFreeParserCtxt(ctxt);
     struct pl_node *top = b->top;
     buf_free(&b->text);

@@ -9,6 +9,8 @@
 #define SHA256_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
+#else
+#define SHA256_X86 0
 #endif
 
 static const uint32_t K[64] = {

@@ -11,6 +11,11 @@ int gen_n_warnings;
 
 GEN_PRINTF(4, 0) static void vdiag(const char *kind, const char *file, long line, const char *fmt, va_list ap)
 {
+    if (gen_quiet > 1) {
+        char sink[512];
+        vsnprintf(sink, sizeof sink, fmt, ap);
+        return;
+    }
     if (file && line > 0)
         fprintf(stderr, "%s:%ld: %s: ", file, line, kind);
     else if (file)
@@ -38,6 +43,16 @@ void gen_warn(const char *file, long line, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     vdiag("warning", file, line, fmt, ap);
+    va_end(ap);
+}
+
+void gen_note(const char *file, long line, const char *fmt, ...)
+{
+    if (gen_quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag("note", file, line, fmt, ap);
     va_end(ap);
 }
 
@@ -123,6 +138,20 @@ char *gen_concat(const char *a, const char *b, const char *c)
     memcpy(p + na, b, nb);
     if (nc)
         memcpy(p + na + nb, c, nc);
+    return p;
+}
+
+void *gen_grow(void *array, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return array;
+    size_t bigger = *cap ? 2 * *cap : first;
+    while (bigger <= n)
+        bigger *= 2;
+    void *p = gen_alloc(bigger * size);
+    if (*cap)
+        memcpy(p, array, *cap * size);
+    *cap = bigger;
     return p;
 }
 

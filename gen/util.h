@@ -15,13 +15,17 @@
 
 /* ---- diagnostics: "file:line: error: message" on stderr ---- */
 
-extern int gen_quiet;     /* suppress warnings */
+extern int gen_quiet;     /* 1: suppress warnings; 2: errors too (formatted and
+                             counted, not printed: the fuzz targets) */
 extern int gen_n_errors;  /* errors reported so far */
 extern int gen_n_warnings;
 
 /* line 0 = no line */
 void gen_error(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
 void gen_warn(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
+/* Something the user may want to know that is neither wrong nor suspect
+ * (a database the tables do not cover); silenced by --quiet, not counted. */
+void gen_note(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
 
 /* ---- arena: everything the model holds lives until gen_arena_free() ---- */
 
@@ -33,6 +37,10 @@ char *gen_printf(const char *fmt, ...) GEN_PRINTF(1, 2);
 /* a, b and c concatenated (c may be NULL). */
 char *gen_concat(const char *a, const char *b, const char *c);
 void gen_arena_free(void);
+/* An arena array of `size`-byte elements and capacity *cap with room for
+ * element n: the same array, or a copy at least twice as large (the first
+ * holds `first`), *cap updated. */
+void *gen_grow(void *array, size_t n, size_t *cap, size_t size, size_t first);
 
 /* ---- buffers ---- */
 

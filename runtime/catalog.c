@@ -64,6 +64,11 @@ size_t kpmc_db_id(const kpmc_db *db)
     return valid_db(db) ? (size_t)(cat_db(db) - kpmc_cat_dbs) : (size_t)-1;
 }
 
+static const char *opt_str(uint32_t off)
+{
+    return off == KPMC_CAT_NO_STRING ? NULL : str(off);
+}
+
 const kpmc_db *kpmc_db_find(const char *name)
 {
     if (!name)
@@ -72,6 +77,9 @@ const kpmc_db *kpmc_db_find(const char *name)
     for (size_t i = 0; i < kpmc_cat_n_dbs; i++)
         if (same_name(str(kpmc_cat_dbs[i].name), name, len))
             return handle(&kpmc_cat_dbs[i]);
+    for (size_t i = 0; i < kpmc_cat_n_chips; i++)
+        if (kpmc_chip_same_n(str(kpmc_cat_chips[i].name), name, len))
+            return handle(&kpmc_cat_dbs[kpmc_cat_chips[i].db]);
     return NULL;
 }
 
@@ -161,15 +169,19 @@ int kpmc_db_get(const kpmc_db *db, kpmc_db_info *out)
     out->n_events = d->n_events;
     out->n_aliases = d->n_aliases;
     out->n_families = d->n_families;
+    out->chips = opt_str(kpmc_cat_db_chips[d - kpmc_cat_dbs]);
     return 0;
 }
 
 static void family_info(const struct kpmc_cat_family *f, kpmc_family_info *out)
 {
+    const struct kpmc_cat_family_chips *c = &kpmc_cat_family_chips[f - kpmc_cat_families];
     out->cputype = f->cputype;
     out->cpusubtype = f->cpusubtype;
     out->family = f->family;
     out->db = handle(&kpmc_cat_dbs[f->db]);
+    out->chips = opt_str(c->chips);
+    out->codename = opt_str(c->codename);
 }
 
 int kpmc_db_family(const kpmc_db *db, size_t k, kpmc_family_info *out)
@@ -337,6 +349,83 @@ const char *kpmc_event_alias(const kpmc_db *db, unsigned index, size_t k)
         if (a[i].event == index && k-- == 0)
             return str(a[i].name);
     return NULL;
+}
+
+/* ---- generic events ---- */
+
+size_t kpmc_generic_count(void)
+{
+    return kpmc_cat_n_generic;
+}
+
+const char *kpmc_generic_name(int id)
+{
+    return id >= 0 && id < kpmc_cat_n_generic ? str(kpmc_cat_generic[id].name) : NULL;
+}
+
+int kpmc_generic_get(int id, kpmc_generic_info *out)
+{
+    if (id < 0 || id >= kpmc_cat_n_generic || !out)
+        return KPMC_E_INVAL;
+    out->name = str(kpmc_cat_generic[id].name);
+    out->description = str(kpmc_cat_generic[id].description);
+    return 0;
+}
+
+int kpmc_generic_find_n(const char *name, size_t len)
+{
+    if (!name)
+        return KPMC_E_INVAL;
+    const struct kpmc_cat_hash *hh = &kpmc_cat_generic_hash;
+    uint64_t h = kpmc_name_hash(name, len, hh->seed);
+    uint16_t g = kpmc_cat_generic_hash_slots[kpmc_name_slot(h, kpmc_cat_generic_hash_disp, hh->n_buckets, hh->n_slots)];
+    if (g == KPMC_CAT_NONE || !same_name(str(kpmc_cat_generic[g].name), name, len))
+        return KPMC_E_NOEVENT;
+    return g;
+}
+
+int kpmc_generic_find(const char *name)
+{
+    return name ? kpmc_generic_find_n(name, strlen(name)) : KPMC_E_INVAL;
+}
+
+static const struct kpmc_cat_generic_map *generic_map(const kpmc_db *db, int id)
+{
+    if (!valid_db(db) || id < 0 || id >= kpmc_cat_n_generic)
+        return NULL;
+    return &kpmc_cat_generic_map[(size_t)id * kpmc_cat_n_dbs + (size_t)(cat_db(db) - kpmc_cat_dbs)];
+}
+
+int kpmc_generic_resolve(const kpmc_db *db, int id, int mode)
+{
+    const struct kpmc_cat_generic_map *m = generic_map(db, id);
+    if (!m || (mode != 0 && mode != 1))
+        return KPMC_E_INVAL;
+    uint16_t e = mode ? m->user : m->all;
+    return e == KPMC_CAT_NONE ? KPMC_E_NOEVENT : e;
+}
+
+const char *kpmc_generic_note(const kpmc_db *db, int id)
+{
+    const struct kpmc_cat_generic_map *m = generic_map(db, id);
+    return m ? opt_str(m->note) : NULL;
+}
+
+/* ---- chips ---- */
+
+size_t kpmc_chip_count(void)
+{
+    return kpmc_cat_n_chips;
+}
+
+int kpmc_chip_at(size_t i, kpmc_chip_info *out)
+{
+    if (i >= kpmc_cat_n_chips || !out)
+        return KPMC_E_INVAL;
+    out->name = str(kpmc_cat_chips[i].name);
+    out->family = kpmc_cat_chips[i].family;
+    out->db = handle(&kpmc_cat_dbs[kpmc_cat_chips[i].db]);
+    return 0;
 }
 
 /* ---- the family map ---- */

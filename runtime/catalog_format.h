@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KPMC_CATALOG_FORMAT 3
+#define KPMC_CATALOG_FORMAT 4
 
 /* "no such entry" in a uint16_t index field */
 #define KPMC_CAT_NONE 0xFFFFu
@@ -144,6 +144,80 @@ static inline uint32_t kpmc_name_slot(uint64_t h, const uint16_t *disp,
     return kpmc_slot_of(h, disp[kpmc_bucket_of(h, n_buckets)], n_slots);
 }
 
+/* ---- kpmc's own tables: generic events and chips ---- */
+
+/* "no string" in a uint32_t pool offset field */
+#define KPMC_CAT_NO_STRING 0xFFFFFFFFu
+
+/* A generic event (catalog/tables/generic.tsv), in the file's order: its
+ * KPMC_GEN_* id is its position. */
+struct kpmc_cat_generic {
+    uint32_t name;        /* pool offsets */
+    uint32_t description;
+};
+
+/* kpmc_cat_generic_map[g * kpmc_cat_n_dbs + d]: the events that count
+ * generic event g in database d. */
+struct kpmc_cat_generic_map {
+    uint16_t all;  /* event index in KPMC_MODE_ALL, or KPMC_CAT_NONE */
+    uint16_t user; /* event index in KPMC_MODE_USER, or KPMC_CAT_NONE */
+    uint32_t note; /* pool offset, or KPMC_CAT_NO_STRING */
+};
+
+/* One chip name (catalog/tables/chips.tsv), in the table's order (oldest
+ * first), for the families the input's links name. */
+struct kpmc_cat_chip {
+    uint32_t name;   /* pool offset, e.g. "M1 Pro" */
+    uint32_t family; /* hw.cpufamily */
+    uint16_t db;     /* index in kpmc_cat_dbs */
+    uint16_t rank;   /* row of the chip's family in the table */
+};
+
+/* Per entry of kpmc_cat_families: its chips and code name. */
+struct kpmc_cat_family_chips {
+    uint32_t chips;    /* pool offset of "A14, M1, ...", or KPMC_CAT_NO_STRING */
+    uint32_t codename; /* pool offset, or KPMC_CAT_NO_STRING */
+};
+
+/* Chip names are compared without regard to ASCII case and to spaces, '-'
+ * and '_' inside the name: "M1 Pro", "m1pro" and "M1-PRO" are one chip, " M1"
+ * is none.  The generator and the runtime both use this rule. */
+static inline int kpmc_chip_skip(int c)
+{
+    return c == ' ' || c == '-' || c == '_';
+}
+
+/* Does name[0..len) name `chip`? */
+static inline int kpmc_chip_same_n(const char *chip, const char *name, size_t len)
+{
+    size_t i = 0;
+    if (!len || kpmc_chip_skip((unsigned char)name[0]) || kpmc_chip_skip((unsigned char)name[len - 1]))
+        return 0;
+    for (;;) {
+        while (*chip && kpmc_chip_skip((unsigned char)*chip))
+            chip++;
+        while (i < len && kpmc_chip_skip((unsigned char)name[i]))
+            i++;
+        if (!*chip || i == len)
+            return !*chip && i == len;
+        int a = (unsigned char)*chip++, b = (unsigned char)name[i++];
+        if (a >= 'a' && a <= 'z')
+            a -= 32;
+        if (b >= 'a' && b <= 'z')
+            b -= 32;
+        if (a != b)
+            return 0;
+    }
+}
+
+static inline int kpmc_chip_same(const char *chip, const char *name)
+{
+    size_t len = 0;
+    while (name[len])
+        len++;
+    return kpmc_chip_same_n(chip, name, len);
+}
+
 /* ---- the objects catalog/catalog_data.c defines ---- */
 
 extern const char kpmc_cat_pool[];
@@ -162,5 +236,17 @@ extern const struct kpmc_cat_hash kpmc_cat_hash;
 extern const uint16_t kpmc_cat_hash_disp[];
 extern const uint16_t kpmc_cat_hash_slots[];
 extern const char kpmc_cat_generator[];
+extern const struct kpmc_cat_generic kpmc_cat_generic[];
+extern const uint16_t kpmc_cat_n_generic;
+/* The same perfect hash as for portable names, over the generic names:
+ * slots hold generic ids. */
+extern const struct kpmc_cat_hash kpmc_cat_generic_hash;
+extern const uint16_t kpmc_cat_generic_hash_disp[];
+extern const uint16_t kpmc_cat_generic_hash_slots[];
+extern const struct kpmc_cat_generic_map kpmc_cat_generic_map[]; /* n_generic * n_dbs */
+extern const struct kpmc_cat_chip kpmc_cat_chips[];
+extern const uint16_t kpmc_cat_n_chips;
+extern const struct kpmc_cat_family_chips kpmc_cat_family_chips[]; /* parallel to kpmc_cat_families */
+extern const uint32_t kpmc_cat_db_chips[]; /* per database: pool offset of its chips, or KPMC_CAT_NO_STRING */
 
 #endif

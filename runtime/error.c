@@ -21,6 +21,7 @@ const char *kpmc_strerror(int code)
     case KPMC_E_NOMEM: return "out of memory";
     case KPMC_E_WRONGDB: return "the event ids belong to another database";
     case KPMC_E_UNSUPPORTED: return "not available on this operating system";
+    case KPMC_E_IO: return "writing the output failed";
     default: return "unknown error";
     }
 }

@@ -69,6 +69,15 @@ static void put(struct detail *d, const char *fmt, ...)
         memcpy(d->buf + d->len - 4, "...", 4);
 }
 
+/* A sentence to write into detail (NULL or of length 0: none), emptied. */
+static struct detail detail_start(char *detail, size_t len)
+{
+    struct detail d = {detail && len ? detail : NULL, len, 0};
+    if (d.buf)
+        detail[0] = '\0';
+    return d;
+}
+
 /* One event of the set while the plan is built. */
 struct item {
     const char *given;    /* the caller's spelling (names only), else NULL */
@@ -355,11 +364,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
                  const char *const *given, size_t n, int mode, char *detail, size_t detail_len)
 {
     struct ctx x;
-    x.d.buf = detail && detail_len ? detail : NULL;
-    x.d.len = detail_len;
-    x.d.pos = 0;
-    if (x.d.buf)
-        detail[0] = '\0';
+    x.d = detail_start(detail, detail_len);
     if (plan)
         memset(plan, 0, sizeof *plan);
     if (!plan || kpmc_db_get(db, &x.info) != 0 || (n && !events) ||
@@ -534,9 +539,20 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
             put(&d, "invalid argument: name %zu of the set is NULL", i + 1);
             return KPMC_E_INVAL;
         }
-        int ev = kpmc_event_find(db, names[i]);
+        /* A generic name means the event that counts it in this mode; the
+         * generator keeps generic names apart from event names, and an
+         * alias of the same name (Cycles) names the same event in all mode. */
+        int generic = kpmc_generic_find(names[i]);
+        int ev = generic >= 0 ? kpmc_generic_resolve(db, generic, mode) : KPMC_E_NOEVENT;
+        if (ev < 0)
+            ev = kpmc_event_find(db, names[i]);
         if (ev < 0) {
-            put(&d, "no event or alias '%s' in database %s", names[i], db_name);
+            char hint[KPMC_DETAIL_MAX];
+            size_t h = kpmc_suggest_event(db, names[i], mode, hint, sizeof hint);
+            if (generic >= 0 && h)
+                put(&d, "%s", hint);
+            else
+                put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "", h ? hint : "");
             return KPMC_E_NOEVENT;
         }
         events[i] = (unsigned)ev;
@@ -586,5 +602,35 @@ int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db
         kernel->flags |= KPMC_KERNEL_X86_PLAIN;
         kernel->config_counters = kpmc_low_bits(d.config_counters, kpmc_popcount32(d.config_counters) / 2);
     }
+    return 0;
+}
+
+int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
+                             char *detail, size_t detail_len)
+{
+    struct ctx x;
+    x.d = detail_start(detail, detail_len);
+    if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
+        put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"
+                                          : event >= x.info.n_events ? "event index out of range"
+                                                                     : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        return KPMC_E_INVAL;
+    }
+    x.db = db;
+    x.mode = mode;
+    x.kflags = 0; /* the database's own counters, as for a plan without a kernel */
+    x.conf = x.info.config_counters;
+    x.to_conf = 0;
+    x.n = 1;
+    memset(&x.it[0], 0, sizeof x.it[0]);
+    x.it[0].requested = event;
+    int rc = resolve(&x, 0);
+    if (rc)
+        return rc;
+    if (resolved)
+        *resolved = x.it[0].resolved;
+    if (counters)
+        *counters = x.it[0].allowed;
     return 0;
 }

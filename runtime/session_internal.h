@@ -113,4 +113,9 @@ unsigned kpmc_modes_of(const kpmc_db_info *d, uint64_t readback);
 int kpmc_restore_u32(int (*fn)(uint32_t), uint32_t value);
 int kpmc_restore_int(int (*fn)(int), int value);
 
+/* The read function a started set calls and the values it returns, for the
+ * measurement loop (measure.c), which calls it directly into its own
+ * storage.  A stopped set gives a stub that fails. */
+void kpmc_set_reader(const kpmc_set *set, kpmc_kpc_read_fn *fn, uint32_t *n_counters);
+
 #endif

@@ -19,7 +19,8 @@ endif()
 # 1. The golden fixture catalog (tests/data/golden) with runtime/catalog.c:
 #    it compiles without a warning and answers what the fixture plists say.
 set(_cat_golden "${KPMC_TEST_DATA}/golden")
-add_library(kpmc_fixture_catalog STATIC "${CMAKE_SOURCE_DIR}/runtime/catalog.c" "${CMAKE_SOURCE_DIR}/runtime/version.c" "${_cat_golden}/catalog_data.c")
+add_library(kpmc_fixture_catalog STATIC "${CMAKE_SOURCE_DIR}/runtime/catalog.c" "${CMAKE_SOURCE_DIR}/runtime/suggest.c"
+  "${CMAKE_SOURCE_DIR}/runtime/version.c" "${_cat_golden}/catalog_data.c")
 kpmc_target_flags(kpmc_fixture_catalog)
 target_include_directories(kpmc_fixture_catalog
   PUBLIC "${CMAKE_SOURCE_DIR}/include" "${_cat_golden}/include"
@@ -89,5 +90,9 @@ if(TARGET kpmc AND Python3_Interpreter_FOUND)
   add_test(NAME list_cli
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_list_cli.py"
             --kpmc $<TARGET_FILE:kpmc> --plists "${_cat_plists}")
-  set_tests_properties(list_json list_cli PROPERTIES LABELS catalog)
+  add_test(NAME generic_cli
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_generic.py"
+            --kpmc $<TARGET_FILE:kpmc> --plists "${_cat_plists}"
+            --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
+  set_tests_properties(list_json list_cli generic_cli PROPERTIES LABELS catalog)
 endif()

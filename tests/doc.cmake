@@ -42,8 +42,8 @@ if(Python3_Interpreter_FOUND)
   # The goldens and every database's md/csv and every diff, re-derived from
   # the plists of the kpep snapshot with plistlib.
   add_test(NAME doc_reference
-    COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" "${KPMC_KPEP_SNAPSHOT}"
-            "$<TARGET_FILE:kpmc>" "${KPMC_DOC_TESTS}/golden")
+    COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" --chips "${KPMC_CHIP_TABLE}"
+            "${KPMC_KPEP_SNAPSHOT}" "$<TARGET_FILE:kpmc>" "${KPMC_DOC_TESTS}/golden")
   # The site: well-formed pages, self-contained, every event, table markup,
   # contrast (skipped without xmllint).
   add_test(NAME doc_html
@@ -76,8 +76,8 @@ if(TARGET kpmc_fixture_catalog)
   set_source_files_properties("${_assets}" PROPERTIES GENERATED TRUE)
   add_executable(kpmc_doc_fixture "${KPMC_DOC_TESTS}/fixture_main.c" "${_tools}/cli.c" "${_tools}/cmd_list.c"
     "${_tools}/list_md_csv.c" "${_tools}/cmd_diff.c" "${_tools}/cmd_doc.c" "${_tools}/doc_fmt.c"
-    "${_tools}/doc_chips.c" "${_tools}/doc_file.c" "${_tools}/doc_html.c" "${_tools}/doc_page_index.c"
-    "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
+    "${_tools}/doc_file.c" "${_tools}/doc_html.c" "${_tools}/doc_page_index.c"
+    "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_tools}/doc_page_generic.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
   add_dependencies(kpmc_doc_fixture kpmc) # kpmc's build writes doc_assets.c
   kpmc_target_flags(kpmc_doc_fixture)
   target_include_directories(kpmc_doc_fixture PRIVATE "${_tools}")
@@ -86,7 +86,8 @@ if(TARGET kpmc_fixture_catalog)
   kpmc_doc_goldens(doc_fixture_golden kpmc_doc_fixture "${KPMC_DOC_TESTS}/golden-fixture")
   if(Python3_Interpreter_FOUND)
     add_test(NAME doc_fixture_reference
-      COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" "${KPMC_TEST_DATA}/gen/ok"
+      COMMAND "${Python3_EXECUTABLE}" "${KPMC_DOC_TESTS}/reference.py" --chips "${KPMC_TEST_DATA}/gen/tables/chips.tsv"
+              "${KPMC_TEST_DATA}/gen/ok"
               "$<TARGET_FILE:kpmc_doc_fixture>" "${KPMC_DOC_TESTS}/golden-fixture")
     file(MAKE_DIRECTORY "${KPMC_DOC_WORK}/fixture")
     add_test(NAME doc_fixture_html

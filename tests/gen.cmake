@@ -1,8 +1,10 @@
 # kpmc-gen tests (need the kpmc-gen target, i.e. libxml2, and most need
 # python3).  Fixtures: tests/data/gen/ (written by us; see the list below and
-# tests/data/gen/ok/), the golden output: tests/data/golden/.  When the
-# generator's output changes on purpose, regenerate the golden files with
-#   kpmc-gen --out tests/data/golden tests/data/gen/ok
+# tests/data/gen/ok/ and the tables of tests/data/gen/tables/), the golden
+# output: tests/data/golden/.  When the generator's output changes on
+# purpose, regenerate the golden files with
+#   kpmc-gen --out tests/data/golden --generic tests/data/gen/tables/generic.tsv \
+#            --chips tests/data/gen/tables/chips.tsv tests/data/gen/ok
 # and let gen_golden_check verify them.
 if(NOT TARGET kpmc-gen)
   return()
@@ -24,6 +26,31 @@ add_test(NAME gen_template_ok
   COMMAND kpmc-gen --out "${_gen_work}/template" "${_gen_data}/template.plist")
 set_tests_properties(gen_template_ok PROPERTIES LABELS gen FAIL_REGULAR_EXPRESSION "error|warning|Sanitizer")
 
+# gen/plist.c from the inside: kind_of() on exact-size names (under ASan, a
+# read past a name's NUL fails), one-letter elements.
+add_executable(test_gen_plist test_gen_plist.c "${CMAKE_SOURCE_DIR}/gen/util.c")
+kpmc_target_flags(test_gen_plist)
+target_include_directories(test_gen_plist PRIVATE "${CMAKE_SOURCE_DIR}/gen")
+target_link_libraries(test_gen_plist PRIVATE LibXml2::LibXml2)
+add_test(NAME gen_plist_unit COMMAND test_gen_plist)
+set_tests_properties(gen_plist_unit PROPERTIES LABELS gen)
+
+# gen/plist.c against libxml2 2.12 or later (const xmlError *,
+# xmlNewSAXParserCtxt, nothing deprecated): compiled against the newer
+# headers of an npm package, with this build's compiler and the other one.
+add_test(NAME gen_libxml2_new_api
+  COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_libxml2_api.sh" "${CMAKE_SOURCE_DIR}"
+          "${CMAKE_SOURCE_DIR}/node_modules/@img/sharp-libvips-dev/include/libxml2"
+          "${CMAKE_C_COMPILER}" gcc clang)
+set_tests_properties(gen_libxml2_new_api PROPERTIES LABELS gen SKIP_RETURN_CODE 77)
+# kpmc-gen's sources compiled (not linked) for both macOS architectures with
+# zig cc against the same headers: macOS hides some POSIX 2008 names, and an
+# arm64 Mac builds kpmc-gen natively.
+add_test(NAME gen_macos_compile
+  COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_macos.sh" "${CMAKE_SOURCE_DIR}" "${KPMC_ZIG}"
+          "${CMAKE_SOURCE_DIR}/node_modules/@img/sharp-libvips-dev/include/libxml2" "${_gen_work}/macos")
+set_tests_properties(gen_macos_compile PROPERTIES LABELS gen SKIP_RETURN_CODE 77 TIMEOUT 600)
+
 if(NOT Python3_Interpreter_FOUND)
   message(STATUS "kpmc: python3 not found; most kpmc-gen tests are not run")
   return()
@@ -41,21 +68,28 @@ endforeach()
 # (plistlib and a C lexer) and compared with their plists.
 add_test(NAME gen_golden_check
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
-          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --generic "${_gen_data}/tables/generic.tsv" --chips "${_gen_data}/tables/chips.tsv")
 add_test(NAME catalog_check_kpep_snapshot
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
           --plists "${KPMC_KPEP_SNAPSHOT}" --catalog "${CMAKE_SOURCE_DIR}/catalog"
-          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
 set_tests_properties(gen_golden_check catalog_check_kpep_snapshot PROPERTIES LABELS gen)
 
 # kpmc_gen_fail(NAME WHERE MESSAGE [RC n] [ERRORS n] [COPY src=dest...]
-#               [SYMLINK dest=target...] INPUTS input...)
+#               [SYMLINK dest=target...] [FIFO dest...] [SPARSE dest=bytes...]
+#               [ALONE] INPUTS input...)
 # kpmc-gen, run in tests/data/gen on INPUTS, must exit RC (1), print ERRORS
-# (1) error lines, one "WHERE: error: ...MESSAGE...", and leave its output
+# (1) error lines, one "WHERE: error: ...MESSAGE..." (ALONE: and no other
+# line), and leave its output
 # folder as it was (see test_gen_fail.py).
 function(kpmc_gen_fail name where message)
-  cmake_parse_arguments(F "" "RC;ERRORS" "COPY;SYMLINK;INPUTS" ${ARGN})
+  cmake_parse_arguments(F "ALONE" "RC;ERRORS" "COPY;SYMLINK;FIFO;SPARSE;INPUTS" ${ARGN})
   set(opts "")
+  if(F_ALONE)
+    list(APPEND opts --alone)
+  endif()
   if(DEFINED F_RC)
     list(APPEND opts --rc ${F_RC})
   endif()
@@ -67,6 +101,12 @@ function(kpmc_gen_fail name where message)
   endforeach()
   foreach(s IN LISTS F_SYMLINK)
     list(APPEND opts "--symlink=${s}")
+  endforeach()
+  foreach(s IN LISTS F_FIFO)
+    list(APPEND opts "--fifo=${s}")
+  endforeach()
+  foreach(s IN LISTS F_SPARSE)
+    list(APPEND opts "--sparse=${s}")
   endforeach()
   add_test(NAME gen_fail_${name}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_fail.py"
@@ -186,6 +226,11 @@ kpmc_gen_bad(entity_billion_laughs 3 "entity declarations are not supported (<!E
 kpmc_gen_bad(entity_billion_laughs_attr 3 "entity declarations are not supported (<!ENTITY l0>)")
 kpmc_gen_bad(entity_undefined 13 "Entity 'nbsp' not defined")
 kpmc_gen_bad(entity_undefined_doctype 14 "nbsp")
+# Encoding failures: libxml2's own messages on them stay out of the output,
+# its parse error is one line.
+kpmc_gen_fail(encoding_invalid bad/encoding_invalid.plist:13 "XML: Input is not proper UTF-8, indicate encoding ! Bytes: 0xD1"
+  ALONE INPUTS bad/encoding_invalid.plist)
+kpmc_gen_fail(encoding_conversion bad/encoding_conversion.plist:13 "XML:" ALONE INPUTS bad/encoding_conversion.plist)
 kpmc_gen_bad(deep_dict 3 "depth")
 kpmc_gen_bad(deep_array 3 "depth")
 set_tests_properties(gen_fail_entity_billion_laughs gen_fail_entity_billion_laughs_attr
@@ -222,10 +267,100 @@ kpmc_gen_fail(portable_id_collision sets/pid_collision/badb.plist:39
   "FOO.BAR (bada) and FOO_BAR (badb) both become the identifier KPMC_EV_FOO_BAR" INPUTS sets/pid_collision)
 kpmc_gen_fail(no_database - "no database among the inputs" INPUTS sets/no_database)
 kpmc_gen_fail(missing_input bad/no_such_file.plist "cannot read" INPUTS bad/no_such_file.plist)
+# Regular files only, at most 16 MiB: a FIFO must not block, a device must
+# not be read (/dev/zero never ends), a huge file is refused unread.
+kpmc_gen_fail(input_fifo "{work}/in/fifo.plist" "not a regular file (a FIFO); kpmc-gen reads regular files only"
+  COPY "template.plist={work}/in/bad.plist" FIFO "{work}/in/fifo.plist" INPUTS "{work}/in")
+kpmc_gen_fail(input_fifo_link "{work}/in/cpu_1_2_3.plist" "not a regular file (a FIFO)"
+  COPY "template.plist={work}/in/bad.plist" FIFO "{work}/in/cpu_1_2_3.plist" INPUTS "{work}/in")
+kpmc_gen_fail(input_dev_zero_link "{work}/in/zero.plist" "not a regular file (a character device)"
+  COPY "template.plist={work}/in/bad.plist" SYMLINK "{work}/in/zero.plist=/dev/zero" INPUTS "{work}/in")
+kpmc_gen_fail(input_dev_zero /dev/zero "not a regular file (a character device)" INPUTS /dev/zero)
+kpmc_gen_fail(input_too_big "{work}/in/big.plist" "16777217 bytes, over kpmc-gen's limit of 16 MiB for an input file"
+  COPY "template.plist={work}/in/bad.plist" SPARSE "{work}/in/big.plist=16777217" INPUTS "{work}/in")
+set_tests_properties(gen_fail_input_fifo gen_fail_input_fifo_link gen_fail_input_dev_zero_link
+  gen_fail_input_dev_zero gen_fail_input_too_big PROPERTIES TIMEOUT 90)
 # usage errors: exit 2
 kpmc_gen_fail(usage_unknown_option usage "unknown option '--bogus'" RC 2 ERRORS 0 INPUTS --bogus ok)
 kpmc_gen_fail(usage_no_input usage "no input" RC 2 ERRORS 0)
 kpmc_gen_fail(usage_out_without_folder usage "--out needs a folder" RC 2 ERRORS 0 INPUTS ok --out)
+
+# The tables (--generic, --chips), one thing wrong in each
+# tests/data/gen/tables/bad/*.tsv, against the golden fixtures.
+function(kpmc_gen_table_bad name line message)
+  if(name MATCHES "^g_")
+    set(option --generic)
+  else()
+    set(option --chips)
+  endif()
+  set(where "tables/bad/${name}.tsv")
+  if(NOT line STREQUAL "")
+    set(where "${where}:${line}")
+  endif()
+  kpmc_gen_fail(table_${name} "${where}" "${message}" INPUTS ${option} "tables/bad/${name}.tsv" ok)
+endfunction()
+kpmc_gen_table_bad(g_no_event 3 "cycles: no event NO_SUCH in database fixture")
+kpmc_gen_table_bad(g_event_case 3 "no event fixed_cycles in database fixture (it spells it FIXED_CYCLES)")
+kpmc_gen_table_bad(g_alias 3 "Loads is an alias in database fixture; name its event LD_UNIT_UOP")
+kpmc_gen_table_bad(g_user_fixed 3 "FIXED_CYCLES is a fixed event of fixture, and a fixed counter counts the kernel too")
+kpmc_gen_table_bad(g_user_other 3 "LD_UNIT_UOP counts user mode as well; USER must be the same event, not INST_ALL")
+kpmc_gen_table_bad(g_inconsistent 3 "CPU_CLK_UNHALTED.REF_TSC is described inconsistently in fixturex")
+kpmc_gen_table_bad(g_event_name 2 "generic event only_two has the name of event ONLY_TWO of database fixture2")
+kpmc_gen_table_bad(g_hides_alias 2 "would hide alias Loads of database fixturex, which names MEM.LOADS")
+kpmc_gen_table_bad(g_dup 4 "duplicate generic event CYCLES (also cycles at line 2)")
+kpmc_gen_table_bad(g_ident 3 "a-b (line 2) and a_b both become the identifier KPMC_GEN_A_B")
+kpmc_gen_table_bad(g_count 2 "would make KPMC_GEN_COUNT")
+kpmc_gen_table_bad(g_name 2 "generic event name '1cycles'")
+kpmc_gen_table_bad(g_row_first 2 "a row before the first 'event' line")
+kpmc_gen_table_bad(g_db_again 4 "a second row for database fixture (the first at line 3)")
+kpmc_gen_table_bad(g_db_twice 3 "database fixture is listed twice")
+kpmc_gen_table_bad(g_fields 3 "a row has 3 or 4 fields")
+kpmc_gen_table_bad(g_empty_field 3 "field 2 is empty")
+kpmc_gen_table_bad(g_space 3 "field 2 'FIXED_CYCLES ' starts or ends with a space")
+kpmc_gen_table_bad(g_event_fields 2 "an 'event' line has 3 fields")
+kpmc_gen_table_bad(g_not_ascii 2 "not printable ASCII")
+kpmc_gen_table_bad(c_family 2 "'0xZZ' is not a CPU family")
+kpmc_gen_table_bad(c_dup_family 3 "a second row for family 0x2 (the first at line 2)")
+kpmc_gen_table_bad(c_dup_chip 3 "chip TWO is also Two at line 2")
+kpmc_gen_table_bad(c_chip_twice 2 "chip two is listed twice")
+kpmc_gen_table_bad(c_db_name 2 "chip fixture2 (database fixture) has the name of database fixture2")
+kpmc_gen_table_bad(c_chip_name 2 "chip name '-Two'")
+kpmc_gen_table_bad(c_fields 2 "a row has 3 fields (FAMILY, CHIPS, CODENAME), not 2")
+kpmc_gen_table_bad(c_empty_chip 2 "an empty chip name in the list 'Two,, Three'")
+kpmc_gen_fail(table_missing tables/bad/no_such.tsv "cannot read" INPUTS --generic tables/bad/no_such.tsv ok)
+kpmc_gen_fail(table_folder tables "cannot read: not a regular file" INPUTS --chips tables ok)
+kpmc_gen_fail(usage_generic_without_file usage "--generic needs a file" RC 2 ERRORS 0 INPUTS ok --generic)
+
+# The output folder under attack and under failure (test_gen_output.py):
+# planted links at temporary names, a linked subfolder, FIFOs and devices
+# among the outputs, a folder in the way; with kpmc-gen-faults (kpmc-gen
+# whose rename, link and unlink calls fail or slow down on request, see
+# gen_faults.c; GNU-style linkers only) a failure part-way and two runs
+# into one folder.
+set(_gen_faults "")
+if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+  add_executable(kpmc-gen-faults "${CMAKE_SOURCE_DIR}/gen/main.c" gen_faults.c)
+  kpmc_target_flags(kpmc-gen-faults)
+  target_link_libraries(kpmc-gen-faults PRIVATE kpmc_gen_core)
+  target_link_options(kpmc-gen-faults PRIVATE
+    "LINKER:--wrap=rename,--wrap=renameat,--wrap=linkat,--wrap=unlinkat")
+  set(_gen_faults "--faults=$<TARGET_FILE:kpmc-gen-faults>")
+endif()
+foreach(mode planted subfolder special in_the_way rollback concurrent)
+  add_test(NAME gen_output_${mode}
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_output.py" ${mode}
+            --gen $<TARGET_FILE:kpmc-gen> ${_gen_faults} --data "${_gen_data}" --golden "${_gen_golden}"
+            --work "${_gen_work}/output_${mode}")
+  set_tests_properties(gen_output_${mode} PROPERTIES LABELS gen SKIP_RETURN_CODE 77 TIMEOUT 300)
+endforeach()
+
+# Plist strings that try to end a comment or string literal, start a
+# preprocessor line or splice lines stay inside the generated C.
+add_test(NAME gen_inject
+  COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_inject.py"
+          --gen $<TARGET_FILE:kpmc-gen> --cc "${CMAKE_C_COMPILER}" --source "${CMAKE_SOURCE_DIR}"
+          --work "${_gen_work}/inject")
+set_tests_properties(gen_inject PROPERTIES LABELS gen)
 
 # In a folder, a cpu_* file that is no link name is ignored with a warning.
 add_test(NAME gen_link_names_in_folder

@@ -31,10 +31,11 @@ foreach(form symlink name copy)
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_kpep_snapshot.py" "${dir}" --form ${form})
   add_test(NAME catalog_check_kpep_${form}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
-            --plists "${dir}" --catalog "${CMAKE_SOURCE_DIR}/catalog" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+            --plists "${dir}" --catalog "${CMAKE_SOURCE_DIR}/catalog" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+            --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
   list(APPEND _kpep_tests kpep_snapshot_${form} catalog_check_kpep_${form})
   if(TARGET kpmc-gen)
-    add_test(NAME gen_kpep_${form} COMMAND kpmc-gen --quiet --check --out "${CMAKE_SOURCE_DIR}/catalog" "${dir}")
+    add_test(NAME gen_kpep_${form} COMMAND kpmc-gen --quiet ${KPMC_GEN_TABLE_ARGS} --check --out "${CMAKE_SOURCE_DIR}/catalog" "${dir}")
     list(APPEND _kpep_tests gen_kpep_${form})
   endif()
   if(TARGET kpmc AND _kpep_built_is_snapshot)
@@ -45,7 +46,7 @@ foreach(form symlink name copy)
     # The goldens and every database's md/csv (the families come from the
     # links); the diffs do not depend on them.
     add_test(NAME doc_reference_kpep_${form}
-      COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/doc/reference.py" "${dir}" $<TARGET_FILE:kpmc>
+      COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/doc/reference.py" --chips "${KPMC_CHIP_TABLE}" "${dir}" $<TARGET_FILE:kpmc>
               "${CMAKE_CURRENT_SOURCE_DIR}/doc/golden" --no-diffs)
     list(APPEND _kpep_tests list_json_kpep_${form} list_cli_kpep_${form} doc_reference_kpep_${form})
   endif()

@@ -13,3 +13,10 @@ else()
   add_test(NAME plan_check COMMAND sh -c "echo 'python3 not found'; exit 77")
 endif()
 set_tests_properties(plan_check PROPERTIES SKIP_RETURN_CODE 77)
+
+# Every JSON writer of the command line (tools/cli.c cli_json_str) writes
+# valid UTF-8 JSON whatever bytes it is given.
+if(Python3_Interpreter_FOUND)
+  add_test(NAME cli_json_utf8
+    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_cli_json_utf8.py" $<TARGET_FILE:kpmc>)
+endif()

@@ -1,21 +1,36 @@
-# readme_example: the first C program of README.md compiles (warnings as
-# errors) and links against kpmc, so the quick start cannot go stale.
-set(_kpmc_readme_c "${CMAKE_CURRENT_BINARY_DIR}/readme_example.c")
+# README.md's C programs compile (warnings as errors) and link against kpmc,
+# so that they cannot go stale: readme_example, the first one (the quick
+# start), and readme_measuring, the one of the "Measuring" section.
 file(READ "${CMAKE_SOURCE_DIR}/README.md" _kpmc_readme)
-string(FIND "${_kpmc_readme}" "```c\n" _kpmc_at)
-if(_kpmc_at LESS 0)
-  message(FATAL_ERROR "README.md has no C example")
-endif()
-math(EXPR _kpmc_at "${_kpmc_at} + 5")
-string(SUBSTRING "${_kpmc_readme}" ${_kpmc_at} -1 _kpmc_rest)
-string(FIND "${_kpmc_rest}" "```" _kpmc_end)
-string(SUBSTRING "${_kpmc_rest}" 0 ${_kpmc_end} _kpmc_code)
-file(CONFIGURE OUTPUT "${_kpmc_readme_c}" CONTENT "${_kpmc_code}")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/README.md")
-add_executable(readme_example "${_kpmc_readme_c}")
-kpmc_target_flags(readme_example)
-target_compile_options(readme_example PRIVATE -Werror)
-target_link_libraries(readme_example PRIVATE kpmc::kpmc_static)
+
+# Program `target` from the first ```c block after the text `after` ("": the
+# first of the file).
+function(kpmc_readme_program target after)
+  set(text "${_kpmc_readme}")
+  if(after)
+    string(FIND "${text}" "${after}" at)
+    if(at LESS 0)
+      message(FATAL_ERROR "README.md has no '${after}'")
+    endif()
+    string(SUBSTRING "${text}" ${at} -1 text)
+  endif()
+  string(FIND "${text}" "```c\n" at)
+  if(at LESS 0)
+    message(FATAL_ERROR "README.md has no C example for ${target}")
+  endif()
+  math(EXPR at "${at} + 5")
+  string(SUBSTRING "${text}" ${at} -1 text)
+  string(FIND "${text}" "```" end)
+  string(SUBSTRING "${text}" 0 ${end} code)
+  file(CONFIGURE OUTPUT "${CMAKE_CURRENT_BINARY_DIR}/${target}.c" CONTENT "${code}")
+  add_executable(${target} "${CMAKE_CURRENT_BINARY_DIR}/${target}.c")
+  kpmc_target_flags(${target})
+  target_compile_options(${target} PRIVATE -Werror)
+  target_link_libraries(${target} PRIVATE kpmc::kpmc_static)
+endfunction()
+
+kpmc_readme_program(readme_example "")
 if(NOT APPLE)
   # Without kperf.framework it stops with kpmc's message; against the
   # simulated kperf (a14) one read's deltas are the simulator's counting
@@ -35,4 +50,17 @@ if(NOT APPLE)
   set_tests_properties(readme_example_sim_cpc PROPERTIES
     ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>;KPMC_SIM_DB=a14;KPMC_SIM_KERNEL=cpc"
     PASS_REGULAR_EXPRESSION "Cycles +2\nInstructions +140\nBRANCH_MISPRED_NONSPEC +203\n")
+endif()
+
+# readme_measuring: against the simulator (a14) every read advances Cycles
+# by 1000, so the empty region's overhead is 1000 a sample and the loop,
+# which reads nothing, counts 0 once it is subtracted.
+kpmc_readme_program(readme_measuring "\n## Measuring\n")
+if(NOT APPLE)
+  add_test(NAME readme_measuring COMMAND readme_measuring)
+  set_tests_properties(readme_measuring PROPERTIES PASS_REGULAR_EXPRESSION "kperf.framework exists only on macOS")
+  add_test(NAME readme_measuring_sim COMMAND readme_measuring)
+  set_tests_properties(readme_measuring_sim PROPERTIES
+    ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>;KPMC_SIM_DB=a14"
+    PASS_REGULAR_EXPRESSION "\"iterations\":100,\"repetitions\":20,.*\"pinned\":\"unsupported\".*\n {\"name\":\"Cycles\",\"counted\":\"FIXED_CYCLES\",\"anchor\":false,\"group\":0,\"n\":20,\"min\":0,\"median\":0,.*\"overhead\":{\"n\":20,\"min\":1000,\"median\":1000,.*\"metrics\":\\[\n {\"name\":\"ipc\"")
 endif()

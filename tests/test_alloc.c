@@ -393,25 +393,30 @@ static void hand_cases(void)
     rc = kpmc_plan_build(&p, need_db("a14"), twice, 2, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_DUPLICATE && !strcmp(d, "INST_ALL is asked for twice (positions 1 and 2 of the set)"), "%d %s",
           rc, d);
-    /* user mode: Instructions falls back to INST_ALL, which is also asked for */
-    rc = PLAN(&p, "a14", KPMC_MODE_USER, d, "Instructions", "INST_ALL");
-    CHECK(rc == KPMC_E_DUPLICATE &&
-              !strcmp(d, "Instructions (FIXED_INSTRUCTIONS, counted as INST_ALL) and INST_ALL would both count INST_ALL"),
+    /* user mode: skylake's alias INST_ALL names INST_RETIRED.ANY, which falls
+     * back to INST_RETIRED.ANY_P, which is also asked for */
+    rc = PLAN(&p, "skylake", KPMC_MODE_USER, d, "INST_ALL", "INST_RETIRED.ANY_P");
+    CHECK(rc == KPMC_E_DUPLICATE && !strcmp(d, "INST_ALL (INST_RETIRED.ANY, counted as INST_RETIRED.ANY_P) and "
+                                               "INST_RETIRED.ANY_P would both count INST_RETIRED.ANY_P"),
           "%d %s", rc, d);
+    /* the generic name "instructions" (which a14's alias Instructions is,
+     * case-insensitively) means INST_ALL itself in user mode */
+    rc = PLAN(&p, "a14", KPMC_MODE_USER, d, "Instructions", "INST_ALL");
+    CHECK(rc == KPMC_E_DUPLICATE && !strcmp(d, "'Instructions' and 'INST_ALL' both name INST_ALL"), "%d %s", rc, d);
     rc = PLAN(&p, "a14", KPMC_MODE_ALL, d, "Instructions", "INST_ALL");
     CHECK(rc == 0, "%d %s", rc, d);
 
     /* unknown names */
     rc = PLAN(&p, "a14", KPMC_MODE_ALL, d, "Cycles", "NO_SUCH_EVENT", "ALSO_MISSING");
     CHECK(rc == KPMC_E_NOEVENT && !strcmp(d, "no event or alias 'NO_SUCH_EVENT' in database a14"), "%d %s", rc, d);
-    rc = PLAN(&p, "skylake", KPMC_MODE_ALL, d, "Cycles");
-    CHECK(rc == KPMC_E_NOEVENT && strstr(d, "'Cycles'") && strstr(d, "skylake"), "%d %s", rc, d);
+    rc = PLAN(&p, "skylake", KPMC_MODE_ALL, d, "FIXED_CYCLES");
+    CHECK(rc == KPMC_E_NOEVENT && strstr(d, "'FIXED_CYCLES'") && strstr(d, "skylake"), "%d %s", rc, d);
 
     /* fixed events and fallbacks per mode, arm64 */
     rc = PLAN(&p, "a14", KPMC_MODE_ALL, d, "Instructions", "Cycles");
     CHECK(rc == 0 && p.events[0].fixed && p.events[0].counter == 1 && p.events[1].fixed && p.events[1].counter == 0,
           "%d %s", rc, d);
-    rc = PLAN(&p, "a14", KPMC_MODE_USER, d, "Instructions");
+    rc = PLAN(&p, "a14", KPMC_MODE_USER, d, "FIXED_INSTRUCTIONS");
     CHECK(rc == 0 && !p.events[0].fixed && p.events[0].counter == 7 &&
               p.events[0].requested == need_event(need_db("a14"), "FIXED_INSTRUCTIONS") &&
               p.events[0].resolved == need_event(need_db("a14"), "INST_ALL"),

@@ -1,10 +1,12 @@
 /* The catalog API over the golden fixture catalog (tests/data/golden, built
  * from tests/data/gen/ok with runtime/catalog.c): every value below is what
  * the fixture plists say, read off them by hand, and every compile-time id
- * is checked against a lookup. */
+ * is checked against a lookup.  The generic events and chips are those of
+ * tests/data/gen/tables, read off by hand too. */
 #include <kpmc/catalog.h>
 #include <kpmc/db/all.h>
 #include <kpmc/events.h>
+#include <kpmc/generic.h>
 
 #include "test_catalog.h"
 
@@ -306,6 +308,199 @@ static void check_families(void)
     CHECK(kpmc_db_for_cpu_string("cpu_7_8_5eee") == NULL);
 }
 
+/* ---- tables/generic.tsv: cycles, instructions, L1D.misses, loads ---- */
+
+static void check_generic(void)
+{
+    CHECK_INT(kpmc_generic_count(), 4);
+    CHECK_INT(KPMC_GEN_COUNT, 4);
+    static const struct {
+        int id;
+        const char *name, *description;
+    } want[] = {
+        {KPMC_GEN_CYCLES, "cycles", "Core cycles"},
+        {KPMC_GEN_INSTRUCTIONS, "instructions", "Retired instructions"},
+        {KPMC_GEN_L1D_MISSES, "L1D.misses", "Loads that missed L1D, \"quoted\" & <marked>"},
+        {KPMC_GEN_LOADS, "loads", "Load uops"},
+    };
+    for (size_t i = 0; i < COUNT(want); i++) {
+        kpmc_generic_info gi;
+        CHECK_INT(want[i].id, i);
+        CHECK_INT(kpmc_generic_get(want[i].id, &gi), 0);
+        CHECK_STR(gi.name, want[i].name);
+        CHECK_STR(gi.description, want[i].description);
+        CHECK_STR(kpmc_generic_name(want[i].id), want[i].name);
+        CHECK_INT(kpmc_generic_find(want[i].name), want[i].id);
+    }
+    CHECK_INT(kpmc_generic_find("CYCLES"), KPMC_GEN_CYCLES);
+    CHECK_INT(kpmc_generic_find("l1d.MISSES"), KPMC_GEN_L1D_MISSES);
+    CHECK_INT(kpmc_generic_find_n("cyclesX", 6), KPMC_GEN_CYCLES);
+    CHECK_INT(kpmc_generic_find("cycle"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_generic_find("l1d_misses"), KPMC_E_NOEVENT);
+    CHECK_INT(kpmc_generic_find(NULL), KPMC_E_INVAL);
+    CHECK(kpmc_generic_name(4) == NULL && kpmc_generic_name(-1) == NULL);
+    kpmc_generic_info gi;
+    CHECK_INT(kpmc_generic_get(4, &gi), KPMC_E_INVAL);
+    CHECK_INT(kpmc_generic_get(0, NULL), KPMC_E_INVAL);
+
+    const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE);
+    /* {db, id, all, user, note}, -1: none */
+    static const struct {
+        int db, id, all, user;
+        const char *note;
+    } map[] = {
+        {KPMC_DB_FIXTURE, KPMC_GEN_CYCLES, KPMC_FIXTURE_FIXED_CYCLES, -1, "no user-mode cycle event in this fixture"},
+        {KPMC_DB_FIXTUREX, KPMC_GEN_CYCLES, KPMC_FIXTUREX_CPU_CLK_UNHALTED_THREAD, KPMC_FIXTUREX_CPU_CLK_UNHALTED_THREAD_P,
+         NULL},
+        {KPMC_DB_FIXTURE2, KPMC_GEN_CYCLES, -1, -1, NULL},
+        {KPMC_DB_FIXTURE10, KPMC_GEN_CYCLES, -1, -1, NULL},
+        {KPMC_DB_FIXTURE, KPMC_GEN_INSTRUCTIONS, KPMC_FIXTURE_FIXED_INSTRUCTIONS, KPMC_FIXTURE_INST_ALL, NULL},
+        {KPMC_DB_FIXTURE2, KPMC_GEN_INSTRUCTIONS, KPMC_FIXTURE2_INST_ALL, KPMC_FIXTURE2_INST_ALL, NULL},
+        {KPMC_DB_FIXTUREX, KPMC_GEN_INSTRUCTIONS, KPMC_FIXTUREX_INST_RETIRED_ANY, KPMC_FIXTUREX_INST_RETIRED_ANY_P,
+         "the fixed counter in all mode"},
+        {KPMC_DB_FIXTURE, KPMC_GEN_L1D_MISSES, -1, -1, "nothing"},
+        {KPMC_DB_FIXTUREX, KPMC_GEN_L1D_MISSES, -1, -1, "nothing"},
+        {KPMC_DB_FIXTURE2, KPMC_GEN_L1D_MISSES, -1, -1, "nothing"},
+        {KPMC_DB_FIXTURE, KPMC_GEN_LOADS, KPMC_FIXTURE_LD_UNIT_UOP, KPMC_FIXTURE_LD_UNIT_UOP, NULL},
+        {KPMC_DB_FIXTUREX, KPMC_GEN_LOADS, -1, KPMC_FIXTUREX_MEM_LOADS, "mapped in user mode only, for the test"},
+        {KPMC_DB_FIXTURE10, KPMC_GEN_LOADS, -1, -1, NULL},
+    };
+    for (size_t i = 0; i < COUNT(map); i++) {
+        const kpmc_db *db = kpmc_db_at((size_t)map[i].db);
+        CHECK_INT(kpmc_generic_resolve(db, map[i].id, 0), map[i].all < 0 ? KPMC_E_NOEVENT : map[i].all);
+        CHECK_INT(kpmc_generic_resolve(db, map[i].id, 1), map[i].user < 0 ? KPMC_E_NOEVENT : map[i].user);
+        CHECK_STR(kpmc_generic_note(db, map[i].id), map[i].note);
+    }
+    CHECK_INT(kpmc_generic_resolve(f, KPMC_GEN_CYCLES, 2), KPMC_E_INVAL);
+    CHECK_INT(kpmc_generic_resolve(f, -1, 0), KPMC_E_INVAL);
+    CHECK_INT(kpmc_generic_resolve(f, KPMC_GEN_COUNT, 0), KPMC_E_INVAL);
+    CHECK_INT(kpmc_generic_resolve(NULL, KPMC_GEN_CYCLES, 0), KPMC_E_INVAL);
+    CHECK(kpmc_generic_note(NULL, 0) == NULL && kpmc_generic_note(f, 9) == NULL);
+}
+
+/* ---- tables/chips.tsv ---- */
+
+static void check_chips(void)
+{
+    /* table order; 0xdead has no link, fixture10 no family */
+    static const struct {
+        const char *name;
+        uint32_t family;
+        int db;
+    } want[] = {
+        {"Test One", 0x1a2b3c4d, KPMC_DB_FIXTURE},  {"Test One Pro", 0x1a2b3c4d, KPMC_DB_FIXTURE},
+        {"Test One Max", 0xabcdef01, KPMC_DB_FIXTURE}, {"Two", 0x2, KPMC_DB_FIXTURE2},
+        {"Lake X", 0x5eed, KPMC_DB_FIXTUREX},       {"Lake-Y", 0x5eed, KPMC_DB_FIXTUREX},
+    };
+    CHECK_INT(kpmc_chip_count(), COUNT(want));
+    for (size_t i = 0; i < COUNT(want); i++) {
+        kpmc_chip_info c;
+        CHECK_INT(kpmc_chip_at(i, &c), 0);
+        CHECK_STR(c.name, want[i].name);
+        CHECK_INT(c.family, want[i].family);
+        CHECK(c.db == kpmc_db_at((size_t)want[i].db));
+        CHECK(kpmc_db_find(want[i].name) == kpmc_db_at((size_t)want[i].db));
+    }
+    kpmc_chip_info c;
+    CHECK_INT(kpmc_chip_at(COUNT(want), &c), KPMC_E_INVAL);
+    CHECK_INT(kpmc_chip_at(0, NULL), KPMC_E_INVAL);
+    const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE), *fx = kpmc_db_at(KPMC_DB_FIXTUREX);
+    /* case, spaces, '-' and '_' inside a name do not matter; at its ends they do */
+    CHECK(kpmc_db_find("testonepro") == f);
+    CHECK(kpmc_db_find("TEST-ONE_max") == f);
+    CHECK(kpmc_db_find("lake y") == fx);
+    CHECK(kpmc_db_find("LakeY") == fx);
+    CHECK(kpmc_db_find(" Two") == NULL);
+    CHECK(kpmc_db_find("Two-") == NULL);
+    CHECK(kpmc_db_find("Test On") == NULL);
+    CHECK(kpmc_db_find("Not Linked") == NULL);
+    CHECK(kpmc_db_find("") == NULL);
+
+    kpmc_db_info d;
+    kpmc_db_get(f, &d);
+    CHECK_STR(d.chips, "Test One, Test One Pro, Test One Max");
+    kpmc_db_get(kpmc_db_at(KPMC_DB_FIXTURE2), &d);
+    CHECK_STR(d.chips, "Two");
+    kpmc_db_get(kpmc_db_at(KPMC_DB_FIXTURE10), &d);
+    CHECK(d.chips == NULL);
+    kpmc_family_info fi;
+    CHECK_INT(kpmc_db_family(f, 0, &fi), 0);
+    CHECK_STR(fi.chips, "Test One, Test One Pro");
+    CHECK_STR(fi.codename, "Alpha/Beta");
+    CHECK_INT(kpmc_db_family(f, 1, &fi), 0);
+    CHECK_STR(fi.chips, "Test One Max");
+    CHECK(fi.codename == NULL);
+}
+
+/* ---- did you mean ---- */
+
+static void check_suggest(void)
+{
+    const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE), *f2 = kpmc_db_at(KPMC_DB_FIXTURE2),
+                  *fx = kpmc_db_at(KPMC_DB_FIXTUREX);
+    char buf[256];
+    /* an event of the other architecture, and what counts it here */
+    size_t n = kpmc_suggest_event(f, "INST_RETIRED.ANY", 1, buf, sizeof buf);
+    CHECK_INT(n, strlen(buf));
+    CHECK_STR(buf, "INST_RETIRED.ANY is an Intel event; on fixture: instructions (INST_ALL)");
+    kpmc_suggest_event(f, "INST_RETIRED.ANY", 0, buf, sizeof buf);
+    CHECK_STR(buf, "INST_RETIRED.ANY is an Intel event; on fixture: instructions (FIXED_INSTRUCTIONS)");
+    kpmc_suggest_event(fx, "FIXED_CYCLES", 0, buf, sizeof buf);
+    CHECK_STR(buf, "FIXED_CYCLES is an Apple event; on fixturex: cycles (CPU_CLK_UNHALTED.THREAD)");
+    /* the user-mode event of a generic event there */
+    kpmc_suggest_event(f, "CPU_CLK_UNHALTED.THREAD_P", 0, buf, sizeof buf);
+    CHECK_STR(buf, "CPU_CLK_UNHALTED.THREAD_P is an Intel event; on fixture: cycles (FIXED_CYCLES)");
+    /* neither a generic event nor an alias leads here */
+    kpmc_suggest_event(f, "CPU_CLK_UNHALTED.REF_TSC", 0, buf, sizeof buf);
+    CHECK_STR(buf, "CPU_CLK_UNHALTED.REF_TSC is an Intel event");
+    /* an event of another database of the same architecture */
+    kpmc_suggest_event(f2, "LD_UNIT_UOP", 0, buf, sizeof buf);
+    CHECK_STR(buf, "LD_UNIT_UOP is an event of fixture, not of fixture2");
+    kpmc_suggest_event(f, "ONLY_TWO", 1, buf, sizeof buf);
+    CHECK_STR(buf, "ONLY_TWO is an event of fixture2, not of fixture");
+    /* misspellings: the closest names, generic ones with their event */
+    kpmc_suggest_event(f, "INST_AL", 0, buf, sizeof buf);
+    CHECK_STR(buf, "did you mean INST_ALL?");
+    kpmc_suggest_event(f, "cycle", 0, buf, sizeof buf);
+    CHECK_STR(buf, "did you mean cycles (FIXED_CYCLES) or Cycles (FIXED_CYCLES)?");
+    kpmc_suggest_event(f, "lods", 0, buf, sizeof buf);
+    CHECK_STR(buf, "did you mean loads (LD_UNIT_UOP) or Loads (LD_UNIT_UOP)?");
+    kpmc_suggest_event(f, "wide-max", 0, buf, sizeof buf);
+    CHECK_STR(buf, "did you mean WIDE_MAX?");
+    CHECK_INT(kpmc_suggest_event(f, "QQQQQQQQQQ", 0, buf, sizeof buf), 0);
+    CHECK_STR(buf, "");
+    /* a generic event without an event in this mode */
+    kpmc_suggest_event(f, "cycles", 1, buf, sizeof buf);
+    CHECK_STR(buf, "cycles is a generic event that fixture counts in all modes (FIXED_CYCLES), not in user mode: "
+                   "no user-mode cycle event in this fixture");
+    kpmc_suggest_event(f2, "cycles", 0, buf, sizeof buf);
+    CHECK_STR(buf, "cycles is a generic event that fixture2 has no event for");
+    /* nothing to suggest for a name that resolves */
+    CHECK_INT(kpmc_suggest_event(f, "cycles", 0, buf, sizeof buf), 0);
+    CHECK_INT(kpmc_suggest_event(f, "loads", 1, buf, sizeof buf), 0);
+    CHECK_INT(kpmc_suggest_event(f, "inst_all", 1, buf, sizeof buf), 0);
+    /* bad arguments, truncation */
+    CHECK_INT(kpmc_suggest_event(NULL, "INST_AL", 0, buf, sizeof buf), 0);
+    CHECK_INT(kpmc_suggest_event(f, NULL, 0, buf, sizeof buf), 0);
+    CHECK_INT(kpmc_suggest_event(f, "INST_AL", 2, buf, sizeof buf), 0);
+    CHECK_INT(kpmc_suggest_event(f, "INST_AL", 0, NULL, 0), 0);
+    char small[8];
+    CHECK_INT(kpmc_suggest_event(f, "INST_AL", 0, small, sizeof small), 7);
+    CHECK_STR(small, "did you");
+
+    /* databases: names and chips */
+    n = kpmc_suggest_db("fixtur", buf, sizeof buf);
+    CHECK_INT(n, strlen(buf));
+    CHECK_STR(buf, "did you mean fixture?");
+    kpmc_suggest_db("Test Onr Pro", buf, sizeof buf);
+    CHECK_STR(buf, "did you mean Test One Pro (fixture)?");
+    kpmc_suggest_db("lake z", buf, sizeof buf);
+    CHECK_STR(buf, "did you mean Lake X (fixturex) or Lake-Y (fixturex)?");
+    CHECK_INT(kpmc_suggest_db("fixture", buf, sizeof buf), 0);
+    CHECK_INT(kpmc_suggest_db("nothing at all here", buf, sizeof buf), 0);
+    CHECK_INT(kpmc_suggest_db(NULL, buf, sizeof buf), 0);
+}
+
 int main(void)
 {
     check_databases();
@@ -313,5 +508,8 @@ int main(void)
     check_aliases();
     check_lookup();
     check_families();
+    check_generic();
+    check_chips();
+    check_suggest();
     return test_result("test_catalog_fixture");
 }

@@ -23,7 +23,7 @@
 #include "test_catalog.h"
 
 struct enum_entry {
-    int db; /* KPMC_DB_*, or -1 for a KPMC_DB_* entry, -2 for a KPMC_EV_* entry */
+    int db; /* KPMC_DB_*, or -1 for a KPMC_DB_* entry, -2 for a KPMC_EV_* entry, -3 for KPMC_GEN_* */
     const char *ident, *suffix;
     long value;
 };
@@ -308,7 +308,7 @@ static void check_enum_table(void)
     puts("no table of the headers' enumerators (no python3 at build time): not checked");
     return;
 #endif
-    size_t per_db[256] = {0}, n_db = 0, n_ev = 0;
+    size_t per_db[256] = {0}, n_db = 0, n_ev = 0, n_gen = 0;
     char ident[256];
     CHECK_INT(enum_table_headers, kpmc_db_count());
     for (size_t t = 0; t < enum_table_len; t++) {
@@ -326,6 +326,14 @@ static void check_enum_table(void)
             const char *name = kpmc_ev_name((int)x->value);
             test_mangle(name ? name : "", ident, sizeof ident);
             CHECK_STR(ident, x->suffix);
+            continue;
+        }
+        if (x->db == -3) { /* KPMC_GEN_<IDENT> = the id of the generic event that mangles to IDENT */
+            n_gen++;
+            const char *name = kpmc_generic_name((int)x->value);
+            test_mangle(name ? name : "", ident, sizeof ident);
+            CHECK_STR(ident, x->suffix);
+            CHECK_INT(name ? kpmc_generic_find(name) : -1, x->value);
             continue;
         }
         const kpmc_db *db = kpmc_db_at((size_t)x->db);
@@ -366,6 +374,7 @@ static void check_enum_table(void)
     }
     CHECK_INT(n_db, kpmc_db_count());
     CHECK_INT(n_ev, kpmc_ev_count());
+    CHECK_INT(n_gen, kpmc_generic_count());
     for (size_t i = 0; i < kpmc_db_count() && i < 256; i++) {
         kpmc_db_info d;
         kpmc_db_get(kpmc_db_at(i), &d);

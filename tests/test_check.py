@@ -129,8 +129,12 @@ expect_error(["--db", "a14", "Cycles", "NOPE"], "no event or alias 'NOPE' in dat
 expect_error(["--db", "a14", "Cycles", "FIXED_CYCLES"], "'Cycles' and 'FIXED_CYCLES' both name FIXED_CYCLES")
 expect_error(["--db", "icelake", "INST_RETIRED.ANY", "INST_RETIRED.PREC_DIST"],
              "INST_RETIRED.ANY and INST_RETIRED.PREC_DIST can only use fixed counter 0")
+rc, out, err = run("--format", "json", "--db", "a14", "--user", "FIXED_CYCLES")
+check(rc == 1 and "CORE_ACTIVE_CYCLE" in json.loads(out)["error"], f"user-mode FIXED_CYCLES: {out}")
+# Cycles is also the generic event cycles, which wins over the alias: in user
+# mode it is CORE_ACTIVE_CYCLE
 rc, out, err = run("--format", "json", "--db", "a14", "--user", "Cycles")
-check(rc == 1 and "CORE_ACTIVE_CYCLE" in json.loads(out)["error"], f"user-mode cycles: {out}")
+check(rc == 0 and json.loads(out)["events"][0]["resolved"] == "CORE_ACTIVE_CYCLE", f"user-mode Cycles: {out}")
 rc, out, err = run("--format", "json", "--db", "a14", *(["Cycles"] * 17))
 check(rc == 1 and json.loads(out)["events"] == ["Cycles"] * 17 and "17 events" in json.loads(out)["error"],
       f"17 events: {out}")

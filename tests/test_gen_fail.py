@@ -4,16 +4,19 @@ fails the way it must.
 
   test_gen_fail.py --gen KPMC_GEN --data DIR --work DIR --golden DIR
                    --where LOC --message TEXT [--rc N] [--errors N]
-                   [--copy SRC=DEST] [--symlink DEST=TARGET] -- INPUT...
+                   [--copy SRC=DEST] [--symlink DEST=TARGET] [--fifo DEST]
+                   [--sparse DEST=BYTES] -- INPUT...
 
 kpmc-gen runs in DIR (--data), so INPUTs and LOC are relative to it; "{work}"
 in an INPUT or in LOC stands for the work folder (--work), where --copy and
---symlink prepare inputs at test time.  LOC is "FILE:LINE" (the error must
+--symlink prepare inputs at test time.  --fifo makes a named pipe
+and --sparse a file of BYTES zero bytes.  LOC is "FILE:LINE" (the error must
 name that file and line), "FILE" (that file, no line), "-" (no file) or
 "usage" (a usage error: TEXT anywhere in stderr).
 
 Checks: the exit status is --rc (default 1); stderr has --errors error lines
-(default 1), one of them "LOC: error: ...TEXT..."; no sanitizer report; and
+(default 1), one of them "LOC: error: ...TEXT..." (with --alone, stderr has
+no other line); no sanitizer report; and
 the output folder, filled beforehand with a catalog (the golden one), a stale
 generated header and a file of ours, is exactly as it was: no file changed,
 added (no *.tmp*) or removed.
@@ -69,6 +72,9 @@ def main():
     ap.add_argument("--errors", type=int, default=1)
     ap.add_argument("--copy", action="append", default=[])
     ap.add_argument("--symlink", action="append", default=[])
+    ap.add_argument("--alone", action="store_true")
+    ap.add_argument("--fifo", action="append", default=[])
+    ap.add_argument("--sparse", action="append", default=[])
     ap.add_argument("inputs", nargs="*")
     a = ap.parse_args()
 
@@ -86,6 +92,16 @@ def main():
         dest = sub(dest)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         os.symlink(target, dest)
+    for dest in a.fifo:
+        dest = sub(dest)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.mkfifo(dest)
+    for spec in a.sparse:
+        dest, size = spec.split("=", 1)
+        dest = sub(dest)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest, "wb") as f:
+            f.truncate(int(size))
 
     out = os.path.join(work, "out")
     prepare_out(out, a.golden)
@@ -104,6 +120,8 @@ def main():
         c.expect(bad not in p.stderr, "stderr reports a crash or sanitizer finding (%r)" % bad)
     errors = [l for l in p.stderr.splitlines() if ": error: " in l]
     c.eq("error lines", len(errors), a.errors)
+    if a.alone:
+        c.eq("stderr lines besides the error lines", len(p.stderr.splitlines()) - len(errors), 0)
     where = sub(a.where)
     if where == "usage":
         c.expect(a.message in p.stderr, "stderr does not contain %r" % a.message)

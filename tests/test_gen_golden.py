@@ -3,6 +3,9 @@
 
   test_gen_golden.py MODE --gen KPMC_GEN --data DIR --golden DIR --work DIR
 
+Every run also reads the fixtures' tables, DIR/tables/generic.tsv and
+chips.tsv (--data), which the golden catalog holds.
+
 MODE
   golden    the fixtures use every key kpmc-gen knows, and unknown ones;
             regenerate and compare byte for byte with the golden output;
@@ -101,7 +104,7 @@ def mode_golden(a):
     ok = os.path.join(a.data, "ok")
     check_coverage(ok)
     out = os.path.join(fresh(a.work), "out")
-    p = run(a.gen, ["--out", out, ok])
+    p = run(a.gen, a.tables + ["--out", out, ok])
     same_tree("regenerated", out, a.golden)
     warnings = [l for l in p.stderr.splitlines() if ": warning: " in l]
     for file, line, text in WARNINGS:
@@ -112,15 +115,23 @@ def mode_golden(a):
         fail("%d warnings, expected %d:\n%s" % (len(warnings), len(WARNINGS), p.stderr))
     if any(": error: " in l for l in p.stderr.splitlines()):
         fail("errors on the golden fixtures:\n" + p.stderr)
-    q = run(a.gen, ["--quiet", "--out", out, ok])
+    notes = [l for l in p.stderr.splitlines() if ": note: " in l]
+    tables = os.path.join(a.data, "tables")
+    for want in (os.path.join(tables, "generic.tsv") + ": note: database fixture10 has no row for 4 generic events",
+                 os.path.join(tables, "chips.tsv") + ":8: note: CPU family 0xdead (Not Linked) has no cpu_* link"):
+        if not any(l.startswith(want) for l in notes):
+            fail("no note %r in:\n%s" % (want, p.stderr))
+    if len(notes) != 2:
+        fail("%d notes, expected 2:\n%s" % (len(notes), p.stderr))
+    q = run(a.gen, a.tables + ["--quiet", "--out", out, ok])
     if q.stderr:
         fail("--quiet still prints:\n" + q.stderr)
-    run(a.gen, ["--quiet", "--check", "--out", a.golden, ok])
+    run(a.gen, a.tables + ["--quiet", "--check", "--out", a.golden, ok])
     # --check finds a changed header, and changes nothing.
     changed = os.path.join(out, "include", "kpmc", "db", "fixture2.h")
     with open(changed, "a") as f:
         f.write("/* edited */\n")
-    c = run(a.gen, ["--quiet", "--check", "--out", out, ok], rc=1)
+    c = run(a.gen, a.tables + ["--quiet", "--check", "--out", out, ok], rc=1)
     if changed not in c.stderr or "differs" not in c.stderr:
         fail("--check does not name %s:\n%s" % (changed, c.stderr))
     with open(changed) as f:
@@ -143,26 +154,26 @@ def mode_variants(a):
     d = copy_inputs("symlink")
     os.remove(os.path.join(d, link))
     os.symlink("fixturex.plist", os.path.join(d, link))
-    run(a.gen, ["--quiet", "--out", os.path.join(work, "out-symlink"), d])
+    run(a.gen, a.tables + ["--quiet", "--out", os.path.join(work, "out-symlink"), d])
     same_tree("a cpu_* symbolic link", os.path.join(work, "out-symlink"), a.golden)
 
     d = copy_inputs("copy")
     shutil.copyfile(os.path.join(ok, "fixturex.plist"), os.path.join(d, link))
-    run(a.gen, ["--quiet", "--out", os.path.join(work, "out-copy"), d])
+    run(a.gen, a.tables + ["--quiet", "--out", os.path.join(work, "out-copy"), d])
     same_tree("a cpu_* copy of its database", os.path.join(work, "out-copy"), a.golden)
 
     for label, order in (("reversed", names[::-1]), ("links first", sorted(names, key=lambda n: not n.startswith("cpu_"))),
                          ("interleaved", names[1::2] + names[0::2])):
         out = os.path.join(work, "out-" + label.replace(" ", "-"))
-        run(a.gen, ["--quiet", "--out", out] + [os.path.join(ok, n) for n in order])
+        run(a.gen, a.tables + ["--quiet", "--out", out] + [os.path.join(ok, n) for n in order])
         same_tree("files listed %s" % label, out, a.golden)
 
     # Relative inputs from another working folder; then a second run.
     rel = os.path.relpath(ok, work)
-    run(a.gen, ["--quiet", "--out", "out-relative", rel], cwd=work)
+    run(a.gen, a.tables + ["--quiet", "--out", "out-relative", rel], cwd=work)
     same_tree("relative paths", os.path.join(work, "out-relative"), a.golden)
     shutil.rmtree(os.path.join(work, "out-relative"))
-    run(a.gen, ["--quiet", "--out", "out-relative", rel], cwd=work)
+    run(a.gen, a.tables + ["--quiet", "--out", "out-relative", rel], cwd=work)
     same_tree("a second run", os.path.join(work, "out-relative"), a.golden)
 
 
@@ -183,11 +194,11 @@ def mode_output(a):
         f.write("kept\n")
     with open(os.path.join(out, "catalog_data.c"), "w") as f:
         f.write("/* old */\n")
-    c = run(a.gen, ["--quiet", "--check", "--out", out, ok], rc=1)
+    c = run(a.gen, a.tables + ["--quiet", "--check", "--out", out, ok], rc=1)
     for name in (stale, os.path.join(out, "catalog_data.c")):
         if name not in c.stderr:
             fail("--check does not name %s:\n%s" % (name, c.stderr))
-    run(a.gen, ["--quiet", "--out", out, ok])
+    run(a.gen, a.tables + ["--quiet", "--out", out, ok])
     if os.path.exists(stale):
         fail("the stale generated header %s was kept" % stale)
     for keep in (ours, notes):
@@ -204,7 +215,7 @@ def mode_output(a):
         f.write("/* old */\n")
     with open(os.path.join(out, "include"), "w") as f:
         f.write("in the way\n")
-    b = run(a.gen, ["--quiet", "--out", out, ok], rc=1)
+    b = run(a.gen, a.tables + ["--quiet", "--out", out, ok], rc=1)
     if os.path.join(out, "include") not in b.stderr or ": error: " not in b.stderr:
         fail("no error naming %s:\n%s" % (os.path.join(out, "include"), b.stderr))
     if sorted(os.listdir(out)) != ["catalog_data.c", "include"]:
@@ -223,6 +234,8 @@ def main():
     ap.add_argument("--work", required=True)
     a = ap.parse_args()
     a.gen, a.data, a.golden, a.work = (os.path.abspath(x) for x in (a.gen, a.data, a.golden, a.work))
+    a.tables = ["--generic", os.path.join(a.data, "tables", "generic.tsv"),
+                "--chips", os.path.join(a.data, "tables", "chips.tsv")]
     {"golden": mode_golden, "variants": mode_variants, "output": mode_output}[a.mode](a)
     return checks.finish(a.mode)
 

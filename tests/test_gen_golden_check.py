@@ -5,25 +5,31 @@ and check that every table row, string, mask, number, flag, family, portable
 id, hash slot and enumerator is what the plists say.
 
   test_gen_golden_check.py --plists DIR --catalog DIR --format HEADER
+                           [--generic TSV] [--chips TSV]
 
 DIR (--plists) is a folder of kpep plists and cpu_* links; DIR (--catalog)
 holds catalog_data.c and include/kpmc/...; HEADER is runtime/catalog_format.h,
-whose struct definitions give the order of the fields in each table row.
+whose struct definitions give the order of the fields in each table row;
+TSV are the tables the catalog was generated with (none: its generic-event
+and chip tables must be empty), read by tests/kpmctest.py.
 
 Nothing here comes from kpmc-gen: names are folded, sorted and mangled, the
 inconsistency flags and the perfect hash are computed again from the rules
 stated in include/kpmc/catalog.h and runtime/catalog_format.h.
 """
 import argparse
+import hashlib
 import os
 import re
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest as tables  # noqa: E402
 from kpmctest import Checks, KpepError, fold, natural_key, read_kpep  # noqa: E402
 
 NONE = 0xFFFF
+NO_STRING = 0xFFFFFFFF
 HAS = {"number": 1, "description": 2, "umask": 4, "other": 8, "counters_mask": 16, "fixed_counter": 32,
        "fallback": 64}
 EVF_FIXED_OUTSIDE, EVF_FIXED_SHARED, EVF_FIXED_MASK = 1, 2, 4
@@ -32,6 +38,21 @@ ARCH = {"arm64": 1, "x86_64": 2}
 
 
 # ---------------------------------------------------------------- plists
+
+def in_comment(s):
+    """s as kpmc-gen writes it inside a comment: a control character becomes
+    a space, a '*' before '/' becomes "* ", a '/' before '*' becomes "/ "."""
+    out = []
+    for i, c in enumerate(s):
+        nxt = s[i + 1] if i + 1 < len(s) else ""
+        if ord(c) < 0x20 or ord(c) == 0x7f:
+            out.append(" ")
+        elif (c == "*" and nxt == "/") or (c == "/" and nxt == "*"):
+            out.append(c + " ")
+        else:
+            out.append(c)
+    return "".join(out)
+
 
 def mangle(s):
     return "".join(c if ("A" <= c <= "Z" or "0" <= c <= "9" or c == "_") else "_" for c in fold(s))
@@ -174,6 +195,8 @@ def parse_initializer(toks, i):
         return data, i
     if kind == "num":
         return c_number(v), i + 1
+    if v in ("KPMC_CAT_NONE", "KPMC_CAT_NO_STRING"):
+        return (NONE if v == "KPMC_CAT_NONE" else NO_STRING), i + 1
     raise ValueError("unexpected %r in an initializer" % v)
 
 
@@ -243,7 +266,78 @@ def name_hash(name, seed):
 
 # ---------------------------------------------------------------- checks
 
-def check(model, plists, catalog, format_h, F):
+def check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_path=None, chips_path=None):
+    """The generic-event and chip tables of the catalog against the TSV
+    files and the plists."""
+    dbs = model["dbs"]
+    F.eq("kpmc_cat_n_generic", defs["kpmc_cat_n_generic"], len(generic))
+    grows = records(defs["kpmc_cat_generic"], structs["kpmc_cat_generic"])
+    gmap = records(defs["kpmc_cat_generic_map"], structs["kpmc_cat_generic_map"])
+    for g, x in enumerate(generic):
+        if g >= len(grows):
+            break
+        F.eq("generic %d name" % g, s(grows[g]["name"]), x["name"])
+        F.eq("generic %d description" % g, s(grows[g]["description"]), x["description"])
+        for d, db in enumerate(dbs):
+            row = x["rows"].get(db["name"])
+            names = [e["name"] for e in db["events"]]
+            m = gmap[g * len(dbs) + d]
+            w = "generic %s in %s" % (x["name"], db["name"])
+            for mode in ("all", "user"):
+                want = NONE if not row or not row[mode] else names.index(row[mode])
+                F.eq("%s %s" % (w, mode), m[mode], want)
+            note = row["note"] if row else None
+            F.eq(w + " note", None if m["note"] == NO_STRING else s(m["note"]), note)
+    # provenance: the tables' base names and SHA-256 (absent: "no ... table")
+    def source(path, what):
+        if not path:
+            return "no %s table" % what
+        with open(path, "rb") as f:
+            return "%s sha256 %s" % (os.path.basename(path), hashlib.sha256(f.read()).hexdigest())
+    with open(os.path.join(catalog, "catalog_data.c"), encoding="latin-1") as f:
+        F.expect("/* kpmc's own tables: %s, %s. */" % (
+            source(generic_path, "generic-event"), source(chips_path, "chip")) in f.read(), "catalog_data.c names its tables")
+    with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
+        F.expect("/* From %s. */" % source(generic_path, "generic-event") in f.read(), "generic.h names its table")
+
+    seed, nb, ns = defs["kpmc_cat_generic_hash"]
+    disp, slots = defs["kpmc_cat_generic_hash_disp"], defs["kpmc_cat_generic_hash_slots"]
+    F.eq("generic hash buckets", len(disp), nb)
+    F.eq("generic hash slots", len(slots), ns)
+    for g, x in enumerate(generic):
+        h = name_hash(x["name"], seed)
+        d = disp[((h >> 32) * nb) >> 32]
+        slot = ((((h & 0xFFFFFFFF) ^ ((d * 0x9E3779B1) & 0xFFFFFFFF)) * ns) >> 32)
+        F.eq("generic hash slot of %s" % x["name"], slots[slot], g)
+    F.eq("filled generic hash slots", sum(1 for x in slots if x != NONE), len(generic))
+    with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
+        want = [("KPMC_GEN_" + tables.mangle(x["name"]), g) for g, x in enumerate(generic)]
+        F.eq("generic.h enumerators", enumerators(f.read()), want + [("KPMC_GEN_COUNT", len(generic))])
+
+    fam_db = {l["family"]: l["db"] for l in model["families"]}
+    want_chips = []
+    for rank, row in enumerate(chips):
+        if row["family"] in fam_db:
+            want_chips += [(c, row["family"], fam_db[row["family"]], rank) for c in row["chips"]]
+    crows = records(defs["kpmc_cat_chips"], structs["kpmc_cat_chip"])[:defs["kpmc_cat_n_chips"]]
+    F.eq("chips", [(s(c["name"]), c["family"], c["db"], c["rank"]) for c in crows], want_chips)
+    byfam = {row["family"]: row for row in chips}
+    fchips = records(defs["kpmc_cat_family_chips"], structs["kpmc_cat_family_chips"])
+    for k, l in enumerate(model["families"]):
+        row = byfam.get(l["family"])
+        got = fchips[k] if k < len(fchips) else {"chips": None, "codename": None}
+        F.eq("chips of family 0x%x" % l["family"], None if got["chips"] == NO_STRING else s(got["chips"]),
+             ", ".join(row["chips"]) if row else None)
+        F.eq("code name of family 0x%x" % l["family"], None if got["codename"] == NO_STRING else s(got["codename"]),
+             row["codename"] if row else None)
+    for d, db in enumerate(dbs):
+        parts = [", ".join(row["chips"]) for row in chips if fam_db.get(row["family"]) == d]
+        off = defs["kpmc_cat_db_chips"][d]
+        F.eq("chips of database %s" % db["name"], None if off == NO_STRING else s(off),
+             ", ".join(parts) if parts else None)
+
+
+def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_path=None, chips_path=None):
     with open(format_h) as f:
         structs = parse_structs(f.read())
     with open(os.path.join(catalog, "catalog_data.c"), encoding="latin-1") as f:
@@ -333,6 +427,8 @@ def check(model, plists, catalog, format_h, F):
         F.eq("hash slot of %s" % n, slots[slot], p)
     F.eq("filled hash slots", sum(1 for x in slots if x != NONE), len(model["pid_names"]))
 
+    check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_path, chips_path)
+
     # headers
     with open(os.path.join(catalog, "include", "kpmc", "events.h")) as f:
         ev_h = f.read()
@@ -350,13 +446,15 @@ def check(model, plists, catalog, format_h, F):
     with open(os.path.join(catalog, "include", "kpmc", "db", "all.h")) as f:
         F.eq("all.h", re.findall(r'#include <kpmc/db/([^>]+)\.h>', f.read()), [db["name"] for db in dbs])
 
-    # Every file is generated, except the kpep snapshot (catalog/kpep) itself.
-    files = sorted(os.path.relpath(os.path.join(dp, f), catalog) for dp, _, fs in os.walk(catalog) for f in fs)
-    files = [f for f in files if not f.startswith("kpep" + os.sep)]
-    want_files = sorted(["catalog_data.c", "include/kpmc/events.h", "include/kpmc/db/all.h"] +
+    # the generated files (the tables' own folder, if the catalog holds it, is input)
+    files = sorted(os.path.relpath(os.path.join(dp, f), catalog) for dp, _, fs in os.walk(catalog) for f in fs
+                   if not os.path.relpath(dp, catalog).split(os.sep)[0] in ("tables", "kpep"))
+    want_files = sorted(["catalog_data.c", "include/kpmc/events.h", "include/kpmc/db/all.h",
+                         "include/kpmc/generic.h"] +
                         ["include/kpmc/db/%s.h" % db["name"] for db in dbs])
     F.eq("generated files", files, want_files)
-    banner = sorted(["%-32s sha256 %s" % (db["file"], db["sha256"].hex()) for db in dbs] +
+    banner = sorted(in_comment(x) for x in
+                    ["%-32s sha256 %s" % (db["file"], db["sha256"].hex()) for db in dbs] +
                     ["%-32s -> %s" % (l["file"], l["target"]) for l in model["families"]])
     for rel in want_files:
         with open(os.path.join(catalog, rel), encoding="latin-1") as f:
@@ -375,13 +473,17 @@ def main():
     ap.add_argument("--plists", required=True)
     ap.add_argument("--catalog", required=True)
     ap.add_argument("--format", required=True)
+    ap.add_argument("--generic")
+    ap.add_argument("--chips")
     a = ap.parse_args()
     F = Checks()
     try:
         model = expected_model(a.plists)
     except KpepError as e:
         return F.fail(str(e)) or F.finish(a.plists)
-    check(model, a.plists, a.catalog, a.format, F)
+    check(model, a.plists, a.catalog, a.format, F,
+          tables.read_generic(a.generic) if a.generic else [], tables.read_chips(a.chips) if a.chips else [],
+          a.generic, a.chips)
     return F.finish("%s against %s" % (a.catalog, a.plists))
 
 

@@ -600,6 +600,11 @@ static void case_db_name(void)
     kpmc_session *s = open_refused("KPMC_DB=m9", KPMC_E_NODB, needles);
     kpmc_close(s);
     int r;
+    /* a chip names its database, in any case and spacing */
+    sim_env("KPMC_DB=m1 pro", NULL);
+    r = kpmc_open(&s, NULL);
+    CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB=m1 pro: %s", kpmc_session_error(s));
+    kpmc_close(s);
     /* kpmc_options.db wins over KPMC_DB */
     kpmc_options opt = {sizeof opt, NULL, "a14", 0};
     r = kpmc_open(&s, &opt);

@@ -36,10 +36,14 @@ const kpmc_db *cli_find_db(const char *cmd, const char *name)
     const kpmc_db *db = kpmc_db_find(name);
     if (db)
         return db;
-    fprintf(stderr, "kpmc %s: unknown database '%s'; valid databases:", cmd, name);
+    char hint[256];
+    size_t h = kpmc_suggest_db(name, hint, sizeof hint);
+    fprintf(stderr, "kpmc %s: unknown database '%s'%s%s%s; valid databases:", cmd, name, h ? " (" : "", h ? hint : "",
+            h ? ")" : "");
     for (size_t i = 0; i < kpmc_db_count(); i++)
         fprintf(stderr, " %s", kpmc_db_name(kpmc_db_at(i)));
-    fputc('\n', stderr);
+    fputs(kpmc_chip_count() ? "; or the name of a chip (kpmc list --all names the chips of each)\n" : "\n",
+          stderr);
     return NULL;
 }
 
@@ -121,6 +125,40 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *o
     return -1;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 when p starts an
+ * ill-formed one; then *bad is the length of its maximal well-formed
+ * prefix (at least 1), which is replaced as one U+FFFD. */
+static size_t utf8_sequence(const unsigned char *p, size_t *bad)
+{
+    unsigned char lo = 0x80, hi = 0xbf;
+    size_t need;
+    if (p[0] < 0x80)
+        return 1;
+    if (p[0] >= 0xc2 && p[0] <= 0xdf)
+        need = 1;
+    else if (p[0] >= 0xe0 && p[0] <= 0xef)
+        need = 2, lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+        need = 3, lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+    else
+        need = 0;
+    size_t k = 1;
+    if (need && p[1] >= lo && p[1] <= hi) {
+        k = 2;
+        while (k <= need && p[k] >= 0x80 && p[k] <= 0xbf)
+            k++;
+    }
+    if (need && k == need + 1)
+        return k;
+    *bad = k;
+    return 0;
+}
+
+/* The one JSON string writer of every command: s (or null) as a JSON
+ * string that is valid UTF-8 whatever s holds.  Quotes, backslashes and
+ * control characters are escaped; well-formed UTF-8 is copied; each
+ * ill-formed sequence becomes U+FFFD, written as \ufffd. */
 void cli_json_str(FILE *f, const char *s)
 {
     if (!s) {
@@ -128,7 +166,18 @@ void cli_json_str(FILE *f, const char *s)
         return;
     }
     fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t bad = 0, n = utf8_sequence(p, &bad);
+        if (!n) {
+            fputs("\\ufffd", f);
+            p += bad;
+            continue;
+        }
+        if (n > 1) {
+            fwrite(p, 1, n, f);
+            p += n;
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;
@@ -143,6 +192,7 @@ void cli_json_str(FILE *f, const char *s)
             else
                 fputc(*p, f);
         }
+        p++;
     }
     fputc('"', f);
 }

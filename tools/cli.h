@@ -20,8 +20,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 /* "kpmc CMD: MESSAGE" on stderr; returns 1. */
 int cli_error(const char *cmd, const char *fmt, ...) CLI_PRINTF(2, 3);
 
-/* The database called name, or NULL after a usage error on stderr that
- * lists the valid names. */
+/* The database called name (or using the chip called name), or NULL after
+ * a usage error on stderr that says what was probably meant and lists the
+ * valid names. */
 const kpmc_db *cli_find_db(const char *cmd, const char *name);
 /* The database to use when none is named: $KPMC_DB, else this Mac's, else
  * a14 (Apple M1), else the first of the catalog. *why says which. */

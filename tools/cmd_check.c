@@ -1,8 +1,13 @@
 /* kpmc check: how a set of events would be placed and encoded, computed from
- * the catalog alone (kpmc_plan_build_names); no counter is touched. */
+ * the catalog alone (kpmc_plan_build_names); no counter is touched.  With
+ * --groups, the fewest such sets for any number of events
+ * (kpmc_groups_build), each printed as a set is. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <kpmc/measure.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -10,16 +15,18 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: kpmc check [--db NAME] [--user] [--kernel NAME] [--format text|json] EVENT...\n"
+    fputs("usage: kpmc check [--db NAME] [--user] [--kernel NAME | --groups [--anchors LIST]] [--format text|json] EVENT...\n"
           "\n"
           "Show where a set of events would be counted: the counter each event gets\n"
           "(all counters forced), its kpc configuration word and its position in the\n"
           "buffer kpc_get_thread_counters() fills.  Computed from kpmc's built-in\n"
           "catalog only: nothing is programmed, no root is needed, any OS will do.\n"
           "\n"
-          "  EVENT            an event name or alias of the database (case-insensitive)\n"
-          "  --db NAME        the database (e.g. a14, as4, skylake); the default is\n"
-          "                   $KPMC_DB, else this Mac's database, else a14 (Apple M1)\n"
+          "  EVENT            an event name or alias of the database, or a generic event\n"
+          "                   (cycles, branch-misses, ...: kpmc list --generic), counted\n"
+          "                   by the database's event for the mode; case-insensitive\n"
+          "  --db NAME        the database (e.g. a14, as4, skylake) or a chip (M2); by\n"
+          "                   default $KPMC_DB, else this Mac's database, else a14 (M1)\n"
           "  --user           count user mode only (default: user and kernel); fixed\n"
           "                   events then fall back to a configurable event or are refused\n"
           "  --kernel NAME    plan for a kernel: pre14.4 (macOS before 14.4), 14.4, 15, cpc\n"
@@ -35,11 +42,18 @@ static void usage(FILE *f)
           "                   lists the words in kpc_set_config() order and each event has\n"
           "                   \"name\" (as given), \"resolved\" (the event programmed),\n"
           "                   \"counter\", \"config\" (null on a fixed counter) and \"index\"\n"
+          "  --groups         split the events (up to 64) into the fewest sets that each\n"
+          "                   fit, and show each set; json: {\"db\", \"mode\", \"groups\"}, where\n"
+          "                   each group is the object a check of its events prints\n"
+          "  --anchors LIST   with --groups: events, separated by commas, added first to\n"
+          "                   every set (e.g. Cycles,Instructions), so that each can be\n"
+          "                   normalised by them; an EVENT they count is not repeated\n"
           "  --help           print this help\n"
           "\n"
-          "Exit status: 0 the set fits; 1 it does not fit or an event is unknown or\n"
-          "unavailable (json: {\"error\", \"events\"} on stdout; text: the reason on stderr);\n"
-          "2 usage error (unknown option, database or format, no EVENT).\n",
+          "Exit status: 0 the set fits (--groups: the groups were built); 1 it does\n"
+          "not fit or an event is unknown or unavailable (json: {\"error\", \"events\"}\n"
+          "on stdout; text: the reason on stderr); 2 usage error (unknown option,\n"
+          "database or format, no EVENT).\n",
           f);
 }
 
@@ -48,6 +62,7 @@ static const char *counts_name(unsigned counts)
     return counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) ? "all" : counts == KPMC_COUNTS_USER ? "user" : "kernel";
 }
 
+/* The object of a set, without a newline. */
 static void print_json(FILE *f, const kpmc_plan *p, const char *const *names, const char *kernel)
 {
     fputs("{\"db\":", f);
@@ -77,7 +92,7 @@ static void print_json(FILE *f, const kpmc_plan *p, const char *const *names, co
             fprintf(f, ",\"counts\":\"%s\"", counts_name(e->counts));
         fputc('}', f);
     }
-    fputs("]}\n", f);
+    fputs("]}", f);
 }
 
 /* What the kernel profile does to plans, in a sentence. */
@@ -162,16 +177,81 @@ static void print_error_json(FILE *f, const char *message, const char *const *na
     fputs("]}\n", f);
 }
 
+/* --groups: the fewest sets, each printed as a check of its events. */
+static int check_groups(const kpmc_db *db, int mode, int json, const char **events, int n, const char *anchor_list)
+{
+    /* the anchors: split at commas into a copy */
+    const char *anchors[KPMC_MAX_EVENTS];
+    size_t n_anchors = 0;
+    char *copy = NULL;
+    if (anchor_list) {
+        copy = malloc(strlen(anchor_list) + 1);
+        if (!copy)
+            return cli_error("check", "out of memory");
+        strcpy(copy, anchor_list);
+        for (char *a = strtok(copy, ","); a; a = strtok(NULL, ","))
+            if (n_anchors++ < KPMC_MAX_EVENTS)
+                anchors[n_anchors - 1] = a;
+        free(n_anchors && n_anchors <= KPMC_MAX_EVENTS ? NULL : copy);
+        if (!n_anchors)
+            return cli_usage_error("check", "--anchors names no event");
+        if (n_anchors > KPMC_MAX_EVENTS)
+            return cli_error("check", "--anchors names %zu events; at most %d", n_anchors, KPMC_MAX_EVENTS);
+    }
+    kpmc_group *g = calloc((size_t)n, sizeof *g);
+    if (!g) {
+        free(copy);
+        return cli_error("check", "out of memory");
+    }
+    char detail[1024];
+    int count = kpmc_groups_build(g, (size_t)n, db, events, (size_t)n, anchors, n_anchors, mode, detail,
+                                  sizeof detail);
+    FILE *f = stdout;
+    if (count < 0) {
+        const char *message = detail[0] ? detail : kpmc_strerror(count);
+        if (json)
+            print_error_json(f, message, events, n);
+        else
+            cli_error("check", "%s", message);
+    } else if (json) {
+        fputs("{\"db\":", f);
+        cli_json_str(f, kpmc_db_name(db));
+        fprintf(f, ",\"mode\":\"%s\",\"groups\":[", mode == KPMC_MODE_USER ? "user" : "all");
+        for (int k = 0; k < count; k++) {
+            fputs(k ? ",\n " : "\n ", f);
+            print_json(f, &g[k].plan, g[k].names, NULL);
+        }
+        fputs("]}\n", f);
+    } else {
+        fprintf(f, "%d event%s in %d group%s", n, n == 1 ? "" : "s", count, count == 1 ? "" : "s");
+        for (size_t j = 0; j < n_anchors; j++)
+            fprintf(f, "%s%s", j ? ", " : ", each with the anchors ", anchors[j]);
+        fputs("\n", f);
+        for (int k = 0; k < count; k++) {
+            fprintf(f, "\ngroup %d of %d:", k + 1, count);
+            for (size_t i = 0; i < g[k].n; i++)
+                fprintf(f, " %s", g[k].names[i]);
+            fputs("\n", f);
+            print_text(f, &g[k].plan, g[k].names, NULL, NULL);
+        }
+    }
+    free(g);
+    free(copy);
+    if (fflush(f) || ferror(f))
+        return cli_error("check", "cannot write the output");
+    return count < 0 ? 1 : 0;
+}
+
 int kpmc_cmd_check(int argc, char **argv)
 {
     static const char *const formats[] = {"text", "json", NULL};
     const char *db_name = NULL, *format = "text", *kernel = NULL;
     int mode = KPMC_MODE_ALL, n_given = 0;
-    int user = 0;
-    const struct cli_option opts[] = {{"--db", &db_name, NULL},
-                                      {"--format", &format, NULL},
-                                      {"--user", NULL, &user},
-                                      {"--kernel", &kernel, NULL},
+    int user = 0, groups = 0;
+    const char *anchors = NULL;
+    const struct cli_option opts[] = {{"--db", &db_name, NULL},     {"--format", &format, NULL},
+                                      {"--user", NULL, &user},      {"--kernel", &kernel, NULL},
+                                      {"--groups", NULL, &groups},  {"--anchors", &anchors, NULL},
                                       {NULL, NULL, NULL}};
     /* Events keep their argv order, moved to the front of argv. */
     const char **events = (const char **)(argv + 1);
@@ -200,6 +280,13 @@ int kpmc_cmd_check(int argc, char **argv)
     if (kernel)
         kpmc_kernel_profile(&k, kernel, db);
 
+    if (groups && kernel)
+        return cli_usage_error("check", "--groups plans for the database's counters; it does not take --kernel");
+    if (groups)
+        return check_groups(db, mode, fmt, events, n_given, anchors);
+    if (anchors)
+        return cli_usage_error("check", "--anchors needs --groups");
+
     kpmc_plan plan;
     char detail[1024];
     int rc = kpmc_plan_build_names_kernel(&plan, db, kernel ? &k : NULL, events, (size_t)n_given, mode, detail,
@@ -213,6 +300,7 @@ int kpmc_cmd_check(int argc, char **argv)
             cli_error("check", "%s", message);
     } else if (fmt == 1) {
         print_json(f, &plan, events, kernel);
+        fputc('\n', f);
     } else {
         print_text(f, &plan, events, kernel, &k);
     }

@@ -227,8 +227,10 @@ static void summary_line(const struct diff *df, FILE *f)
 static void print_text(const struct diff *df, FILE *f)
 {
     const kpmc_db_info *a = &df->d[0], *b = &df->d[1];
-    fprintf(f, "%s (%s, %zu events) -> %s (%s, %zu events)\n", a->name, a->marketing_name, a->n_events, b->name,
-            b->marketing_name, b->n_events);
+    char la[DOC_LABEL_LEN], lb[DOC_LABEL_LEN];
+    doc_db_label(a, la);
+    doc_db_label(b, lb);
+    fprintf(f, "%s (%s, %zu events) -> %s (%s, %zu events)\n", a->name, la, a->n_events, b->name, lb, b->n_events);
     summary_line(df, f);
     fputc('\n', f);
     struct field_change fc[5];
@@ -272,10 +274,13 @@ static void print_md(const struct diff *df, FILE *f)
 {
     const kpmc_db_info *a = &df->d[0], *b = &df->d[1];
     fprintf(f, "# %s → %s\n\n", a->name, b->name);
+    char la[DOC_LABEL_LEN], lb[DOC_LABEL_LEN];
+    doc_db_label(a, la);
+    doc_db_label(b, lb);
     fprintf(f, "%s (", a->name);
-    doc_md(f, a->marketing_name);
+    doc_md(f, la);
     fprintf(f, ", %zu events) → %s (", a->n_events, b->name);
-    doc_md(f, b->marketing_name);
+    doc_md(f, lb);
     fprintf(f, ", %zu events): ", b->n_events);
     summary_line(df, f);
     fputs(".\n", f);

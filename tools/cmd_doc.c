@@ -23,6 +23,8 @@ static void usage(FILE *f)
           "                filter box and sortable columns\n"
           "  compare.html  which events exist in which databases; renumbered\n"
           "                selectors marked\n"
+          "  generic.html  the generic events (cycles, branch-misses, ...) and the\n"
+          "                event that counts each in every database, per mode\n"
           "  kpmc.css, kpmc.js  the style sheet and script the pages use\n"
           "The pages need no network and work when opened from disk (file://).  Each\n"
           "file is written to a temporary name and renamed into place when complete;\n"
@@ -36,7 +38,7 @@ static void usage(FILE *f)
           f);
 }
 
-enum page_kind { PAGE_CSS, PAGE_JS, PAGE_INDEX, PAGE_COMPARE, PAGE_DB };
+enum page_kind { PAGE_CSS, PAGE_JS, PAGE_INDEX, PAGE_COMPARE, PAGE_GENERIC, PAGE_DB };
 
 /* Write one file of the site; 0, or 1 after a message naming it. */
 static int write_one(const char *dir, const char *name, enum page_kind kind, const kpmc_db *db)
@@ -50,6 +52,7 @@ static int write_one(const char *dir, const char *name, enum page_kind kind, con
     case PAGE_JS: fputs(doc_asset_js, df.f); break;
     case PAGE_INDEX: doc_page_index(df.f); break;
     case PAGE_COMPARE: bad = doc_page_compare(df.f) != 0; break;
+    case PAGE_GENERIC: doc_page_generic(df.f); break;
     case PAGE_DB: doc_page_db(df.f, db); break;
     }
     if (bad) {
@@ -79,6 +82,7 @@ int kpmc_cmd_doc(int argc, char **argv)
         {"kpmc.js", PAGE_JS},
         {"index.html", PAGE_INDEX},
         {"compare.html", PAGE_COMPARE},
+        {"generic.html", PAGE_GENERIC},
     };
     size_t written = 0;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++, written++)

@@ -57,8 +57,10 @@ static void list_databases(FILE *f)
         doc_counters_str(d.fixed_counters, fixed);
         doc_counters_str(d.config_counters, config);
         doc_counters_str(d.power_counters, power);
+        char label[DOC_LABEL_LEN];
+        doc_db_label(&d, label);
         fprintf(f, "  %-10s %-7s %6zu  %-6s %-12s %-8s %s\n", d.name, d.architecture, d.n_events, fixed, config,
-                d.power_counters ? power : "-", d.marketing_name);
+                d.power_counters ? power : "-", label);
     }
     fputs("\nCounters are numbered as in the databases, fixed counters first; RESERVED\n"
           "counters belong to the power manager unless all counters are forced.\n",
@@ -205,7 +207,9 @@ static int info_mac(FILE *f, const char *cpu)
     }
     kpmc_db_info d;
     kpmc_db_get(db, &d);
-    fprintf(f, "Database:       %s (%s, %s)", d.name, d.marketing_name, d.architecture);
+    char label[DOC_LABEL_LEN];
+    doc_db_label(&d, label);
+    fprintf(f, "Database:       %s (%s, %s)", d.name, label, d.architecture);
     if (db != host)
         fprintf(f, ", chosen by $KPMC_DB; this CPU's is %s", host ? kpmc_db_name(host) : "unknown");
     fprintf(f, "\nCounters:       ");

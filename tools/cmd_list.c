@@ -10,13 +10,21 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: kpmc list [--db NAME | --all] [--format text|json|md|csv]\n"
+    fputs("usage: kpmc list [--db NAME | --all | --generic] [--format text|json|md|csv]\n"
           "\n"
           "List the events of a kpep database from kpmc's built-in catalog.\n"
           "\n"
-          "  --db NAME        the database to list (e.g. a14, as4, skylake); the default\n"
+          "  --db NAME        the database to list (e.g. a14, as4, skylake) or a chip\n"
+          "                   that uses it (M1, \"M3 Pro\", \"Coffee Lake\"); the default\n"
           "                   is $KPMC_DB, else this Mac's database, else a14 (Apple M1)\n"
           "  --all            list every database\n"
+          "  --generic        list the generic events (cycles, instructions,\n"
+          "                   branch-misses, ...): for every database (or the one of\n"
+          "                   --db) the event that counts each in all modes and in user\n"
+          "                   mode, \"-\" where none counts it faithfully; text or json:\n"
+          "                   {\"generic\":[{\"name\",\"description\",\"databases\":\n"
+          "                   {\"a14\":{\"all\":\"FIXED_CYCLES\",\"user\":\"CORE_ACTIVE_CYCLE\"},\n"
+          "                   ...}}]} with null where none\n"
           "  --format FORMAT  text (default): aligned columns for people;\n"
           "                   json: every field of every event, keys as in the plists;\n"
           "                   md: a Markdown section per database with a table of events;\n"
@@ -34,11 +42,12 @@ static void list_text(const kpmc_db *db, FILE *f)
 {
     kpmc_db_info d;
     kpmc_db_get(db, &d);
-    char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN];
+    char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN], label[DOC_LABEL_LEN];
     doc_counters_str(d.fixed_counters, fixed);
     doc_counters_str(d.config_counters, config);
     doc_counters_str(d.power_counters, power);
-    fprintf(f, "%s: %s (%s), kpep version %u", d.name, d.marketing_name, d.architecture, d.version[0]);
+    doc_db_label(&d, label);
+    fprintf(f, "%s: %s, %s, kpep version %u", d.name, label, d.architecture, d.version[0]);
     if (d.n_version > 1)
         fprintf(f, ".%u", d.version[1]);
     fprintf(f, ", %zu events\n", d.n_events);
@@ -46,14 +55,14 @@ static void list_text(const kpmc_db *db, FILE *f)
     if (d.power_counters)
         fprintf(f, " (%s reserved by the power manager unless forced)", power);
     fputc('\n', f);
-    if (d.n_families) {
-        fputs("CPU families:", f);
-        for (size_t k = 0; k < d.n_families; k++) {
-            kpmc_family_info fi;
-            kpmc_db_family(db, k, &fi);
-            fprintf(f, " 0x%x (cpu_%x_%x_%x)", fi.family, fi.cputype, fi.cpusubtype, fi.family);
-        }
-        fputc('\n', f);
+    for (size_t k = 0; k < d.n_families; k++) {
+        kpmc_family_info fi;
+        char chips[DOC_CHIPS_LEN], link[DOC_LINK_LEN];
+        kpmc_db_family(db, k, &fi);
+        doc_family_chips(&fi, chips);
+        doc_family_link(&fi, link);
+        fprintf(f, "%s 0x%x (%s)%s%s\n", k ? "             " : "CPU families:", fi.family, link, chips[0] ? ": " : "",
+                chips);
     }
     for (size_t k = 0; k < d.n_aliases; k++) {
         const char *alias;
@@ -192,13 +201,118 @@ static void list_json(const kpmc_db *db, FILE *f)
     fputs("]}", f);
 }
 
+/* ---- --generic ---- */
+
+/* The event name of a generic event's mapping, or NULL. */
+static const char *generic_event(const kpmc_db *db, int g, int mode)
+{
+    int e = kpmc_generic_resolve(db, g, mode);
+    return e >= 0 ? kpmc_event_name(db, (unsigned)e) : NULL;
+}
+
+static int same_mapping(const kpmc_db *a, const kpmc_db *b, int g)
+{
+    for (int mode = 0; mode < 2; mode++)
+        if (kpmc_generic_resolve(a, g, mode) < 0 ? kpmc_generic_resolve(b, g, mode) >= 0
+                                                : !generic_event(b, g, mode) ||
+                                                      strcmp(generic_event(a, g, mode), generic_event(b, g, mode)))
+            return 0;
+    const char *x = kpmc_generic_note(a, g), *y = kpmc_generic_note(b, g);
+    return x ? y && !strcmp(x, y) : !y;
+}
+
+/* "FIXED_CYCLES, user mode CORE_ACTIVE_CYCLE", "INST_BRANCH", "-". */
+static void mapping_text(const kpmc_db *db, int g, char *out, size_t len)
+{
+    const char *all = generic_event(db, g, 0), *user = generic_event(db, g, 1);
+    if (all && user && strcmp(all, user))
+        snprintf(out, len, "%s, user mode %s", all, user);
+    else if (all && !user)
+        snprintf(out, len, "%s, user mode -", all);
+    else if (!all && user)
+        snprintf(out, len, "-, user mode %s", user);
+    else
+        snprintf(out, len, "%s", all ? all : "-");
+}
+
+static void generic_text(const kpmc_db *one, FILE *f)
+{
+    size_t n = kpmc_generic_count();
+    fprintf(f, "%zu generic events: names that mean the same on every chip.  Each line gives the\n"
+               "event that counts it in all modes and, where another, in user mode; \"-\": no event\n"
+               "of that database counts it faithfully.\n",
+            n);
+    for (size_t g = 0; g < n; g++) {
+        kpmc_generic_info gi;
+        kpmc_generic_get((int)g, &gi);
+        fprintf(f, "\n%s: %s\n", gi.name, gi.description);
+        size_t first = one ? kpmc_db_id(one) : 0, last = one ? first + 1 : kpmc_db_count();
+        for (size_t i = first; i < last; i++) {
+            const kpmc_db *db = kpmc_db_at(i);
+            size_t j = first;
+            while (j < i && !same_mapping(kpmc_db_at(j), db, (int)g))
+                j++;
+            if (j < i)
+                continue; /* listed with the first database that maps it alike */
+            char text[256], dbs[512] = "";
+            size_t used = 0;
+            for (size_t k = i; k < last; k++)
+                if (same_mapping(db, kpmc_db_at(k), (int)g) && used < sizeof dbs)
+                    used += (size_t)snprintf(dbs + used, sizeof dbs - used, "%s%s", used ? " " : "",
+                                             kpmc_db_name(kpmc_db_at(k)));
+            mapping_text(db, (int)g, text, sizeof text);
+            fputs("  ", f);
+            cli_wrap(f, dbs, 2, 2, 100);
+            fputs(":\n    ", f);
+            cli_wrap(f, text, 4, 6, 100);
+            const char *note = kpmc_generic_note(db, (int)g);
+            if (note) {
+                fputs("\n      (", f);
+                cli_wrap(f, note, 7, 7, 100);
+                fputc(')', f);
+            }
+            fputc('\n', f);
+        }
+    }
+}
+
+static void generic_json(const kpmc_db *one, FILE *f)
+{
+    fputs("{\"generic\":[", f);
+    for (size_t g = 0; g < kpmc_generic_count(); g++) {
+        kpmc_generic_info gi;
+        kpmc_generic_get((int)g, &gi);
+        fputs(g ? ",\n{\"name\":" : "\n{\"name\":", f);
+        cli_json_str(f, gi.name);
+        fputs(",\"description\":", f);
+        cli_json_str(f, gi.description);
+        fputs(",\"databases\":{", f);
+        size_t first = one ? kpmc_db_id(one) : 0, last = one ? first + 1 : kpmc_db_count();
+        for (size_t i = first; i < last; i++) {
+            const kpmc_db *db = kpmc_db_at(i);
+            fputs(i != first ? "," : "", f);
+            cli_json_str(f, kpmc_db_name(db));
+            fputs(":{\"all\":", f);
+            cli_json_str(f, generic_event(db, (int)g, 0));
+            fputs(",\"user\":", f);
+            cli_json_str(f, generic_event(db, (int)g, 1));
+            fputc('}', f);
+        }
+        fputs("}}", f);
+    }
+    fputs("\n]}\n", f);
+}
+
 int kpmc_cmd_list(int argc, char **argv)
 {
     static const char *const formats[] = {"text", "json", "md", "csv", NULL};
     const char *db_name = NULL, *format = "text";
-    int all = 0;
-    const struct cli_option opts[] = {
-        {"--db", &db_name, NULL}, {"--all", NULL, &all}, {"--format", &format, NULL}, {NULL, NULL, NULL}};
+    int all = 0, generic = 0;
+    const struct cli_option opts[] = {{"--db", &db_name, NULL},
+                                      {"--all", NULL, &all},
+                                      {"--generic", NULL, &generic},
+                                      {"--format", &format, NULL},
+                                      {NULL, NULL, NULL}};
     int st = cli_parse("list", argc, argv, opts, usage, NULL, 0, NULL);
     if (st >= 0)
         return st;
@@ -207,6 +321,20 @@ int kpmc_cmd_list(int argc, char **argv)
     int fmt = cli_choice("list", "format", format, formats);
     if (fmt < 0)
         return 2;
+    if (generic) {
+        if (fmt > 1)
+            return cli_usage_error("list", "--generic lists as text or json, not %s", format);
+        const kpmc_db *one = db_name ? cli_find_db("list", db_name) : NULL;
+        if (db_name && !one)
+            return 2;
+        if (fmt == 0)
+            generic_text(one, stdout);
+        else
+            generic_json(one, stdout);
+        if (fflush(stdout) || ferror(stdout))
+            return cli_error("list", "cannot write the output");
+        return 0;
+    }
 
     const kpmc_db *one = NULL;
     const char *why = NULL;

@@ -1,6 +1,7 @@
 /* Formatting shared by the documentation outputs (see doc_fmt.h). */
 #include "doc_fmt.h"
 
+#include <stdio.h>
 #include <string.h>
 
 uint32_t doc_event_counters(const kpmc_db_info *d, const kpmc_event_info *e)
@@ -120,14 +121,15 @@ void doc_selector_full(const kpmc_db_info *d, const kpmc_event_info *e, char out
         snprintf(out + n, DOC_SEL_FULL_LEN - n, " other 0x%x", e->other);
 }
 
+static int upper(int c)
+{
+    return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
+}
+
 int doc_casecmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
-        int ca = (unsigned char)*a, cb = (unsigned char)*b;
-        if (ca >= 'a' && ca <= 'z')
-            ca -= 'a' - 'A';
-        if (cb >= 'a' && cb <= 'z')
-            cb -= 'a' - 'A';
+        int ca = upper((unsigned char)*a), cb = upper((unsigned char)*b);
         if (ca != cb || !ca)
             return ca - cb;
     }
@@ -235,4 +237,78 @@ void doc_csv(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
+}
+
+/* ---- chips (the catalog's chip table) ---- */
+
+void doc_family_chips(const kpmc_family_info *fi, char out[DOC_CHIPS_LEN])
+{
+    out[0] = '\0';
+    if (!fi->chips)
+        return;
+    if (fi->codename)
+        snprintf(out, DOC_CHIPS_LEN, "%s (%s)", fi->chips, fi->codename);
+    else
+        snprintf(out, DOC_CHIPS_LEN, "%s", fi->chips);
+}
+
+/* Does `hay` contain needle[0..n), ignoring ASCII case? */
+static int contains_ci(const char *hay, const char *needle, size_t n)
+{
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && upper((unsigned char)hay[i]) == upper((unsigned char)needle[i]))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+void doc_db_label(const kpmc_db_info *d, char out[DOC_LABEL_LEN])
+{
+    const char *p = d->chips;
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        if (contains_ci(d->marketing_name, p, n))
+            p = NULL;
+        else
+            p += n + (p[n] == ',' ? 2 : 0);
+    }
+    if (p)
+        snprintf(out, DOC_LABEL_LEN, "%s (%s)", d->marketing_name, d->chips);
+    else
+        snprintf(out, DOC_LABEL_LEN, "%s", d->marketing_name);
+}
+
+/* Position in the chip table of db's first chip; kpmc_chip_count() when
+ * it has none. */
+static size_t age_rank(const kpmc_db *db)
+{
+    for (size_t i = 0; i < kpmc_chip_count(); i++) {
+        kpmc_chip_info c;
+        if (kpmc_chip_at(i, &c) == 0 && c.db == db)
+            return i;
+    }
+    return kpmc_chip_count();
+}
+
+size_t doc_dbs_by_age(int arch, size_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < kpmc_db_count() && n < cap; i++) {
+        kpmc_db_info d;
+        kpmc_db_get(kpmc_db_at(i), &d);
+        if (d.arch != arch)
+            continue;
+        /* Insertion sort by rank; equal ranks keep the catalog's order. */
+        size_t rank = age_rank(kpmc_db_at(i)), j = n;
+        while (j > 0 && age_rank(kpmc_db_at(out[j - 1])) > rank) {
+            out[j] = out[j - 1];
+            j--;
+        }
+        out[j] = i;
+        n++;
+    }
+    return n;
 }

@@ -69,12 +69,21 @@ const char *doc_flag_sentence(unsigned flag);
 enum { DOC_LINK_LEN = 40 };
 void doc_family_link(const kpmc_family_info *fi, char out[DOC_LINK_LEN]);
 
-/* The chips known to use a CPU family (e.g. "A14, M1 family"), or NULL. */
-const char *doc_family_chips(uint32_t family);
+/* The chips of a CPU family as the catalog's chip table names them, with
+ * the code name: "A14, M1, M1 Pro, M1 Max, M1 Ultra (Firestorm/Icestorm)";
+ * "" when the table does not know the family. */
+enum { DOC_CHIPS_LEN = 200 };
+void doc_family_chips(const kpmc_family_info *fi, char out[DOC_CHIPS_LEN]);
+
+/* The database as people know it: its marketing name, and its chips in
+ * parentheses when the marketing name names none of them ("Apple silicon
+ * (M3 Pro, M3 Max)"; but "Apple A14/M1", "Intel Kaby Lake"). */
+enum { DOC_LABEL_LEN = 240 };
+void doc_db_label(const kpmc_db_info *d, char out[DOC_LABEL_LEN]);
 
 /* The databases of one architecture in the order their chips appeared
- * (by the first known family of each; the catalog's order otherwise).
- * Fills out[] with catalog indices and returns how many. */
+ * (the chip table's order, by the first chip of each; the catalog's order
+ * after them).  Fills out[] with catalog indices and returns how many. */
 size_t doc_dbs_by_age(int arch, size_t *out, size_t cap);
 
 /* Escapers: HTML text and attribute values; Markdown table cells; CSV

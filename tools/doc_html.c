@@ -25,7 +25,8 @@ void html_page_start(FILE *f, const char *title, const char *description)
           "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
           "<header class=\"site\">\n<a class=\"brand\" href=\"index.html\">kpmc event reference</a>\n"
           "<nav aria-label=\"Site\"><ul><li><a href=\"index.html\">Databases</a></li>"
-          "<li><a href=\"compare.html\">Comparison</a></li></ul></nav>\n</header>\n",
+          "<li><a href=\"compare.html\">Comparison</a></li><li><a href=\"generic.html\">Generic events</a></li>"
+          "</ul></nav>\n</header>\n",
           f);
 }
 
@@ -107,9 +108,10 @@ void html_families(FILE *f, const kpmc_db *db, const kpmc_db_info *d)
         char link[DOC_LINK_LEN];
         kpmc_db_family(db, k, &fi);
         doc_family_link(&fi, link);
-        const char *chips = doc_family_chips(fi.family);
+        char chips[DOC_CHIPS_LEN];
+        doc_family_chips(&fi, chips);
         fprintf(f, "<li><code>0x%x</code> <span class=\"dec\"><code>%s</code></span>", (unsigned)fi.family, link);
-        if (chips) {
+        if (chips[0]) {
             fputs(" ", f);
             doc_html(f, chips);
         }

@@ -35,6 +35,7 @@ void html_event_id(FILE *f, const char *name);
 /* The pages, written to f.  doc_page_compare() returns -1 when out of
  * memory, else 0. */
 void doc_page_index(FILE *f);
+void doc_page_generic(FILE *f);
 void doc_page_db(FILE *f, const kpmc_db *db);
 int doc_page_compare(FILE *f);
 

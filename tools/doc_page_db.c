@@ -166,17 +166,17 @@ void doc_page_db(FILE *f, const kpmc_db *db)
     kpmc_db_info d;
     kpmc_db_get(db, &d);
     int x86 = d.arch == KPMC_ARCH_X86_64, mods = any_other(db, &d);
-    char title[256], desc[256];
-    snprintf(title, sizeof title, "%s: %s, %zu events (kpmc event reference)", d.name, d.marketing_name,
-             d.n_events);
+    char title[512], desc[512], label[DOC_LABEL_LEN];
+    doc_db_label(&d, label);
+    snprintf(title, sizeof title, "%s: %s, %zu events (kpmc event reference)", d.name, label, d.n_events);
     snprintf(desc, sizeof desc, "The %zu performance counter events of the kpep database %s (%s).", d.n_events,
-             d.name, d.marketing_name);
+             d.name, label);
     html_page_start(f, title, desc);
     db_nav(f, db);
     fputs("<main id=\"main\">\n<h1>", f);
     doc_html(f, d.name);
     fputs(": ", f);
-    doc_html(f, d.marketing_name);
+    doc_html(f, label);
     fputs("</h1>\n", f);
     facts(f, db, &d);
     fputs("<h2 id=\"events\">Events</h2>\n", f);
@@ -204,7 +204,7 @@ void doc_page_db(FILE *f, const kpmc_db *db)
           f);
     doc_html(f, d.name);
     fputs(" (", f);
-    doc_html(f, d.marketing_name);
+    doc_html(f, label);
     fputs("): selector, the counters each may use, and description. The column buttons sort.</caption>\n"
           "<thead><tr>"
           "<th scope=\"col\" aria-sort=\"ascending\"><button type=\"button\">Event</button></th>"

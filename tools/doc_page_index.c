@@ -29,7 +29,8 @@ void doc_page_index(FILE *f)
             "database by the CPU family (<code>hw.cpufamily</code>); each database page lists its events "
             "with their selectors, the counters they may use, and their descriptions. "
             "<a href=\"compare.html\">The comparison</a> shows which events exist where and which were "
-            "renumbered.</p>\n",
+            "renumbered; <a href=\"generic.html\">the generic events</a> name what counts cycles, "
+            "instructions, branch misses and more on every chip.</p>\n",
             n_db, n_events);
     fputs("<p>Counter numbers are the databases' own: fixed counters first, then the configurable ones. "
           "On Apple chips the power manager keeps some configurable counters unless a program forces all "

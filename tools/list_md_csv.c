@@ -11,8 +11,10 @@ static void md_header(const kpmc_db *db, const kpmc_db_info *d, FILE *f)
     doc_counters_str(d->config_counters, config);
     doc_counters_str(d->power_counters, power);
 
+    char label[DOC_LABEL_LEN];
+    doc_db_label(d, label);
     fprintf(f, "## %s: ", d->name);
-    doc_md(f, d->marketing_name);
+    doc_md(f, label);
     fprintf(f, "\n\n- Architecture: %s\n- kpep version: %u", d->architecture, d->version[0]);
     if (d->n_version > 1)
         fprintf(f, ".%u", d->version[1]);
@@ -26,8 +28,9 @@ static void md_header(const kpmc_db *db, const kpmc_db_info *d, FILE *f)
         kpmc_db_family(db, k, &fi);
         doc_family_link(&fi, link);
         fprintf(f, "%s0x%x (`%s`)", k ? ", " : "- CPU families: ", (unsigned)fi.family, link);
-        const char *chips = doc_family_chips(fi.family);
-        if (chips) {
+        char chips[DOC_CHIPS_LEN];
+        doc_family_chips(&fi, chips);
+        if (chips[0]) {
             fputs(": ", f);
             doc_md(f, chips);
         }

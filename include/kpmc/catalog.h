@@ -12,7 +12,15 @@
  * n_events-1, sorted by name, case-insensitively).  The generated headers
  * <kpmc/db/NAME.h> name those indices at compile time (KPMC_A14_INST_ALL);
  * <kpmc/events.h> names the databases (KPMC_DB_A14) and the portable ids
- * (KPMC_EV_INST_ALL); <kpmc/kpmc.h> includes it, this header does not.
+ * (KPMC_EV_INST_ALL), <kpmc/generic.h> the generic events (KPMC_GEN_CYCLES);
+ * <kpmc/kpmc.h> includes both, this header does not.
+ *
+ * Besides Apple's databases the catalog holds two tables of kpmc's own,
+ * read by the generator from catalog/tables/: generic events (portable
+ * names such as "cycles" and "branch-misses" and the event that counts each
+ * in each database, per counting mode) and the chips of each CPU family
+ * ("M1 Pro" is a14), so that a chip names its database wherever a database
+ * name is accepted.
  */
 #ifndef KPMC_CATALOG_H
 #define KPMC_CATALOG_H
@@ -55,6 +63,8 @@ typedef struct kpmc_db_info {
     size_t n_events;
     size_t n_aliases;
     size_t n_families;          /* CPU families whose cpu_* link names it */
+    const char *chips;          /* the chips of those families, oldest first,
+                                   e.g. "M3 Pro, M3 Max"; NULL when unknown */
 } kpmc_db_info;
 
 /* Which keys an event's plist entry gave (kpmc_event_info.has). */
@@ -107,6 +117,8 @@ typedef struct kpmc_family_info {
     uint32_t cpusubtype; /* hw.cpusubtype, e.g. 2 */
     uint32_t family;     /* hw.cpufamily, e.g. 0x1b588bb3 */
     const kpmc_db *db;
+    const char *chips;    /* "A14, M1, M1 Pro, M1 Max, M1 Ultra"; NULL when unknown */
+    const char *codename; /* "Firestorm/Icestorm"; NULL when unknown */
 } kpmc_family_info;
 
 /* ---- databases ---- */
@@ -116,7 +128,10 @@ KPMC_API size_t kpmc_db_count(void);
 KPMC_API const kpmc_db *kpmc_db_at(size_t i);
 /* Its position in kpmc_db_at() order, i.e. its KPMC_DB_* id. */
 KPMC_API size_t kpmc_db_id(const kpmc_db *db);
-/* By `name`, case-insensitively ("a14", "ICELAKE"); NULL if none. */
+/* By `name`, case-insensitively ("a14", "ICELAKE"), else by the name of a
+ * chip that uses it ("M1 Pro", "m2", "A17 Pro", "Coffee Lake"; case, spaces,
+ * '-' and '_' do not matter); NULL if none (kpmc_suggest_db says what was
+ * probably meant). */
 KPMC_API const kpmc_db *kpmc_db_find(const char *name);
 /* By hw.cpufamily; NULL if no link names that family. */
 KPMC_API const kpmc_db *kpmc_db_for_family(uint32_t family);
@@ -158,6 +173,73 @@ KPMC_API int kpmc_ev_find_n(const char *name, size_t len);
  * an alias of db); KPMC_E_NOEVENT if db has none, KPMC_E_INVAL if ev is not
  * an id. */
 KPMC_API int kpmc_ev_resolve(const kpmc_db *db, int ev);
+
+/* ---- generic events (KPMC_GEN_*) ---- */
+
+/* A generic event: a portable name for something worth counting, mapped in
+ * each database to the event that counts it faithfully, for each counting
+ * mode (in user mode an event a configurable counter counts: a14's cycles
+ * are FIXED_CYCLES in all mode and CORE_ACTIVE_CYCLE in user mode).  Where a
+ * database has no faithful event the mapping is empty, never an
+ * approximation the table does not note.  Ids are positions in the table,
+ * named by <kpmc/generic.h>.  kpmc_plan_build_names, kpmc_set_new and kpmc
+ * check accept generic names (case-insensitively) like event names,
+ * resolved in the set's mode.  No database has an event of a generic name
+ * (the generator refuses one); an alias of the same name, such as a14's
+ * Cycles, names the same event in all mode and yields to the generic event
+ * in user mode (Cycles is then CORE_ACTIVE_CYCLE, not the refused
+ * FIXED_CYCLES).  Where the generic event has no event in that mode, the
+ * alias is used. */
+typedef struct kpmc_generic_info {
+    const char *name;        /* e.g. "branch-misses" */
+    const char *description; /* what it counts */
+} kpmc_generic_info;
+
+/* KPMC_GEN_COUNT. */
+KPMC_API size_t kpmc_generic_count(void);
+/* NULL when id is not a generic event id. */
+KPMC_API const char *kpmc_generic_name(int id);
+KPMC_API int kpmc_generic_get(int id, kpmc_generic_info *out);
+/* Id of a generic name, ASCII case-insensitive; KPMC_E_NOEVENT if none. */
+KPMC_API int kpmc_generic_find(const char *name);
+KPMC_API int kpmc_generic_find_n(const char *name, size_t len);
+/* Index in db of the event that counts generic event id in `mode`
+ * (KPMC_MODE_ALL = 0 or KPMC_MODE_USER = 1, <kpmc/kpmc.h>).  KPMC_E_NOEVENT
+ * when db has no faithful event for it in that mode; KPMC_E_INVAL for a bad
+ * db, id or mode. */
+KPMC_API int kpmc_generic_resolve(const kpmc_db *db, int id, int mode);
+/* The table's note on db's mapping of id (how the event differs from the
+ * description, or why there is none), or NULL. */
+KPMC_API const char *kpmc_generic_note(const kpmc_db *db, int id);
+
+/* ---- chips ---- */
+
+typedef struct kpmc_chip_info {
+    const char *name; /* e.g. "M1 Pro" */
+    uint32_t family;  /* its hw.cpufamily */
+    const kpmc_db *db;
+} kpmc_chip_info;
+
+/* Every chip name of the families the catalog's links name. */
+KPMC_API size_t kpmc_chip_count(void);
+/* Oldest chip first within each architecture (the chip table's order);
+ * KPMC_E_INVAL when i >= kpmc_chip_count(). */
+KPMC_API int kpmc_chip_at(size_t i, kpmc_chip_info *out);
+
+/* ---- did you mean ---- */
+
+/* For a name that kpmc_plan_build_names refused on db: writes into buf
+ * (NUL-terminated, cut to len bytes) what was probably meant and returns
+ * the length of that text, 0 when there is nothing to suggest.  An event of
+ * the other architecture, or of other databases, is named as such, with
+ * the generic event that counts it and its event in db for `mode`
+ * ("INST_RETIRED.ANY is an Intel event; on a14: instructions (INST_ALL)");
+ * otherwise the closest event names, aliases and generic names by edit
+ * distance ("did you mean INST_ALL or INST_LDST?"). */
+KPMC_API size_t kpmc_suggest_event(const kpmc_db *db, const char *name, int mode, char *buf, size_t len);
+/* The same for a name kpmc_db_find refused: the closest database and chip
+ * names ("did you mean M1 (a14)?"). */
+KPMC_API size_t kpmc_suggest_db(const char *name, char *buf, size_t len);
 
 /* ---- the family map ---- */
 

@@ -33,7 +33,8 @@ enum kpmc_error {
     KPMC_E_STATE = -13,      /* wrong state: not started, already started, wrong thread */
     KPMC_E_NOMEM = -14,      /* out of memory */
     KPMC_E_WRONGDB = -15,    /* per-database ids used with another database */
-    KPMC_E_UNSUPPORTED = -16 /* not available on this operating system */
+    KPMC_E_UNSUPPORTED = -16, /* not available on this operating system */
+    KPMC_E_IO = -17           /* writing the output failed */
 };
 
 /* A fixed English sentence for a KPMC_E_* code ("unknown error" otherwise).

@@ -56,6 +56,7 @@
 #include <kpmc/error.h>
 #include <kpmc/events.h>
 #include <kpmc/export.h>
+#include <kpmc/generic.h>
 #include <kpmc/version.h>
 
 #ifdef __cplusplus
@@ -186,11 +187,23 @@ KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, co
  * No allocation, no lock: callable from any thread. */
 KPMC_API int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
                     size_t n, int mode, char *detail, size_t detail_len);
-/* The same from names or aliases (case-insensitive); KPMC_E_NOEVENT names
- * the first unknown one. */
+/* The same from names, aliases or generic event names (case-insensitive;
+ * a generic name resolves to its event for `mode`, kpmc_generic_resolve).
+ * KPMC_E_NOEVENT names the first unknown one and what was probably meant
+ * (kpmc_suggest_event). */
 KPMC_API int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
                           const char *const *names, size_t n, int mode,
                           char *detail, size_t detail_len);
+/* How event `event` (an index of db) would be counted in `mode` when it is
+ * part of a set: the event programmed (*resolved: `event`, or its fallback)
+ * and the counters it may use (*counters, bit c = counter c; one bit for a
+ * fixed counter).  A set fits exactly when its events can be given distinct
+ * counters from these masks.  KPMC_E_UNAVAILABLE (with the sentence
+ * kpmc_plan_build would give) when it cannot be counted at all;
+ * KPMC_E_INVAL for a bad database, index or mode.  resolved and counters
+ * may be NULL. */
+KPMC_API int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved,
+                             uint32_t *counters, char *detail, size_t detail_len);
 
 /* ---- the host ---- */
 
@@ -363,6 +376,12 @@ KPMC_API int kpmc_set_event_modes(const kpmc_set *set, size_t i);
  * that started it.  KPMC_E_STATE when the set does not count (not started,
  * stopped, or its session closed); kpmc_set_error() says which. */
 KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
+/* The raw read, for the tightest loops: one kpc_get_thread_counters() call
+ * that writes the kernel's buffer, kpmc_set_plan(set)->n_counters values in
+ * kpc order, into buf; nothing else.  Event i of the set is
+ * buf[kpmc_set_plan(set)->events[i].index] (the index map).  Errors and
+ * rules as kpmc_set_read(). */
+KPMC_API int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf);
 /* On the thread that started the set (else KPMC_E_STATE, as for a set that
  * does not count).  When the last counting set stops, thread counting and
  * then counting are switched off; kpmc_close() restores what it found.  A

@@ -160,7 +160,10 @@ def main():
                                         stdout=subprocess.PIPE).stdout)["databases"]
     c = Checks()
 
-    expected_files = {"index.html", "compare.html", "kpmc.css", "kpmc.js"} | {d["name"] + ".html" for d in catalog}
+    generic = json.loads(subprocess.run([kpmc, "list", "--generic", "--format", "json"], check=True,
+                                        stdout=subprocess.PIPE).stdout)["generic"]
+    expected_files = {"index.html", "compare.html", "generic.html", "kpmc.css", "kpmc.js"} | \
+        {d["name"] + ".html" for d in catalog}
     c.expect(set(os.listdir(site)) == expected_files,
              "site files: %s" % sorted(set(os.listdir(site)) ^ expected_files))
 
@@ -234,6 +237,21 @@ def main():
         a14 = {r["id"]: r for r in pages["a14.html"].rows}
         c.expect(a14["ev-INST_ALL"]["on"] == ["7"], "a14 INST_ALL should fit counter 7 only")
     c.expect(compare is not None, "compare.html parsed")
+
+    # generic.html: a section per generic event naming every database, and
+    # a link to the row of each event that counts it, in either mode.
+    with open(os.path.join(site, "generic.html"), encoding="utf-8") as f:
+        sections = re.split(r'<h2 id="g-\d+">', f.read())[1:]
+    c.expect(len(sections) == len(generic), "generic.html: %d sections for %d generic events"
+             % (len(sections), len(generic)))
+    for g, text in zip(generic, sections):
+        c.expect(text.startswith("<code>%s</code>" % g["name"]), "generic.html: section for %s" % g["name"])
+        for db, m in g["databases"].items():
+            c.expect('href="%s.html"' % db in text, "generic.html %s: no link to %s" % (g["name"], db))
+            for mode in ("all", "user"):
+                if m[mode]:
+                    c.expect('#ev-%s"' % m[mode] in text, "generic.html %s: %s of %s (%s mode) is not linked"
+                             % (g["name"], m[mode], db, mode))
 
     # Contrast of the palette, light and dark.
     with open(os.path.join(site, "kpmc.css"), encoding="utf-8") as f:

@@ -11,9 +11,11 @@ the Markdown and CSV of `kpmc list` and the text, Markdown and JSON of
      formats, and `kpmc diff A B` in all three formats for every ordered pair
      of databases of one architecture plus some pairs across, equal it too.
 
-usage: reference.py KPEP_DIR KPMC GOLDEN_DIR [--no-diffs]
-       reference.py --write KPEP_DIR GOLDEN_DIR NAME...   (writes golden files
-       such as list-a14.md or diff-a16-as4.json from the plists)
+usage: reference.py [--chips TSV] KPEP_DIR KPMC GOLDEN_DIR [--no-diffs]
+       reference.py [--chips TSV] --write KPEP_DIR GOLDEN_DIR NAME...   (writes
+       golden files such as list-a14.md or diff-a16-as4.json from the plists)
+TSV is the chip table the catalog was generated with (catalog/tables/chips.tsv),
+read with tests/kpmctest.py: the chips of each family and the database labels.
 --no-diffs leaves out check 2's diffs, which do not depend on the cpu_*
 links (for the runs over each form of the links).
 Exit status 0 pass, 1 fail.
@@ -26,6 +28,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import kpmctest  # noqa: E402
 from kpmctest import Checks, KpepError, fold, read_kpep  # noqa: E402
 
 
@@ -35,18 +38,33 @@ def fold_key(s):
     return (fold(s), s)
 
 
-def read_chips(kpep_dir):
-    """family -> chips, from the link table of the snapshot's README."""
-    chips = {}
-    readme = os.path.join(kpep_dir, "README.md")
-    if not os.path.isfile(readme):
-        return chips
-    with open(readme, encoding="utf-8") as f:
-        for line in f:
-            m = re.match(r"\| `cpu_([0-9a-f]+)_([0-9a-f]+)_([0-9a-f]+)\.plist` \| (\w+) \| (.+?) \|\s*$", line)
-            if m:
-                chips[int(m.group(3), 16)] = m.group(5)
-    return chips
+def read_chips(tsv):
+    """[(family, chips, text)] in the table's order, text as the docs show a
+    family: "A14, M1, ... (Firestorm/Icestorm)"; [] without a table."""
+    if not tsv:
+        return []
+    out = []
+    for row in kpmctest.read_chips(tsv):
+        text = ", ".join(row["chips"])
+        out.append((row["family"], row["chips"], text + (" (%s)" % row["codename"] if row["codename"] else "")))
+    return out
+
+
+def family_chips(chips, fam):
+    for f, _, text in chips:
+        if f == fam:
+            return text
+    return None
+
+
+def db_label(db, chips):
+    """The marketing name, and the database's chips in parentheses when it
+    names none of them."""
+    fams = {f for f, _, _ in db.families}
+    names = [c for f, cs, _ in chips if f in fams for c in cs]
+    if not names or any(c.upper() in db.marketing_name.upper() for c in names):
+        return db.marketing_name
+    return "%s (%s)" % (db.marketing_name, ", ".join(names))
 
 
 class Event:
@@ -215,7 +233,7 @@ def version_text(db):
 # ---- kpmc list --format md / csv ------------------------------------------
 
 def list_md(db, chips):
-    out = ["## %s: %s\n\n" % (db.name, md_escape(db.marketing_name))]
+    out = ["## %s: %s\n\n" % (db.name, md_escape(db_label(db, chips)))]
     out.append("- Architecture: %s\n- kpep version: %s\n" % (db.architecture, version_text(db)))
     out.append("- Counters: fixed %s; configurable %s" % (counters_text(db.fixed), counters_text(db.config)))
     if db.power:
@@ -225,8 +243,8 @@ def list_md(db, chips):
         fams = []
         for fam, t, s in db.families:
             item = "0x%x (`cpu_%x_%x_%x`)" % (fam, t, s, fam)
-            if fam in chips:
-                item += ": " + md_escape(chips[fam])
+            if family_chips(chips, fam):
+                item += ": " + md_escape(family_chips(chips, fam))
             fams.append(item)
         out.append("- CPU families: " + ", ".join(fams) + "\n")
     if db.aliases:
@@ -288,8 +306,9 @@ def same_programming(a, b):
 
 
 class Diff:
-    def __init__(self, a, b):
+    def __init__(self, a, b, chips):
         self.a, self.b = a, b
+        self.la, self.lb = db_label(a, chips), db_label(b, chips)
         self.removed = [e for e in a.events if fold(e.name) not in b.by_fold]
         self.added = [e for e in b.events if fold(e.name) not in a.by_fold]
         common = [(e, b.by_fold[fold(e.name)]) for e in a.events if fold(e.name) in b.by_fold]
@@ -322,8 +341,8 @@ class Diff:
 
     def text(self):
         a, b = self.a, self.b
-        out = ["%s (%s, %d events) -> %s (%s, %d events)\n" % (a.name, a.marketing_name, len(a.events), b.name,
-                                                              b.marketing_name, len(b.events))]
+        out = ["%s (%s, %d events) -> %s (%s, %d events)\n" % (a.name, self.la, len(a.events), b.name, self.lb,
+                                                              len(b.events))]
         out.append(self.summary() + "\n")
         out += ["%s: %s -> %s\n" % f for f in self.fields]
         if self.added:
@@ -353,7 +372,7 @@ class Diff:
         a, b = self.a, self.b
         out = ["# %s → %s\n\n" % (a.name, b.name)]
         out.append("%s (%s, %d events) → %s (%s, %d events): %s.\n" % (
-            a.name, md_escape(a.marketing_name), len(a.events), b.name, md_escape(b.marketing_name),
+            a.name, md_escape(self.la), len(a.events), b.name, md_escape(self.lb),
             len(b.events), self.summary()))
         if self.fields:
             out.append("\n")
@@ -445,16 +464,16 @@ def golden_expected(name, dbs, chips):
         return list_md(db, chips) if m.group(2) == "md" else CSV_HEADER + list_csv(db)
     m = re.match(r"diff-(\w+)-(\w+)\.(txt|md|json)$", name)
     if m:
-        d = Diff(by_name[m.group(1)], by_name[m.group(2)])
+        d = Diff(by_name[m.group(1)], by_name[m.group(2)], chips)
         if m.group(3) == "json":
             return d.json()
         return d.text() if m.group(3) == "txt" else d.md()
     raise ValueError("unknown golden file " + name)
 
 
-def write_goldens(kpep_dir, golden_dir, names):
+def write_goldens(kpep_dir, golden_dir, names, chips_tsv):
     dbs = load(kpep_dir)
-    chips = read_chips(kpep_dir)
+    chips = read_chips(chips_tsv)
     for name in names:
         want = golden_expected(name, dbs, chips)
         if isinstance(want, dict):
@@ -465,22 +484,25 @@ def write_goldens(kpep_dir, golden_dir, names):
 
 
 def main():
-    if len(sys.argv) > 3 and sys.argv[1] == "--write":
-        return write_goldens(sys.argv[2], sys.argv[3], sys.argv[4:])
-    args = sys.argv[1:]
-    diffs = "--no-diffs" not in args
+    argv = sys.argv[1:]
+    chips_tsv = None
+    if len(argv) > 1 and argv[0] == "--chips":
+        chips_tsv, argv = argv[1], argv[2:]
+    if len(argv) > 2 and argv[0] == "--write":
+        return write_goldens(argv[1], argv[2], argv[3:], chips_tsv)
+    diffs = "--no-diffs" not in argv
     if not diffs:
-        args.remove("--no-diffs")
-    if len(args) != 3:
+        argv.remove("--no-diffs")
+    if len(argv) != 3:
         print(__doc__)
         return 2
-    kpep_dir, kpmc, golden_dir = args
+    kpep_dir, kpmc, golden_dir = argv
     c = Checker(kpmc)
     try:
         dbs = load(kpep_dir)
     except KpepError as e:
         return c.fail(str(e)) or c.finish(kpep_dir)
-    chips = read_chips(kpep_dir)
+    chips = read_chips(chips_tsv)
 
     goldens = sorted(os.listdir(golden_dir))
     for name in goldens:
@@ -507,7 +529,7 @@ def main():
     if not diffs:
         pairs = []
     for x, y in pairs:
-        d = Diff(x, y)
+        d = Diff(x, y, chips)
         c.same("diff %s %s" % (x.name, y.name), c.run("diff", x.name, y.name), d.text())
         c.same("diff %s %s --format md" % (x.name, y.name), c.run("diff", x.name, y.name, "--format", "md"), d.md())
         c.expect(json.loads(c.run("diff", x.name, y.name, "--format", "json")) == d.json(),

@@ -15,6 +15,7 @@ mkdir -p "$work"
 prefix=$work/prefix
 cmake --install "$build" --prefix "$prefix" > "$work/install.log"
 for f in bin/kpmc include/kpmc/kpmc.h include/kpmc/events.h include/kpmc/db/a14.h \
+         include/kpmc/measure.h include/kpmc/kpmc.hpp include/kpmc/benchmark.hpp \
          share/man/man1/kpmc.1; do
     [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done

@@ -14,8 +14,8 @@
  */
 #include "catalog_format.h"
 
-#if KPMC_CATALOG_FORMAT != 3
-#error "catalog_data.c was generated for catalog format 3"
+#if KPMC_CATALOG_FORMAT != 4
+#error "catalog_data.c was generated for catalog format 4"
 #endif
 
 #if defined(__GNUC__)
@@ -24,7 +24,7 @@
 
 const char kpmc_cat_generator[] = "kpmc-gen 0.1.0";
 
-/* 1348 bytes of strings: names (below 65536), then descriptions. */
+/* 1728 bytes of strings: names (below 65536), then descriptions. */
 const char kpmc_cat_pool[] =
     /*      0 */ "CPU_CLK_UNHALTED.REF_TSC\0"
     /*     25 */ "CPU_CLK_UNHALTED.THREAD\0"
@@ -88,6 +88,28 @@ const char kpmc_cat_pool[] =
     /*   1209 */ "Loads, first general-purpose counter only\0"
     /*   1251 */ "Issue slots (fixed counter 3, which this database does not have)\0"
     /*   1316 */ "Largest umask, other and number\0"
+    /*   1348 */ "cycles\0"
+    /*   1355 */ "Core cycles\0"
+    /*   1367 */ "no user-mode cycle event in this fixture\0"
+    /*   1408 */ "instructions\0"
+    /*   1421 */ "Retired instructions\0"
+    /*   1442 */ "the fixed counter in all mode\0"
+    /*   1472 */ "L1D.misses\0"
+    /*   1483 */ "Loads that missed L1D, \"quoted\" & <marked>\0"
+    /*   1526 */ "nothing\0"
+    /*   1534 */ "loads\0"
+    /*   1540 */ "Load uops\0"
+    /*   1550 */ "mapped in user mode only, for the test\0"
+    /*   1589 */ "Test One\0"
+    /*   1598 */ "Test One Pro\0"
+    /*   1611 */ "Test One Max\0"
+    /*   1624 */ "Two\0"
+    /*   1628 */ "Lake X\0"
+    /*   1635 */ "Lake-Y\0"
+    /*   1642 */ "Lake X, Lake-Y\0"
+    /*   1657 */ "Test One, Test One Pro\0"
+    /*   1680 */ "Alpha/Beta\0"
+    /*   1691 */ "Test One, Test One Pro, Test One Max\0"
     ;
 
 /* 25 distinct event rows for 25 table entries:
@@ -229,4 +251,71 @@ const uint16_t kpmc_cat_hash_slots[] = {
     5, 1, 24, 65535, 17, 65535, 6, 65535, 9, 10, 7, 14,
     16, 4, 65535, 21, 65535, 11, 3, 8, 22, 18, 25, 23,
     2, 13, 0, 20, 65535, 26, 65535, 15, 12, 19,
+};
+
+/* kpmc's own tables: generic.tsv sha256 743ce04f7fb56d90f640773273da7071c4bfa1856b6dd2b16d0adcddfebdb85b, chips.tsv sha256 cb5ec50d7b7780e3e29d3b1db6f3d7c694d0823d64cf1200a4ddadd01cc4181a. */
+
+/* Generic events (KPMC_GEN_*), in the table's order: {name, description}. */
+const struct kpmc_cat_generic kpmc_cat_generic[] = {
+    {1348, 1355}, /* 0 cycles */
+    {1408, 1421}, /* 1 instructions */
+    {1472, 1483}, /* 2 L1D.misses */
+    {1534, 1540}, /* 3 loads */
+};
+const uint16_t kpmc_cat_n_generic = 4;
+
+/* What counts each generic event in each database: {all, user, note}, event indices. */
+const struct kpmc_cat_generic_map kpmc_cat_generic_map[] = {
+    {1, KPMC_CAT_NONE, 1367}, /* cycles fixture: FIXED_CYCLES / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* cycles fixture2: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* cycles fixture10: - / - */
+    {1, 2, KPMC_CAT_NO_STRING}, /* cycles fixturex: CPU_CLK_UNHALTED.THREAD / CPU_CLK_UNHALTED.THREAD_P */
+    {2, 3, KPMC_CAT_NO_STRING}, /* instructions fixture: FIXED_INSTRUCTIONS / INST_ALL */
+    {0, 0, KPMC_CAT_NO_STRING}, /* instructions fixture2: INST_ALL / INST_ALL */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* instructions fixture10: - / - */
+    {4, 5, 1442}, /* instructions fixturex: INST_RETIRED.ANY / INST_RETIRED.ANY_P */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 1526}, /* L1D.misses fixture: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 1526}, /* L1D.misses fixture2: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* L1D.misses fixture10: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, 1526}, /* L1D.misses fixturex: - / - */
+    {5, 5, KPMC_CAT_NO_STRING}, /* loads fixture: LD_UNIT_UOP / LD_UNIT_UOP */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* loads fixture2: - / - */
+    {KPMC_CAT_NONE, KPMC_CAT_NONE, KPMC_CAT_NO_STRING}, /* loads fixture10: - / - */
+    {KPMC_CAT_NONE, 7, 1550}, /* loads fixturex: - / MEM.LOADS */
+};
+
+/* Perfect hash of the 4 generic names: 2 buckets, 6 slots. */
+const struct kpmc_cat_hash kpmc_cat_generic_hash = {0, 2, 6};
+const uint16_t kpmc_cat_generic_hash_disp[] = {
+    0, 1,
+};
+const uint16_t kpmc_cat_generic_hash_slots[] = {
+    65535, 65535, 3, 0, 1, 2,
+};
+
+/* Chip names of the families the links name, oldest first: {name, family, database, rank}. */
+const struct kpmc_cat_chip kpmc_cat_chips[] = {
+    {1589, 0x1a2b3c4du, 0, 0}, /* Test One -> fixture */
+    {1598, 0x1a2b3c4du, 0, 0}, /* Test One Pro -> fixture */
+    {1611, 0xabcdef01u, 0, 1}, /* Test One Max -> fixture */
+    {1624, 0x2u, 1, 2}, /* Two -> fixture2 */
+    {1628, 0x5eedu, 3, 4}, /* Lake X -> fixturex */
+    {1635, 0x5eedu, 3, 4}, /* Lake-Y -> fixturex */
+};
+const uint16_t kpmc_cat_n_chips = 6;
+
+/* Per entry of kpmc_cat_families: {chips, code name}. */
+const struct kpmc_cat_family_chips kpmc_cat_family_chips[] = {
+    {1624, KPMC_CAT_NO_STRING}, /* 0x2 */
+    {1642, KPMC_CAT_NO_STRING}, /* 0x5eed */
+    {1657, 1680}, /* 0x1a2b3c4d */
+    {1611, KPMC_CAT_NO_STRING}, /* 0xabcdef01 */
+};
+
+/* Per database: its chips. */
+const uint32_t kpmc_cat_db_chips[] = {
+    1691, /* fixture: Test One, Test One Pro, Test One Max */
+    1624, /* fixture2: Two */
+    KPMC_CAT_NO_STRING, /* fixture10: - */
+    1642, /* fixturex: Lake X, Lake-Y */
 };

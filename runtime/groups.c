@@ -1,0 +1,364 @@
+/* Groups: any number of events become the fewest sets that each fit the
+ * counters, every set also carrying the anchor events.
+ *
+ * Each event is resolved alone first (kpmc_plan_build_names of one name, so
+ * that every spelling the plans accept is accepted here), then reduced to
+ * the counters it may use (kpmc_plan_event_counters).  A group fits exactly
+ * when its events and the anchors can be given distinct counters from those
+ * masks (kpmc_alloc_place), which is the test kpmc_plan_build applies.
+ *
+ * The fewest groups: a branch and bound over the events, most constrained
+ * first, each put into every open group it fits, then into one new group;
+ * events with the same mask keep the order of their groups (a partition
+ * that differs only by swapping such events is the same); a branch stops as
+ * soon as it needs as many groups as the best found, and the search as soon
+ * as the best meets the lower bound: for every union U of distinct masks,
+ * the events whose mask lies in U, over the counters of U that the anchors
+ * confined to U leave free. */
+#include <kpmc/measure.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "groups.h"
+
+#define NONE ((size_t)-1)
+
+struct item {
+    size_t input;  /* position in the masks given to the search */
+    uint32_t mask; /* counters it may use */
+};
+
+struct search {
+    size_t n;                            /* items, most constrained first */
+    struct item it[KPMC_GROUPS_MAX];
+    size_t n_anchors;
+    uint32_t anchor_mask[KPMC_MAX_EVENTS];
+    /* the partial partition: group g holds the anchors' masks, then its
+     * items' masks */
+    size_t used;
+    size_t size[KPMC_GROUPS_MAX];
+    uint32_t masks[KPMC_GROUPS_MAX][KPMC_MAX_EVENTS];
+    size_t group_of[KPMC_GROUPS_MAX];
+    size_t best;
+    size_t best_of[KPMC_GROUPS_MAX];
+    size_t lower;
+};
+
+static int fits(const uint32_t *masks, size_t n)
+{
+    unsigned counter[KPMC_MAX_EVENTS];
+    return n <= KPMC_MAX_EVENTS && kpmc_alloc_place(masks, (unsigned)n, counter, NULL) == 0;
+}
+
+static void dfs(struct search *s, size_t i)
+{
+    if (i == s->n) {
+        s->best = s->used;
+        memcpy(s->best_of, s->group_of, s->n * sizeof s->group_of[0]);
+        return;
+    }
+    uint32_t mask = s->it[i].mask;
+    size_t first = i > 0 && s->it[i - 1].mask == mask ? s->group_of[i - 1] : 0;
+    for (size_t g = first; g < s->used && s->best > s->lower; g++) {
+        if (s->size[g] == KPMC_MAX_EVENTS)
+            continue;
+        s->masks[g][s->size[g]] = mask;
+        if (!fits(s->masks[g], s->size[g] + 1))
+            continue;
+        s->size[g]++;
+        s->group_of[i] = g;
+        dfs(s, i + 1);
+        s->size[g]--;
+    }
+    if (s->used + 1 < s->best && s->best > s->lower) {
+        size_t g = s->used++;
+        memcpy(s->masks[g], s->anchor_mask, s->n_anchors * sizeof s->anchor_mask[0]);
+        s->masks[g][s->n_anchors] = mask;
+        s->size[g] = s->n_anchors + 1;
+        s->group_of[i] = g;
+        dfs(s, i + 1);
+        s->used--;
+    }
+}
+
+static size_t ceil_div(size_t a, size_t b)
+{
+    return (a + b - 1) / b;
+}
+
+/* Events whose masks lie in u, over the counters of u the anchors confined
+ * to u leave free: a bound on the groups (0 when u has no room). */
+static size_t bound_for(const struct search *s, uint32_t u)
+{
+    size_t inside = 0, taken = 0;
+    for (size_t i = 0; i < s->n; i++)
+        inside += (s->it[i].mask & ~u) == 0;
+    for (size_t j = 0; j < s->n_anchors; j++)
+        taken += (s->anchor_mask[j] & ~u) == 0;
+    size_t counters = kpmc_popcount32(u);
+    return counters > taken ? ceil_div(inside, counters - taken) : 0;
+}
+
+/* The lower bound over unions of distinct masks: every union when there are
+ * at most 12 distinct masks, else each mask alone and the union of all. */
+static size_t lower_bound(const struct search *s)
+{
+    uint32_t distinct[KPMC_GROUPS_MAX], all = 0;
+    size_t d = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        /* sorted: equal masks are neighbours */
+        if (d == 0 || distinct[d - 1] != s->it[i].mask)
+            distinct[d++] = s->it[i].mask;
+        all |= s->it[i].mask;
+    }
+    size_t best = bound_for(s, all);
+    if (d <= 12) {
+        for (uint32_t k = 1; k < (1u << d); k++) {
+            uint32_t u = 0;
+            for (size_t j = 0; j < d; j++)
+                if (k >> j & 1u)
+                    u |= distinct[j];
+            size_t b = bound_for(s, u);
+            best = b > best ? b : best;
+        }
+    } else {
+        for (size_t j = 0; j < d; j++) {
+            size_t b = bound_for(s, distinct[j]);
+            best = b > best ? b : best;
+        }
+    }
+    return best ? best : 1;
+}
+
+/* Most constrained first: fewer counters, then by mask, then the caller's
+ * order (an insertion sort: at most KPMC_GROUPS_MAX items). */
+static int before(const struct item *a, const struct item *b)
+{
+    unsigned pa = kpmc_popcount32(a->mask), pb = kpmc_popcount32(b->mask);
+    if (pa != pb)
+        return pa < pb;
+    if (a->mask != b->mask)
+        return a->mask < b->mask;
+    return a->input < b->input;
+}
+
+static void sort_items(struct item *it, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct item x = it[i];
+        size_t k = i;
+        while (k > 0 && before(&x, &it[k - 1])) {
+            it[k] = it[k - 1];
+            k--;
+        }
+        it[k] = x;
+    }
+}
+
+int kpmc_groups_resolve(const kpmc_db *db, const char *name, int mode, unsigned *resolved, uint32_t *mask,
+                        char *detail, size_t detail_len)
+{
+    kpmc_plan p;
+    int r = kpmc_plan_build_names(&p, db, &name, 1, mode, detail, detail_len);
+    if (r == 0)
+        r = kpmc_plan_event_counters(db, p.events[0].requested, mode, resolved, mask, detail, detail_len);
+    return r;
+}
+
+size_t kpmc_groups_search(const uint32_t *masks, size_t n, const uint32_t *anchor_masks, size_t n_anchors,
+                          size_t *group_of)
+{
+    if (n == 0 || n > KPMC_GROUPS_MAX || n_anchors > KPMC_MAX_EVENTS)
+        return 0;
+    struct search search;
+    struct search *s = &search;
+    memset(s, 0, sizeof *s);
+    s->n_anchors = n_anchors;
+    for (size_t j = 0; j < n_anchors; j++)
+        s->anchor_mask[j] = anchor_masks[j];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t with[KPMC_MAX_EVENTS + 1];
+        memcpy(with, s->anchor_mask, n_anchors * sizeof with[0]);
+        with[n_anchors] = masks[i];
+        if (n_anchors == KPMC_MAX_EVENTS || !masks[i] || !fits(with, n_anchors + 1))
+            return 0;
+        s->it[i] = (struct item){i, masks[i]};
+    }
+    s->n = n;
+    sort_items(s->it, n);
+    s->lower = lower_bound(s);
+    s->best = n + 1;
+    dfs(s, 0);
+    for (size_t k = 0; k < n; k++)
+        group_of[s->it[k].input] = s->best_of[k];
+    return s->best;
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int say(char *detail, size_t len, int code, const char *fmt, ...)
+{
+    if (detail && len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(detail, len, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *db,
+                          const char *const *events, size_t n, const char *const *anchors,
+                          size_t n_anchors, int mode, size_t *anchor_of, char *detail,
+                          size_t detail_len)
+{
+    if (detail && detail_len)
+        detail[0] = '\0';
+    if (!groups || !kpmc_db_name(db) || (n && !events) || (n_anchors && !anchors) ||
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
+        return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
+                   !groups ? "no group array" : !kpmc_db_name(db) ? "not a database"
+                                              : (n && !events) ? "no event array"
+                                              : (n_anchors && !anchors) ? "no anchor array"
+                                                                        : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+    if (n == 0)
+        return say(detail, detail_len, KPMC_E_EMPTY, "no events given");
+    if (n > KPMC_GROUPS_MAX || n_anchors > KPMC_MAX_EVENTS)
+        return say(detail, detail_len, KPMC_E_TOOMANY, "%zu %s given; groups are built from at most %d",
+                   n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
+                   n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
+    for (size_t i = 0; i < n; i++)
+        if (!events[i])
+            return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
+
+    uint32_t anchor_mask[KPMC_MAX_EVENTS];
+    unsigned anchor_counted[KPMC_MAX_EVENTS];
+    if (n_anchors) {
+        kpmc_plan ap;
+        int r = kpmc_plan_build_names(&ap, db, anchors, n_anchors, mode, detail, detail_len);
+        if (r != 0)
+            return r;
+        for (size_t j = 0; j < n_anchors; j++) {
+            r = kpmc_plan_event_counters(db, ap.events[j].requested, mode, &anchor_counted[j], &anchor_mask[j],
+                                         detail, detail_len);
+            if (r != 0)
+                return r;
+        }
+    }
+
+    /* the events to place: input[k] is events[input[k]] */
+    size_t m = 0, input[KPMC_GROUPS_MAX];
+    uint32_t mask[KPMC_GROUPS_MAX];
+    unsigned counted[KPMC_GROUPS_MAX];
+    for (size_t i = 0; i < n; i++) {
+        int r = kpmc_groups_resolve(db, events[i], mode, &counted[m], &mask[m], detail, detail_len);
+        if (r != 0)
+            return r;
+        size_t merged = NONE;
+        for (size_t j = 0; j < n_anchors && merged == NONE; j++)
+            if (anchor_counted[j] == counted[m])
+                merged = j;
+        if (anchor_of)
+            anchor_of[i] = merged;
+        if (merged != NONE)
+            continue;
+        for (size_t k = 0; k < m; k++)
+            if (counted[k] == counted[m])
+                return say(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s", events[input[k]],
+                           events[i], kpmc_event_name(db, counted[m]));
+        uint32_t with[KPMC_MAX_EVENTS + 1];
+        memcpy(with, anchor_mask, n_anchors * sizeof with[0]);
+        with[n_anchors] = mask[m];
+        if (!fits(with, n_anchors + 1)) {
+            /* kpmc_plan_build says which counters compete */
+            const char *names[KPMC_MAX_EVENTS + 1];
+            memcpy(names, anchors, n_anchors * sizeof names[0]);
+            names[n_anchors] = events[i];
+            kpmc_plan p;
+            char why[KPMC_DETAIL_MAX];
+            kpmc_plan_build_names(&p, db, names, n_anchors + 1, mode, why, sizeof why);
+            return say(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s", events[i], why);
+        }
+        input[m++] = i;
+    }
+
+    /* Every event counted by an anchor: one group of the anchors. */
+    size_t n_groups = 1, group_of[KPMC_GROUPS_MAX];
+    if (m)
+        n_groups = kpmc_groups_search(mask, m, anchor_mask, n_anchors, group_of);
+    if (n_groups > max_groups)
+        return say(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu", n_groups,
+                   max_groups);
+
+    /* Groups in the order of their first event in the caller's order,
+     * events in the caller's order. */
+    size_t first_input[KPMC_GROUPS_MAX];
+    for (size_t g = 0; g < n_groups; g++)
+        first_input[g] = NONE;
+    for (size_t k = 0; k < m; k++)
+        if (input[k] < first_input[group_of[k]])
+            first_input[group_of[k]] = input[k];
+    size_t order[KPMC_GROUPS_MAX]; /* output position -> search group */
+    for (size_t g = 0; g < n_groups; g++) {
+        size_t k = g;
+        while (k > 0 && first_input[order[k - 1]] > first_input[g]) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = g;
+    }
+    for (size_t o = 0; o < n_groups; o++) {
+        kpmc_group *g = &groups[o];
+        memset(g, 0, sizeof *g);
+        g->n_anchors = n_anchors;
+        for (size_t j = 0; j < n_anchors; j++) {
+            g->names[g->n] = anchors[j];
+            g->input[g->n++] = j;
+        }
+        for (size_t k = 0; k < m; k++)
+            if (group_of[k] == order[o]) {
+                g->names[g->n] = events[input[k]];
+                g->input[g->n++] = input[k];
+            }
+        int r = kpmc_plan_build_names(&g->plan, db, g->names, g->n, mode, detail, detail_len);
+        if (r != 0)
+            return r; /* not reached: the group was found to fit */
+    }
+    return (int)n_groups;
+}
+
+int kpmc_groups_build(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const char *const *events,
+                      size_t n, const char *const *anchors, size_t n_anchors, int mode, char *detail,
+                      size_t detail_len)
+{
+    return kpmc_groups_partition(groups, max_groups, db, events, n, anchors, n_anchors, mode, NULL, detail,
+                                 detail_len);
+}
+
+int kpmc_groups_build_db(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const unsigned *events,
+                         size_t n, const unsigned *anchors, size_t n_anchors, int mode, char *detail,
+                         size_t detail_len)
+{
+    const char *ev_names[KPMC_GROUPS_MAX], *an_names[KPMC_MAX_EVENTS];
+    kpmc_db_info info;
+    if (kpmc_db_get(db, &info) != 0 || (n && !events) || (n_anchors && !anchors) || n > KPMC_GROUPS_MAX ||
+        n_anchors > KPMC_MAX_EVENTS)
+        return kpmc_groups_partition(groups, max_groups, db, NULL, n, NULL, n_anchors, mode, NULL, detail,
+                                     detail_len);
+    const unsigned *ids[2] = {events, anchors};
+    const char **names[2] = {ev_names, an_names};
+    size_t counts[2] = {n, n_anchors};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < counts[k]; i++) {
+            if (ids[k][i] >= info.n_events)
+                return say(detail, detail_len, KPMC_E_INVAL, "%s %zu: index %u is out of range: database %s has %zu events",
+                           k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
+            names[k][i] = kpmc_event_name(db, ids[k][i]);
+        }
+    return kpmc_groups_partition(groups, max_groups, db, ev_names, n, an_names, n_anchors, mode, NULL, detail,
+                                 detail_len);
+}

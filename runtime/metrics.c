@@ -1,0 +1,56 @@
+/* Derived metrics: the table of runtime/metrics.def and the binding of its
+ * inputs to measured events. */
+#include "metrics.h"
+
+#include <string.h>
+
+#include "groups.h"
+
+static const kpmc_metric_info metrics[] = {
+#define KPMC_METRIC(name, description, numerator, denominator, scale) \
+    {name, description, numerator, denominator, scale},
+#include "metrics.def"
+#undef KPMC_METRIC
+};
+
+size_t kpmc_metric_count(void)
+{
+    return sizeof metrics / sizeof metrics[0];
+}
+
+int kpmc_metric_at(size_t i, kpmc_metric_info *out)
+{
+    if (i >= kpmc_metric_count() || !out)
+        return KPMC_E_INVAL;
+    *out = metrics[i];
+    return 0;
+}
+
+/* The first name of `names` ('|'-separated) that counts one of counted[]. */
+static int bind(const char *names, const kpmc_db *db, int mode, const unsigned *counted, size_t n, size_t *pos)
+{
+    while (*names) {
+        char name[64];
+        size_t len = strcspn(names, "|");
+        if (len < sizeof name) {
+            memcpy(name, names, len);
+            name[len] = '\0';
+            unsigned resolved;
+            if (kpmc_groups_resolve(db, name, mode, &resolved, NULL, NULL, 0) == 0)
+                for (size_t k = 0; k < n; k++)
+                    if (counted[k] == resolved) {
+                        *pos = k;
+                        return 1;
+                    }
+        }
+        names += len + (names[len] == '|');
+    }
+    return 0;
+}
+
+int kpmc_metric_bind(size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
+                     size_t *numerator, size_t *denominator)
+{
+    return i < kpmc_metric_count() && bind(metrics[i].numerator, db, mode, counted, n, numerator) &&
+           bind(metrics[i].denominator, db, mode, counted, n, denominator);
+}

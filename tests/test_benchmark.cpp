@@ -1,0 +1,129 @@
+// kpmc/benchmark.hpp with Debian's Google Benchmark against the simulated
+// kperf (KPMC_KPERF_PATH).  Every kpc_get_thread_counters() call advances
+// fixed counter i by (i + 1) * 1000 and a configurable counter by its word
+// (tests/sim/kpmc_sim.h), so a benchmark whose iteration makes k calls
+// counts, over n iterations, k n + 1 steps (the closing read adds one), and
+// Google Benchmark reports that over n.  The runs are caught by a reporter
+// and compared with those numbers.
+//
+// Usage: test_benchmark counters | noroot
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <kpmc/benchmark.hpp>
+
+#include "test_cxx.h"
+
+namespace {
+
+using test::work;
+
+const int iterations = 1000;
+const double branch_word = 0xcb; // a14: BRANCH_MISPRED_NONSPEC's selector
+
+void BM_three_reads(benchmark::State &state)
+{
+    kpmc::benchmark_counters pmc(state, {"FIXED_CYCLES", "FIXED_INSTRUCTIONS", "BRANCH_MISPRED_NONSPEC"});
+    for (auto _ : state)
+        work(3);
+}
+BENCHMARK(BM_three_reads)->Iterations(iterations);
+BENCHMARK(BM_three_reads)->Iterations(iterations)->Threads(2);
+
+// 2 reads counted, then 5 left out: the pause read is counted, the resume
+// read is not
+void BM_paused(benchmark::State &state)
+{
+    kpmc::benchmark_counters pmc(state, {"Cycles"});
+    for (auto _ : state) {
+        work(2);
+        pmc.pause();
+        work(5);
+        pmc.resume();
+    }
+}
+BENCHMARK(BM_paused)->Iterations(iterations);
+
+void BM_unknown(benchmark::State &state)
+{
+    kpmc::benchmark_counters pmc(state, {"FIXED_CYCLES", "NOT_AN_EVENT"});
+    for (auto _ : state)
+        work(1);
+}
+BENCHMARK(BM_unknown)->Iterations(iterations);
+
+class capture : public benchmark::BenchmarkReporter {
+  public:
+    bool ReportContext(const Context &) override { return true; }
+    void ReportRuns(const std::vector<Run> &runs) override
+    {
+        for (const Run &r : runs)
+            got[r.benchmark_name()] = r;
+    }
+    std::map<std::string, Run> got;
+};
+
+double counter(const benchmark::BenchmarkReporter::Run &run, const char *name)
+{
+    auto it = run.counters.find(name);
+    return it == run.counters.end() ? -1 : it->second.value;
+}
+
+bool near(double a, double b)
+{
+    return std::fabs(a - b) <= 1e-9 * std::fabs(b);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    test::sim_read();
+    std::string name = argc > 1 ? argv[1] : "";
+    int bargc = 1;
+    char *bargv[] = {argv[0], nullptr};
+    benchmark::Initialize(&bargc, bargv);
+    capture rep;
+    benchmark::RunSpecifiedBenchmarks(&rep);
+
+    const char *three = "BM_three_reads/iterations:1000", *threads = "BM_three_reads/iterations:1000/threads:2",
+               *paused = "BM_paused/iterations:1000", *unknown = "BM_unknown/iterations:1000";
+    for (const char *b : {three, threads, paused, unknown})
+        CHECK(rep.got.count(b), "no run %s", b);
+    if (test::failures())
+        return test::result(argv[0]);
+    if (name == "counters") {
+        // (3 n + 1) steps over n iterations; with two threads, each thread
+        // adds its own closing read, over 2 n iterations
+        double per = (3.0 * iterations + 1) / iterations, per2 = (3.0 * 2 * iterations + 2) / (2 * iterations);
+        for (const char *b : {three, threads}) {
+            const benchmark::BenchmarkReporter::Run &run = rep.got[b];
+            double p = b == three ? per : per2;
+            CHECK(!run.error_occurred, "%s: %s", b, run.error_message.c_str());
+            CHECK(near(counter(run, "FIXED_CYCLES"), p * 1000) && near(counter(run, "FIXED_INSTRUCTIONS"), p * 2000) &&
+                      near(counter(run, "BRANCH_MISPRED_NONSPEC"), p * branch_word),
+                  "%s: %g %g %g", b, counter(run, "FIXED_CYCLES"), counter(run, "FIXED_INSTRUCTIONS"),
+                  counter(run, "BRANCH_MISPRED_NONSPEC"));
+        }
+        double pp = (3.0 * iterations + 1) / iterations * 1000;
+        CHECK(near(counter(rep.got[paused], "Cycles"), pp), "paused: %g, want %g", counter(rep.got[paused], "Cycles"),
+              pp);
+        CHECK(rep.got[unknown].error_occurred &&
+                  rep.got[unknown].error_message.find("kpmc: ") == 0 &&
+                  rep.got[unknown].error_message.find("NOT_AN_EVENT") != std::string::npos,
+              "unknown event: %s", rep.got[unknown].error_message.c_str());
+    } else if (name == "noroot") {
+        for (const char *b : {three, threads, paused}) {
+            const benchmark::BenchmarkReporter::Run &run = rep.got[b];
+            CHECK(run.error_occurred && run.error_message.find("counting needs root") != std::string::npos &&
+                      run.counters.empty(),
+                  "%s: %s", b, run.error_message.c_str());
+        }
+    } else {
+        std::fprintf(stderr, "usage: test_benchmark counters|noroot\n");
+        return 2;
+    }
+    return test::result(name.c_str());
+}

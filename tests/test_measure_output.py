@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""The JSON and CSV writers of kpmc's measurement results.
+
+    test_measure_output.py TEST_MEASURE WORK_DIR
+
+Runs `TEST_MEASURE output` against the simulated kperf (KPMC_KPERF_PATH in
+the environment): a14, FIXED_CYCLES, FIXED_INSTRUCTIONS and
+BRANCH_MISPRED_NONSPEC, 5 repetitions after 1 warm-up, 4 iterations a
+sample, a callback whose call c makes (c % 7) + 1 reads of the simulated
+counters.  Each read advances them by 1000, 2000 and 203 (the
+simulator's model), so sample r holds, per iteration, the sum of its calls'
+reads times the step over 4.  The expected statistics come from Python's
+`statistics` module; the files must parse as JSON and CSV and agree with them.
+"""
+import csv
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+
+prog, work = sys.argv[1:3]
+os.makedirs(work, exist_ok=True)
+base = os.path.join(work, "out")
+env = dict(os.environ, KPMC_TEST_OUT=base)
+p = subprocess.run([prog, "output"], env=env, capture_output=True, text=True)
+failures = 0
+
+
+def check(cond, what):
+    global failures
+    if not cond:
+        failures += 1
+        print("FAIL:", what)
+
+
+check(p.returncode == 0, f"test_measure output: exit {p.returncode}: {p.stderr}")
+
+R, W, N = 5, 1, 4
+steps = {"FIXED_CYCLES": 1000, "FIXED_INSTRUCTIONS": 2000, "BRANCH_MISPRED_NONSPEC": 203}
+reads = [sum((c % 7) + 1 for c in range((W + r) * N, (W + r + 1) * N)) for r in range(R)]
+
+
+def expected(step):
+    v = [k * step / N for k in reads]
+    med = statistics.median(v)
+    return {"n": R, "min": min(v), "median": med, "mean": statistics.mean(v),
+            "stddev": statistics.stdev(v), "mad": statistics.median([abs(x - med) for x in v])}
+
+
+def near(a, b):
+    return a is not None and math.isclose(float(a), b, rel_tol=1e-12, abs_tol=1e-9)
+
+
+with open(base + ".json") as f:
+    text = f.read()
+doc = json.loads(text)
+check(text.endswith("}\n"), "JSON ends with a newline")
+for key, want in [("db", "a14"), ("mode", "all"), ("iterations", N), ("repetitions", R), ("warmup", W),
+                  ("groups", 1), ("calibrated", True), ("pinned", "no"), ("core_types", False), ("migrated", 0)]:
+    check(doc.get(key) == want, f"{key}: {doc.get(key)!r}, want {want!r}")
+check([e["name"] for e in doc["events"]] == list(steps), f"events {[e['name'] for e in doc['events']]}")
+for e in doc["events"]:
+    want = expected(steps[e["name"]])
+    check(e["counted"] == e["name"] and e["anchor"] is False and e["group"] == 0, f"{e['name']}: {e}")
+    for k, v in want.items():
+        check(near(e[k], v), f"{e['name']} {k}: {e[k]}, want {v}")
+    o = e["overhead"]
+    check(o["n"] == R and o["median"] == steps[e["name"]] and o["min"] == steps[e["name"]] and o["mad"] == 0
+          and o["stddev"] == 0, f"{e['name']} overhead {o}")
+metrics = {m["name"]: m for m in doc["metrics"]}
+check(sorted(metrics) == ["branch-mpki", "ipc"], f"metrics {sorted(metrics)}")
+check(near(metrics["ipc"]["value"], 2.0) and metrics["ipc"]["numerator"] == "FIXED_INSTRUCTIONS"
+      and metrics["ipc"]["denominator"] == "FIXED_CYCLES", f"ipc {metrics['ipc']}")
+check(near(metrics["branch-mpki"]["value"], 1000 * 203 / 2000), f"branch-mpki {metrics['branch-mpki']}")
+check(all(m["description"] for m in doc["metrics"]), "metric descriptions")
+
+with open(base + ".csv", newline="") as f:
+    rows = list(csv.reader(f))
+check(rows[0] == ["kind", "name", "counted", "group", "n", "min", "median", "mean", "stddev", "mad", "overhead",
+                  "value"], f"CSV header {rows[0]}")
+events = [r for r in rows[1:] if r[0] == "event"]
+check([r[1] for r in events] == list(steps), "CSV events")
+for r in events:
+    want = expected(steps[r[1]])
+    check(r[2] == r[1] and r[3] == "0" and r[4] == str(R) and r[11] == "", f"CSV row {r}")
+    for k, col in [("min", 5), ("median", 6), ("mean", 7), ("stddev", 8), ("mad", 9)]:
+        check(near(r[col], want[k]), f"CSV {r[1]} {k}: {r[col]}, want {want[k]}")
+    check(float(r[10]) == steps[r[1]], f"CSV {r[1]} overhead {r[10]}")
+mrows = {r[1]: r for r in rows[1:] if r[0] == "metric"}
+check(sorted(mrows) == ["branch-mpki", "ipc"] and mrows["ipc"][2] == "FIXED_INSTRUCTIONS/FIXED_CYCLES"
+      and near(mrows["ipc"][11], 2.0) and all(c == "" for c in mrows["ipc"][3:11]), f"CSV metrics {mrows}")
+check(len(rows) == 1 + 3 + 2, f"{len(rows)} CSV rows")
+
+if failures:
+    print(f"{failures} check(s) failed")
+    sys.exit(1)
+print("ok")
