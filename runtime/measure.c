@@ -495,13 +495,14 @@ __attribute__((format(printf, 3, 4)))
 #endif
 static int new_failed(kpmc_session *s, int code, const char *fmt, ...)
 {
-    pthread_mutex_lock(&s->lock);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->detail, sizeof s->detail, fmt, ap);
-    va_end(ap);
-    pthread_mutex_unlock(&s->lock);
-    return code;
+    kpmc_call_begin(s);
+    if (s->db) { /* an inert session keeps kpmc_open's detail */
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->detail, sizeof s->detail, fmt, ap);
+        va_end(ap);
+    }
+    return kpmc_call_end(s, code);
 }
 
 static int check_options(kpmc_session *s, const kpmc_measure_options *o)

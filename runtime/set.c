@@ -669,13 +669,13 @@ int kpmc_set_event_modes(const kpmc_set *set, size_t i)
 
 int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf)
 {
-    if (set->read(0, set->n_counters, buf) != 0)
+    if (atomic_load_explicit(&set->read, memory_order_relaxed)(0, set->n_counters, buf) != 0)
         return read_failed(set, errno);
     return 0;
 }
 
 void kpmc_set_reader(const kpmc_set *set, kpmc_kpc_read_fn *fn, uint32_t *n_counters)
 {
-    *fn = set->read;
+    *fn = atomic_load_explicit(&set->read, memory_order_relaxed);
     *n_counters = set->n_counters;
 }
