@@ -19,10 +19,12 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "groups.h"
+#include "outstruct.h"
 
 #define NONE ((size_t)-1)
 
@@ -211,7 +213,7 @@ static int say(char *detail, size_t len, int code, const char *fmt, ...)
     return code;
 }
 
-int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *db,
+int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db,
                           const char *const *events, size_t n, const char *const *anchors,
                           size_t n_anchors, int mode, size_t *anchor_of, char *detail,
                           size_t detail_len)
@@ -312,7 +314,7 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
         order[k] = g;
     }
     for (size_t o = 0; o < n_groups; o++) {
-        kpmc_group *g = &groups[o];
+        struct kpmc_group *g = &groups[o];
         memset(g, 0, sizeof *g);
         g->n_anchors = n_anchors;
         for (size_t j = 0; j < n_anchors; j++) {
@@ -331,34 +333,80 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     return (int)n_groups;
 }
 
-int kpmc_groups_build(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const char *const *events,
-                      size_t n, const char *const *anchors, size_t n_anchors, int mode, char *detail,
-                      size_t detail_len)
+kpmc_groups *kpmc_groups_alloc(size_t room)
 {
-    return kpmc_groups_partition(groups, max_groups, db, events, n, anchors, n_anchors, mode, NULL, detail,
-                                 detail_len);
+    kpmc_groups *gs = calloc(1, sizeof *gs + room * sizeof gs->g[0]);
+    return gs;
 }
 
-int kpmc_groups_build_db(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const unsigned *events,
-                         size_t n, const unsigned *anchors, size_t n_anchors, int mode, char *detail,
-                         size_t detail_len)
+/* Partition into a block with room for one group per event (always
+ * enough), then give back what is not used. */
+static int build(kpmc_groups **out, const kpmc_db *db, const char *const *events, size_t n,
+                 const char *const *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
+{
+    if (!out)
+        return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: no kpmc_groups pointer");
+    *out = NULL;
+    size_t room = n && n <= KPMC_GROUPS_MAX ? n : 1;
+    kpmc_groups *gs = kpmc_groups_alloc(room);
+    if (!gs)
+        return say(detail, detail_len, KPMC_E_NOMEM, "out of memory for %zu groups", room);
+    int r = kpmc_groups_partition(gs->g, room, db, events, n, anchors, n_anchors, mode, NULL, detail, detail_len);
+    if (r < 0) {
+        free(gs);
+        return r;
+    }
+    gs->n = (size_t)r;
+    kpmc_groups *fit = realloc(gs, sizeof *gs + gs->n * sizeof gs->g[0]);
+    *out = fit ? fit : gs;
+    return r;
+}
+
+int kpmc_groups_build(kpmc_groups **out, const kpmc_db *db, const char *const *events, size_t n,
+                      const char *const *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
+{
+    return build(out, db, events, n, anchors, n_anchors, mode, detail, detail_len);
+}
+
+int kpmc_groups_build_db(kpmc_groups **out, const kpmc_db *db, const unsigned *events, size_t n,
+                         const unsigned *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
 {
     const char *ev_names[KPMC_GROUPS_MAX], *an_names[KPMC_MAX_EVENTS];
-    kpmc_db_info info;
+    kpmc_db_info info = {.size = sizeof info};
     if (kpmc_db_get(db, &info) != 0 || (n && !events) || (n_anchors && !anchors) || n > KPMC_GROUPS_MAX ||
         n_anchors > KPMC_MAX_EVENTS)
-        return kpmc_groups_partition(groups, max_groups, db, NULL, n, NULL, n_anchors, mode, NULL, detail,
-                                     detail_len);
+        return build(out, db, NULL, n, NULL, n_anchors, mode, detail, detail_len);
     const unsigned *ids[2] = {events, anchors};
     const char **names[2] = {ev_names, an_names};
     size_t counts[2] = {n, n_anchors};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
-            if (ids[k][i] >= info.n_events)
+            if (ids[k][i] >= info.n_events) {
+                if (out)
+                    *out = NULL;
                 return say(detail, detail_len, KPMC_E_INVAL, "%s %zu: index %u is out of range: database %s has %zu events",
                            k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
+            }
             names[k][i] = kpmc_event_name(db, ids[k][i]);
         }
-    return kpmc_groups_partition(groups, max_groups, db, ev_names, n, an_names, n_anchors, mode, NULL, detail,
-                                 detail_len);
+    return build(out, db, ev_names, n, an_names, n_anchors, mode, detail, detail_len);
+}
+
+size_t kpmc_groups_count(const kpmc_groups *groups)
+{
+    return groups ? groups->n : 0;
+}
+
+int kpmc_groups_get(const kpmc_groups *groups, size_t g, kpmc_group_info *out)
+{
+    if (!groups || g >= groups->n)
+        return KPMC_E_INVAL;
+    const struct kpmc_group *gr = &groups->g[g];
+    kpmc_group_info full = {sizeof full, &gr->plan, gr->n, gr->n_anchors, gr->names, gr->input};
+    return kpmc_out_fill(out, &full, sizeof full, KPMC_SIZE_TO(kpmc_group_info, input));
+}
+
+void kpmc_groups_free(kpmc_groups *groups)
+{
+    free(groups);
 }

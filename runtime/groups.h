@@ -5,10 +5,31 @@
 
 #include <kpmc/measure.h>
 
-/* kpmc_groups_build, and for each event i, anchor_of[i] (if anchor_of is not
+#include "plan.h"
+
+/* One group, as kpmc_group_info describes it. */
+struct kpmc_group {
+    kpmc_plan plan;
+    size_t n, n_anchors;
+    const char *names[KPMC_MAX_EVENTS];
+    size_t input[KPMC_MAX_EVENTS];
+};
+
+/* What kpmc_groups_build allocates: the groups, one block. */
+struct kpmc_groups {
+    size_t n;
+    struct kpmc_group g[];
+};
+
+/* A kpmc_groups with room for `room` groups (n 0); NULL when out of
+ * memory. */
+kpmc_groups *kpmc_groups_alloc(size_t room);
+
+/* kpmc_groups_build into groups[0 .. max_groups-1] (KPMC_E_TOOMANY when
+ * more groups are needed), and for each event i, anchor_of[i] (if anchor_of is not
  * NULL): the index of the anchor that counts it, or (size_t)-1 when it is in
  * a group. */
-int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *db,
+int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db,
                           const char *const *events, size_t n, const char *const *anchors,
                           size_t n_anchors, int mode, size_t *anchor_of, char *detail,
                           size_t detail_len);

@@ -88,7 +88,8 @@ struct kpmc_measure {
     kpmc_measure_options opt;
     char *strings;          /* copies of the names */
     size_t n_groups;
-    kpmc_group *groups;
+    kpmc_groups *all_groups; /* what kpmc_measure_groups gives */
+    struct kpmc_group *groups; /* all_groups->g */
     kpmc_set **sets;
     uint32_t *group_nc;     /* values per read of each group */
     size_t n_segs;
@@ -417,7 +418,7 @@ static void compute(kpmc_measure *m)
         size_t num, den;
         if (!kpmc_metric_bind(i, m->db, m->opt.mode, counted, m->n_events, &num, &den))
             continue;
-        kpmc_metric_info info;
+        kpmc_metric_info info = {.size = sizeof info};
         kpmc_metric_at(i, &info);
         kpmc_measured_metric *x = &m->metrics[n_metrics++];
         x->name = info.name;
@@ -437,11 +438,9 @@ const kpmc_result *kpmc_measure_result(const kpmc_measure *m)
     return m && m->have_result ? &m->result : NULL;
 }
 
-const kpmc_group *kpmc_measure_groups(const kpmc_measure *m, size_t *n)
+const kpmc_groups *kpmc_measure_groups(const kpmc_measure *m)
 {
-    if (n)
-        *n = m ? m->n_groups : 0;
-    return m ? m->groups : NULL;
+    return m ? m->all_groups : NULL;
 }
 
 const char *kpmc_measure_error(const kpmc_measure *m)
@@ -622,7 +621,7 @@ void kpmc_measure_free(kpmc_measure *m)
     for (size_t g = 0; m->sets && g < m->n_groups; g++)
         kpmc_set_free(m->sets[g]);
     free(m->strings);
-    free(m->groups);
+    kpmc_groups_free(m->all_groups);
     free(m->sets);
     free(m->group_nc);
     free(m->segs);
@@ -691,9 +690,10 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
     m->opt.anchors = NULL;
 
     /* groups and their sets */
-    m->groups = malloc((n ? n : 1) * sizeof *m->groups);
-    if (!m->groups)
+    m->all_groups = kpmc_groups_alloc(n ? n : 1);
+    if (!m->all_groups)
         goto nomem;
+    m->groups = m->all_groups->g;
     size_t anchor_of[KPMC_GROUPS_MAX];
     char detail[KPMC_DETAIL_MAX];
     r = kpmc_groups_partition(m->groups, n ? n : 1, db, names, n, anchors, o.n_anchors, o.mode, anchor_of, detail,
@@ -702,7 +702,7 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
         new_failed(s, r, "%s", detail);
         goto fail;
     }
-    m->n_groups = (size_t)r;
+    m->n_groups = m->all_groups->n = (size_t)r;
     m->sets = calloc(m->n_groups, sizeof *m->sets);
     m->group_nc = calloc(m->n_groups, sizeof *m->group_nc);
     if (!m->sets || !m->group_nc)

@@ -28,10 +28,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "encode.h"
+#include "outstruct.h"
+#include "plan.h"
 
 /* ---- the detail sentence ---- */
 
@@ -240,7 +243,7 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
 static int resolve(struct ctx *x, size_t i)
 {
     struct item *it = &x->it[i];
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(x->db, it->requested, &e);
     it->name = e.name;
     it->resolved = it->requested;
@@ -259,7 +262,7 @@ static int resolve(struct ctx *x, size_t i)
             it->counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
             return 0;
         }
-        kpmc_event_info fb;
+        kpmc_event_info fb = {.size = sizeof fb};
         int to = e.fallback_index;
         if (to < 0 && why == FIXED_MIX)
             to = equivalent(x, &e);
@@ -367,6 +370,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.d = detail_start(detail, detail_len);
     if (plan)
         memset(plan, 0, sizeof *plan);
+    x.info.size = sizeof x.info;
     if (!plan || kpmc_db_get(db, &x.info) != 0 || (n && !events) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
         put(&x.d, "invalid argument: %s", !plan ? "no plan" : !kpmc_db_name(db) ? "not a database"
@@ -378,7 +382,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.conf = x.info.config_counters;
     x.to_conf = 0;
     if (kernel) {
-        if (kernel->size < sizeof *kernel) {
+        if (kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters)) {
             put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)", kernel->size);
             return KPMC_E_INVAL;
         }
@@ -485,6 +489,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         kpmc_plan_event *pe = &plan->events[i];
         unsigned c = counter[i];
         uint32_t below = (1u << c) - 1u;
+        pe->size = sizeof *pe;
         pe->requested = x.it[i].requested;
         pe->resolved = x.it[i].resolved;
         pe->counter = c;
@@ -500,6 +505,36 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         }
     }
     return 0;
+}
+
+int kpmc_plan_new(kpmc_plan **out)
+{
+    if (!out)
+        return KPMC_E_INVAL;
+    *out = calloc(1, sizeof **out);
+    return *out ? 0 : KPMC_E_NOMEM;
+}
+
+void kpmc_plan_free(kpmc_plan *plan)
+{
+    free(plan);
+}
+
+int kpmc_plan_get(const kpmc_plan *plan, kpmc_plan_info *out)
+{
+    if (!plan)
+        return KPMC_E_INVAL;
+    kpmc_plan_info full = {sizeof full,       plan->db,         plan->mode,       plan->classes,
+                           plan->n_events,    plan->n_config,   plan->config,     plan->config_skip,
+                           plan->n_counters};
+    return kpmc_out_fill(out, &full, sizeof full, KPMC_SIZE_TO(kpmc_plan_info, n_counters));
+}
+
+int kpmc_plan_event_get(const kpmc_plan *plan, size_t i, kpmc_plan_event *out)
+{
+    if (!plan || i >= plan->n_events)
+        return KPMC_E_INVAL;
+    return kpmc_out_fill(out, &plan->events[i], sizeof plan->events[i], KPMC_SIZE_TO(kpmc_plan_event, counts));
 }
 
 int kpmc_plan_build_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, const unsigned *events,
@@ -577,10 +612,10 @@ const char *const *kpmc_kernel_profile_names(void)
     return kernel_profiles;
 }
 
-int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db)
+int kpmc_kernel_profile(kpmc_kernel *out, const char *name, const kpmc_db *db)
 {
-    kpmc_db_info d;
-    if (!kernel || !name || kpmc_db_get(db, &d) != 0)
+    kpmc_db_info d = {.size = sizeof d};
+    if (!kpmc_out_ok(out, KPMC_SIZE_TO(kpmc_kernel, config_counters)) || !name || kpmc_db_get(db, &d) != 0)
         return KPMC_E_INVAL;
     int p = -1;
     for (int i = 0; kernel_profiles[i]; i++)
@@ -588,6 +623,7 @@ int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db
             p = i;
     if (p < 0)
         return KPMC_E_INVAL;
+    kpmc_kernel full, *kernel = &full;
     memset(kernel, 0, sizeof *kernel);
     kernel->size = sizeof *kernel;
     kernel->known = KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_ALLOWLIST | KPMC_KERNEL_X86_PLAIN;
@@ -602,7 +638,7 @@ int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db
         kernel->flags |= KPMC_KERNEL_X86_PLAIN;
         kernel->config_counters = kpmc_low_bits(d.config_counters, kpmc_popcount32(d.config_counters) / 2);
     }
-    return 0;
+    return kpmc_out_fill(out, kernel, sizeof *kernel, KPMC_SIZE_TO(kpmc_kernel, config_counters));
 }
 
 int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
@@ -610,6 +646,7 @@ int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsign
 {
     struct ctx x;
     x.d = detail_start(detail, detail_len);
+    x.info.size = sizeof x.info;
     if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
         put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"

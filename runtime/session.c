@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "outstruct.h"
 #include "session_internal.h"
 
 #define CLASSES_ALL (KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE)
@@ -179,7 +180,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
  * ones. */
 static int check_counts(kpmc_session *s)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(s->db, &d);
     int x86 = d.arch == KPMC_ARCH_X86_64;
     uint32_t n_fixed = kpmc_popcount32(d.fixed_counters), n_conf = kpmc_popcount32(d.config_counters);
@@ -345,15 +346,16 @@ const char *kpmc_session_cpu(const kpmc_session *s)
 
 int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out)
 {
-    if (!s || !out || out->size < sizeof *out)
+    if (!s || !kpmc_out_ok(out, KPMC_SIZE_TO(kpmc_kernel, config_counters)))
         return KPMC_E_INVAL;
     pthread_mutex_lock(&s->lock);
+    kpmc_kernel k = s->kernel;
     int r = s->db ? 0 : KPMC_E_STATE;
-    if (r == 0) {
-        *out = s->kernel;
-        out->flags &= out->known;
-    }
     pthread_mutex_unlock(&s->lock);
+    if (r == 0) {
+        k.flags &= k.known;
+        r = kpmc_out_fill(out, &k, sizeof k, KPMC_SIZE_TO(kpmc_kernel, config_counters));
+    }
     return r;
 }
 

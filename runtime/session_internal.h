@@ -9,6 +9,7 @@
 #include <kpmc/kpmc.h>
 
 #include "kperf.h"
+#include "plan.h"
 
 /* Lifetime: a session is referenced by its owner (until kpmc_close) and by
  * each of its sets (until kpmc_set_free); whichever call drops the last

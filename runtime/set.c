@@ -290,7 +290,7 @@ static uint64_t kept_bits(const kpmc_db_info *d)
 /* set->modes from the words read back for its plan. */
 static void set_modes(const kpmc_session *s, kpmc_set *set, const uint64_t *rb)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(s->db, &d);
     for (unsigned i = 0; i < set->plan.n_events; i++) {
         const kpmc_plan_event *e = &set->plan.events[i];
@@ -306,7 +306,7 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
 {
     const kpmc_plan *p = &set->plan;
     struct kpmc_kperf *k = &s->k;
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(s->db, &d);
     errno = 0;
     uint32_t count = k->kpc_get_counter_count(p->classes);

@@ -20,7 +20,7 @@ endif()
 #    it compiles without a warning and answers what the fixture plists say.
 set(_cat_golden "${KPMC_TEST_DATA}/golden")
 add_library(kpmc_fixture_catalog STATIC "${CMAKE_SOURCE_DIR}/runtime/catalog.c" "${CMAKE_SOURCE_DIR}/runtime/suggest.c"
-  "${CMAKE_SOURCE_DIR}/runtime/version.c" "${_cat_golden}/catalog_data.c")
+  "${CMAKE_SOURCE_DIR}/runtime/version.c" "${CMAKE_SOURCE_DIR}/runtime/outstruct.c" "${_cat_golden}/catalog_data.c")
 kpmc_target_flags(kpmc_fixture_catalog)
 target_include_directories(kpmc_fixture_catalog
   PUBLIC "${CMAKE_SOURCE_DIR}/include" "${_cat_golden}/include"

@@ -43,6 +43,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan_view.h"
+
 #define KPERFDATA_PATH "/System/Library/PrivateFrameworks/kperfdata.framework/kperfdata"
 #define MAX_WORDS 32
 #define MAX_COUNTERS 32
@@ -339,8 +341,8 @@ done:
 static void build_kpmc(const unsigned *set, unsigned n, int mode, outcome *o)
 {
     memset(o, 0, sizeof *o);
-    kpmc_plan plan;
-    o->err = kpmc_plan_build(&plan, db, set, n, mode, o->detail, sizeof o->detail);
+    struct plan_view plan;
+    o->err = view_build(&plan, db, NULL, set, n, mode, o->detail, sizeof o->detail);
     if (o->err)
         return;
     o->classes = plan.classes;
@@ -638,6 +640,7 @@ int main(void)
     if (!layout_ok)
         puts("note: kperfdata's kpep_event is not the 56-byte record docs/kpc.md §6 describes; "
              "selectors and masks are not compared");
+    dbi.size = sizeof dbi;
     kpmc_db_get(db, &dbi);
     is_x86 = dbi.arch == KPMC_ARCH_X86_64;
     evi = calloc(dbi.n_events + 1, sizeof *evi);
@@ -652,6 +655,7 @@ int main(void)
         stale++;
     }
     for (unsigned e = 0; e < dbi.n_events; e++) {
+        evi[e].size = sizeof evi[e];
         kpmc_event_get(db, e, &evi[e]);
         if (kp.db_event(kdb, evi[e].name, &kev[e]) || !kev[e]) {
             kev[e] = NULL;

@@ -21,6 +21,7 @@
 
 #include "stats_ref.h"
 #include "test_session.h"
+#include "plan_view.h"
 
 /* ---- known work ---- */
 
@@ -85,8 +86,8 @@ static void check_overhead(const kpmc_measured_event *ev, double step, size_t n)
 static uint64_t word_of(const char *db_name, const char *event, int user)
 {
     const kpmc_db *db = kpmc_db_find(db_name);
-    kpmc_db_info d;
-    kpmc_event_info e;
+    kpmc_db_info d = {.size = sizeof d};
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_db_get(db, &d);
     kpmc_event_get(db, (unsigned)kpmc_event_find(db, event), &e);
     uint64_t w = stored_word(&d, expected_word(&d, &e));
@@ -255,8 +256,8 @@ static void groups(void)
     CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
     if (r)
         return;
-    size_t ng;
-    const kpmc_group *g = kpmc_measure_groups(m, &ng);
+    struct group_view g[4];
+    size_t ng = groups_read(kpmc_measure_groups(m), g, 4);
     CHECK(ng == 2 && g[0].n == 4 && g[1].n == 3 && !strcmp(g[1].names[2], "INST_INT_ALU"), "groups: %zu", ng);
     /* region k per (group, rep) so that each sample is told apart */
     static const unsigned ks[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
@@ -576,7 +577,9 @@ static void raw(void)
     CHECK(r == KPMC_E_STATE && contains(kpmc_set_error(set), "not counting"), "before start: %d %s", r,
           kpmc_set_error(set));
     CHECK(kpmc_set_start(set) == 0, "start");
-    const kpmc_plan *p = kpmc_set_plan(set);
+    struct plan_view p_view;
+    plan_read(kpmc_set_plan(set), &p_view);
+    const struct plan_view *p = &p_view;
     CHECK(p->n_counters == 10, "a14 with fixed and configurable classes reads 10 values, not %u", p->n_counters);
     const double step[] = {(double)word_of("a14", "BRANCH_MISPRED_NONSPEC", 0), 2000,
                            (double)word_of("a14", "L1D_CACHE_MISS_LD", 0)};

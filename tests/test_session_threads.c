@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plan_view.h"
 #include "test_session.h"
 
 /* a14: fixed counters 0-1, configurable 2-9 (docs/kpc.md §2). */
@@ -28,14 +29,16 @@ static const char *const names_c[] = {"Cycles", "INST_LDST"};                   
 static void a14_event(const char *name, kpmc_db_info *d, kpmc_event_info *e)
 {
     const kpmc_db *db = kpmc_db_find("a14");
+    d->size = sizeof *d;
+    e->size = sizeof *e;
     kpmc_db_get(db, d);
     kpmc_event_get(db, (unsigned)kpmc_event_find(db, name), e);
 }
 
 static uint64_t word_of(const char *name)
 {
-    kpmc_db_info d;
-    kpmc_event_info e;
+    kpmc_db_info d = {.size = sizeof d};
+    kpmc_event_info e = {.size = sizeof e};
     a14_event(name, &d, &e);
     return expected_word(&d, &e);
 }
@@ -48,8 +51,8 @@ static uint64_t word_of(const char *name)
 static uint64_t per_read_of(const char *name)
 {
     const kpmc_db *db = kpmc_db_find("a14");
-    kpmc_db_info d;
-    kpmc_event_info e;
+    kpmc_db_info d = {.size = sizeof d};
+    kpmc_event_info e = {.size = sizeof e};
     a14_event(name, &d, &e);
     int user_only = !sim_counts_kernel(&d);
     if (e.has & KPMC_HAS_FIXED_COUNTER) {
@@ -66,7 +69,7 @@ static uint64_t per_read_of(const char *name)
  * (the fixed events then count on configurable counters too). */
 static uint32_t mixed_classes(void)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_db_find("a14"), &d);
     return sim_counts_kernel(&d) ? KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE : KPMC_CLASS_CONFIGURABLE;
 }
@@ -143,7 +146,7 @@ static void case_two_threads(void)
     }
     /* One configuration: one kpc_set_config, or two where the first start
      * finds configurable counters counting user mode only and plans again. */
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_db_find("a14"), &d);
     unsigned long configs = sim_counts_kernel(&d) ? 1 : 2;
     for (int i = 0; i < 2; i++) {
@@ -179,7 +182,8 @@ static void case_busy(void)
     CHECK(r == KPMC_E_BUSY && contains(kpmc_session_error(s), "different configuration"), "%s (%s)",
           kpmc_strerror(r), kpmc_session_error(s));
     struct kpmc_sim_state st = sim_state();
-    const kpmc_plan_event *pa = &kpmc_set_plan(a)->events[0];
+    kpmc_plan_event a0 = {.size = sizeof a0}, *pa = &a0;
+    CHECK(kpmc_plan_event_get(kpmc_set_plan(a), 0, pa) == 0, "event 0 of a");
     CHECK(st.config[rank_in(0x3FCu, pa->counter)] == pa->config && (pa->config & 0xFFFFu) == word_of("INST_BRANCH"),
           "a refused set changed the configuration");
     /* The same configuration in another order counts alongside. */
@@ -369,7 +373,9 @@ static void case_new(void)
     kpmc_set *set = NULL;
     const int ev[] = {KPMC_EV_CYCLES, KPMC_EV_INST_BRANCH};
     CHECK(kpmc_set_new_ev(s, &set, ev, 2, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
-    CHECK(kpmc_set_plan(set)->n_events == 2 && kpmc_set_plan(set)->events[0].fixed, "plan of portable ids");
+    struct plan_view pv;
+    plan_read(kpmc_set_plan(set), &pv);
+    CHECK(pv.n_events == 2 && pv.events[0].fixed, "plan of portable ids");
     kpmc_set_free(set);
 
     /* An Intel-only portable id on a14 */

@@ -63,7 +63,10 @@
 extern "C" {
 #endif
 
-/* No database has more than 16 counters, fixed and configurable together. */
+/* No database has more than 16 counters, fixed and configurable together:
+ * a set of this library holds at most this many events (KPMC_E_TOOMANY).
+ * No public struct is sized by it, so a later library may raise it without
+ * breaking programs built against these headers. */
 #define KPMC_MAX_EVENTS 16
 /* Detail messages are truncated to this many bytes, NUL included. */
 #define KPMC_DETAIL_MAX 256
@@ -86,7 +89,16 @@ enum kpmc_mode {
 
 /* ---- plans: placement and encoding, no kernel involved ---- */
 
+/* A plan: events placed on the counters of a database, with the kpc
+ * configuration words.  Opaque, so that its capacity is the library's: make
+ * one with kpmc_plan_new(), fill it with kpmc_plan_build*() as often as
+ * needed (building allocates nothing), read it with kpmc_plan_get() and
+ * kpmc_plan_event_get(), free it with kpmc_plan_free(). */
+typedef struct kpmc_plan kpmc_plan;
+
+/* One event of a plan (kpmc_plan_event_get()). */
 typedef struct kpmc_plan_event {
+    size_t size;        /* sizeof(kpmc_plan_event), set by the caller */
     unsigned requested; /* the event asked for (an alias is already applied) */
     unsigned resolved;  /* the event programmed: `requested` or its fallback */
     unsigned counter;   /* hardware counter: bit index in counters masks */
@@ -97,37 +109,51 @@ typedef struct kpmc_plan_event {
                            fixed counters always count both */
 } kpmc_plan_event;
 
-typedef struct kpmc_plan {
-    const kpmc_db *db;
+/* A plan as a whole (kpmc_plan_get()). */
+typedef struct kpmc_plan_info {
+    size_t size;                /* sizeof(kpmc_plan_info), set by the caller */
+    const kpmc_db *db;          /* NULL for a plan never built successfully */
     int mode;                   /* enum kpmc_mode */
     uint32_t classes;           /* KPMC_CLASS_* to configure and count */
-    unsigned n_events;
+    unsigned n_events;          /* kpmc_plan_event_get(plan, 0 .. n_events-1) */
     /* Words of config[] in kpc_set_config() order: on x86_64 one FIXED
      * word (0; the kernel ignores it) when classes has FIXED, then, when
      * classes has CONFIGURABLE, one word per configurable counter of the
      * database (all of them: counters are forced), ascending, 0 where no
      * event is placed.  0 for fixed events alone on arm64: there is nothing
      * to configure, and kpc_set_config() (which fails for a zero count) must
-     * be skipped.  config[n_config..] are 0. */
+     * be skipped. */
     unsigned n_config;
-    /* Values kpc_get_thread_counters() returns for `classes`: all of the
-     * database's fixed counters when classes has FIXED, then all of its
-     * configurable counters, ascending. */
-    unsigned n_counters;
-    uint64_t config[KPMC_MAX_EVENTS + 1];
-    kpmc_plan_event events[KPMC_MAX_EVENTS]; /* in the caller's order */
+    /* config[0 .. n_config-1], inside the plan: valid until it is built
+     * again or freed. */
+    const uint64_t *config;
     /* Leading words of config[] that kpmc_set_start does not pass to the
      * kernel: x86_64's FIXED word (1 when classes has FIXED there), since
      * CPC-era kernels read the words from index 0 whatever the classes.
      * kpmc_set_start calls kpc_set_config(KPMC_CLASS_CONFIGURABLE,
      * config + config_skip) when classes has CONFIGURABLE. */
     unsigned config_skip;
-} kpmc_plan;
+    /* Values kpc_get_thread_counters() returns for `classes`: all of the
+     * database's fixed counters when classes has FIXED, then all of its
+     * configurable counters, ascending. */
+    unsigned n_counters;
+} kpmc_plan_info;
+
+/* An empty plan (n_events 0) into *out.  KPMC_E_INVAL (out NULL),
+ * KPMC_E_NOMEM. */
+KPMC_API int kpmc_plan_new(kpmc_plan **out);
+/* NULL is allowed. */
+KPMC_API void kpmc_plan_free(kpmc_plan *plan);
+/* The plan as a whole; KPMC_E_INVAL for NULL or a size too small. */
+KPMC_API int kpmc_plan_get(const kpmc_plan *plan, kpmc_plan_info *out);
+/* Event i of the plan, in the caller's order; KPMC_E_INVAL for NULL, a
+ * size too small or i >= n_events. */
+KPMC_API int kpmc_plan_event_get(const kpmc_plan *plan, size_t i, kpmc_plan_event *out);
 
 /* What a kernel does with kpc, as far as plans are concerned
  * (README "Kernel versions"). */
 typedef struct kpmc_kernel {
-    size_t size;              /* sizeof(kpmc_kernel) */
+    size_t size;              /* sizeof(kpmc_kernel) (<kpmc/catalog.h>) */
     unsigned flags;           /* KPMC_KERNEL_* */
     unsigned known;           /* the KPMC_KERNEL_* flags whose value is known
                                  (a session learns them as it programs) */
@@ -179,7 +205,7 @@ KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, co
  * (0x30000) in each word, KPMC_MODE_ALL no mode bit.
  * On failure returns KPMC_E_EMPTY, KPMC_E_TOOMANY, KPMC_E_INVAL,
  * KPMC_E_DUPLICATE (also two events that would program the same fallback),
- * KPMC_E_UNAVAILABLE or KPMC_E_NOFIT, zeroes *plan and, if detail is not
+ * KPMC_E_UNAVAILABLE or KPMC_E_NOFIT, empties the plan and, if detail is not
  * NULL, writes a sentence naming the events and counters at fault (for
  * KPMC_E_NOFIT: competing events that together may use fewer counters than
  * they number, none of which could be left out of that claim, with the
@@ -289,8 +315,11 @@ KPMC_API const char *kpmc_session_cpu(const kpmc_session *s);
 KPMC_API int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out);
 
 /* What kpmc_session_probe finds out (kpmc info). */
+/* Refused events kpmc_probe lists: the first ones. */
+#define KPMC_PROBE_REFUSED 16
+
 typedef struct kpmc_probe {
-    size_t size;              /* sizeof(kpmc_probe) */
+    size_t size;              /* sizeof(kpmc_probe) (<kpmc/catalog.h>) */
     int force_found;          /* force_all_ctrs when the session opened: 1 when
                                  another client held the counters (or, on
                                  CPC-era kernels without a power manager,
@@ -302,7 +331,7 @@ typedef struct kpmc_probe {
                                  tried (x86_64: no list) */
     unsigned n_tried;         /* configurable events tried one by one */
     unsigned n_refused;       /* of which the kernel refused (EPERM) */
-    unsigned refused[KPMC_MAX_EVENTS]; /* the first refused ones (event indices) */
+    unsigned refused[KPMC_PROBE_REFUSED]; /* the first refused ones (event indices) */
     int kernel_counting;      /* configurable counters count kernel mode: 1 yes,
                                  0 user mode only, -1 unknown (no event could
                                  be programmed) */
@@ -377,9 +406,9 @@ KPMC_API int kpmc_set_event_modes(const kpmc_set *set, size_t i);
  * stopped, or its session closed); kpmc_set_error() says which. */
 KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
 /* The raw read, for the tightest loops: one kpc_get_thread_counters() call
- * that writes the kernel's buffer, kpmc_set_plan(set)->n_counters values in
- * kpc order, into buf; nothing else.  Event i of the set is
- * buf[kpmc_set_plan(set)->events[i].index] (the index map).  Errors and
+ * that writes the kernel's buffer, n_counters values of the set's plan
+ * (kpmc_plan_get) in kpc order, into buf; nothing else.  Event i of the
+ * set is buf[index] of the plan's event i (kpmc_plan_event_get).  Errors and
  * rules as kpmc_set_read(). */
 KPMC_API int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf);
 /* On the thread that started the set (else KPMC_E_STATE, as for a set that
