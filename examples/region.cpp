@@ -5,13 +5,23 @@
 //   sudo ./region
 //
 // The events are a14's (M1) and as4's (M4) names, and Apple's aliases on
-// Intel Macs.  Any failure prints kpmc's message and exits with status 1.
+// Intel Macs.  Each count says the modes it includes: on macOS 15 and later
+// configurable counters count user mode only, whatever the set asks.  Any
+// failure prints kpmc's message and exits with status 1.
 #include <cstdint>
 #include <cstdio>
 
 #include <kpmc/kpmc.hpp>
 
 static volatile std::uint64_t sink;
+
+// KPMC_COUNTS_* in words.
+static const char *modes(unsigned counts)
+{
+    return counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) ? "user and kernel mode"
+           : counts == KPMC_COUNTS_USER                     ? "user mode"
+                                                            : "kernel mode";
+}
 
 // Something to measure: a pseudo-random walk with hard-to-predict branches.
 static void work()
@@ -40,7 +50,8 @@ int main()
                 work();
             }
             for (std::size_t i = 0; i < c.size(); i++)
-                std::printf("%-24s %llu\n", c.names()[i].c_str(), (unsigned long long)c.totals()[i]);
+                std::printf("%-24s %llu (%s)\n", c.names()[i].c_str(), (unsigned long long)c.totals()[i],
+                            modes(c.counts(i)));
         }
 
         // The same code measured: 20 calibrated samples, statistics per
@@ -51,9 +62,9 @@ int main()
         kpmc::measurement m(s, {"INST_ALL", "CORE_ACTIVE_CYCLE", "BRANCH_MISPRED_NONSPEC", "INST_BRANCH"}, &o);
         const kpmc_result &res = m.run(work);
         for (std::size_t i = 0; i < res.n_events; i++)
-            std::printf("%-24s median %.1f  MAD %.1f  (n %zu, overhead %.0f subtracted)\n", res.events[i].name,
+            std::printf("%-24s median %.1f  MAD %.1f  (n %zu, overhead %.0f subtracted; %s)\n", res.events[i].name,
                         res.events[i].stats.median, res.events[i].stats.mad, res.events[i].stats.n,
-                        res.events[i].overhead.median);
+                        res.events[i].overhead.median, modes(res.events[i].counts));
         for (std::size_t i = 0; i < res.n_metrics; i++)
             std::printf("%-24s %.4f\n", res.metrics[i].name, res.metrics[i].value);
     } catch (const kpmc::error &e) {

@@ -154,7 +154,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     int rc = kpmc_plan_build_names(plan, db, (const char *const *)events, n_events, mode, detail, detail_len);
     if (rc == 0) {
-        kpmc_plan_info pi, ai;
+        kpmc_plan_info pi = {.size = sizeof pi};
+        kpmc_plan_info ai = {.size = sizeof ai};
         kpmc_plan_event pe[KPMC_MAX_EVENTS], ae[KPMC_MAX_EVENTS];
         read_plan(plan, &pi, pe);
         check_plan(&pi, pe, db, n_events);

@@ -25,6 +25,7 @@
 #include "alloc.h"
 #include "groups.h"
 #include "outstruct.h"
+#include "plan.h"
 
 #define NONE ((size_t)-1)
 
@@ -160,14 +161,32 @@ static void sort_items(struct item *it, size_t n)
     }
 }
 
-int kpmc_groups_resolve(const kpmc_db *db, const char *name, int mode, unsigned *resolved, uint32_t *mask,
-                        char *detail, size_t detail_len)
+/* The event a name (or alias, or generic name) means in mode, as
+ * kpmc_plan_build_names reads it. */
+static int name_event(const kpmc_db *db, const char *name, int mode, unsigned *event, char *detail,
+                      size_t detail_len)
 {
     kpmc_plan p;
     int r = kpmc_plan_build_names(&p, db, &name, 1, mode, detail, detail_len);
     if (r == 0)
-        r = kpmc_plan_event_counters(db, p.events[0].requested, mode, resolved, mask, detail, detail_len);
+        *event = p.events[0].requested;
     return r;
+}
+
+int kpmc_groups_resolve_kernel(const kpmc_db *db, const kpmc_kernel *kernel, const char *name, int mode, int mixed,
+                               unsigned *resolved, uint32_t *mask, char *detail, size_t detail_len)
+{
+    unsigned requested;
+    int r = name_event(db, name, mode, &requested, detail, detail_len);
+    if (r == 0)
+        r = kpmc_plan_event_kernel(db, kernel, requested, mode, mixed, resolved, mask, detail, detail_len);
+    return r;
+}
+
+int kpmc_groups_resolve(const kpmc_db *db, const char *name, int mode, unsigned *resolved, uint32_t *mask,
+                        char *detail, size_t detail_len)
+{
+    return kpmc_groups_resolve_kernel(db, NULL, name, mode, 0, resolved, mask, detail, detail_len);
 }
 
 size_t kpmc_groups_search(const uint32_t *masks, size_t n, const uint32_t *anchor_masks, size_t n_anchors,
@@ -213,14 +232,36 @@ static int say(char *detail, size_t len, int code, const char *fmt, ...)
     return code;
 }
 
-int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db,
-                          const char *const *events, size_t n, const char *const *anchors,
-                          size_t n_anchors, int mode, size_t *anchor_of, char *detail,
-                          size_t detail_len)
+/* Resolve requested[0 .. n-1] for the kernel (mixed: as part of a
+ * measurement mixing fixed and configurable events) into counted[] and
+ * mask[]; names[] for messages. */
+static int resolve_all(const kpmc_db *db, const kpmc_kernel *kernel, int mode, int mixed, const unsigned *requested,
+                       const char *const *names, size_t n, unsigned *counted, uint32_t *mask, char *detail,
+                       size_t detail_len)
+{
+    for (size_t i = 0; i < n; i++) {
+        int r = kpmc_plan_event_kernel(db, kernel, requested[i], mode, mixed, &counted[i], &mask[i], detail,
+                                       detail_len);
+        if (r != 0) {
+            if (detail && detail_len && !strstr(detail, names[i])) {
+                char why[KPMC_DETAIL_MAX];
+                snprintf(why, sizeof why, "%s", detail);
+                say(detail, detail_len, r, "'%s': %s", names[i], why);
+            }
+            return r;
+        }
+    }
+    return 0;
+}
+
+int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db, const kpmc_kernel *kernel,
+                          const char *const *events, size_t n, const char *const *anchors, size_t n_anchors,
+                          int mode, struct kpmc_groups_info *info, char *detail, size_t detail_len)
 {
     if (detail && detail_len)
         detail[0] = '\0';
-    if (!groups || !kpmc_db_name(db) || (n && !events) || (n_anchors && !anchors) ||
+    kpmc_db_info d = {.size = sizeof d};
+    if (!groups || kpmc_db_get(db, &d) != 0 || (n && !events) || (n_anchors && !anchors) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
         return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
                    !groups ? "no group array" : !kpmc_db_name(db) ? "not a database"
@@ -236,20 +277,77 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
     for (size_t i = 0; i < n; i++)
         if (!events[i])
             return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
+    if (info)
+        memset(info, 0, sizeof *info);
 
+    /* What the names mean: the anchors as one set (which also checks their
+     * names), each event alone. */
+    unsigned anchor_req[KPMC_MAX_EVENTS], anchor_counted[KPMC_MAX_EVENTS], req[KPMC_GROUPS_MAX];
     uint32_t anchor_mask[KPMC_MAX_EVENTS];
-    unsigned anchor_counted[KPMC_MAX_EVENTS];
     if (n_anchors) {
         kpmc_plan ap;
         int r = kpmc_plan_build_names(&ap, db, anchors, n_anchors, mode, detail, detail_len);
         if (r != 0)
             return r;
-        for (size_t j = 0; j < n_anchors; j++) {
-            r = kpmc_plan_event_counters(db, ap.events[j].requested, mode, &anchor_counted[j], &anchor_mask[j],
-                                         detail, detail_len);
-            if (r != 0)
-                return r;
+        for (size_t j = 0; j < n_anchors; j++)
+            anchor_req[j] = ap.events[j].requested;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int r = name_event(db, events[i], mode, &req[i], detail, detail_len);
+        if (r != 0)
+            return r;
+    }
+
+    /* What they count on the kernel.  A measurement mixing fixed and
+     * configurable events in KPMC_MODE_ALL on a kernel whose configurable
+     * counters count user mode only is counted wholly in user mode on
+     * configurable counters, every group alike, so that no two of its
+     * counts differ in the modes they include. */
+    uint32_t all_mask[KPMC_GROUPS_MAX];
+    unsigned all_counted[KPMC_GROUPS_MAX];
+    int mixed = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int r = resolve_all(db, kernel, mode, mixed, anchor_req, anchors, n_anchors, anchor_counted, anchor_mask,
+                            detail, detail_len);
+        if (r == 0)
+            r = resolve_all(db, kernel, mode, mixed, req, events, n, all_counted, all_mask, detail, detail_len);
+        if (r != 0)
+            return r;
+        if (pass == 1)
+            break;
+        int fixed = 0, conf = 0;
+        unsigned first_conf = 0;
+        for (size_t i = 0; i < n_anchors + n; i++) {
+            uint32_t m = i < n_anchors ? anchor_mask[i] : all_mask[i - n_anchors];
+            int is_fixed = (m & ~d.fixed_counters) == 0;
+            if (!is_fixed && !conf)
+                first_conf = i < n_anchors ? anchor_counted[i] : all_counted[i - n_anchors];
+            fixed |= is_fixed;
+            conf |= !is_fixed;
         }
+        unsigned known = kernel ? kernel->known : 0, flags = kernel ? kernel->flags & known : 0;
+        int mixing = fixed && conf && mode == KPMC_MODE_ALL && kernel;
+        if (mixing && !(known & KPMC_KERNEL_USER_ONLY) && info) {
+            info->modes_unknown = 1;
+            info->configurable = first_conf;
+        }
+        if (!mixing || !(flags & KPMC_KERNEL_USER_ONLY))
+            break;
+        mixed = 1;
+        if (info)
+            info->user_only = 1;
+    }
+    for (size_t j = 0; j < n_anchors; j++)
+        for (size_t k = 0; k < j; k++)
+            if (anchor_counted[k] == anchor_counted[j])
+                return say(detail, detail_len, KPMC_E_DUPLICATE, "anchors '%s' and '%s' both count %s", anchors[k],
+                           anchors[j], kpmc_event_name(db, anchor_counted[j]));
+    if (n_anchors && !fits(anchor_mask, n_anchors)) {
+        /* kpmc_plan_build says which counters compete */
+        kpmc_plan p;
+        char why[KPMC_DETAIL_MAX];
+        kpmc_plan_build_kernel(&p, db, kernel, anchor_counted, n_anchors, mode, why, sizeof why);
+        return say(detail, detail_len, KPMC_E_NOFIT, "the anchors do not fit together: %s", why);
     }
 
     /* the events to place: input[k] is events[input[k]] */
@@ -257,15 +355,14 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
     uint32_t mask[KPMC_GROUPS_MAX];
     unsigned counted[KPMC_GROUPS_MAX];
     for (size_t i = 0; i < n; i++) {
-        int r = kpmc_groups_resolve(db, events[i], mode, &counted[m], &mask[m], detail, detail_len);
-        if (r != 0)
-            return r;
+        counted[m] = all_counted[i];
+        mask[m] = all_mask[i];
         size_t merged = NONE;
         for (size_t j = 0; j < n_anchors && merged == NONE; j++)
             if (anchor_counted[j] == counted[m])
                 merged = j;
-        if (anchor_of)
-            anchor_of[i] = merged;
+        if (info)
+            info->anchor_of[i] = merged;
         if (merged != NONE)
             continue;
         for (size_t k = 0; k < m; k++)
@@ -277,12 +374,12 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
         with[n_anchors] = mask[m];
         if (!fits(with, n_anchors + 1)) {
             /* kpmc_plan_build says which counters compete */
-            const char *names[KPMC_MAX_EVENTS + 1];
-            memcpy(names, anchors, n_anchors * sizeof names[0]);
-            names[n_anchors] = events[i];
+            unsigned ids[KPMC_MAX_EVENTS + 1];
+            memcpy(ids, anchor_counted, n_anchors * sizeof ids[0]);
+            ids[n_anchors] = counted[m];
             kpmc_plan p;
             char why[KPMC_DETAIL_MAX];
-            kpmc_plan_build_names(&p, db, names, n_anchors + 1, mode, why, sizeof why);
+            kpmc_plan_build_kernel(&p, db, kernel, ids, n_anchors + 1, mode, why, sizeof why);
             return say(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s", events[i], why);
         }
         input[m++] = i;
@@ -315,18 +412,26 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
     }
     for (size_t o = 0; o < n_groups; o++) {
         struct kpmc_group *g = &groups[o];
+        unsigned ids[KPMC_MAX_EVENTS];
         memset(g, 0, sizeof *g);
         g->n_anchors = n_anchors;
         for (size_t j = 0; j < n_anchors; j++) {
+            ids[g->n] = anchor_counted[j];
             g->names[g->n] = anchors[j];
             g->input[g->n++] = j;
         }
         for (size_t k = 0; k < m; k++)
             if (group_of[k] == order[o]) {
+                ids[g->n] = counted[k];
                 g->names[g->n] = events[input[k]];
                 g->input[g->n++] = input[k];
             }
-        int r = kpmc_plan_build_names(&g->plan, db, g->names, g->n, mode, detail, detail_len);
+        /* Without a kernel, what `kpmc check` prints for the names; for a
+         * kernel, the events counted, in user mode when every event is
+         * counted in user mode on a configurable counter. */
+        int r = kernel ? kpmc_plan_build_kernel(&g->plan, db, kernel, ids, g->n, mixed ? KPMC_MODE_USER : mode,
+                                                detail, detail_len)
+                       : kpmc_plan_build_names(&g->plan, db, g->names, g->n, mode, detail, detail_len);
         if (r != 0)
             return r; /* not reached: the group was found to fit */
     }
@@ -351,7 +456,8 @@ static int build(kpmc_groups **out, const kpmc_db *db, const char *const *events
     kpmc_groups *gs = kpmc_groups_alloc(room);
     if (!gs)
         return say(detail, detail_len, KPMC_E_NOMEM, "out of memory for %zu groups", room);
-    int r = kpmc_groups_partition(gs->g, room, db, events, n, anchors, n_anchors, mode, NULL, detail, detail_len);
+    int r = kpmc_groups_partition(gs->g, room, db, NULL, events, n, anchors, n_anchors, mode, NULL, detail,
+                                  detail_len);
     if (r < 0) {
         free(gs);
         return r;

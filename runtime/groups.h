@@ -25,14 +25,33 @@ struct kpmc_groups {
  * memory. */
 kpmc_groups *kpmc_groups_alloc(size_t room);
 
-/* kpmc_groups_build into groups[0 .. max_groups-1] (KPMC_E_TOOMANY when
- * more groups are needed), and for each event i, anchor_of[i] (if anchor_of is not
- * NULL): the index of the anchor that counts it, or (size_t)-1 when it is in
- * a group. */
-int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db,
-                          const char *const *events, size_t n, const char *const *anchors,
-                          size_t n_anchors, int mode, size_t *anchor_of, char *detail,
-                          size_t detail_len);
+/* What kpmc_groups_partition finds beyond the groups. */
+struct kpmc_groups_info {
+    /* For each event i: the index of the anchor that counts it, or
+     * (size_t)-1 when it is in a group. */
+    size_t anchor_of[KPMC_GROUPS_MAX];
+    /* The events and anchors mix fixed and configurable events in
+     * KPMC_MODE_ALL, and the kernel given has KPMC_KERNEL_USER_ONLY: every
+     * event was resolved as counted in user mode on a configurable counter
+     * (Cycles as CORE_ACTIVE_CYCLE, Instructions as INST_ALL), and the
+     * groups' plans are KPMC_MODE_USER plans of the events counted. */
+    int user_only;
+    /* They mix, and the kernel does not know whether its configurable
+     * counters count kernel mode: the groups were built as if they did.
+     * `configurable` is one of the configurable events counted, which a set
+     * started in KPMC_MODE_ALL finds out with. */
+    int modes_unknown;
+    unsigned configurable;
+};
+
+/* kpmc_groups_build for a kernel (NULL: the database's counters, and each
+ * group's plan is kpmc_plan_build_names of its names; else the plan of the
+ * events counted, kpmc_plan_build_kernel, which a set of those events
+ * counts as planned), into groups[0 .. max_groups-1] (KPMC_E_TOOMANY when
+ * more groups are needed).  info may be NULL. */
+int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db, const kpmc_kernel *kernel,
+                          const char *const *events, size_t n, const char *const *anchors, size_t n_anchors,
+                          int mode, struct kpmc_groups_info *info, char *detail, size_t detail_len);
 
 /* The search itself: the fewest groups of masks[0 .. n-1] (bit c: counter
  * c allowed) that each fit together with every anchor mask.  Writes the
@@ -46,5 +65,8 @@ size_t kpmc_groups_search(const uint32_t *masks, size_t n, const uint32_t *ancho
  * the event counted and the counters it may use (either may be NULL). */
 int kpmc_groups_resolve(const kpmc_db *db, const char *name, int mode, unsigned *resolved,
                         uint32_t *mask, char *detail, size_t detail_len);
+/* The same for a kernel, `mixed` as for kpmc_plan_event_kernel. */
+int kpmc_groups_resolve_kernel(const kpmc_db *db, const kpmc_kernel *kernel, const char *name, int mode, int mixed,
+                               unsigned *resolved, uint32_t *mask, char *detail, size_t detail_len);
 
 #endif

@@ -28,22 +28,42 @@ static void *slot(struct kpmc_kperf *k, size_t i)
     return slots[i];
 }
 
+const char *kpmc_kperf_default_path(const char *path)
+{
+    if (path && *path)
+        return path;
+    const char *env = getenv("KPMC_KPERF_PATH");
+    if (env && *env)
+        return env;
+#if defined(__APPLE__)
+    return KPMC_KPERF_SYSTEM_PATH;
+#else
+    return NULL;
+#endif
+}
+
+void *kpmc_kperf_symbol(void *handle, const char *name)
+{
+    void *sym = handle ? dlsym(handle, name) : NULL;
+    if (sym)
+        return sym;
+    void *self = dlopen(NULL, RTLD_NOW);
+    if (!self)
+        return NULL;
+    sym = dlsym(self, name);
+    dlclose(self);
+    return sym;
+}
+
 int kpmc_kperf_load(struct kpmc_kperf *k, const char *path, char *detail, size_t len)
 {
     memset(k, 0, sizeof *k);
-    if (!path || !*path) {
-        const char *env = getenv("KPMC_KPERF_PATH");
-        path = env && *env ? env : NULL;
-    }
+    path = kpmc_kperf_default_path(path);
     if (!path) {
-#if defined(__APPLE__)
-        path = KPMC_KPERF_SYSTEM_PATH;
-#else
         snprintf(detail, len,
                  "kperf.framework exists only on macOS; set KPMC_KPERF_PATH (or "
                  "kpmc_options.kperf_path) to a library providing the kpc_* functions");
         return KPMC_E_LOAD;
-#endif
     }
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
@@ -64,6 +84,7 @@ int kpmc_kperf_load(struct kpmc_kperf *k, const char *path, char *detail, size_t
         memcpy(slot(k, i), &sym, sizeof sym);
     }
     k->handle = h;
+    snprintf(k->path, sizeof k->path, "%s", path);
     return 0;
 }
 

@@ -30,6 +30,7 @@ typedef int (*kpmc_kpc_read_fn)(uint32_t tid, uint32_t buf_count, uint64_t *buf)
 
 struct kpmc_kperf {
     void *handle; /* dlopen handle, NULL when not loaded */
+    char path[1024]; /* the path given to dlopen */
 #define KPMC_KPERF_FIELD(ret, name, params) ret(*name) params;
     KPMC_KPERF_FUNCTIONS(KPMC_KPERF_FIELD)
 #undef KPMC_KPERF_FIELD
@@ -40,6 +41,15 @@ struct kpmc_kperf {
  * returns KPMC_E_LOAD, leaves *k unloaded and writes why into detail. */
 int kpmc_kperf_load(struct kpmc_kperf *k, const char *path, char *detail, size_t len);
 void kpmc_kperf_unload(struct kpmc_kperf *k);
+
+/* A function the kperf library may provide besides the kpc_* ones (the
+ * simulator provides proc_pid_rusage and sysctlbyname; on macOS kperf's own
+ * dependencies do): looked up in `handle` first (may be NULL), then in the
+ * program and its libraries.  NULL when neither has it. */
+void *kpmc_kperf_symbol(void *handle, const char *name);
+/* The path kpmc_kperf_load would load for `path`: path, else
+ * $KPMC_KPERF_PATH, else the system framework on macOS; NULL elsewhere. */
+const char *kpmc_kperf_default_path(const char *path);
 
 /* "CALL failed with ENAME (strerror)" into buf, for errno err. */
 void kpmc_kpc_failure(char *buf, size_t len, const char *call, int err);

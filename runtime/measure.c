@@ -6,6 +6,11 @@
  * samples is k + 1 counter reads ("snapshots") stored one after the other,
  * each the raw kpc buffer of its group: the read that ends a sample starts
  * the next.  Everything is allocated by kpmc_measure_new; a run only writes.
+ * kpmc_set_start may plan a set again (the kernel counts otherwise than the
+ * session knew), so a snapshot has room for the most values any plan of
+ * the database reads, and a run takes each group's buffer size, index map,
+ * events counted and their modes from its set as started
+ * (kpmc_set_plan, kpmc_set_event_modes after kpmc_set_start).
  *
  * The loop.  kpmc_measure_next reads into the current snapshot (the kpc
  * function called directly, as kpmc_set_read_raw does), records the core
@@ -24,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "cores.h"
 #include "groups.h"
 #include "metrics.h"
@@ -91,7 +97,11 @@ struct kpmc_measure {
     kpmc_groups *all_groups; /* what kpmc_measure_groups gives */
     struct kpmc_group *groups; /* all_groups->g */
     kpmc_set **sets;
-    uint32_t *group_nc;     /* values per read of each group */
+    uint32_t stride;        /* room for the values of one read */
+    uint32_t *group_nc;     /* values per read of each group, as started */
+    unsigned char *started; /* the group's set was started in this run */
+    unsigned *modes;        /* KPMC_COUNTS_* of each group's events as started,
+                               KPMC_MAX_EVENTS a group */
     size_t n_segs;
     struct segment *segs;
     struct slot *slots;
@@ -242,6 +252,40 @@ int kpmc_measure_run(kpmc_measure *m, void (*fn)(void *arg), void *arg)
     return r < 0 ? r : 0;
 }
 
+/* Group g's set was just started and reads nc values a read: take its plan
+ * as started (the first start in a run), or check that it is the plan the
+ * run took (a later one). */
+static int plan_started(kpmc_measure *m, size_t g, uint32_t nc)
+{
+    kpmc_set *set = m->sets[g];
+    const kpmc_plan *p = kpmc_set_plan(set);
+    struct kpmc_group *gr = &m->groups[g];
+    if (nc != p->n_counters || nc > m->stride || p->n_events != gr->n) {
+        say(m, "group %zu reads %u values where its plan has %u (room for %u) and %u events where it has %zu",
+            g + 1, (unsigned)nc, p->n_counters, (unsigned)m->stride, p->n_events, gr->n);
+        return KPMC_E_STATE;
+    }
+    if (!m->started[g]) {
+        gr->plan = *p;
+        m->group_nc[g] = nc;
+        for (size_t i = 0; i < gr->n; i++) {
+            int modes = kpmc_set_event_modes(set, i);
+            m->modes[g * KPMC_MAX_EVENTS + i] = modes > 0 ? (unsigned)modes : 0u;
+        }
+        m->started[g] = 1;
+        return 0;
+    }
+    for (size_t i = 0; i < gr->n; i++)
+        if (p->events[i].index != gr->plan.events[i].index || p->events[i].resolved != gr->plan.events[i].resolved) {
+            say(m,
+                "group %zu was planned again between two of its starts in one run (the session learned more of "
+                "the kernel); run the measurement again",
+                g + 1);
+            return KPMC_E_STATE;
+        }
+    return 0;
+}
+
 /* Program the segment's group if it is not counting, and take its first
  * snapshot. */
 static int segment_begin(kpmc_measure *m, const struct segment *sg)
@@ -264,11 +308,9 @@ static int segment_begin(kpmc_measure *m, const struct segment *sg)
         m->running = sg->group;
         uint32_t nc;
         kpmc_set_reader(set, &m->read, &nc);
-        if (nc != m->group_nc[sg->group]) {
-            say(m, "group %zu reads %u values where its plan has %u", sg->group + 1, (unsigned)nc,
-                (unsigned)m->group_nc[sg->group]);
-            return abort_run(m, KPMC_E_STATE);
-        }
+        r = plan_started(m, sg->group, nc);
+        if (r != 0)
+            return abort_run(m, r);
         m->nc = nc;
     }
     uint64_t *p = m->snaps + sg->snap;
@@ -296,6 +338,7 @@ static void run_begin(kpmc_measure *m)
         m->core_arg = m->opt.core_type ? m->opt.core_arg : NULL;
     }
     memset(m->cores, 0, m->segs[m->n_segs - 1].core + m->segs[m->n_segs - 1].count + 1);
+    memset(m->started, 0, m->n_groups);
     m->seg = 0;
 }
 
@@ -347,11 +390,24 @@ static size_t position(const kpmc_measure *m, size_t e, size_t g)
     return pos == NONE ? NONE : m->groups[g].plan.events[pos].index;
 }
 
+/* What result event e counted in this run: the event and its modes, from
+ * its group's set as started (an anchor's from the first group). */
+static void counted_as_started(kpmc_measure *m, size_t e)
+{
+    struct source *src = &m->src[e];
+    size_t g = src->anchor != NONE ? 0 : src->group, pos = src->anchor != NONE ? src->anchor : src->pos;
+    src->counted = m->groups[g].plan.events[pos].resolved;
+    m->events[e].counted = kpmc_event_name(m->db, src->counted);
+    m->events[e].counts = m->modes[g * KPMC_MAX_EVENTS + pos];
+}
+
 static void compute(kpmc_measure *m)
 {
     size_t n_samples = m->result.n_samples;
     size_t G = m->n_groups;
     m->result.migrated = 0;
+    for (size_t e = 0; e < m->n_events; e++)
+        counted_as_started(m, e);
     /* the samples */
     for (size_t k = 0; k < m->n_segs; k++) {
         const struct segment *sg = &m->segs[k];
@@ -416,7 +472,9 @@ static void compute(kpmc_measure *m)
     size_t n_metrics = 0;
     for (size_t i = 0; i < kpmc_metric_count(); i++) {
         size_t num, den;
-        if (!kpmc_metric_bind(i, m->db, m->opt.mode, counted, m->n_events, &num, &den))
+        /* and only from counts of the same modes */
+        if (!kpmc_metric_bind(i, m->db, m->opt.mode, counted, m->n_events, &num, &den) ||
+            m->events[num].counts != m->events[den].counts)
             continue;
         kpmc_metric_info info = {.size = sizeof info};
         kpmc_metric_at(i, &info);
@@ -468,12 +526,24 @@ const kpmc_measured_event *kpmc_result_event(const kpmc_result *r, const char *n
     for (size_t e = 0; e < r->n_events; e++)
         if (same_ci(r->events[e].name, name) || same_ci(r->events[e].counted, name))
             return &r->events[e];
-    unsigned resolved;
-    if (kpmc_groups_resolve(r->db, name, r->mode, &resolved, NULL, NULL, 0) != 0)
-        return NULL;
-    for (size_t e = 0; e < r->n_events; e++)
-        if (kpmc_event_find(r->db, r->events[e].counted) == (int)resolved)
+    /* The event the name counts; in a KPMC_MODE_ALL measurement, an event
+     * counted in user mode only may also count it as a kernel whose
+     * configurable counters count user mode only does (Cycles as
+     * CORE_ACTIVE_CYCLE). */
+    unsigned plain, user;
+    int have_plain = kpmc_groups_resolve(r->db, name, r->mode, &plain, NULL, NULL, 0) == 0;
+    kpmc_kernel user_only = {.size = sizeof user_only};
+    memset(&user_only, 0, sizeof user_only);
+    user_only.size = sizeof user_only;
+    user_only.flags = user_only.known = KPMC_KERNEL_USER_ONLY;
+    int have_user = r->mode == KPMC_MODE_ALL &&
+                    kpmc_groups_resolve_kernel(r->db, &user_only, name, r->mode, 1, &user, NULL, NULL, 0) == 0;
+    for (size_t e = 0; e < r->n_events; e++) {
+        int counted = kpmc_event_find(r->db, r->events[e].counted);
+        if ((have_plain && counted == (int)plain) ||
+            (have_user && r->events[e].counts == KPMC_COUNTS_USER && counted == (int)user))
             return &r->events[e];
+    }
     return NULL;
 }
 
@@ -565,7 +635,7 @@ static void schedule(kpmc_measure *m, size_t *n_values, size_t *n_cores)
     for (size_t k = 0; k < m->n_segs; k++) {
         m->segs[k].snap = values;
         m->segs[k].core = cores;
-        values += (m->segs[k].count + 1) * m->group_nc[m->segs[k].group];
+        values += (m->segs[k].count + 1) * m->stride;
         cores += m->segs[k].count + 1;
     }
     *n_values = values;
@@ -606,9 +676,60 @@ static void result_events(kpmc_measure *m, const char *const *names, size_t n, c
         kpmc_measured_event *ev = &m->events[m->n_events];
         ev->name = name;
         ev->counted = kpmc_event_name(m->db, pe->resolved);
+        ev->counts = pe->counts;
         ev->anchor = src.anchor != NONE;
         ev->group = (unsigned)(src.anchor != NONE ? 0 : src.group);
         m->src[m->n_events++] = src;
+    }
+}
+
+/* Start and stop a KPMC_MODE_ALL set of configurable event `event`, so
+ * that the session learns from the configuration read back whether
+ * configurable counters count kernel mode. */
+static int learn_modes(kpmc_measure *m, unsigned event)
+{
+    kpmc_session *s = m->s;
+    kpmc_set *set = NULL;
+    int r = kpmc_set_new_db(s, &set, kpmc_db_id(m->db), &event, 1, KPMC_MODE_ALL);
+    if (r == 0) {
+        r = kpmc_set_start(set);
+        if (r == 0)
+            r = kpmc_set_stop(set);
+    }
+    kpmc_set_free(set);
+    if (r != 0) {
+        char why[KPMC_DETAIL_MAX];
+        snprintf(why, sizeof why, "%s", kpmc_session_error(s));
+        new_failed(s, r,
+                   "finding out whether this kernel's configurable counters count kernel mode (%s counted alone): %s",
+                   kpmc_event_name(m->db, event), why);
+    }
+    return r;
+}
+
+/* The groups for what the session knows of its kernel.  When they depend
+ * on whether its configurable counters count kernel mode and the session
+ * does not know yet, one set is started and stopped to find out, and the
+ * groups are built again. */
+static int partition(kpmc_measure *m, const char *const *names, size_t n, const char *const *anchors,
+                     struct kpmc_groups_info *gi)
+{
+    kpmc_session *s = m->s;
+    char detail[KPMC_DETAIL_MAX];
+    for (int round = 0;; round++) {
+        kpmc_kernel k = {.size = sizeof k};
+        int r = kpmc_session_kernel(s, &k);
+        if (r != 0)
+            return r;
+        r = kpmc_groups_partition(m->groups, n ? n : 1, m->db, &k, names, n, anchors, m->opt.n_anchors, m->opt.mode,
+                                  gi, detail, sizeof detail);
+        if (r < 0)
+            return new_failed(s, r, "%s", detail);
+        if (!gi->modes_unknown || round == 1)
+            return r;
+        r = learn_modes(m, gi->configurable);
+        if (r != 0)
+            return r;
     }
 }
 
@@ -624,6 +745,8 @@ void kpmc_measure_free(kpmc_measure *m)
     kpmc_groups_free(m->all_groups);
     free(m->sets);
     free(m->group_nc);
+    free(m->started);
+    free(m->modes);
     free(m->segs);
     free(m->slots);
     free(m->snaps);
@@ -694,25 +817,33 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
     if (!m->all_groups)
         goto nomem;
     m->groups = m->all_groups->g;
-    size_t anchor_of[KPMC_GROUPS_MAX];
-    char detail[KPMC_DETAIL_MAX];
-    r = kpmc_groups_partition(m->groups, n ? n : 1, db, names, n, anchors, o.n_anchors, o.mode, anchor_of, detail,
-                              sizeof detail);
-    if (r < 0) {
-        new_failed(s, r, "%s", detail);
+    struct kpmc_groups_info gi;
+    r = partition(m, names, n, anchors, &gi);
+    if (r < 0)
         goto fail;
-    }
     m->n_groups = m->all_groups->n = (size_t)r;
     m->sets = calloc(m->n_groups, sizeof *m->sets);
     m->group_nc = calloc(m->n_groups, sizeof *m->group_nc);
-    if (!m->sets || !m->group_nc)
+    m->started = calloc(m->n_groups, 1);
+    m->modes = calloc(m->n_groups * KPMC_MAX_EVENTS, sizeof *m->modes);
+    if (!m->sets || !m->group_nc || !m->started || !m->modes)
         goto nomem;
+    /* Each group's set counts the events its plan counts, in its plan's
+     * mode (a fixed event the partition moved to a configurable counter
+     * stays there, whatever else the group holds). */
     for (size_t g = 0; g < m->n_groups; g++) {
-        r = kpmc_set_new(s, &m->sets[g], m->groups[g].names, m->groups[g].n, o.mode);
+        const kpmc_plan *p = &m->groups[g].plan;
+        unsigned ids[KPMC_MAX_EVENTS];
+        for (unsigned i = 0; i < p->n_events; i++)
+            ids[i] = p->events[i].resolved;
+        r = kpmc_set_new_db(s, &m->sets[g], kpmc_db_id(db), ids, p->n_events, p->mode);
         if (r != 0)
             goto fail;
         m->group_nc[g] = kpmc_set_plan(m->sets[g])->n_counters;
     }
+    kpmc_db_info dinfo = {.size = sizeof dinfo};
+    kpmc_db_get(db, &dinfo);
+    m->stride = kpmc_popcount32(dinfo.fixed_counters) + kpmc_popcount32(dinfo.config_counters);
 
     /* the schedule and its storage */
     size_t G = m->n_groups, S = (size_t)o.repetitions * G;
@@ -743,7 +874,7 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
     if (!m->snaps || !m->cores || !m->events || !m->src || !m->metrics || !m->samples || !m->values ||
         !m->work || !m->work2)
         goto nomem;
-    result_events(m, names, n, anchors, anchor_of);
+    result_events(m, names, n, anchors, gi.anchor_of);
     for (size_t e = 0; e < m->n_events; e++)
         m->events[e].values = m->values + e * S;
     kpmc_result *res = &m->result;

@@ -641,24 +641,28 @@ int kpmc_kernel_profile(kpmc_kernel *out, const char *name, const kpmc_db *db)
     return kpmc_out_fill(out, kernel, sizeof *kernel, KPMC_SIZE_TO(kpmc_kernel, config_counters));
 }
 
-int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
-                             char *detail, size_t detail_len)
+int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigned event, int mode, int mixed,
+                           unsigned *resolved, uint32_t *counters, char *detail, size_t detail_len)
 {
     struct ctx x;
     x.d = detail_start(detail, detail_len);
     x.info.size = sizeof x.info;
     if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
-        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) || (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))) {
         put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"
                                           : event >= x.info.n_events ? "event index out of range"
-                                                                     : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+                                          : (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))
+                                              ? "kpmc_kernel.size is too small"
+                                              : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.db = db;
     x.mode = mode;
-    x.kflags = 0; /* the database's own counters, as for a plan without a kernel */
+    x.kflags = kernel ? kernel->flags & kernel->known : 0;
     x.conf = x.info.config_counters;
-    x.to_conf = 0;
+    if (kernel && kernel->config_counters)
+        x.conf &= kernel->config_counters;
+    x.to_conf = mixed && mode == KPMC_MODE_ALL && (x.kflags & KPMC_KERNEL_USER_ONLY);
     x.n = 1;
     memset(&x.it[0], 0, sizeof x.it[0]);
     x.it[0].requested = event;
@@ -670,4 +674,11 @@ int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsign
     if (counters)
         *counters = x.it[0].allowed;
     return 0;
+}
+
+int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
+                             char *detail, size_t detail_len)
+{
+    /* the database's own counters, as for a plan without a kernel */
+    return kpmc_plan_event_kernel(db, NULL, event, mode, 0, resolved, counters, detail, detail_len);
 }

@@ -110,6 +110,15 @@ static void put_csv_str(struct out *o, const char *a, const char *b)
         put_raw(o, "\"", 1);
 }
 
+/* KPMC_COUNTS_* as `kpmc check --kernel` names them. */
+static const char *counts_word(unsigned counts)
+{
+    return counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) ? "all"
+           : counts == KPMC_COUNTS_USER                     ? "user"
+           : counts == KPMC_COUNTS_KERNEL                   ? "kernel"
+                                                            : "none";
+}
+
 static const char *pinned_word(int pinned)
 {
     return pinned > 0 ? "yes" : pinned == 0 ? "no" : pinned == KPMC_E_UNSUPPORTED ? "unsupported" : "refused";
@@ -150,7 +159,9 @@ static void write_json(const kpmc_result *r, struct out *o)
         put_json_str(o, ev->name);
         put(o, ",\"counted\":");
         put_json_str(o, ev->counted);
-        put(o, ev->anchor ? ",\"anchor\":true,\"group\":" : ",\"anchor\":false,\"group\":");
+        put(o, ",\"counts\":\"");
+        put(o, counts_word(ev->counts));
+        put(o, ev->anchor ? "\",\"anchor\":true,\"group\":" : "\",\"anchor\":false,\"group\":");
         put_uint(o, ev->group);
         put(o, ",");
         put_json_stats(o, &ev->stats);
@@ -178,7 +189,7 @@ static void write_json(const kpmc_result *r, struct out *o)
 
 static void write_csv(const kpmc_result *r, struct out *o)
 {
-    put(o, "kind,name,counted,group,n,min,median,mean,stddev,mad,overhead,value\n");
+    put(o, "kind,name,counted,counts,group,n,min,median,mean,stddev,mad,overhead,value\n");
     for (size_t e = 0; e < r->n_events; e++) {
         const kpmc_measured_event *ev = &r->events[e];
         const kpmc_stats *st = &ev->stats;
@@ -186,6 +197,8 @@ static void write_csv(const kpmc_result *r, struct out *o)
         put_csv_str(o, ev->name, NULL);
         put(o, ",");
         put_csv_str(o, ev->counted, NULL);
+        put(o, ",");
+        put(o, counts_word(ev->counts));
         put(o, ",");
         put_uint(o, ev->group);
         put(o, ",");
@@ -203,7 +216,7 @@ static void write_csv(const kpmc_result *r, struct out *o)
         put_csv_str(o, x->name, NULL);
         put(o, ",");
         put_csv_str(o, r->events[x->numerator].name, r->events[x->denominator].name);
-        put(o, ",,,,,,,,,");
+        put(o, ",,,,,,,,,,");
         put_num(o, x->value, "");
         put(o, "\n");
     }

@@ -80,6 +80,7 @@ void kpmc_session_unref(kpmc_session *s)
     if (s->k.handle)
         kpmc_kperf_unload(&s->k);
     pthread_mutex_destroy(&s->lock);
+    free(s->cpu_buf);
     free(s);
 }
 
@@ -342,6 +343,11 @@ const kpmc_db *kpmc_session_db(const kpmc_session *s)
 const char *kpmc_session_cpu(const kpmc_session *s)
 {
     return s ? s->cpu : "";
+}
+
+const char *kpmc_session_kperf_path(const kpmc_session *s)
+{
+    return s && s->k.handle ? s->k.path : "";
 }
 
 int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out)

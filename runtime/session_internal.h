@@ -49,6 +49,11 @@ struct kpmc_session {
     uint64_t run_readback[KPMC_MAX_EVENTS];
 
     kpmc_set *sets; /* every set of the session, for kpmc_close */
+
+    /* Counting on every CPU (cpus.c), once kpmc_session_cpus has run. */
+    int (*kpc_get_cpu_counters)(_Bool all, uint32_t classes, int *curcpu, uint64_t *buf);
+    unsigned n_cpus;
+    uint64_t *cpu_buf; /* n_cpus * KPMC_MAX_EVENTS values */
 };
 
 struct kpmc_set {

@@ -21,10 +21,14 @@ kpmc_test_program(test_cxx test_cxx.cpp test_cxx.h)
 set_target_properties(test_cxx PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
 target_link_libraries(test_cxx PRIVATE ${CMAKE_DL_LIBS})
 add_dependencies(test_cxx kpmc_sim)
-foreach(case counters measurement noroot)
-  add_test(NAME cxx.${case} COMMAND test_cxx ${case})
-  set_tests_properties(cxx.${case} PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
+# Once per simulated kernel (cxx.CASE.KERNEL), as the session tests.
+foreach(kernel ${KPMC_SIM_KERNELS})
+  foreach(case counters measurement)
+    add_test(NAME cxx.${case}.${kernel} COMMAND test_cxx ${case})
+    set_tests_properties(cxx.${case}.${kernel} PROPERTIES ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}")
+  endforeach()
 endforeach()
+add_test(NAME cxx.noroot COMMAND test_cxx noroot)
 set_tests_properties(cxx.noroot PROPERTIES ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_NOROOT=1")
 
 if(TARGET benchmark::benchmark)
@@ -32,22 +36,37 @@ if(TARGET benchmark::benchmark)
   set_target_properties(test_benchmark PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON CXX_EXTENSIONS OFF)
   target_link_libraries(test_benchmark PRIVATE benchmark::benchmark ${CMAKE_DL_LIBS})
   add_dependencies(test_benchmark kpmc_sim)
-  add_test(NAME cxx.benchmark COMMAND test_benchmark counters)
+  foreach(kernel ${KPMC_SIM_KERNELS})
+    add_test(NAME cxx.benchmark.${kernel} COMMAND test_benchmark counters)
+    set_tests_properties(cxx.benchmark.${kernel} PROPERTIES ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}")
+  endforeach()
   add_test(NAME cxx.benchmark_noroot COMMAND test_benchmark noroot)
-  set_tests_properties(cxx.benchmark PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
   set_tests_properties(cxx.benchmark_noroot PROPERTIES ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_NOROOT=1")
 else()
   kpmc_cxx_skip(cxx.benchmark "Google Benchmark not found (Debian: libbenchmark-dev)")
 endif()
 
-# The C++ examples against the simulator.
-if(TARGET example_region)
-  add_test(NAME cxx.example_region COMMAND example_region)
-  set_tests_properties(cxx.example_region PROPERTIES ENVIRONMENT "${_kpmc_rt_env}"
-    PASS_REGULAR_EXPRESSION "INST_ALL +[0-9]+\n.*ipc ")
-endif()
-if(TARGET example_benchmark)
-  add_test(NAME cxx.example_benchmark COMMAND example_benchmark --benchmark_min_time=0.01)
-  set_tests_properties(cxx.example_benchmark PROPERTIES ENVIRONMENT "${_kpmc_rt_env}"
-    PASS_REGULAR_EXPRESSION "BM_walk/1000 .* BRANCH_MISPRED_NONSPEC=[0-9.]+[a-zA-Z]* CORE_ACTIVE_CYCLE=[0-9.]+[a-zA-Z]* INST_ALL=[0-9.]")
-endif()
+# The C++ examples against the simulator, on each kernel (a14).  region's
+# scope makes no read of the simulated counters but its closing one, which
+# adds one step: INST_ALL's selector 0x8c = 140 in user mode, 3 x 140 = 420
+# in both modes where configurable counters count the kernel (pre14.4,
+# 14.4; tests/sim/kpmc_sim.h).
+foreach(kernel ${KPMC_SIM_KERNELS})
+  if(kernel STREQUAL "15" OR kernel STREQUAL "cpc")
+    set(inst "140 \\(user mode\\)")
+  else()
+    set(inst "420 \\(user and kernel mode\\)")
+  endif()
+  if(TARGET example_region)
+    add_test(NAME cxx.example_region.${kernel} COMMAND example_region)
+    set_tests_properties(cxx.example_region.${kernel} PROPERTIES
+      ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}"
+      PASS_REGULAR_EXPRESSION "INST_ALL +${inst}\n.*ipc ")
+  endif()
+  if(TARGET example_benchmark)
+    add_test(NAME cxx.example_benchmark.${kernel} COMMAND example_benchmark --benchmark_min_time=0.01)
+    set_tests_properties(cxx.example_benchmark.${kernel} PROPERTIES
+      ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}"
+      PASS_REGULAR_EXPRESSION "BM_walk/1000 .* BRANCH_MISPRED_NONSPEC=[0-9.]+[a-zA-Z]* CORE_ACTIVE_CYCLE=[0-9.]+[a-zA-Z]* INST_ALL=[0-9.]")
+  endif()
+endforeach()

@@ -8,10 +8,14 @@ find_package(Threads REQUIRED)
 
 add_library(kpmc_sim SHARED
   "${CMAKE_CURRENT_SOURCE_DIR}/sim/kpmc_sim.c"
-  "${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_config.c")
+  "${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_config.c"
+  "${CMAKE_CURRENT_SOURCE_DIR}/sim/sim_shared.c")
 kpmc_target_flags(kpmc_sim)
 target_include_directories(kpmc_sim PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}/sim")
 target_link_libraries(kpmc_sim PRIVATE kpmc::kpmc_static Threads::Threads)
+if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  target_link_libraries(kpmc_sim PRIVATE rt)
+endif()
 if(APPLE)
   # With macOS's two-level namespace the runtime binds to its own copy of the
   # catalog whatever the simulator exports; the export list only keeps the

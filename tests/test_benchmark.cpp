@@ -1,14 +1,15 @@
 // kpmc/benchmark.hpp with Debian's Google Benchmark against the simulated
-// kperf (KPMC_KPERF_PATH).  Every kpc_get_thread_counters() call advances
-// fixed counter i by (i + 1) * 1000 and a configurable counter by its word
-// (tests/sim/kpmc_sim.h), so a benchmark whose iteration makes k calls
-// counts, over n iterations, k n + 1 steps (the closing read adds one), and
-// Google Benchmark reports that over n.  The runs are caught by a reporter
-// and compared with those numbers.
+// kperf (KPMC_KPERF_PATH, KPMC_SIM_KERNEL).  Every kpc_get_thread_counters()
+// call advances the counters by one step of the simulator's model
+// (test_cxx.h), so a benchmark whose iteration makes k calls counts, over n
+// iterations, k n + 1 steps (the closing read adds one), and Google
+// Benchmark reports that over n.  The runs are caught by a reporter and
+// compared with those numbers.
 //
 // Usage: test_benchmark counters | noroot
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,20 @@ namespace {
 using test::work;
 
 const int iterations = 1000;
-const double branch_word = 0xcb; // a14: BRANCH_MISPRED_NONSPEC's selector
+
+// What the first event of BM_three_reads counted (pmc.get()).
+std::mutex counted_lock;
+std::string counted0;
+unsigned counts0;
 
 void BM_three_reads(benchmark::State &state)
 {
     kpmc::benchmark_counters pmc(state, {"FIXED_CYCLES", "FIXED_INSTRUCTIONS", "BRANCH_MISPRED_NONSPEC"});
+    if (pmc.get()) {
+        std::lock_guard<std::mutex> hold(counted_lock);
+        counted0 = pmc.get()->counted(0);
+        counts0 = pmc.get()->counts(0);
+    }
     for (auto _ : state)
         work(3);
 }
@@ -97,17 +107,24 @@ int main(int argc, char **argv)
     if (name == "counters") {
         // (3 n + 1) steps over n iterations; with two threads, each thread
         // adds its own closing read, over 2 n iterations
+        // a mixed KPMC_MODE_ALL set (test_cxx.h), its events named as given
+        const test::mixed_a14 x = test::mixed_steps();
         double per = (3.0 * iterations + 1) / iterations, per2 = (3.0 * 2 * iterations + 2) / (2 * iterations);
         for (const char *b : {three, threads}) {
             const benchmark::BenchmarkReporter::Run &run = rep.got[b];
             double p = b == three ? per : per2;
             CHECK(!run.error_occurred, "%s: %s", b, run.error_message.c_str());
-            CHECK(near(counter(run, "FIXED_CYCLES"), p * 1000) && near(counter(run, "FIXED_INSTRUCTIONS"), p * 2000) &&
-                      near(counter(run, "BRANCH_MISPRED_NONSPEC"), p * branch_word),
+            CHECK(near(counter(run, "FIXED_CYCLES"), p * x.cycles) &&
+                      near(counter(run, "FIXED_INSTRUCTIONS"), p * x.instructions) &&
+                      near(counter(run, "BRANCH_MISPRED_NONSPEC"), p * x.branch_misses),
                   "%s: %g %g %g", b, counter(run, "FIXED_CYCLES"), counter(run, "FIXED_INSTRUCTIONS"),
                   counter(run, "BRANCH_MISPRED_NONSPEC"));
         }
-        double pp = (3.0 * iterations + 1) / iterations * 1000;
+        CHECK(counted0 == x.cycles_counted && counts0 == x.counts, "FIXED_CYCLES counted as %s, counts %u",
+              counted0.c_str(), counts0);
+        // Cycles alone stays on its fixed counter, user and kernel mode, on
+        // every kernel: 3 x 1000 a read
+        double pp = (3.0 * iterations + 1) / iterations * 3 * 1000;
         CHECK(near(counter(rep.got[paused], "Cycles"), pp), "paused: %g, want %g", counter(rep.got[paused], "Cycles"),
               pp);
         CHECK(rep.got[unknown].error_occurred &&

@@ -1,11 +1,10 @@
 // kpmc.hpp against the simulated kperf: sessions, counters, RAII regions and
-// measurements, with the simulator's counting model (tests/sim/kpmc_sim.h):
-// every kpc_get_thread_counters() call advances fixed counter i by
-// (i + 1) * 1000 and a configurable counter by its word, so a region that
-// makes k such calls counts k + 1 steps (the closing read adds one).
+// measurements, with the simulator's counting model (test_cxx.h): a region
+// that makes k kpc_get_thread_counters() calls counts k + 1 steps (the
+// closing read adds one).
 //
 // Usage: test_cxx CASE (counters, measurement, noroot), with
-// KPMC_KPERF_PATH naming the simulator.
+// KPMC_KPERF_PATH naming the simulator and KPMC_SIM_KERNEL its kernel.
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -18,28 +17,40 @@ namespace {
 
 using test::work;
 
-// a14: BRANCH_MISPRED_NONSPEC's word is its selector, 0xcb.
-const double branch_step = 0xcb;
-
 void counters_case()
 {
+    const test::mixed_a14 x = test::mixed_steps();
     kpmc::session s;
     CHECK(std::strcmp(kpmc_db_name(s.db()), "a14") == 0, "database %s", kpmc_db_name(s.db()));
     kpmc::counters c(s, {"FIXED_CYCLES", "Instructions", "BRANCH_MISPRED_NONSPEC"});
     CHECK(c.size() == 3 && c.names()[1] == "Instructions", "names");
+    // what each event counts, as the set was started
+    CHECK(std::strcmp(c.counted(0), x.cycles_counted) == 0 && std::strcmp(c.counted(1), x.instructions_counted) == 0 &&
+              std::strcmp(c.counted(2), "BRANCH_MISPRED_NONSPEC") == 0,
+          "counted %s %s %s", c.counted(0), c.counted(1), c.counted(2));
+    for (std::size_t i = 0; i < 3; i++)
+        CHECK(c.counts(i) == x.counts, "event %zu counts 0x%x, want 0x%x", i, c.counts(i), x.counts);
+    bool thrown = false;
+    try {
+        c.counted(3);
+    } catch (const std::out_of_range &) {
+        thrown = true;
+    }
+    CHECK(thrown, "counted() of an event not in the set");
     {
         kpmc::region r(c);
         work(4);
     }
-    CHECK(c.totals()[0] == 5000 && c.totals()[1] == 10000 && c.totals()[2] == 5 * 0xcb, "one region: %llu %llu %llu",
-          (unsigned long long)c.totals()[0], (unsigned long long)c.totals()[1], (unsigned long long)c.totals()[2]);
+    CHECK(c.totals()[0] == 5 * x.cycles && c.totals()[1] == 5 * x.instructions && c.totals()[2] == 5 * x.branch_misses,
+          "one region: %llu %llu %llu", (unsigned long long)c.totals()[0], (unsigned long long)c.totals()[1],
+          (unsigned long long)c.totals()[2]);
     {
         kpmc::region r(c);
         work(1);
     }
-    CHECK(c.total("FIXED_CYCLES") == 7000 && c.total("Instructions") == 14000, "two regions: %llu",
-          (unsigned long long)c.total("FIXED_CYCLES"));
-    bool thrown = false;
+    CHECK(c.total("FIXED_CYCLES") == 7 * x.cycles && c.total("Instructions") == 7 * x.instructions,
+          "two regions: %llu", (unsigned long long)c.total("FIXED_CYCLES"));
+    thrown = false;
     try {
         c.total("INST_ALL");
     } catch (const std::out_of_range &) {
@@ -71,6 +82,7 @@ struct calls {
 
 void measurement_case()
 {
+    const test::mixed_a14 x = test::mixed_steps();
     kpmc::session s;
     kpmc_measure_options o;
     kpmc_measure_defaults(&o);
@@ -90,31 +102,38 @@ void measurement_case()
     // 2 + 2r and 3 + 2r
     const kpmc_result &res = m.run([&c] { work(c.n++ % 3); });
     CHECK(c.n == 12, "%u calls", c.n);
+    const double step = x.cycles;
     double want[5];
     for (unsigned r = 0; r < 5; r++)
-        want[r] = ((2 + 2 * r) % 3 + (3 + 2 * r) % 3) * 1000.0 / 2;
+        want[r] = ((2 + 2 * r) % 3 + (3 + 2 * r) % 3) * step / 2;
     for (unsigned r = 0; r < 5; r++)
         CHECK(std::fabs(res.events[0].values[r] - want[r]) < 1e-9, "sample %u: %g, want %g", r,
               res.events[0].values[r], want[r]);
-    // values 1000 1500 500 1000 1500: median 1000, MAD 500
-    CHECK(res.events[0].stats.median == 1000 && res.events[0].stats.mad == 500 && res.events[0].stats.min == 500,
+    // values 1, 1.5, 0.5, 1, 1.5 steps: median a step, MAD and min half
+    CHECK(res.events[0].stats.median == step && res.events[0].stats.mad == step / 2 &&
+              res.events[0].stats.min == step / 2,
           "stats %g %g", res.events[0].stats.median, res.events[0].stats.mad);
-    CHECK(std::fabs(res.events[1].stats.median - 2 * branch_step / 2) < 1e-9, "branch median %g",
+    CHECK(std::fabs(res.events[1].stats.median - x.branch_misses) < 1e-9, "branch median %g",
           res.events[1].stats.median);
+    CHECK(std::strcmp(res.events[0].counted, x.cycles_counted) == 0 && res.events[0].counts == x.counts &&
+              res.events[1].counts == x.counts,
+          "counted %s, counts 0x%x 0x%x", res.events[0].counted, res.events[0].counts, res.events[1].counts);
     std::string json = m.json(), csv = m.csv();
     const std::string head = "{\"db\":\"a14\",\"mode\":\"all\",\"iterations\":2,";
     CHECK(json.compare(0, head.size(), head) == 0 && json.back() == '\n' &&
               json.size() == kpmc_result_json(&res, nullptr, 0),
           "json %s", json.c_str());
-    CHECK(csv.compare(0, 5, "kind,") == 0 && csv.find("event,FIXED_CYCLES,FIXED_CYCLES,0,5,500,1000,") !=
-                                                 std::string::npos,
-          "csv %s", csv.c_str());
+    char line[128];
+    std::snprintf(line, sizeof line, "event,FIXED_CYCLES,%s,%s,0,5,%g,%g,", x.cycles_counted,
+                  x.counts == 1 ? "user" : "all", step / 2, step);
+    CHECK(csv.compare(0, 5, "kind,") == 0 && csv.find(line) != std::string::npos, "csv %s, want %s", csv.c_str(),
+          line);
 
     // the region loop (which, as the options say, runs 2 iterations)
     unsigned runs = 0;
     while (m.next())
         work(runs++ == 0 ? 9 : 2);
-    CHECK(runs == 6 && m.result().events[0].stats.median == 1000, "region loop: %u runs, median %g", runs,
+    CHECK(runs == 6 && m.result().events[0].stats.median == step, "region loop: %u runs, median %g", runs,
           m.result().events[0].stats.median);
 }
 

@@ -359,6 +359,94 @@ static void by_hand(void)
     CHECK(r == KPMC_E_INVAL && strstr(detail, "out of range"), "bad index: %d %s", r, detail);
 }
 
+/* The groups of a measurement, for a kernel (kpmc_groups_partition, which
+ * kpmc_measure_new calls with the session's): the counters it gives, and
+ * on one whose configurable counters count user mode only (macOS 15), a
+ * KPMC_MODE_ALL measurement mixing fixed and configurable events counted
+ * wholly in user mode on configurable counters, every group alike (README
+ * "Measuring": Cycles as CORE_ACTIVE_CYCLE, Instructions as INST_ALL). */
+static void for_kernel(void)
+{
+    const kpmc_db *a14 = need_db("a14");
+    struct kpmc_group g[8];
+    struct kpmc_groups_info info;
+    char detail[KPMC_DETAIL_MAX];
+    kpmc_kernel k15 = {.size = sizeof k15};
+    kpmc_kernel k144 = {.size = sizeof k144};
+    kpmc_kernel unknown = {.size = sizeof unknown};
+    CHECK(kpmc_kernel_profile(&k15, "15", a14) == 0 && kpmc_kernel_profile(&k144, "14.4", a14) == 0, "profiles");
+    unknown = k15;
+    unknown.known = 0;
+
+    /* INST_INT_ALU and INST_LDST both need counter 7; Cycles, in a group
+     * of its own, would stay on its fixed counter in a set, but the
+     * measurement mixes: it is CORE_ACTIVE_CYCLE in every group */
+    const char *ev[] = {"INST_INT_ALU", "INST_LDST", "Cycles"};
+    unsigned cac = need_event(a14, "CORE_ACTIVE_CYCLE"), alu = need_event(a14, "INST_INT_ALU");
+    int r = kpmc_groups_partition(g, 8, a14, &k15, ev, 3, NULL, 0, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == 2 && info.user_only && !info.modes_unknown, "15: %d groups %s", r, detail);
+    if (r == 2) {
+        CHECK(g[0].n == 2 && same(g[0].names[0], "INST_INT_ALU") && same(g[0].names[1], "Cycles") &&
+                  g[0].plan.events[1].resolved == cac && g[1].n == 1 && same(g[1].names[0], "INST_LDST"),
+              "15: groups");
+        /* user-mode plans of the events counted: EL0 bits in every word */
+        for (int i = 0; i < 2; i++)
+            for (unsigned e = 0; e < g[i].plan.n_events; e++)
+                CHECK(g[i].plan.mode == KPMC_MODE_USER && !g[i].plan.events[e].fixed &&
+                          (g[i].plan.events[e].config & 0x30000u) == 0x30000u &&
+                          g[i].plan.events[e].counts == KPMC_COUNTS_USER,
+                      "15: group %d event %u", i + 1, e);
+    }
+    /* 14.4: Cycles on its fixed counter, all modes */
+    r = kpmc_groups_partition(g, 8, a14, &k144, ev, 3, NULL, 0, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == 2 && !info.user_only && !info.modes_unknown && g[0].plan.events[1].fixed &&
+              g[0].plan.events[1].counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL),
+          "14.4: %d %s", r, detail);
+    /* not known: built as if the kernel counted kernel mode, and says so,
+     * with a configurable event to find out with */
+    r = kpmc_groups_partition(g, 8, a14, &unknown, ev, 3, NULL, 0, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == 2 && info.modes_unknown && info.configurable == alu && g[0].plan.events[1].fixed, "unknown: %d %s", r,
+          detail);
+    /* in user mode, or without a fixed event, nothing depends on it */
+    const char *conf[] = {"INST_INT_ALU", "INST_LDST"};
+    r = kpmc_groups_partition(g, 8, a14, &unknown, conf, 2, NULL, 0, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == 2 && !info.modes_unknown && !info.user_only, "configurable only: %d %s", r, detail);
+    const char *user[] = {"INST_BRANCH", "Instructions"};
+    r = kpmc_groups_partition(g, 8, a14, &unknown, user, 2, NULL, 0, KPMC_MODE_USER, &info, detail, sizeof detail);
+    CHECK(r == 1 && !info.modes_unknown, "user mode: %d %s", r, detail);
+
+    /* anchors: Instructions is INST_ALL on 15, so an event that is INST_ALL
+     * is counted by it, and one needing counter 7 does not fit */
+    const char *anchors[] = {"Cycles", "Instructions"};
+    const char *with_all[] = {"INST_ALL", "INST_BRANCH"};
+    r = kpmc_groups_partition(g, 8, a14, &k15, with_all, 2, anchors, 2, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == 1 && info.anchor_of[0] == 1 && info.anchor_of[1] == (size_t)-1 && g[0].n == 3, "15, anchors: %d %s", r,
+          detail);
+    r = kpmc_groups_partition(g, 8, a14, &k144, with_all, 2, anchors, 2, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == 1 && info.anchor_of[0] == (size_t)-1 && g[0].n == 4, "14.4, anchors: %d %s", r, detail);
+    const char *alu1[] = {"INST_INT_ALU"};
+    r = kpmc_groups_partition(g, 8, a14, &k15, alu1, 1, anchors, 2, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == KPMC_E_NOFIT && strstr(detail, "'INST_INT_ALU' does not fit with the anchors") &&
+              strstr(detail, "counter 7"),
+          "15, counter 7 taken by the anchor: %d %s", r, detail);
+
+    /* skylake on a CPC-era kernel: half the general-purpose counters */
+    const kpmc_db *sky = need_db("skylake");
+    kpmc_kernel kcpc = {.size = sizeof kcpc};
+    CHECK(kpmc_kernel_profile(&kcpc, "cpc", sky) == 0, "cpc profile");
+    kpmc_db_info d = {.size = sizeof d};
+    kpmc_db_get(sky, &d);
+    const char *sev[] = {"BR_MISP_RETIRED.ALL_BRANCHES", "MEM_LOAD_RETIRED.L1_MISS", "CPU_CLK_UNHALTED.THREAD_P",
+                         "INST_RETIRED.ANY_P"};
+    unsigned width = popcount(d.config_counters) / 2;
+    r = kpmc_groups_partition(g, 8, sky, &kcpc, sev, 4, NULL, 0, KPMC_MODE_ALL, &info, detail, sizeof detail);
+    CHECK(r == (int)((4 + width - 1) / width), "skylake, cpc: %d groups on %u counters: %s", r, width, detail);
+    for (int i = 0; i < r; i++)
+        for (unsigned e = 0; e < g[i].plan.n_events; e++)
+            CHECK(kcpc.config_counters >> g[i].plan.events[e].counter & 1u, "skylake, cpc: counter %u",
+                  g[i].plan.events[e].counter);
+}
+
 /* Large inputs: as many events as allowed, against the bound they must meet. */
 static void large(void)
 {
@@ -413,6 +501,7 @@ static void large(void)
 int main(void)
 {
     by_hand();
+    for_kernel();
     large();
     random_cases();
     random_masks();

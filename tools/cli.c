@@ -76,10 +76,13 @@ int cli_choice(const char *cmd, const char *what, const char *arg, const char *c
     return -1;
 }
 
-int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *opts, void (*usage)(FILE *),
-              const char **operands, int max_operands, int *n_operands)
+/* cli_parse, and with stop_at (not NULL) cli_parse_command. */
+static int parse(const char *cmd, int argc, char **argv, const struct cli_option *opts, void (*usage)(FILE *),
+                 const char **operands, int max_operands, int *n_operands, int *stop_at)
 {
     int n = 0, options = 1;
+    if (stop_at)
+        *stop_at = argc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (options && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
@@ -88,7 +91,15 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *o
         }
         if (options && !strcmp(a, "--")) {
             options = 0;
+            if (stop_at) {
+                *stop_at = i + 1;
+                break;
+            }
             continue;
+        }
+        if (stop_at && (a[0] != '-' || !a[1])) {
+            *stop_at = i;
+            break;
         }
         if (!options || a[0] != '-' || !a[1]) {
             if (n >= max_operands)
@@ -123,6 +134,18 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *o
     if (n_operands)
         *n_operands = n;
     return -1;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *opts, void (*usage)(FILE *),
+              const char **operands, int max_operands, int *n_operands)
+{
+    return parse(cmd, argc, argv, opts, usage, operands, max_operands, n_operands, NULL);
+}
+
+int cli_parse_command(const char *cmd, int argc, char **argv, const struct cli_option *opts,
+                      void (*usage)(FILE *), int *command)
+{
+    return parse(cmd, argc, argv, opts, usage, NULL, 0, NULL, command);
 }
 
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong

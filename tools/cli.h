@@ -51,6 +51,12 @@ struct cli_option {
 int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *opts, void (*usage)(FILE *),
               const char **operands, int max_operands, int *n_operands);
 
+/* Options, then a command to run: parse options up to the first operand
+ * or "--", and set *command to the index in argv of the command's first
+ * word (argc when there is none).  Returns as cli_parse does. */
+int cli_parse_command(const char *cmd, int argc, char **argv, const struct cli_option *opts,
+                      void (*usage)(FILE *), int *command);
+
 /* s as a JSON string (quoted, escaped) or null when s is NULL. */
 void cli_json_str(FILE *f, const char *s);
 

@@ -8,5 +8,6 @@ int kpmc_cmd_reset(int argc, char **argv);
 int kpmc_cmd_doc(int argc, char **argv);
 int kpmc_cmd_diff(int argc, char **argv);
 int kpmc_cmd_info(int argc, char **argv);
+int kpmc_cmd_stat(int argc, char **argv);
 
 #endif

@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"diff", kpmc_cmd_diff, "what changed between two databases"},
     {"doc", kpmc_cmd_doc, "write the event reference as a static HTML site"},
     {"reset", kpmc_cmd_reset, "switch counting off after a client crashed (root)"},
+    {"stat", kpmc_cmd_stat, "count a command, its threads and children, like perf stat"},
 };
 
 static void usage(FILE *f)

@@ -19,6 +19,10 @@
  * (kpmc::benchmark_session()).  When counting cannot start (not root, an
  * unknown event, events that do not fit together) the benchmark is skipped
  * with kpmc's message (state.SkipWithError): the loop does not run.
+ * Counters are named as given; what each counts is the set's (get(),
+ * kpmc::counters::counted and counts): on macOS 15 and later, events
+ * mixing fixed and configurable counters in KPMC_MODE_ALL all count user
+ * mode only, FIXED_CYCLES as CORE_ACTIVE_CYCLE.
  */
 #ifndef KPMC_BENCHMARK_HPP
 #define KPMC_BENCHMARK_HPP
@@ -110,6 +114,8 @@ class benchmark_counters {
         }
         running_ = true;
     }
+    /* The counters while they count, nullptr once stopped or skipped. */
+    const counters *get() const noexcept { return c_.get(); }
     /* Stop counting and fill state.counters (the destructor does it too). */
     void stop()
     {

@@ -408,8 +408,12 @@ KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
 /* The raw read, for the tightest loops: one kpc_get_thread_counters() call
  * that writes the kernel's buffer, n_counters values of the set's plan
  * (kpmc_plan_get) in kpc order, into buf; nothing else.  Event i of the
- * set is buf[index] of the plan's event i (kpmc_plan_event_get).  Errors and
- * rules as kpmc_set_read(). */
+ * set is buf[index] of the plan's event i (kpmc_plan_event_get).  Take both
+ * from the plan after kpmc_set_start, which may plan the set again (a
+ * KPMC_MODE_ALL set mixing fixed and configurable events on a kernel whose
+ * configurable counters count user mode only reads no fixed counters);
+ * KPMC_MAX_EVENTS values of buf always suffice.  Errors and rules
+ * as kpmc_set_read(). */
 KPMC_API int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf);
 /* On the thread that started the set (else KPMC_E_STATE, as for a set that
  * does not count).  When the last counting set stops, thread counting and
@@ -438,6 +442,61 @@ KPMC_API void kpmc_set_free(kpmc_set *set);
  * says it is still held.  Errors: KPMC_E_LOAD, KPMC_E_PERM (not root:
  * nothing changed), KPMC_E_BUSY (another task holds the force), KPMC_E_KPC. */
 KPMC_API int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len);
+
+/* ---- whole processes and every CPU (kpmc stat) ---- */
+
+/* The kperf library the session loaded (its path, as given to dlopen); ""
+ * for an inert session. */
+KPMC_API const char *kpmc_session_kperf_path(const kpmc_session *s);
+
+/* A process's cycles and instructions as the kernel accounts them for its
+ * resource usage: every thread of the process, user and kernel mode, no
+ * root needed (a process of the same user).  Read with
+ * proc_pid_rusage(pid, RUSAGE_INFO_V6) (RUSAGE_INFO_V4 on kernels without
+ * V6), which also answers for a zombie: read after waitid(..., WNOWAIT) and
+ * before reaping to get the totals of a whole run. */
+typedef struct kpmc_proc_counts {
+    uint64_t cycles;         /* ri_cycles */
+    uint64_t instructions;   /* ri_instructions */
+    uint64_t p_cycles;       /* ri_pcycles: of cycles, those on performance cores */
+    uint64_t p_instructions; /* ri_pinstructions */
+    int has_p;               /* 1 when the kernel gave the performance-core share (V6) */
+} kpmc_proc_counts;
+/* proc_pid_rusage is looked up in the kperf library first (kperf_path as
+ * in kpmc_options: NULL means $KPMC_KPERF_PATH; the simulator provides it),
+ * then in the program.  Errors: KPMC_E_UNSUPPORTED (no proc_pid_rusage:
+ * not macOS), KPMC_E_INVAL (no such process, or NULL out), KPMC_E_PERM
+ * (another user's process), KPMC_E_KPC (another failure); detail (may be
+ * NULL) says which. */
+KPMC_API int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out, char *detail,
+                                  size_t detail_len);
+
+/* The CPUs and their performance levels, for counting on every CPU. */
+#define KPMC_MAX_CPUS 256
+typedef struct kpmc_cpus {
+    unsigned n_cpus;          /* hw.ncpu */
+    unsigned n_levels;        /* hw.nperflevels: 1, or 2 on chips with efficiency cores */
+    unsigned level_cpus[2];   /* hw.perflevelN.logicalcpu: CPUs of level N */
+    char level_name[2][24];   /* hw.perflevelN.name: "Performance", "Efficiency" */
+    uint8_t level[KPMC_MAX_CPUS]; /* the level of each CPU, by CPU number */
+} kpmc_cpus;
+/* Read the CPUs from sysctl (sysctlbyname looked up in the session's kperf
+ * library first, as kpmc_proc_counts_get does, then in the program) and
+ * prepare the session for kpmc_set_read_cpus.  macOS names no CPU's level;
+ * kpmc numbers them as the kernel does on Apple's chips: cluster by
+ * cluster, each die's efficiency cluster first, then its performance
+ * cores (so on a single die CPUs 0 .. E-1 are efficiency cores).
+ * Errors: KPMC_E_STATE (inert session), KPMC_E_UNSUPPORTED (no sysctl or no
+ * kpc_get_cpu_counters), KPMC_E_INVAL (more than KPMC_MAX_CPUS CPUs, NULL
+ * out), KPMC_E_NOMEM. */
+KPMC_API int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out);
+/* Every CPU's counters of the set's events, machine-wide (all tasks):
+ * out[cpu * n_events + i] for event i, cpu < n_cpus of kpmc_session_cpus,
+ * with one kpc_get_cpu_counters(all CPUs) call.  Raw counter values:
+ * subtract two reads.  The set must count (kpmc_set_start); any thread may
+ * read.  Errors: KPMC_E_STATE (not counting, kpmc_session_cpus not called),
+ * KPMC_E_KPC (kpmc_set_error() has the errno). */
+KPMC_API int kpmc_set_read_cpus(kpmc_set *set, uint64_t *out);
 
 #ifdef __cplusplus
 }

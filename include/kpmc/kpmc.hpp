@@ -127,6 +127,34 @@ class counters {
             t = 0;
         failures_ = 0;
     }
+    /* What event i counts, from the set as started: the database's event
+     * (kpmc_set_plan; on macOS 15 and later a KPMC_MODE_ALL set mixing
+     * fixed and configurable events counts FIXED_CYCLES as
+     * CORE_ACTIVE_CYCLE) and the modes it counts in (KPMC_COUNTS_USER |
+     * KPMC_COUNTS_KERNEL, kpmc_set_event_modes).  Throw std::out_of_range
+     * for i >= size(). */
+    const char *counted(std::size_t i) const
+    {
+        const kpmc_plan *p = kpmc_set_plan(set_);
+        if (i >= names_.size())
+            throw std::out_of_range("kpmc::counters: no event " + std::to_string(i));
+        kpmc_plan_info info{};
+        info.size = sizeof info;
+        kpmc_plan_event e{};
+        e.size = sizeof e;
+        if (kpmc_plan_get(p, &info) != 0 || kpmc_plan_event_get(p, i, &e) != 0)
+            throw error(KPMC_E_INVAL, "kpmc_plan_event_get");
+        return kpmc_event_name(info.db, e.resolved);
+    }
+    unsigned counts(std::size_t i) const
+    {
+        if (i >= names_.size())
+            throw std::out_of_range("kpmc::counters: no event " + std::to_string(i));
+        int m = kpmc_set_event_modes(set_, i);
+        if (m < 0)
+            throw error(m, "kpmc_set_event_modes");
+        return static_cast<unsigned>(m);
+    }
     /* Regions whose closing read failed (they added nothing). */
     unsigned failures() const noexcept { return failures_; }
     kpmc_set *get() const noexcept { return set_; }

@@ -75,7 +75,8 @@ typedef struct kpmc_group_info {
     size_t size;              /* sizeof(kpmc_group_info), set by the caller
                                  (<kpmc/catalog.h>) */
     /* The set as kpmc_plan_build_names(names, n) places it; identical to
-     * what `kpmc check` prints for these names in this order. */
+     * what `kpmc check` prints for these names in this order (a
+     * measurement's groups: see kpmc_measure_groups). */
     const kpmc_plan *plan;
     size_t n;                 /* names in the set (the plan's n_events) */
     size_t n_anchors;         /* names[0 .. n_anchors-1] are the anchors */
@@ -173,7 +174,15 @@ typedef struct kpmc_sample {
 
 typedef struct kpmc_measured_event {
     const char *name;     /* as given (an anchor's name when not among the events) */
-    const char *counted;  /* the database's event counted (alias, fallback applied) */
+    /* The database's event counted (alias and fallback applied) and the
+     * modes it counted in (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL), as its
+     * set was started in the run (kpmc_set_plan, kpmc_set_event_modes).  On
+     * macOS 15 and later a KPMC_MODE_ALL measurement that mixes fixed and
+     * configurable events counts every event in user mode on configurable
+     * counters: Cycles as CORE_ACTIVE_CYCLE, Instructions as INST_ALL, each
+     * with counts KPMC_COUNTS_USER. */
+    const char *counted;
+    unsigned counts;
     int anchor;           /* 1: counted by an anchor, in every group */
     unsigned group;       /* its group (anchors: 0) */
     kpmc_stats stats;     /* per iteration, overhead subtracted, migrated samples left out */
@@ -185,6 +194,8 @@ typedef struct kpmc_measured_event {
     const double *values;
 } kpmc_measured_event;
 
+/* A derived metric, from two events counted in the same modes
+ * (kpmc_measured_event.counts). */
 typedef struct kpmc_measured_metric {
     const char *name;        /* e.g. "ipc" (kpmc_metric_at) */
     const char *description;
@@ -218,10 +229,22 @@ typedef struct kpmc_result {
 typedef struct kpmc_measure kpmc_measure;
 
 /* Build the groups of events (with opt->anchors) on the session's database
+ * for what the session knows of its kernel (kpmc_session_kernel: the
+ * counters it gives, whether its configurable counters count kernel mode)
  * and an event set for each; allocate everything a run needs.  opt NULL:
- * defaults.  On failure *out is NULL and kpmc_session_error(s) says why;
- * errors as kpmc_groups_build and kpmc_set_new, and KPMC_E_INVAL for bad
- * options. */
+ * defaults.
+ * Modes: on a kernel whose configurable counters count user mode only
+ * (macOS 15 and later), a KPMC_MODE_ALL measurement that mixes fixed and
+ * configurable events is counted wholly in user mode on configurable
+ * counters, every group alike (Cycles as CORE_ACTIVE_CYCLE, Instructions as
+ * INST_ALL; kpmc_plan_build_kernel), so that no two of its counts differ in
+ * the modes they include.  When the session does not know yet, this call
+ * finds out by starting and stopping a set of one of the configurable
+ * events (kpmc_set_start reads the configuration back): it then needs the
+ * counters as kpmc_set_start does.
+ * On failure *out is NULL and kpmc_session_error(s) says why; errors as
+ * kpmc_groups_build, kpmc_set_new and kpmc_set_start, and KPMC_E_INVAL for
+ * bad options. */
 KPMC_API int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *events, size_t n,
                      const kpmc_measure_options *opt);
 
@@ -246,7 +269,10 @@ KPMC_API int kpmc_measure_run(kpmc_measure *m, void (*fn)(void *arg), void *arg)
 /* The last complete run's result, valid until the next run starts or the
  * measurement is freed; NULL before the first. */
 KPMC_API const kpmc_result *kpmc_measure_result(const kpmc_measure *m);
-/* The groups measured, valid until the measurement is freed. */
+/* The groups measured, valid until the measurement is freed.  Unlike
+ * kpmc_groups_build's, their plans are for the session's kernel and hold
+ * the events counted; after a run, each is its set's plan as started in
+ * that run (kpmc_set_plan after kpmc_set_start). */
 KPMC_API const kpmc_groups *kpmc_measure_groups(const kpmc_measure *m);
 /* Detail of the last failed run ("" if none). */
 KPMC_API const char *kpmc_measure_error(const kpmc_measure *m);
@@ -278,20 +304,36 @@ typedef struct kpmc_metric_info {
 KPMC_API size_t kpmc_metric_count(void);
 /* KPMC_E_INVAL when i >= kpmc_metric_count() or out's size is too small. */
 KPMC_API int kpmc_metric_at(size_t i, kpmc_metric_info *out);
+/* Bind metric i to counted events: counted[0 .. n-1] are the events
+ * counted, as indices of db, in `mode`; *numerator and *denominator get the
+ * positions in counted[] of its inputs (each input's first name that counts
+ * one of them).  1 when both bind, else 0.  Measurements use it, and kpmc
+ * stat for the events it counted. */
+KPMC_API int kpmc_metric_bind(size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
+                              size_t *numerator, size_t *denominator);
+
+/* ---- statistics ---- */
+
+/* The statistics of v[0 .. n-1] as kpmc_stats gives them (v is reordered in
+ * place; scratch holds n values).  n = 0: every field NaN but n.  No
+ * allocation.  Measurements use it, and kpmc stat over its runs. */
+KPMC_API void kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out);
 
 /* ---- writing results ---- */
 
 /* JSON: one object
  *   {"db","mode","iterations","repetitions","warmup","groups","calibrated",
- *    "pinned","core_types","migrated","events":[{"name","counted","anchor",
- *    "group","n","min","median","mean","stddev","mad","overhead":{...same
- *    statistics...}}],"metrics":[{"name","description","numerator",
+ *    "pinned","core_types","migrated","events":[{"name","counted","counts",
+ *    "anchor","group","n","min","median","mean","stddev","mad","overhead":
+ *    {...same statistics...}}],"metrics":[{"name","description","numerator",
  *    "denominator","value"}]}
- * followed by a newline; numbers that are not finite are null.
- * CSV: a header line "kind,name,counted,group,n,min,median,mean,stddev,mad,
- * overhead,value", one "event" line per event (overhead: the median
- * subtracted) and one "metric" line per metric (name, value; counted holds
- * "numerator/denominator"), RFC 4180 quoting.
+ * followed by a newline; numbers that are not finite are null.  "mode" is
+ * the mode asked for; "counts" what the event counted: "all" (user and
+ * kernel), "user" or "kernel" (kpmc_measured_event.counts).
+ * CSV: a header line "kind,name,counted,counts,group,n,min,median,mean,
+ * stddev,mad,overhead,value", one "event" line per event (overhead: the
+ * median subtracted) and one "metric" line per metric (name, value; counted
+ * holds "numerator/denominator"), RFC 4180 quoting.
  * Into a buffer: like snprintf, the output's length (without the NUL) is
  * returned whatever len is, and buf[0 .. len-1] holds as much of it as fits,
  * NUL-terminated when len > 0.  Into a FILE *: 0, or KPMC_E_IO when writing

@@ -1,11 +1,14 @@
 /* The simulated kernel behind the kpc_* functions (model in kpmc_sim.h). */
 #include "kpmc_sim.h"
 #include "sim_internal.h"
+#include "sim_shared.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CLASS_FIXED 0x1u
 #define CLASS_CONFIGURABLE 0x2u
@@ -41,7 +44,6 @@ static struct {
     int dirty;               /* cpc: set_config since it was applied */
     uint64_t period[MAX_COUNTERS];
     uint32_t actionid[MAX_COUNTERS];
-    uint64_t cpu[MAX_COUNTERS];
     unsigned long calls, failed_calls, set_config_calls, thread_counting_calls;
     unsigned long fn_calls[SIM_FN_COUNT];
     char log[sizeof ((struct kpmc_sim_state *)0)->log];
@@ -55,9 +57,16 @@ static unsigned long generation;
 
 static _Thread_local struct {
     unsigned long generation;
+    long pid;                   /* a forked child's thread is a new thread */
     int has_buffer;
     uint64_t acc[MAX_COUNTERS]; /* by buffer position */
 } self;
+
+/* Reads count as work of one unit, or of none with KPMC_SIM_READ_STEP=0. */
+static uint64_t read_units = 1;
+
+/* The process of this image: a forked child starts its usage afresh. */
+static pid_t image_pid;
 
 /* ---- counters and classes ---- */
 
@@ -287,25 +296,27 @@ static void set_thread_counting_locked(uint32_t classes, int give_buffer)
         self.has_buffer = 1;
 }
 
-/* This thread's state, started afresh after a load. */
+/* This thread's state, started afresh after a load and in a forked child
+ * (a new thread, which kpmc_sim_thread_begin gives a buffer). */
 static void self_check(void)
 {
-    if (self.generation != generation) {
+    if (self.generation != generation || self.pid != (long)getpid()) {
         memset(&self, 0, sizeof self);
         self.generation = generation;
+        self.pid = (long)getpid();
     }
 }
 
 /* Accumulate what the thread's counters counted into its buffer, position
  * by position of the thread-counting layout (kpc_update_thread_counters). */
-static void accumulate(void)
+static void accumulate(uint64_t units)
 {
     unsigned idx[MAX_COUNTERS];
     unsigned n = layout(k.thread_classes, idx);
     if (n > k.thread_count)
         n = k.thread_count;
     for (unsigned i = 0; i < n; i++)
-        self.acc[i] += step(idx[i]);
+        self.acc[i] += units * step(idx[i]);
 }
 
 /* Read the environment and start from the initial state. */
@@ -315,6 +326,10 @@ static void load(void)
     memset(&k, 0, sizeof k);
     loaded = 1;
     generation++;
+    const char *rs = getenv("KPMC_SIM_READ_STEP");
+    read_units = rs && !strcmp(rs, "0") ? 0 : 1;
+    if (!cfg.error[0])
+        sim_shared_attach(sizeof k, cfg.error, sizeof cfg.error);
     if (cfg.error[0]) {
         fprintf(stderr, "kpmc_sim: %s\n", cfg.error);
         return;
@@ -326,16 +341,44 @@ static void load(void)
 
 /* ---- call bookkeeping ---- */
 
+/* Lock this process's state and the machine, and take the kernel state the
+ * processes share (sim_shared.h); the first process's own, from its
+ * environment, when the machine has none yet. */
+static void lock_all(void)
+{
+    pthread_mutex_lock(&sim_lock);
+    if (!loaded)
+        load();
+    self_check();
+    if (cfg.error[0])
+        return;
+    int fresh;
+    sim_shared_lock(&k, sizeof k, &fresh);
+    if (image_pid != getpid()) {
+        /* A process image new to the machine: a forked child or a program
+         * started or exec'd while the machine ran.  Its usage starts at 0;
+         * its thread was created while thread counting was as it is now. */
+        image_pid = getpid();
+        sim_usage_new_image();
+        if (sim_shared_is_shared() && !fresh && k.thread_on)
+            self.has_buffer = 1;
+    }
+}
+
+static void unlock_all(void)
+{
+    if (!cfg.error[0])
+        sim_shared_unlock(&k, sizeof k);
+    pthread_mutex_unlock(&sim_lock);
+}
+
 /* Start a kpc call: lock, load the environment the first time, count the
  * call; returns the errno the call must fail with before doing anything
  * (an invalid environment, an injected fault, no root, another client), or
  * 0. */
 static int enter(enum sim_fn fn, int needs_root)
 {
-    pthread_mutex_lock(&sim_lock);
-    if (!loaded)
-        load();
-    self_check();
+    lock_all();
     k.calls++;
     unsigned long nth = ++k.fn_calls[fn];
     const char *name = sim_fn_names[fn];
@@ -363,7 +406,7 @@ static int leave(int err)
 {
     if (err)
         k.failed_calls++;
-    pthread_mutex_unlock(&sim_lock);
+    unlock_all();
     if (!err)
         return 0;
     errno = err;
@@ -513,17 +556,21 @@ int kpc_set_config(uint32_t classes, uint64_t *cfgbuf)
 
 int kpc_get_cpu_counters(bool all, uint32_t classes, int *curcpu, uint64_t *buf)
 {
-    (void)all; /* one simulated CPU */
     int err = check_transfer(enter(SIM_FN_get_cpu_counters, 1), counter_count(classes), buf);
     if (!err) {
         unsigned idx[MAX_COUNTERS];
         unsigned n = layout(classes, idx);
-        for (unsigned i = 0; i < n; i++) {
-            k.cpu[idx[i]] += step(idx[i]);
-            buf[i] = k.cpu[idx[i]];
+        unsigned cur = sim_cpu_self(), first = all ? 0 : cur, last = all ? sim_cpu_count() : cur + 1;
+        for (unsigned c = first; c < last; c++) {
+            uint64_t *ctr = sim_cpu_counters(c);
+            for (unsigned i = 0; i < n; i++) {
+                if (c == cur)
+                    ctr[idx[i]] += read_units * step(idx[i]);
+                *buf++ = ctr[idx[i]];
+            }
         }
         if (curcpu)
-            *curcpu = 0;
+            *curcpu = (int)cur;
     }
     return leave(err);
 }
@@ -534,7 +581,7 @@ int kpc_get_thread_counters(uint32_t tid, uint32_t buf_count, uint64_t *buf)
     if (!err && (tid != 0 || !self.has_buffer))
         err = EINVAL;
     if (!err) {
-        accumulate();
+        accumulate(read_units);
         if (buf) {
             unsigned n = k.thread_count;
             if (buf_count < n) {
@@ -626,10 +673,7 @@ int kpc_sw_inc(int mask)
 
 int kpmc_sim_get_state(struct kpmc_sim_state *out)
 {
-    pthread_mutex_lock(&sim_lock);
-    if (!loaded)
-        load();
-    self_check();
+    lock_all();
     int ok = out && !cfg.error[0];
     if (ok) {
         memset(out, 0, sizeof *out);
@@ -655,7 +699,7 @@ int kpmc_sim_get_state(struct kpmc_sim_state *out)
         memcpy(out->log, k.log, sizeof out->log);
         out->log_full = k.log_full;
     }
-    pthread_mutex_unlock(&sim_lock);
+    unlock_all();
     return ok ? 0 : -1;
 }
 
@@ -664,16 +708,68 @@ void kpmc_sim_reset(void)
     pthread_mutex_lock(&sim_lock);
     load();
     self_check();
+    if (!cfg.error[0]) {
+        /* The machine starts again from this process's environment. */
+        int fresh;
+        unsigned char mine[sizeof k];
+        memcpy(mine, &k, sizeof k);
+        sim_shared_lock(&k, sizeof k, &fresh);
+        sim_shared_clear();
+        memcpy(&k, mine, sizeof k);
+        sim_shared_unlock(&k, sizeof k);
+    }
     pthread_mutex_unlock(&sim_lock);
 }
 
 void kpmc_sim_thread_begin(void)
 {
-    pthread_mutex_lock(&sim_lock);
-    if (!loaded)
-        load();
-    self_check();
+    lock_all();
     if (k.thread_on && !cfg.error[0])
         self.has_buffer = 1;
-    pthread_mutex_unlock(&sim_lock);
+    unlock_all();
+}
+
+/* The step of the fixed counter that counts cycles (instructions): the
+ * event of the database's Cycles (Instructions) alias on arm64,
+ * CORE_ACTIVE_CYCLE (INST_ALL) on x86_64; 0 when there is none. */
+static uint64_t fixed_step_of(const char *const *names)
+{
+    for (; *names; names++) {
+        int ev = kpmc_event_find(cfg.db, *names);
+        kpmc_event_info info = {.size = sizeof info};
+        if (ev < 0 || kpmc_event_get(cfg.db, (unsigned)ev, &info) != 0 || !(info.has & KPMC_HAS_FIXED_COUNTER))
+            continue;
+        unsigned i = 0;
+        for (unsigned c = 0; c < MAX_COUNTERS; c++)
+            if (cfg.fixed_counters >> c & 1 && i++ == info.fixed_counter)
+                return step(c);
+    }
+    return 0;
+}
+
+void kpmc_sim_work(uint64_t units)
+{
+    lock_all();
+    if (!cfg.error[0]) {
+        /* The thread's counters, when it has a buffer. */
+        if (self.has_buffer)
+            accumulate(units);
+        /* Its CPU's. */
+        unsigned idx[MAX_COUNTERS];
+        unsigned n = layout(COUNTED_CLASSES, idx);
+        uint64_t *cpu = sim_cpu_counters(sim_cpu_self());
+        for (unsigned i = 0; i < n; i++)
+            cpu[idx[i]] += units * step(idx[i]);
+        /* Its process's resource usage, whatever kpc does. */
+        static const char *const cycles[] = {"Cycles", "CORE_ACTIVE_CYCLE", NULL};
+        static const char *const instructions[] = {"Instructions", "INST_ALL", NULL};
+        sim_usage_add(units * fixed_step_of(cycles), units * fixed_step_of(instructions),
+                      sim_cpu_level(sim_cpu_self()) == 0);
+    }
+    unlock_all();
+}
+
+void kpmc_sim_set_cpu(unsigned cpu)
+{
+    sim_cpu_set_self(cpu);
 }

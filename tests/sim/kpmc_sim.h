@@ -6,8 +6,10 @@
  * to end on any OS: load it with KPMC_KPERF_PATH=<path of libkpmc_sim> or
  * kpmc_options.kperf_path.  CMake target kpmc_sim; the path is
  * $<TARGET_FILE:kpmc_sim>.  Besides the kpc_* functions it exports only
- * kpmc_sim_get_state, kpmc_sim_reset and kpmc_sim_thread_begin (look them up
- * with dlsym).
+ * kpmc_sim_get_state, kpmc_sim_reset, kpmc_sim_thread_begin, kpmc_sim_work
+ * and kpmc_sim_set_cpu (look them up with dlsym), and libSystem's
+ * proc_pid_rusage and sysctlbyname as a Mac answers them (kpmc looks both
+ * up in the kperf library first).
  *
  * Like the framework, every kpc_* function that fails returns -1 (or the
  * documented error value: 0 for kpc_get_counting, kpc_pmu_version,
@@ -147,9 +149,10 @@
  *    size only (0, nothing written), n below the count writes the first n
  *    values and fails with ENOMEM, a larger n leaves the rest of buf alone.
  *    Reading after thread counting is switched off still succeeds.
- *  - kpc_get_cpu_counters: one simulated CPU (curcpu = 0, `all` changes
- *    nothing); its own counters, advanced like a thread's; EINVAL when
- *    counter_count(classes) is 0.
+ *  - kpc_get_cpu_counters: the calling thread's simulated CPU
+ *    (kpmc_sim_set_cpu; CPU 0 by default), or with `all` every CPU, CPU by
+ *    CPU; each CPU's own counters, the calling CPU's advanced like a
+ *    thread's; EINVAL when counter_count(classes) is 0.
  *  - kpc_set/get_period and kpc_set/get_actionid move counter_count(classes)
  *    values (EINVAL when 0), laid out like the counter buffer; they have no
  *    other effect.  kpc_sw_inc fails with ENOTSUP.  kpc_pmu_version is 2
@@ -179,6 +182,39 @@
  *
  * Thread safety: every function may be called from any thread (one mutex
  * guards the global state; thread buffers are thread-local).
+ *
+ * A machine for whole commands (tests/sim/sim_shared.c; kpmc stat):
+ *   KPMC_SIM_SHARED=/NAME     the kernel state lives in the POSIX
+ *                             shared-memory segment NAME, so every process
+ *                             that loads the simulator with this variable
+ *                             (kpmc stat, the command, its threads and
+ *                             children) sees one kernel.  The first process
+ *                             creates it from its environment (KPMC_SIM_INIT
+ *                             included); the others use it as they find it;
+ *                             kpmc_sim_reset starts it again.  Whoever set
+ *                             the variable removes the segment (shm_unlink).
+ *                             A process image new to the machine (started,
+ *                             forked or exec'd while it runs) starts with
+ *                             usage 0, and the thread of its first call has
+ *                             a counter buffer when thread counting is on:
+ *                             it is a new kernel thread.  Other new threads
+ *                             still need kpmc_sim_thread_begin.
+ *   KPMC_SIM_CPUS=P,E[,L2]    P performance and E efficiency CPUs (default
+ *                             one CPU), efficiency clusters of L2 CPUs,
+ *                             numbered die by die, efficiency cluster first;
+ *                             sysctlbyname answers hw.ncpu, hw.nperflevels,
+ *                             hw.perflevelN.logicalcpu, .cpusperl2, .name.
+ *   KPMC_SIM_READ_STEP=0      reads stand for no work: only kpmc_sim_work
+ *                             counts, so totals do not depend on how often
+ *                             counters are read.
+ * kpmc_sim_work(units) stands for `units` reads' worth of work on the
+ * calling thread: its buffer (when it has one), its CPU's counters and its
+ * process's resource usage advance by units times what one read adds.
+ * proc_pid_rusage(pid, RUSAGE_INFO_V4 or V6, buf) reports that usage, also
+ * for a zombie: ri_cycles and ri_instructions are the work's counts on the
+ * fixed counters of the Cycles and Instructions aliases (CORE_ACTIVE_CYCLE
+ * and INST_ALL on x86_64), user and kernel mode; V6's ri_pcycles and
+ * ri_pinstructions their share on performance CPUs.
  */
 #ifndef KPMC_SIM_H
 #define KPMC_SIM_H
@@ -228,5 +264,9 @@ void kpmc_sim_reset(void);
  * counting is on, as the kernel gives one to threads created while thread
  * counting is on.  Not counted as a kpc call. */
 void kpmc_sim_thread_begin(void);
+/* Simulated work of `units` reads on the calling thread (above). */
+void kpmc_sim_work(uint64_t units);
+/* The calling thread runs on simulated CPU cpu from now on. */
+void kpmc_sim_set_cpu(unsigned cpu);
 
 #endif

@@ -1,0 +1,152 @@
+/* Counting on every CPU: the CPUs and their performance levels (sysctl),
+ * and kpc_get_cpu_counters over all of them. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "session_internal.h"
+
+typedef int (*sysctlbyname_fn)(const char *name, void *old, size_t *oldlen, void *new_value, size_t newlen);
+
+static int read_int(sysctlbyname_fn fn, const char *name, unsigned *out)
+{
+    int v = 0;
+    size_t len = sizeof v;
+    if (fn(name, &v, &len, NULL, 0) != 0 || len != sizeof v || v < 0)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+/* CPU numbers follow the clusters: per die, the efficiency cluster first,
+ * then the performance cores (docs/kpc.md §12).  The number of dies is the number of
+ * efficiency clusters (hw.perflevel1.cpusperl2 CPUs share one L2). */
+static void number_cpus(kpmc_cpus *c, unsigned e_per_cluster)
+{
+    unsigned p = c->level_cpus[0], e = c->level_cpus[1];
+    unsigned dies = e_per_cluster && e % e_per_cluster == 0 ? e / e_per_cluster : 1;
+    if (dies == 0 || p % dies != 0)
+        dies = 1;
+    unsigned cpu = 0;
+    for (unsigned d = 0; d < dies; d++) {
+        for (unsigned i = 0; i < e / dies && cpu < c->n_cpus; i++)
+            c->level[cpu++] = 1;
+        for (unsigned i = 0; i < p / dies && cpu < c->n_cpus; i++)
+            c->level[cpu++] = 0;
+    }
+}
+
+int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out)
+{
+    if (!s || !out)
+        return KPMC_E_INVAL;
+    memset(out, 0, sizeof *out);
+    kpmc_call_begin(s);
+    int r = 0;
+    if (!s->db) {
+        r = KPMC_E_STATE;
+        goto done;
+    }
+    void *sym = kpmc_kperf_symbol(s->k.handle, "sysctlbyname");
+    sysctlbyname_fn fn;
+    memcpy(&fn, &sym, sizeof sym);
+    if (!fn) {
+        snprintf(s->detail, sizeof s->detail, "sysctlbyname is missing (it exists on macOS only)");
+        r = KPMC_E_UNSUPPORTED;
+        goto done;
+    }
+    sym = kpmc_kperf_symbol(s->k.handle, "kpc_get_cpu_counters");
+    memcpy(&s->kpc_get_cpu_counters, &sym, sizeof sym);
+    if (!s->kpc_get_cpu_counters) {
+        snprintf(s->detail, sizeof s->detail, "%.200s has no kpc_get_cpu_counters", s->k.path);
+        r = KPMC_E_UNSUPPORTED;
+        goto done;
+    }
+    if (read_int(fn, "hw.ncpu", &out->n_cpus) != 0 || out->n_cpus == 0) {
+        snprintf(s->detail, sizeof s->detail, "sysctl hw.ncpu failed");
+        r = KPMC_E_UNSUPPORTED;
+        goto done;
+    }
+    if (out->n_cpus > KPMC_MAX_CPUS) {
+        snprintf(s->detail, sizeof s->detail, "hw.ncpu is %u; kpmc counts at most %d CPUs", out->n_cpus,
+                 KPMC_MAX_CPUS);
+        r = KPMC_E_INVAL;
+        goto done;
+    }
+    out->n_levels = 1;
+    out->level_cpus[0] = out->n_cpus;
+    unsigned levels = 0, e_per_cluster = 0;
+    if (read_int(fn, "hw.nperflevels", &levels) == 0 && levels >= 2 &&
+        read_int(fn, "hw.perflevel0.logicalcpu", &out->level_cpus[0]) == 0 &&
+        read_int(fn, "hw.perflevel1.logicalcpu", &out->level_cpus[1]) == 0 &&
+        out->level_cpus[0] + out->level_cpus[1] == out->n_cpus) {
+        out->n_levels = 2;
+        if (read_int(fn, "hw.perflevel1.cpusperl2", &e_per_cluster) != 0)
+            e_per_cluster = 0;
+        number_cpus(out, e_per_cluster);
+    } else {
+        out->level_cpus[0] = out->n_cpus;
+        out->level_cpus[1] = 0;
+    }
+    for (unsigned l = 0; l < out->n_levels; l++) {
+        char name[32];
+        size_t len = sizeof out->level_name[l] - 1;
+        snprintf(name, sizeof name, "hw.perflevel%u.name", l);
+        if (out->n_levels < 2 || fn(name, out->level_name[l], &len, NULL, 0) != 0)
+            snprintf(out->level_name[l], sizeof out->level_name[l], "%s",
+                     out->n_levels < 2 ? "All" : l == 0 ? "Performance" : "Efficiency");
+        out->level_name[l][sizeof out->level_name[l] - 1] = '\0';
+    }
+    if (s->n_cpus != out->n_cpus) {
+        uint64_t *buf = calloc((size_t)out->n_cpus * KPMC_MAX_EVENTS, sizeof *buf);
+        if (!buf) {
+            snprintf(s->detail, sizeof s->detail, "out of memory for %u CPUs' counters", out->n_cpus);
+            r = KPMC_E_NOMEM;
+            goto done;
+        }
+        free(s->cpu_buf);
+        s->cpu_buf = buf;
+        s->n_cpus = out->n_cpus;
+    }
+done:
+    return kpmc_call_end(s, r);
+}
+
+int kpmc_set_read_cpus(kpmc_set *set, uint64_t *out)
+{
+    if (!set || !out)
+        return KPMC_E_INVAL;
+    /* The session outlives its sets: set->s is valid, and whether it is
+     * closed is read under its lock. */
+    kpmc_session *s = set->s;
+    pthread_mutex_lock(&s->lock);
+    int r = 0;
+    if (s->closed) {
+        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set's session is closed");
+        r = KPMC_E_STATE;
+    } else if (!s->cpu_buf || !s->kpc_get_cpu_counters) {
+        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "call kpmc_session_cpus before reading every CPU");
+        r = KPMC_E_STATE;
+    } else if (!set->running) {
+        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set does not count (start it first)");
+        r = KPMC_E_STATE;
+    } else {
+        int cur = 0;
+        memset(s->cpu_buf, 0, (size_t)s->n_cpus * set->n_counters * sizeof *s->cpu_buf);
+        if (s->kpc_get_cpu_counters(true, set->plan.classes, &cur, s->cpu_buf) < 0) {
+            kpmc_kpc_failure(kpmc_set_detail(set), KPMC_DETAIL_MAX, "kpc_get_cpu_counters(all CPUs)", errno);
+            r = KPMC_E_KPC;
+        } else {
+            unsigned n = set->plan.n_events;
+            for (unsigned c = 0; c < s->n_cpus; c++)
+                for (unsigned i = 0; i < n; i++)
+                    out[c * n + i] = s->cpu_buf[c * set->n_counters + set->index[i]];
+        }
+    }
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}

@@ -1,0 +1,96 @@
+/* A process's cycles and instructions without root: proc_pid_rusage. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <kpmc/kpmc.h>
+
+#include "kperf.h"
+#include "rusage_info.h"
+
+typedef int (*proc_pid_rusage_fn)(int pid, int flavor, void *buffer);
+
+/* strerror_r into a buffer; "" when it fails. */
+static const char *why(int err, char *buf, size_t len)
+{
+    if (strerror_r(err, buf, len) != 0)
+        buf[0] = '\0';
+    return buf;
+}
+
+/* proc_pid_rusage from the kperf library at `path` (or the program).  The
+ * library found stays loaded, so that a command counted again and again
+ * does not load it each time: the last path and function are kept. */
+static proc_pid_rusage_fn lookup(const char *path)
+{
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static char kept_path[1024];
+    static int kept;
+    static proc_pid_rusage_fn kept_fn;
+    pthread_mutex_lock(&lock);
+    if (!kept || strcmp(kept_path, path ? path : "") != 0) {
+        void *lib = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+        void *sym = kpmc_kperf_symbol(lib, "proc_pid_rusage");
+        memcpy(&kept_fn, &sym, sizeof sym);
+        snprintf(kept_path, sizeof kept_path, "%s", path ? path : "");
+        kept = 1;
+    }
+    proc_pid_rusage_fn fn = kept_fn;
+    pthread_mutex_unlock(&lock);
+    return fn;
+}
+
+int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out, char *detail,
+                         size_t detail_len)
+{
+    char local[KPMC_DETAIL_MAX], text[128];
+    if (!detail || !detail_len) {
+        detail = local;
+        detail_len = sizeof local;
+    }
+    detail[0] = '\0';
+    if (!out) {
+        snprintf(detail, detail_len, "process %d: no place for the counts (out is NULL)", pid);
+        return KPMC_E_INVAL;
+    }
+    memset(out, 0, sizeof *out);
+    proc_pid_rusage_fn fn = lookup(kpmc_kperf_default_path(kperf_path));
+    if (!fn) {
+        snprintf(detail, detail_len, "process %d: proc_pid_rusage is missing (it exists on macOS only)", pid);
+        return KPMC_E_UNSUPPORTED;
+    }
+    int r = 0;
+    struct kpmc_rusage_info ri;
+    memset(&ri, 0, sizeof ri);
+    int v6 = 1;
+    int err = fn(pid, KPMC_RUSAGE_INFO_V6, &ri) == 0 ? 0 : errno;
+    if (err == EINVAL) { /* a kernel before V6 */
+        v6 = 0;
+        memset(&ri, 0, sizeof ri);
+        err = fn(pid, KPMC_RUSAGE_INFO_V4, &ri) == 0 ? 0 : errno;
+    }
+    if (err == ESRCH) {
+        snprintf(detail, detail_len, "proc_pid_rusage(%d): no such process (%s)", pid, why(err, text, sizeof text));
+        r = KPMC_E_INVAL;
+    } else if (err == EPERM || err == EACCES) {
+        snprintf(detail, detail_len, "proc_pid_rusage(%d): %s: another user's process needs root", pid,
+                 why(err, text, sizeof text));
+        r = KPMC_E_PERM;
+    } else if (err) {
+        snprintf(detail, detail_len, "proc_pid_rusage(%d) failed: %s", pid, why(err, text, sizeof text));
+        r = KPMC_E_KPC;
+    } else {
+        out->cycles = ri.cycles;
+        out->instructions = ri.instructions;
+        if (v6) {
+            out->p_cycles = ri.pcycles;
+            out->p_instructions = ri.pinstructions;
+            out->has_p = 1;
+        }
+    }
+    return r;
+}
