@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outstruct.h"
 #include "session_internal.h"
 
 typedef int (*sysctlbyname_fn)(const char *name, void *old, size_t *oldlen, void *new_value, size_t newlen);
@@ -40,11 +41,13 @@ static void number_cpus(kpmc_cpus *c, unsigned e_per_cluster)
     }
 }
 
-int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out)
+int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
 {
-    if (!s || !out)
+    if (!s || !kpmc_out_ok(res, KPMC_SIZE_TO(kpmc_cpus, level)))
         return KPMC_E_INVAL;
+    kpmc_cpus full, *out = &full;
     memset(out, 0, sizeof *out);
+    out->size = sizeof *out;
     kpmc_call_begin(s);
     int r = 0;
     if (!s->db) {
@@ -112,6 +115,7 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out)
         s->cpu_buf = buf;
         s->n_cpus = out->n_cpus;
     }
+    kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_cpus, level));
 done:
     return kpmc_call_end(s, r);
 }

@@ -440,9 +440,12 @@ static void compute(kpmc_measure *m)
                     m->work[n++] = delta(m, sg, j, index);
             }
         }
+        ev->overhead.size = sizeof ev->overhead;
         kpmc_stats_of(m->work, n, m->work2, &ev->overhead);
-        if (!m->opt.calibrate)
+        if (!m->opt.calibrate) {
             memset(&ev->overhead, 0, sizeof ev->overhead);
+            ev->overhead.size = sizeof ev->overhead;
+        }
         double subtract = ev->overhead.n ? ev->overhead.median : 0;
         /* the caller's region */
         double *values = m->values + e * n_samples;
@@ -463,6 +466,7 @@ static void compute(kpmc_measure *m)
         for (size_t i = 0; i < n_samples; i++)
             if (!isnan(values[i]) && !m->samples[i].migrated)
                 m->work[n++] = values[i];
+        ev->stats.size = sizeof ev->stats;
         kpmc_stats_of(m->work, n, m->work2, &ev->stats);
     }
     /* derived metrics */

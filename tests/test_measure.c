@@ -73,6 +73,7 @@ static void scripted(void *arg)
 
 static void check_stats(const kpmc_stats *got, const kpmc_stats *want, const char *what)
 {
+    CHECK(got->size == sizeof *got, "%s: size %zu", what, got->size);
     CHECK(got->n == want->n, "%s: n %zu, want %zu", what, got->n, want->n);
     CHECK(stats_ref_near(got->min, want->min), "%s: min %g, want %g", what, got->min, want->min);
     CHECK(stats_ref_near(got->median, want->median), "%s: median %g, want %g", what, got->median, want->median);
@@ -84,7 +85,7 @@ static void check_stats(const kpmc_stats *got, const kpmc_stats *want, const cha
 /* The overhead of an event: every empty sample reads one step. */
 static void check_overhead(const kpmc_measured_event *ev, double step, size_t n)
 {
-    kpmc_stats want = {step, step, step, 0, 0, n};
+    kpmc_stats want = {sizeof want, step, step, step, 0, 0, n};
     char what[96];
     snprintf(what, sizeof what, "%s overhead", ev->name);
     check_stats(&ev->overhead, &want, what);

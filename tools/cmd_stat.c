@@ -288,7 +288,7 @@ static int run_once(struct stat_ctx *c, struct stat_report *rep, unsigned g, cha
     uint64_t levels[2][MAX_EVENTS] = {{0}};
     int counted = 1;
     if (rep->scope == STAT_PROCESS) {
-        kpmc_proc_counts pc;
+        kpmc_proc_counts pc = {.size = sizeof pc};
         char detail[KPMC_DETAIL_MAX];
         if (kpmc_proc_counts_get((int)child.pid, NULL, &pc, detail, sizeof detail) != 0) {
             counted = 0;
@@ -603,7 +603,7 @@ int kpmc_cmd_stat(int argc, char **argv)
      * stat's own process: it loads the kperf library for good
      * (kpmc_proc_counts_get keeps it), so the session below and every run
      * find it loaded. */
-    kpmc_proc_counts self_counts;
+    kpmc_proc_counts self_counts = {.size = sizeof self_counts};
     int have_rusage = kpmc_proc_counts_get((int)getpid(), NULL, &self_counts, NULL, 0) == 0;
     int r = kpmc_open(&c.s, NULL);
     if (r == KPMC_E_PERM) {
@@ -683,6 +683,7 @@ int kpmc_cmd_stat(int argc, char **argv)
                 goto done;
             }
         } else {
+            c.cpus.size = sizeof c.cpus;
             r = kpmc_session_cpus(c.s, &c.cpus);
             if (r != 0) {
                 cli_error(CMD, "-a: %s: %s", kpmc_strerror(r), kpmc_session_error(c.s));

@@ -43,7 +43,7 @@ static struct summary summarize(const void *v, int is_signed, unsigned n)
         return s;
     for (unsigned i = 0; i < n; i++)
         d[i] = value_at(v, is_signed, i);
-    kpmc_stats st;
+    kpmc_stats st = {.size = sizeof st};
     kpmc_stats_of(d, n, d + n, &st);
     free(d);
     s.mean = st.mean;

@@ -456,6 +456,8 @@ KPMC_API const char *kpmc_session_kperf_path(const kpmc_session *s);
  * V6), which also answers for a zombie: read after waitid(..., WNOWAIT) and
  * before reaping to get the totals of a whole run. */
 typedef struct kpmc_proc_counts {
+    size_t size;             /* sizeof(kpmc_proc_counts), set by the caller
+                                (<kpmc/catalog.h>) */
     uint64_t cycles;         /* ri_cycles */
     uint64_t instructions;   /* ri_instructions */
     uint64_t p_cycles;       /* ri_pcycles: of cycles, those on performance cores */
@@ -465,7 +467,8 @@ typedef struct kpmc_proc_counts {
 /* proc_pid_rusage is looked up in the kperf library first (kperf_path as
  * in kpmc_options: NULL means $KPMC_KPERF_PATH; the simulator provides it),
  * then in the program.  Errors: KPMC_E_UNSUPPORTED (no proc_pid_rusage:
- * not macOS), KPMC_E_INVAL (no such process, or NULL out), KPMC_E_PERM
+ * not macOS), KPMC_E_INVAL (no such process, or NULL out or its size too
+ * small), KPMC_E_PERM
  * (another user's process), KPMC_E_KPC (another failure); detail (may be
  * NULL) says which. */
 KPMC_API int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out, char *detail,
@@ -474,6 +477,8 @@ KPMC_API int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_cou
 /* The CPUs and their performance levels, for counting on every CPU. */
 #define KPMC_MAX_CPUS 256
 typedef struct kpmc_cpus {
+    size_t size;              /* sizeof(kpmc_cpus), set by the caller
+                                 (<kpmc/catalog.h>) */
     unsigned n_cpus;          /* hw.ncpu */
     unsigned n_levels;        /* hw.nperflevels: 1, or 2 on chips with efficiency cores */
     unsigned level_cpus[2];   /* hw.perflevelN.logicalcpu: CPUs of level N */
@@ -488,7 +493,7 @@ typedef struct kpmc_cpus {
  * cores (so on a single die CPUs 0 .. E-1 are efficiency cores).
  * Errors: KPMC_E_STATE (inert session), KPMC_E_UNSUPPORTED (no sysctl or no
  * kpc_get_cpu_counters), KPMC_E_INVAL (more than KPMC_MAX_CPUS CPUs, NULL
- * out), KPMC_E_NOMEM. */
+ * out or its size too small), KPMC_E_NOMEM. */
 KPMC_API int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out);
 /* Every CPU's counters of the set's events, machine-wide (all tasks):
  * out[cpu * n_events + i] for event i, cpu < n_cpus of kpmc_session_cpus,

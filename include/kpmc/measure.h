@@ -158,6 +158,8 @@ typedef struct kpmc_measure_options {
 KPMC_API void kpmc_measure_defaults(kpmc_measure_options *o);
 
 typedef struct kpmc_stats {
+    size_t size;   /* sizeof(kpmc_stats), set by the caller of kpmc_stats_of
+                      (<kpmc/catalog.h>); in results, set by the library */
     double min, median, mean;
     double stddev; /* sample standard deviation (n - 1); 0 when n < 2 */
     double mad;    /* median absolute deviation from the median, unscaled */
@@ -315,9 +317,9 @@ KPMC_API int kpmc_metric_bind(size_t i, const kpmc_db *db, int mode, const unsig
 /* ---- statistics ---- */
 
 /* The statistics of v[0 .. n-1] as kpmc_stats gives them (v is reordered in
- * place; scratch holds n values).  n = 0: every field NaN but n.  No
- * allocation.  Measurements use it, and kpmc stat over its runs. */
-KPMC_API void kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out);
+ * place; scratch holds n values).  n = 0: every field NaN but n.  0, or
+ * KPMC_E_INVAL for an out whose size is too small.  No allocation.  Measurements use it, and kpmc stat over its runs. */
+KPMC_API int kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out);
 
 /* ---- writing results ---- */
 
