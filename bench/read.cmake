@@ -7,6 +7,10 @@
 #                                    allocate), for sets of 1, 2, 4, 6 and 10
 #                                    events, under valgrind's callgrind against
 #                                    the simulated kperf (a14: 10 counters).
+#   cmake --build <build> --target bench_read_selfcounts_callgrind
+#                                    the same without root: an unprivileged
+#                                    session reading thread_selfcounts, sets
+#                                    of 1 and 2 events (cycles, instructions).
 # The callgrind target needs valgrind and a build without KPMC_SANITIZE.  clang 14
 # and later write DWARF 5, which older valgrind cannot read: configure such a
 # build with -DCMAKE_C_FLAGS=-gdwarf-4.
@@ -15,3 +19,4 @@ kpmc_target_flags(bench_read)
 target_link_libraries(bench_read PRIVATE kpmc::kpmc_static)
 
 kpmc_callgrind_target(bench_read_callgrind read_callgrind.sh bench_read)
+kpmc_callgrind_target(bench_read_selfcounts_callgrind selfcounts_callgrind.sh bench_read 1 2)

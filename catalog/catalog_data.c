@@ -49,8 +49,8 @@
  */
 #include "catalog_format.h"
 
-#if KPMC_CATALOG_FORMAT != 4
-#error "catalog_data.c was generated for catalog format 4"
+#if KPMC_CATALOG_FORMAT != 5
+#error "catalog_data.c was generated for catalog format 5"
 #endif
 
 #if defined(__GNUC__)
@@ -5163,3 +5163,6 @@ const uint32_t kpmc_cat_db_chips[] = {
     109756, /* kabylake: Kaby Lake, Coffee Lake */
     109691, /* skylake: Skylake */
 };
+
+/* KPMC_CATALOG_DIGEST of this catalog's headers. */
+const uint64_t kpmc_cat_digest = 0x545dad31dccc744cu;

@@ -48,7 +48,7 @@ static int ident_char(char c)
 static int allowed_ident(const char *p, size_t n)
 {
     static const char *const words[] = {
-        "const",   "char",   "struct",  "enum",   "uint8_t",    "uint16_t", "uint32_t", "include", "ifndef",
+        "const",   "char",   "struct",  "enum",   "uint8_t",    "uint16_t", "uint32_t", "uint64_t", "include", "ifndef",
         "define",  "endif",  "if",      "error",  "pragma",     "GCC",      "diagnostic", "ignored", "defined",
         "__GNUC__", "u",     NULL,
     };

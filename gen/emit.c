@@ -2,7 +2,7 @@
  *
  * catalog_data.c           string pool, event rows, per-database tables,
  *                          aliases, family map, portable-name hash
- * include/kpmc/events.h    KPMC_DB_* and KPMC_EV_* ids
+ * include/kpmc/events.h    KPMC_DB_* and KPMC_EV_* ids, KPMC_CATALOG_DIGEST
  * include/kpmc/db/NAME.h   per database, its event indices (KPMC_A14_*)
  * include/kpmc/db/all.h    includes every per-database header
  * include/kpmc/generic.h   KPMC_GEN_* ids of the generic events
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "phash.h"
 #include "tables.h"
 
@@ -311,8 +312,8 @@ static void emit_data(const struct gen_catalog *cat, const struct layout *L, con
 {
     banner(b, cat, "kpmc catalog: every event of every database, as static data.");
     buf_puts(b, "#include \"catalog_format.h\"\n\n"
-                "#if KPMC_CATALOG_FORMAT != 4\n"
-                "#error \"catalog_data.c was generated for catalog format 4\"\n"
+                "#if KPMC_CATALOG_FORMAT != 5\n"
+                "#error \"catalog_data.c was generated for catalog format 5\"\n"
                 "#endif\n\n"
                 "#if defined(__GNUC__)\n"
                 "#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n"
@@ -651,6 +652,7 @@ static void emit_generic_h(const struct gen_catalog *cat, const struct gen_table
     table_source(b, &t->generic_source, "generic-event");
     buf_puts(b, ". */\n");
     buf_puts(b, "#ifndef kpmc_generic_h\n#define kpmc_generic_h\n\n"
+                "#include <kpmc/events.h> /* KPMC_CATALOG_DIGEST */\n\n"
                 "/* Generic events: portable names that each database maps to its own\n"
                 " * event, per counting mode.  kpmc_generic_resolve(db, KPMC_GEN_CYCLES,\n"
                 " * mode) gives the event's index in db; names are accepted wherever an\n"
@@ -672,10 +674,15 @@ static void emit_generic_h(const struct gen_catalog *cat, const struct gen_table
 
 /* ---- headers ---- */
 
-static void emit_events_h(const struct gen_catalog *cat, struct buf *b)
+static void emit_events_h(const struct gen_catalog *cat, uint64_t digest, struct buf *b)
 {
-    banner(b, cat, "kpmc catalog ids: databases (KPMC_DB_*) and portable events (KPMC_EV_*).");
+    banner(b, cat, "kpmc catalog ids: databases (KPMC_DB_*), portable events (KPMC_EV_*), the catalog digest.");
     buf_puts(b, "#ifndef kpmc_events_h\n#define kpmc_events_h\n\n");
+    buf_printf(b, "/* The digest of every id the catalog headers number (README \"Versions and ABI\"):\n"
+                  " * functions taking ids pass it to the library, which refuses ids of another\n"
+                  " * catalog with KPMC_E_CATALOG (kpmc_catalog_digest() is the library's). */\n"
+                  "#define KPMC_CATALOG_DIGEST 0x%016llxULL\n\n",
+               (unsigned long long)digest);
     buf_puts(b, "/* Databases, in kpmc_db_at() order: kpmc_db_at(KPMC_DB_A14). */\nenum kpmc_db_id {\n");
     for (size_t i = 0; i < cat->n_dbs; i++) {
         const struct gen_db *db = &cat->dbs[i];
@@ -722,7 +729,8 @@ static void emit_db_h(const struct gen_catalog *cat, const struct gen_db *db, st
     for (char *p = guard; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
             *p = '_';
-    buf_printf(b, "#ifndef %s\n#define %s\n\n", guard, guard);
+    buf_printf(b, "#ifndef %s\n#define %s\n\n#include <kpmc/events.h> /* KPMC_DB_%s, KPMC_CATALOG_DIGEST */\n\n", guard,
+               guard, db->ident);
     buf_printf(b, "/* %s: ", db->name);
     c_comment(b, db->marketing_name);
     buf_printf(b, ", %s, %zu events, %zu aliases.\n"
@@ -769,6 +777,14 @@ static void emit_all_h(const struct gen_catalog *cat, struct buf *b)
     buf_puts(b, "\n#endif\n");
 }
 
+/* The library's own digest, which it compares with the caller's. */
+static void emit_digest(struct buf *b, uint64_t digest)
+{
+    buf_printf(b, "\n/* KPMC_CATALOG_DIGEST of this catalog's headers. */\n"
+                  "const uint64_t kpmc_cat_digest = 0x%016llxu;\n",
+               (unsigned long long)digest);
+}
+
 int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, struct emit_result *out)
 {
     memset(out, 0, sizeof *out);
@@ -796,8 +812,10 @@ int emit_catalog(const struct gen_catalog *cat, const struct gen_tables *t, stru
         return -1;
     }
     emit_chips_data(cat, t, &L, data);
+    uint64_t digest = catalog_digest(cat, t);
+    emit_digest(data, digest);
     emit_generic_h(cat, t, &add_file(out, "include/kpmc/generic.h", banner_size + 160 * (t->n_generic + 4))->text);
-    emit_events_h(cat, &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);
+    emit_events_h(cat, digest, &add_file(out, "include/kpmc/events.h", banner_size + 100 * (cat->n_pids + cat->n_dbs))->text);
     for (size_t i = 0; i < cat->n_dbs; i++)
         emit_db_h(cat, &cat->dbs[i],
                   &add_file(out, gen_printf("include/kpmc/db/%s.h", cat->dbs[i].name),

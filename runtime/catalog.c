@@ -2,9 +2,11 @@
  * (runtime/catalog_format.h).  Read-only, no allocation, thread-safe. */
 #include <kpmc/catalog.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "catalog_format.h"
+#include "digest.h"
 #include "outstruct.h"
 
 /* A `const kpmc_db *` points into kpmc_cat_dbs. */
@@ -275,7 +277,7 @@ static int event_by_pid(const struct kpmc_cat_db *d, unsigned pid)
     return -1;
 }
 
-int kpmc_ev_resolve(const kpmc_db *db, int ev)
+static int ev_resolve(const kpmc_db *db, int ev)
 {
     if (!valid_db(db) || ev < 0 || ev >= kpmc_cat_n_pids)
         return KPMC_E_INVAL;
@@ -290,6 +292,12 @@ int kpmc_ev_resolve(const kpmc_db *db, int ev)
     return KPMC_E_NOEVENT;
 }
 
+int kpmc_ev_resolve_v(uint64_t catalog, const kpmc_db *db, int ev)
+{
+    int r = kpmc_cat_digest_check(catalog, NULL, 0);
+    return r ? r : ev_resolve(db, ev);
+}
+
 /* ---- events ---- */
 
 int kpmc_event_find_n(const kpmc_db *db, const char *name, size_t len)
@@ -297,7 +305,7 @@ int kpmc_event_find_n(const kpmc_db *db, const char *name, size_t len)
     if (!valid_db(db))
         return KPMC_E_INVAL;
     int pid = kpmc_ev_find_n(name, len);
-    return pid < 0 ? pid : kpmc_ev_resolve(db, pid);
+    return pid < 0 ? pid : ev_resolve(db, pid);
 }
 
 int kpmc_event_find(const kpmc_db *db, const char *name)
@@ -400,8 +408,10 @@ static const struct kpmc_cat_generic_map *generic_map(const kpmc_db *db, int id)
     return &kpmc_cat_generic_map[(size_t)id * kpmc_cat_n_dbs + (size_t)(cat_db(db) - kpmc_cat_dbs)];
 }
 
-int kpmc_generic_resolve(const kpmc_db *db, int id, int mode)
+int kpmc_generic_resolve_v(uint64_t catalog, const kpmc_db *db, int id, int mode)
 {
+    if (kpmc_cat_digest_check(catalog, NULL, 0))
+        return KPMC_E_CATALOG;
     const struct kpmc_cat_generic_map *m = generic_map(db, id);
     if (!m || (mode != 0 && mode != 1))
         return KPMC_E_INVAL;
@@ -448,4 +458,21 @@ int kpmc_family_at(size_t i, kpmc_family_info *out)
 const char *kpmc_catalog_generator(void)
 {
     return kpmc_cat_generator;
+}
+
+uint64_t kpmc_catalog_digest(void)
+{
+    return kpmc_cat_digest;
+}
+
+int kpmc_cat_digest_check(uint64_t catalog, char *detail, size_t detail_len)
+{
+    if (catalog == kpmc_cat_digest)
+        return 0;
+    if (detail && detail_len)
+        snprintf(detail, detail_len,
+                 "compiled against catalog 0x%016llx, this library has catalog 0x%016llx: rebuild the program "
+                 "against this kpmc's headers",
+                 (unsigned long long)catalog, (unsigned long long)kpmc_cat_digest);
+    return KPMC_E_CATALOG;
 }

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KPMC_CATALOG_FORMAT 4
+#define KPMC_CATALOG_FORMAT 5
 
 /* "no such entry" in a uint16_t index field */
 #define KPMC_CAT_NONE 0xFFFFu
@@ -236,6 +236,9 @@ extern const struct kpmc_cat_hash kpmc_cat_hash;
 extern const uint16_t kpmc_cat_hash_disp[];
 extern const uint16_t kpmc_cat_hash_slots[];
 extern const char kpmc_cat_generator[];
+/* KPMC_CATALOG_DIGEST of the headers generated with this catalog (see
+ * gen/digest.h): kpmc_catalog_digest(), compared with the caller's. */
+extern const uint64_t kpmc_cat_digest;
 extern const struct kpmc_cat_generic kpmc_cat_generic[];
 extern const uint16_t kpmc_cat_n_generic;
 /* The same perfect hash as for portable names, over the generic names:

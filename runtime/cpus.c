@@ -54,6 +54,10 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
         r = KPMC_E_STATE;
         goto done;
     }
+    if (s->selfcounts) {
+        r = kpmc_selfcounts_refuse(s, "counting on every CPU");
+        goto done;
+    }
     void *sym = kpmc_kperf_symbol(s->k.handle, "sysctlbyname");
     sysctlbyname_fn fn;
     memcpy(&fn, &sym, sizeof sym);

@@ -22,6 +22,7 @@ const char *kpmc_strerror(int code)
     case KPMC_E_WRONGDB: return "the event ids belong to another database";
     case KPMC_E_UNSUPPORTED: return "not available on this operating system";
     case KPMC_E_IO: return "writing the output failed";
+    case KPMC_E_CATALOG: return "the program was compiled against another catalog's headers";
     default: return "unknown error";
     }
 }

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "digest.h"
 #include "groups.h"
 #include "outstruct.h"
 #include "plan.h"
@@ -474,9 +475,13 @@ int kpmc_groups_build(kpmc_groups **out, const kpmc_db *db, const char *const *e
     return build(out, db, events, n, anchors, n_anchors, mode, detail, detail_len);
 }
 
-int kpmc_groups_build_db(kpmc_groups **out, const kpmc_db *db, const unsigned *events, size_t n,
-                         const unsigned *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
+int kpmc_groups_build_db_v(uint64_t catalog, kpmc_groups **out, const kpmc_db *db, const unsigned *events, size_t n,
+                           const unsigned *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
 {
+    if (out)
+        *out = NULL;
+    if (kpmc_cat_digest_check(catalog, detail, detail_len))
+        return KPMC_E_CATALOG;
     const char *ev_names[KPMC_GROUPS_MAX], *an_names[KPMC_MAX_EVENTS];
     kpmc_db_info info = {.size = sizeof info};
     if (kpmc_db_get(db, &info) != 0 || (n && !events) || (n_anchors && !anchors) || n > KPMC_GROUPS_MAX ||

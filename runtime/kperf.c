@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,38 @@ void *kpmc_kperf_symbol(void *handle, const char *name)
         return NULL;
     sym = dlsym(self, name);
     dlclose(self);
+    return sym;
+}
+
+void *kpmc_kperf_kept_symbol(const char *path, const char *name)
+{
+    /* A few answers: a process asks for one or two functions of one
+     * library.  A new answer takes the oldest slot; the library it was
+     * found in stays loaded. */
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    static struct {
+        char path[1024];
+        char name[32];
+        void *sym;
+    } kept[4];
+    static unsigned n_kept, next;
+    pthread_mutex_lock(&lock);
+    void *sym = NULL;
+    unsigned i = 0;
+    for (; i < n_kept; i++)
+        if (!strcmp(kept[i].path, path ? path : "") && !strcmp(kept[i].name, name))
+            break;
+    if (i < n_kept) {
+        sym = kept[i].sym;
+    } else {
+        void *lib = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+        sym = kpmc_kperf_symbol(lib, name);
+        i = n_kept < sizeof kept / sizeof kept[0] ? n_kept++ : next++ % n_kept;
+        snprintf(kept[i].path, sizeof kept[i].path, "%s", path ? path : "");
+        snprintf(kept[i].name, sizeof kept[i].name, "%s", name);
+        kept[i].sym = sym;
+    }
+    pthread_mutex_unlock(&lock);
     return sym;
 }
 

@@ -47,6 +47,12 @@ void kpmc_kperf_unload(struct kpmc_kperf *k);
  * dependencies do): looked up in `handle` first (may be NULL), then in the
  * program and its libraries.  NULL when neither has it. */
 void *kpmc_kperf_symbol(void *handle, const char *name);
+/* The same for the kperf library at `path` (NULL: the program only), which
+ * stays loaded for the life of the process, so that the function found
+ * stays valid after every session closed (proc_pid_rusage for
+ * kpmc_proc_counts_get, thread_selfcounts for unprivileged sessions).
+ * Answers are kept per path and name.  Thread-safe. */
+void *kpmc_kperf_kept_symbol(const char *path, const char *name);
 /* The path kpmc_kperf_load would load for `path`: path, else
  * $KPMC_KPERF_PATH, else the system framework on macOS; NULL elsewhere. */
 const char *kpmc_kperf_default_path(const char *path);

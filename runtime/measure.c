@@ -729,7 +729,9 @@ static int partition(kpmc_measure *m, const char *const *names, size_t n, const 
                                   gi, detail, sizeof detail);
         if (r < 0)
             return new_failed(s, r, "%s", detail);
-        if (!gi->modes_unknown || round == 1)
+        /* An unprivileged session counts no configurable event: nothing to
+         * learn, and its sets say what needs root. */
+        if (!gi->modes_unknown || round == 1 || kpmc_session_privileged(s) == 0)
             return r;
         r = learn_modes(m, gi->configurable);
         if (r != 0)

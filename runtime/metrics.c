@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+#include <kpmc/kpmc.h>
+
+#include "digest.h"
 #include "groups.h"
 #include "outstruct.h"
 
@@ -26,7 +29,10 @@ int kpmc_metric_at(size_t i, kpmc_metric_info *out)
     return kpmc_out_fill(out, &metrics[i], sizeof metrics[i], KPMC_SIZE_TO(kpmc_metric_info, scale));
 }
 
-/* The first name of `names` ('|'-separated) that counts one of counted[]. */
+/* The first name of `names` ('|'-separated) that counts one of counted[]:
+ * the event it names, or the one kpc counts for it (its fallback; an
+ * unprivileged session counts the event itself where kpc would count the
+ * fallback, as skylake's cycles). */
 static int bind(const char *names, const kpmc_db *db, int mode, const unsigned *counted, size_t n, size_t *pos)
 {
     while (*names) {
@@ -35,10 +41,11 @@ static int bind(const char *names, const kpmc_db *db, int mode, const unsigned *
         if (len < sizeof name) {
             memcpy(name, names, len);
             name[len] = '\0';
-            unsigned resolved;
-            if (kpmc_groups_resolve(db, name, mode, &resolved, NULL, NULL, 0) == 0)
+            const char *one = name;
+            kpmc_plan p;
+            if (kpmc_plan_build_names(&p, db, &one, 1, mode, NULL, 0) == 0)
                 for (size_t k = 0; k < n; k++)
-                    if (counted[k] == resolved) {
+                    if (counted[k] == p.events[0].resolved || counted[k] == p.events[0].requested) {
                         *pos = k;
                         return 1;
                     }
@@ -48,9 +55,9 @@ static int bind(const char *names, const kpmc_db *db, int mode, const unsigned *
     return 0;
 }
 
-int kpmc_metric_bind(size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
-                     size_t *numerator, size_t *denominator)
+int kpmc_metric_bind_v(uint64_t catalog, size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
+                       size_t *numerator, size_t *denominator)
 {
-    return i < kpmc_metric_count() && bind(metrics[i].numerator, db, mode, counted, n, numerator) &&
+    return !kpmc_cat_digest_check(catalog, NULL, 0) && i < kpmc_metric_count() && bind(metrics[i].numerator, db, mode, counted, n, numerator) &&
            bind(metrics[i].denominator, db, mode, counted, n, denominator);
 }

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "digest.h"
 #include "encode.h"
 #include "outstruct.h"
 #include "plan.h"
@@ -537,16 +538,27 @@ int kpmc_plan_event_get(const kpmc_plan *plan, size_t i, kpmc_plan_event *out)
     return kpmc_out_fill(out, &plan->events[i], sizeof plan->events[i], KPMC_SIZE_TO(kpmc_plan_event, counts));
 }
 
-int kpmc_plan_build_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, const unsigned *events,
-                           size_t n, int mode, char *detail, size_t detail_len)
+/* Indices from the headers of another catalog: refused, *plan zeroed. */
+static int other_catalog(uint64_t catalog, kpmc_plan *plan, char *detail, size_t detail_len)
 {
-    return build(plan, db, kernel, events, NULL, n, mode, detail, detail_len);
+    int r = kpmc_cat_digest_check(catalog, detail, detail_len);
+    if (r && plan)
+        memset(plan, 0, sizeof *plan);
+    return r;
 }
 
-int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events, size_t n, int mode, char *detail,
-                    size_t detail_len)
+int kpmc_plan_build_kernel_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
+                             const unsigned *events, size_t n, int mode, char *detail, size_t detail_len)
 {
-    return build(plan, db, NULL, events, NULL, n, mode, detail, detail_len);
+    int r = other_catalog(catalog, plan, detail, detail_len);
+    return r ? r : build(plan, db, kernel, events, NULL, n, mode, detail, detail_len);
+}
+
+int kpmc_plan_build_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db, const unsigned *events, size_t n,
+                      int mode, char *detail, size_t detail_len)
+{
+    int r = other_catalog(catalog, plan, detail, detail_len);
+    return r ? r : build(plan, db, NULL, events, NULL, n, mode, detail, detail_len);
 }
 
 int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db, const char *const *names, size_t n, int mode,
@@ -676,9 +688,11 @@ int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigne
     return 0;
 }
 
-int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved, uint32_t *counters,
-                             char *detail, size_t detail_len)
+int kpmc_plan_event_counters_v(uint64_t catalog, const kpmc_db *db, unsigned event, int mode, unsigned *resolved,
+                               uint32_t *counters, char *detail, size_t detail_len)
 {
+    if (kpmc_cat_digest_check(catalog, detail, detail_len))
+        return KPMC_E_CATALOG;
     /* the database's own counters, as for a plan without a kernel */
     return kpmc_plan_event_kernel(db, NULL, event, mode, 0, resolved, counters, detail, detail_len);
 }

@@ -113,6 +113,10 @@ int kpmc_session_probe(kpmc_session *s, kpmc_probe *res)
         r = KPMC_E_STATE;
         goto done;
     }
+    if (s->selfcounts) {
+        r = kpmc_selfcounts_refuse(s, "probing the kernel's counters");
+        goto done;
+    }
     if (s->running) {
         snprintf(s->detail, sizeof s->detail, "kpmc_session_probe: %u event set%s counting; stop %s first",
                  s->running, s->running > 1 ? "s are" : " is", s->running > 1 ? "them" : "it");

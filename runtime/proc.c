@@ -1,9 +1,7 @@
 /* A process's cycles and instructions without root: proc_pid_rusage. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dlfcn.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,25 +21,14 @@ static const char *why(int err, char *buf, size_t len)
     return buf;
 }
 
-/* proc_pid_rusage from the kperf library at `path` (or the program).  The
- * library found stays loaded, so that a command counted again and again
- * does not load it each time: the last path and function are kept. */
+/* proc_pid_rusage from the kperf library at `path` (or the program); the
+ * library stays loaded, so that a command counted again and again does not
+ * load it each time. */
 static proc_pid_rusage_fn lookup(const char *path)
 {
-    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-    static char kept_path[1024];
-    static int kept;
-    static proc_pid_rusage_fn kept_fn;
-    pthread_mutex_lock(&lock);
-    if (!kept || strcmp(kept_path, path ? path : "") != 0) {
-        void *lib = path ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
-        void *sym = kpmc_kperf_symbol(lib, "proc_pid_rusage");
-        memcpy(&kept_fn, &sym, sizeof sym);
-        snprintf(kept_path, sizeof kept_path, "%s", path ? path : "");
-        kept = 1;
-    }
-    proc_pid_rusage_fn fn = kept_fn;
-    pthread_mutex_unlock(&lock);
+    void *sym = kpmc_kperf_kept_symbol(path, "proc_pid_rusage");
+    proc_pid_rusage_fn fn;
+    memcpy(&fn, &sym, sizeof sym);
     return fn;
 }
 

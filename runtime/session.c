@@ -274,23 +274,32 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt)
     }
     s->refs = 1;
     s->serial = kpmc_serial();
+    int r = 0;
     if (opt && opt->size < offsetof(kpmc_options, db) + sizeof opt->db) {
         detail_printf(s, "kpmc_options.size is %zu; set it to sizeof(kpmc_options)", opt->size);
-        return KPMC_E_INVAL;
+        r = KPMC_E_INVAL;
     }
-    int r = kpmc_kperf_load(&s->k, opt ? opt->kperf_path : NULL, s->detail, sizeof s->detail);
-    if (r != 0)
+    if (r == 0)
+        r = kpmc_kperf_load(&s->k, opt ? opt->kperf_path : NULL, s->detail, sizeof s->detail);
+    if (r != 0) {
+        memcpy(s->open_detail, s->detail, sizeof s->open_detail);
         return r;
+    }
     if (s->k.kpc_cpu_string(s->cpu, sizeof s->cpu) < 0 || !s->cpu[0])
         r = kpmc_kpc_error(s, "kpc_cpu_string", errno);
     if (r == 0)
         r = find_db(s, opt);
     if (r == 0)
         r = take_counters(s);
+    if (r == KPMC_E_PERM &&
+        !(opt && opt->size >= offsetof(kpmc_options, kpc_only) + sizeof opt->kpc_only && opt->kpc_only))
+        r = kpmc_selfcounts_open(s);
     if (r != 0) {
         s->db = NULL;
         kpmc_kperf_unload(&s->k);
     }
+    if (r != 0 || s->selfcounts)
+        memcpy(s->open_detail, s->detail, sizeof s->open_detail);
     return r;
 }
 
@@ -325,9 +334,7 @@ const char *kpmc_session_error(const kpmc_session *s)
 {
     if (!s)
         return "no session (out of memory)";
-    if (!s->db)
-        return s->detail; /* inert: kpmc_open's, the same on every thread */
-    return session_detail.owner == s->serial ? session_detail.text : "";
+    return session_detail.owner == s->serial ? session_detail.text : s->open_detail;
 }
 
 const char *kpmc_set_error(const kpmc_set *set)

@@ -23,11 +23,17 @@ struct kpmc_session {
     uint64_t serial;      /* names the session's details (kpmc_call_end) */
     struct kpmc_kperf k;
     const kpmc_db *db; /* NULL: inert (kpmc_open failed); set by kpmc_open only */
+    int selfcounts;    /* unprivileged: kpc refused, sets read
+                          thread_selfcounts (selfcounts.c) */
     char cpu[64];      /* kpc_cpu_string() */
     /* The detail of the call in progress, under the lock (kpmc_call_end
      * gives it to the calling thread); on an inert session, that of the
      * failed kpmc_open, never written again. */
     char detail[KPMC_DETAIL_MAX];
+    /* What kpmc_open said, never written again once it returns: why it
+     * failed (inert), why kpc was refused (unprivileged), else "".  Every
+     * thread's kpmc_session_error() until its own failed call on s. */
+    char open_detail[KPMC_DETAIL_MAX];
 
     /* The kernel's state as kpmc_open found it, and as kpmc last set it
      * (a failed kpc call is taken to have changed nothing). */
@@ -118,6 +124,23 @@ unsigned kpmc_modes_of(const kpmc_db_info *d, uint64_t readback);
  * kpmc must put the machine back and has no caller to report to. */
 int kpmc_restore_u32(int (*fn)(uint32_t), uint32_t value);
 int kpmc_restore_int(int (*fn)(int), int value);
+
+/* Unprivileged sessions (selfcounts.c, docs/kpc.md §13).  kpmc_open calls
+ * kpmc_selfcounts_open when kpc refused it with KPMC_E_PERM: 0 and the
+ * session counts through thread_selfcounts, or KPMC_E_PERM with the
+ * detail saying why not.  kpmc_selfcounts_plan takes the result `built`
+ * of planning a set in `mode` for the session and turns the plan into what
+ * the set reads, or refuses the set (KPMC_E_PERM, detail), or returns
+ * `built` (a failure root would meet too).
+ * kpmc_selfcounts_start starts a set of such a session.
+ * kpmc_selfcounts_refuse writes "<what> needs root ..." and returns
+ * KPMC_E_PERM.  kpmc_selfcounts_reads says whether fn is the read function
+ * of such sets. */
+int kpmc_selfcounts_open(kpmc_session *s);
+int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built);
+void kpmc_selfcounts_start(kpmc_set *set);
+int kpmc_selfcounts_refuse(kpmc_session *s, const char *what);
+int kpmc_selfcounts_reads(kpmc_kpc_read_fn fn);
 
 /* The read function a started set calls and the values it returns, for the
  * measurement loop (measure.c), which calls it directly into its own

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "digest.h"
 #include "session_internal.h"
 
 /* ---- creation ---- */
@@ -65,8 +66,9 @@ static int resolve_ev(kpmc_session *s, const int *ev, size_t n, unsigned *idx)
     return 0;
 }
 
+/* catalog: the caller's KPMC_CATALOG_DIGEST, for ids (BY_EV, BY_DB). */
 static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *events, size_t n,
-                   size_t db_id, int mode)
+                   size_t db_id, int mode, uint64_t catalog)
 {
     if (!out)
         return KPMC_E_INVAL;
@@ -87,6 +89,8 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
         r = KPMC_E_STATE;
         goto done;
     }
+    if (by != BY_NAME && (r = kpmc_cat_digest_check(catalog, s->detail, sizeof s->detail)) != 0)
+        goto done;
     if (!events && n) {
         snprintf(s->detail, sizeof s->detail, "the event array is NULL");
         r = KPMC_E_INVAL;
@@ -124,6 +128,8 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
         r = kpmc_plan_build_kernel(&set->plan, s->db, &s->kernel, events, n, mode, s->detail, sizeof s->detail);
         break;
     }
+    if (s->selfcounts)
+        r = kpmc_selfcounts_plan(s, &set->plan, mode, r);
     if (r == 0) {
         set_init(set, s);
         *out = set;
@@ -137,18 +143,18 @@ done:
 
 int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names, size_t n, int mode)
 {
-    return set_new(s, out, BY_NAME, names, n, 0, mode);
+    return set_new(s, out, BY_NAME, names, n, 0, mode, 0);
 }
 
-int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n, int mode)
+int kpmc_set_new_ev_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, const int *ev, size_t n, int mode)
 {
-    return set_new(s, out, BY_EV, ev, n, 0, mode);
+    return set_new(s, out, BY_EV, ev, n, 0, mode, catalog);
 }
 
-int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id, const unsigned *events, size_t n,
-                    int mode)
+int kpmc_set_new_db_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, size_t db_id, const unsigned *events,
+                      size_t n, int mode)
 {
-    return set_new(s, out, BY_DB, events, n, db_id, mode);
+    return set_new(s, out, BY_DB, events, n, db_id, mode, catalog);
 }
 
 const kpmc_plan *kpmc_set_plan(const kpmc_set *set)
@@ -457,6 +463,10 @@ static int start_locked(kpmc_set *set)
         snprintf(s->detail, sizeof s->detail, "kpmc_set_start: the set is already counting");
         return KPMC_E_STATE;
     }
+    if (s->selfcounts) {
+        kpmc_selfcounts_start(set);
+        return 0;
+    }
     r = replan(s, set);
     if (r != 0)
         return r;
@@ -491,6 +501,11 @@ static int stop_locked(kpmc_set *set)
 {
     kpmc_session *s = set->s;
     struct kpmc_kperf *k = &s->k;
+    if (s->selfcounts) {
+        set->running = 0;
+        atomic_store_explicit(&set->read, kpmc_set_read_stopped, memory_order_relaxed);
+        return 0;
+    }
     if (s->running == 1) {
         /* The last set: thread counting off, then counting off. */
         if (k->kpc_set_thread_counting(0) != 0)
@@ -606,9 +621,14 @@ static int read_failed(kpmc_set *set, int err)
         return KPMC_E_STATE;
     }
     char call[64];
-    snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)set->n_counters);
+    if (kpmc_selfcounts_reads(read))
+        snprintf(call, sizeof call, "thread_selfcounts(THSC_CPI)");
+    else
+        snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)set->n_counters);
     kpmc_kpc_failure(detail, len, call, err);
     size_t n = strlen(detail);
+    if (kpmc_selfcounts_reads(read))
+        return KPMC_E_KPC;
     if (err == EINVAL)
         snprintf(detail + n, len - n,
                  ": this thread has no counter buffer in the kernel, which gives one to a thread that switched "

@@ -2,6 +2,7 @@
  * (include/kpmc/catalog.h, kpmc_suggest_*).  Reads the catalog through its
  * public API; no allocation, no printing. */
 #include <kpmc/catalog.h>
+#include <kpmc/events.h> /* KPMC_CATALOG_DIGEST, for kpmc_ev_resolve and kpmc_generic_resolve */
 
 #include <string.h>
 

@@ -246,6 +246,44 @@ def mangle(name):
     return "".join(c if c.isalnum() or c == "_" else "_" for c in name.upper())
 
 
+# ---- the catalog digest (README "Versions and ABI"), from the generated
+# headers' text, written apart from kpmc-gen's (gen/digest.c).
+
+
+def enumerators(text):
+    """(name, value) of every enumerator of a C header given a value, in order."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return [(m.group(1), int(m.group(2))) for m in re.finditer(r"\b(KPMC_\w+)\s*=\s*(\d+)", text)]
+
+
+def header_enumerators(include):
+    """Every enumerator of the catalog headers under include/kpmc: events.h,
+    generic.h and db/*.h."""
+    kpmc = os.path.join(include, "kpmc")
+    paths = [os.path.join(kpmc, "events.h"), os.path.join(kpmc, "generic.h")]
+    paths += sorted(os.path.join(kpmc, "db", f) for f in os.listdir(os.path.join(kpmc, "db")) if f.endswith(".h"))
+    out = []
+    for path in paths:
+        with open(path, encoding="latin-1") as f:
+            out += enumerators(f.read())
+    return out
+
+
+def catalog_digest(enums):
+    """The digest of a catalog whose headers define the (name, value) pairs
+    enums: the first 8 bytes, big-endian, of the SHA-256 of the lines
+    "NAME VALUE\n", sorted."""
+    text = "".join(sorted("%s %d\n" % (n, v) for n, v in enums))
+    return int.from_bytes(hashlib.sha256(text.encode("ascii")).digest()[:8], "big")
+
+
+def digest_define(include):
+    """KPMC_CATALOG_DIGEST as include/kpmc/events.h defines it, or None."""
+    with open(os.path.join(include, "kpmc", "events.h"), encoding="latin-1") as f:
+        m = re.search(r"^#define KPMC_CATALOG_DIGEST (0x[0-9a-f]{16})ULL$", f.read(), re.M)
+    return int(m.group(1), 16) if m else None
+
+
 def main(argv):
     if len(argv) == 4 and argv[1] == "forms":
         for form in LINK_FORMS:

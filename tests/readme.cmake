@@ -50,6 +50,12 @@ if(NOT APPLE)
   set_tests_properties(readme_example_sim_cpc PROPERTIES
     ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>;KPMC_SIM_DB=a14;KPMC_SIM_KERNEL=cpc"
     PASS_REGULAR_EXPRESSION "Cycles +2\nInstructions +140\nBRANCH_MISPRED_NONSPEC +203\n")
+  # Without root the session opens (README "Without root") and the set is
+  # refused for its third event, with the sentence the README quotes.
+  add_test(NAME readme_example_sim_noroot COMMAND readme_example)
+  set_tests_properties(readme_example_sim_noroot PROPERTIES
+    ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>;KPMC_SIM_DB=a14;KPMC_SIM_NOROOT=1"
+    PASS_REGULAR_EXPRESSION "^BRANCH_MISPRED_NONSPEC \\(position 3 of the set\\) needs root \\(run with sudo\\): without root kpmc counts only cycles and instructions \\(FIXED_CYCLES, FIXED_INSTRUCTIONS\\), in KPMC_MODE_ALL, through thread_selfcounts\n$")
 endif()
 
 # readme_measuring; against the simulator on each kernel:

@@ -78,3 +78,9 @@ add_test(NAME runtime.example_quickstart_noroot COMMAND example_quickstart)
 set_tests_properties(runtime.example_quickstart PROPERTIES ENVIRONMENT "${_kpmc_rt_env}")
 set_tests_properties(runtime.example_quickstart_noroot PROPERTIES
   ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_NOROOT=1" WILL_FAIL TRUE)
+
+# Without root: each thread's own cycles and instructions (thread_selfcounts),
+# everything else refused, the measurement API, the root path unchanged.
+kpmc_session_test(test_selfcounts)
+kpmc_session_cases(test_selfcounts noroot_counts noroot_refused noroot_threads noroot_measure noroot_rootpath
+                   noroot_read_fails)

@@ -11,6 +11,7 @@
 
 #include <kpmc/kpmc.hpp>
 
+#include "sim/kpmc_sim.h"
 #include "test_cxx.h"
 
 namespace {
@@ -137,14 +138,42 @@ void measurement_case()
           m.result().events[0].stats.median);
 }
 
+// Without root: an unprivileged session (each thread's cycles and
+// instructions through thread_selfcounts), unless kpc only is asked for.
+// In the simulator a thread_selfcounts call is one unit of work: a14's
+// cycles are fixed counter 0's and instructions fixed counter 1's step,
+// (rank + 1) * KPMC_SIM_FIXED_STEP * (1 + KPMC_SIM_KERNEL_FACTOR).
 void noroot_case()
 {
+    kpmc_options only;
+    std::memset(&only, 0, sizeof only);
+    only.size = sizeof only;
+    only.kpc_only = 1;
     try {
-        kpmc::session s;
-        CHECK(false, "a session opened without root");
+        kpmc::session s(&only);
+        CHECK(false, "a kpc-only session opened without root");
     } catch (const kpmc::error &e) {
         CHECK(e.code() == KPMC_E_PERM && std::strstr(e.what(), "counting needs root"), "%d %s", e.code(), e.what());
     }
+    kpmc::session s;
+    CHECK(kpmc_session_privileged(s.get()) == 0, "privileged %d", kpmc_session_privileged(s.get()));
+    try {
+        kpmc::counters c(s, {"FIXED_CYCLES", "Instructions", "BRANCH_MISPRED_NONSPEC"});
+        CHECK(false, "BRANCH_MISPRED_NONSPEC counted without root");
+    } catch (const kpmc::error &e) {
+        CHECK(e.code() == KPMC_E_PERM && std::strstr(e.what(), "BRANCH_MISPRED_NONSPEC (position 3 of the set) needs root"),
+              "%d %s", e.code(), e.what());
+    }
+    const std::uint64_t unit = std::uint64_t(KPMC_SIM_FIXED_STEP) * (1 + KPMC_SIM_KERNEL_FACTOR);
+    kpmc::counters c(s, {"cycles", "instructions"});
+    {
+        kpmc::region r(c); // its closing read is one unit
+    }
+    CHECK(c.totals()[0] == unit && c.totals()[1] == 2 * unit, "one region: %llu %llu",
+          (unsigned long long)c.totals()[0], (unsigned long long)c.totals()[1]);
+    CHECK(std::strcmp(c.counted(0), "FIXED_CYCLES") == 0 && std::strcmp(c.counted(1), "FIXED_INSTRUCTIONS") == 0 &&
+              c.counts(0) == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL),
+          "counted %s %s, modes %u", c.counted(0), c.counted(1), c.counts(0));
 }
 
 } // namespace

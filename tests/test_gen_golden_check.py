@@ -26,7 +26,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kpmctest as tables  # noqa: E402
-from kpmctest import Checks, KpepError, fold, natural_key, read_kpep  # noqa: E402
+from kpmctest import Checks, KpepError, enumerators, fold, natural_key, read_kpep  # noqa: E402
 
 NONE = 0xFFFF
 NO_STRING = 0xFFFFFFFF
@@ -244,12 +244,6 @@ def records(values, fields):
     return out
 
 
-def enumerators(text):
-    """(name, value) of every enumerator given a value, in order."""
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    return [(m.group(1), int(m.group(2))) for m in re.finditer(r"\b(KPMC_\w+)\s*=\s*(\d+)", text)]
-
-
 def name_hash(name, seed):
     """catalog_format.h's kpmc_name_hash: the upper-cased name in 8-byte
     little-endian words, each mixed in with a multiply and a shift."""
@@ -268,7 +262,7 @@ def name_hash(name, seed):
 
 def check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_path=None, chips_path=None):
     """The generic-event and chip tables of the catalog against the TSV
-    files and the plists."""
+    files and the plists; returns the enumerators generic.h must have."""
     dbs = model["dbs"]
     F.eq("kpmc_cat_n_generic", defs["kpmc_cat_n_generic"], len(generic))
     grows = records(defs["kpmc_cat_generic"], structs["kpmc_cat_generic"])
@@ -312,7 +306,8 @@ def check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_pa
     F.eq("filled generic hash slots", sum(1 for x in slots if x != NONE), len(generic))
     with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
         want = [("KPMC_GEN_" + tables.mangle(x["name"]), g) for g, x in enumerate(generic)]
-        F.eq("generic.h enumerators", enumerators(f.read()), want + [("KPMC_GEN_COUNT", len(generic))])
+        want.append(("KPMC_GEN_COUNT", len(generic)))
+        F.eq("generic.h enumerators", enumerators(f.read()), want)
 
     fam_db = {l["family"]: l["db"] for l in model["families"]}
     want_chips = []
@@ -335,6 +330,7 @@ def check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_pa
         off = defs["kpmc_cat_db_chips"][d]
         F.eq("chips of database %s" % db["name"], None if off == NO_STRING else s(off),
              ", ".join(parts) if parts else None)
+    return want
 
 
 def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_path=None, chips_path=None):
@@ -427,7 +423,7 @@ def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_pat
         F.eq("hash slot of %s" % n, slots[slot], p)
     F.eq("filled hash slots", sum(1 for x in slots if x != NONE), len(model["pid_names"]))
 
-    check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_path, chips_path)
+    every = check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_path, chips_path)
 
     # headers
     with open(os.path.join(catalog, "include", "kpmc", "events.h")) as f:
@@ -436,13 +432,22 @@ def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_pat
     want += [("KPMC_EV_" + mangle(n), p) for p, n in enumerate(model["pid_names"])]
     want += [("KPMC_EV_COUNT", len(model["pid_names"]))]
     F.eq("events.h enumerators", enumerators(ev_h), want)
+    every += want
     for db in dbs:
         with open(os.path.join(catalog, "include", "kpmc", "db", db["name"] + ".h")) as f:
-            got = enumerators(f.read())
+            text = f.read()
         p = "KPMC_%s_" % mangle(db["name"])
         want = [(p + mangle(e["name"]), j) for j, e in enumerate(db["events"])]
         want += [(p + mangle(a), t) for a, t in db["aliases"]] + [(p + "EVENT_COUNT", len(db["events"]))]
-        F.eq("db/%s.h enumerators" % db["name"], got, want)
+        F.eq("db/%s.h enumerators" % db["name"], enumerators(text), want)
+        F.expect("\n#include <kpmc/events.h>" in text, "db/%s.h includes <kpmc/events.h>" % db["name"])
+        every += want
+    with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
+        F.expect("\n#include <kpmc/events.h>" in f.read(), "generic.h includes <kpmc/events.h>")
+    # the catalog digest of those enumerators, in the header and in the data
+    digest = tables.catalog_digest(every)
+    F.eq("KPMC_CATALOG_DIGEST", tables.digest_define(os.path.join(catalog, "include")), digest)
+    F.eq("kpmc_cat_digest", defs.get("kpmc_cat_digest"), digest)
     with open(os.path.join(catalog, "include", "kpmc", "db", "all.h")) as f:
         F.eq("all.h", re.findall(r'#include <kpmc/db/([^>]+)\.h>', f.read()), [db["name"] for db in dbs])
 

@@ -60,8 +60,14 @@ check(rc == 0 and "selector allowlist: none" in out and "configurable counters g
 # Not possible.
 rc, out = info(BUSY="1")
 check(rc == 5 and "EBUSY" in out and "another client" in out, f"busy:\n{out}")
+# Not root: each thread's cycles and instructions only (thread_selfcounts),
+# and no probe (it would program kpc); without thread_selfcounts, nothing.
 rc, out = info(NOROOT="1")
-check(rc == 5 and "sudo" in out, f"not root:\n{out}")
+check(rc == 5 and "Counting:       cycles and instructions only" in out and "thread_selfcounts" in out and
+      "EPERM" in out and "sudo" in out and "Kernel:" not in out, f"not root:\n{out}")
+rc, out = info(NOROOT="1", SELFCOUNTS_FAIL="ENOTSUP")
+check(rc == 5 and "Counting:       not possible now" in out and "EPERM" in out and
+      "thread_selfcounts(THSC_CPI) failed with ENOTSUP" in out, f"not root, no thread_selfcounts:\n{out}")
 rc, out = info(CPU="cpu_100000c_2_deadbeef")
 check(rc == 4 and "no database for CPU cpu_100000c_2_deadbeef" in out, f"unknown CPU:\n{out}")
 

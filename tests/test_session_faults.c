@@ -38,13 +38,24 @@ struct outcome {
     unsigned long mark[N_OPS]; /* kpc calls made when each op had ended */
 };
 
+/* kpmc_options asking for kpc or nothing (no unprivileged session): the
+ * life below is kpc's, and a refused kpc fails it. */
+static const kpmc_options *kpc_only(void)
+{
+    static kpmc_options o;
+    memset(&o, 0, sizeof o);
+    o.size = sizeof o;
+    o.kpc_only = 1;
+    return &o;
+}
+
 /* One life; stops at the first failure and cleans up as a user would. */
 static void live(int with_stop, struct outcome *o)
 {
     memset(o, 0, sizeof *o);
     kpmc_session *s;
     kpmc_set *set = NULL;
-    int r = kpmc_open(&s, NULL);
+    int r = kpmc_open(&s, kpc_only());
     o->mark[OPEN] = sim_state().calls;
     if (r != 0) {
         o->failed = OPEN + 1;
@@ -225,11 +236,12 @@ static void case_fault_codes(void)
  * needle (NULL-terminated) in its detail, and change nothing in the kernel;
  * what: the case, for messages.  Returns the inert session; the caller
  * closes it. */
-static kpmc_session *open_refused(const char *what, int code, const char *const *needles)
+static kpmc_session *open_refused_with(const char *what, int code, const char *const *needles,
+                                       const kpmc_options *opt)
 {
     struct kpmc_sim_state found = sim_state();
     kpmc_session *s;
-    int r = kpmc_open(&s, NULL);
+    int r = kpmc_open(&s, opt);
     CHECK(r == code, "%s: %s, expected %s", what, kpmc_strerror(r), kpmc_strerror(code));
     for (const char *const *n = needles; *n; n++)
         CHECK(contains(kpmc_session_error(s), *n), "%s: \"%s\" not in the detail \"%s\"", what, *n,
@@ -240,18 +252,47 @@ static kpmc_session *open_refused(const char *what, int code, const char *const 
     return s;
 }
 
+static kpmc_session *open_refused(const char *what, int code, const char *const *needles)
+{
+    return open_refused_with(what, code, needles, NULL);
+}
+
+
 
 static void case_noroot(void)
 {
     sim_env("KPMC_SIM_NOROOT=1", NULL);
     static const char *const needles[] = {"kpc_force_all_ctrs_get", "EPERM", "sudo", NULL};
-    kpmc_session *s = open_refused("not root", KPMC_E_PERM, needles);
+    /* Without thread_selfcounts (a kernel without per-thread counts), and
+     * when asked for kpc only, kpmc_open fails as it always did. */
+    sim_env("KPMC_SIM_NOROOT=1", "KPMC_SIM_SELFCOUNTS_FAIL=ENOTSUP", NULL);
+    static const char *const no_selfcounts[] = {"kpc_force_all_ctrs_get", "EPERM", "sudo",
+                                                "thread_selfcounts(THSC_CPI) failed with ENOTSUP", NULL};
+    kpmc_close(open_refused("not root, no thread_selfcounts", KPMC_E_PERM, no_selfcounts));
+    sim_env("KPMC_SIM_NOROOT=1", NULL);
+    kpmc_session *s = open_refused_with("not root, kpc only", KPMC_E_PERM, needles, kpc_only());
     static long double not_a_set;
     kpmc_set *set = (kpmc_set *)(void *)&not_a_set;
     int r = kpmc_set_new(s, &set, set_names, N_SET, KPMC_MODE_ALL);
     CHECK(r == KPMC_E_STATE && set == NULL, "kpmc_set_new on an inert session: %s", kpmc_strerror(r));
     CHECK(contains(kpmc_session_error(s), "sudo"), "the open failure's detail was lost: \"%s\"",
           kpmc_session_error(s));
+    CHECK(kpmc_session_privileged(s) == KPMC_E_STATE, "an inert session is privileged or not");
+    kpmc_close(s);
+    /* Otherwise an unprivileged session (test_selfcounts.c counts with
+     * it): kpc asked once, changed in nothing. */
+    sim_env("KPMC_SIM_NOROOT=1", NULL);
+    struct kpmc_sim_state found = sim_state();
+    r = kpmc_open(&s, NULL);
+    struct kpmc_sim_state st = sim_state();
+    CHECK(r == 0 && kpmc_session_privileged(s) == 0 && kpmc_session_db(s) == kpmc_db_find(st.db),
+          "not root: %s, privileged %d", kpmc_strerror(r), kpmc_session_privileged(s));
+    for (const char *const *n = needles; *n; n++)
+        CHECK(contains(kpmc_session_error(s), *n), "unprivileged: \"%s\" not in \"%s\"", *n, kpmc_session_error(s));
+    CHECK(same_kernel_state(&st, &found, "unprivileged") && !strcmp(st.log, "cpu_string force_all_ctrs_get") &&
+              st.selfcounts_calls == found.selfcounts_calls + 1,
+          "unprivileged open: kpc calls \"%s\", %lu thread_selfcounts calls", st.log,
+          st.selfcounts_calls - found.selfcounts_calls);
     kpmc_close(s);
 }
 
@@ -395,7 +436,7 @@ static void case_db_force(void)
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB_FORCE=1: %s", kpmc_session_error(s));
     kpmc_close(s);
     sim_env("KPMC_SIM_DB=as4", NULL);
-    kpmc_options opt = {sizeof opt, NULL, "a14", 1};
+    kpmc_options opt = {sizeof opt, NULL, "a14", 1, 0};
     r = kpmc_open(&s, &opt);
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "force_db: %s", kpmc_session_error(s));
     kpmc_close(s);
@@ -419,7 +460,12 @@ static void case_busy(void)
     kpmc_close(open_refused("busy", KPMC_E_BUSY, needles));
     sim_env("KPMC_SIM_BUSY=1", "KPMC_SIM_NOROOT=1", NULL);
     static const char *const noroot[] = {"EPERM", "sudo", NULL};
-    kpmc_close(open_refused("busy, not root", KPMC_E_PERM, noroot));
+    kpmc_close(open_refused_with("busy, not root", KPMC_E_PERM, noroot, kpc_only()));
+    /* Another client's use of kpc does not concern thread_selfcounts. */
+    kpmc_session *s;
+    int r = kpmc_open(&s, NULL);
+    CHECK(r == 0 && kpmc_session_privileged(s) == 0, "busy, not root, unprivileged: %s", kpmc_session_error(s));
+    kpmc_close(s);
 }
 
 /* The counters changed under the session between open and start (another
@@ -610,7 +656,7 @@ static void case_db_name(void)
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "KPMC_DB=m1 pro: %s", kpmc_session_error(s));
     kpmc_close(s);
     /* kpmc_options.db wins over KPMC_DB */
-    kpmc_options opt = {sizeof opt, NULL, "a14", 0};
+    kpmc_options opt = {sizeof opt, NULL, "a14", 0, 0};
     r = kpmc_open(&s, &opt);
     CHECK(r == 0 && kpmc_session_db(s) == kpmc_db_find("a14"), "options.db: %s", kpmc_session_error(s));
     kpmc_close(s);
@@ -718,7 +764,7 @@ static void case_load(const char *partial)
 {
     sim_env(NULL);
     kpmc_session *s;
-    kpmc_options opt = {sizeof opt, "/nonexistent/kperf", NULL, 0};
+    kpmc_options opt = {sizeof opt, "/nonexistent/kperf", NULL, 0, 0};
     int r = kpmc_open(&s, &opt);
     CHECK(r == KPMC_E_LOAD && contains(kpmc_session_error(s), "dlopen(/nonexistent/kperf)"), "detail \"%s\"",
           kpmc_session_error(s));

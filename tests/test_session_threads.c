@@ -520,17 +520,31 @@ static void case_details(void)
     kpmc_set_free(shared);
     gate_destroy(&g);
 
-    /* An inert session's detail, from kpmc_open, reads the same on every
-     * thread. */
-    sim_env("KPMC_SIM_DB=a14", "KPMC_SIM_NOROOT=1", NULL);
-    kpmc_session *inert;
-    CHECK(kpmc_open(&inert, NULL) == KPMC_E_PERM, "open without root");
-    struct teller other = {inert, NULL, NULL, NULL, "", 0};
-    pthread_create(&th[0], NULL, tell_inert, &other);
-    pthread_join(th[0], NULL);
-    CHECK(contains(other.seen, "root") && !strcmp(other.seen, kpmc_session_error(inert)),
-          "inert session's detail on another thread: '%s', on this one '%s'", other.seen, kpmc_session_error(inert));
-    kpmc_close(inert);
+    /* kpmc_open's detail reads the same on every thread: an inert
+     * session's (another client holds the counters), an unprivileged one's
+     * (no root: why kpc was refused). */
+    const char *cases[][3] = {{"KPMC_SIM_BUSY=1", "another client", "inert"},
+                              {"KPMC_SIM_NOROOT=1", "sudo", "unprivileged"}};
+    for (int c = 0; c < 2; c++) {
+        sim_env("KPMC_SIM_DB=a14", cases[c][0], NULL);
+        kpmc_session *o;
+        int r = kpmc_open(&o, NULL);
+        CHECK(c == 0 ? r == KPMC_E_BUSY : r == 0 && kpmc_session_privileged(o) == 0, "%s: %s", cases[c][2],
+              kpmc_strerror(r));
+        struct teller other = {o, NULL, NULL, NULL, "", 0};
+        pthread_create(&th[0], NULL, tell_inert, &other);
+        pthread_join(th[0], NULL);
+        CHECK(contains(other.seen, cases[c][1]) && !strcmp(other.seen, kpmc_session_error(o)),
+              "%s session's detail on another thread: '%s', on this one '%s'", cases[c][2], other.seen,
+              kpmc_session_error(o));
+        /* A failed call on an inert session keeps kpmc_open's detail. */
+        kpmc_set *none = NULL;
+        if (c == 0)
+            CHECK(kpmc_set_new(o, &none, names_a, 3, KPMC_MODE_ALL) == KPMC_E_STATE &&
+                      !strcmp(other.seen, kpmc_session_error(o)),
+                  "inert session after a failed kpmc_set_new: %s", kpmc_session_error(o));
+        kpmc_close(o);
+    }
 }
 
 /* ---- kpmc_close racing set calls on other threads ---- */

@@ -14,7 +14,8 @@ struct sim sim;
 static const char *const sim_vars[] = {"KPMC_SIM_KERNEL",     "KPMC_SIM_DB",     "KPMC_SIM_CPU",
                                        "KPMC_SIM_NOROOT",     "KPMC_SIM_ALLOWLIST", "KPMC_SIM_KERNEL_COUNTING",
                                        "KPMC_SIM_FORCE_HELD", "KPMC_SIM_BUSY",   "KPMC_SIM_FAULT",
-                                       "KPMC_SIM_INIT",       "KPMC_DB",         "KPMC_DB_FORCE"};
+                                       "KPMC_SIM_INIT",       "KPMC_DB",         "KPMC_DB_FORCE",
+                                       "KPMC_SIM_SELFCOUNTS_FAIL", "KPMC_SIM_READ_STEP"};
 
 /* The kernel profile of the test run (CTest sets KPMC_SIM_KERNEL per
  * registration), kept across sim_env() unless a case names another. */

@@ -25,7 +25,9 @@ static void usage(FILE *f)
           "cpu_* name), the catalog's database for it ($KPMC_DB overrides), its\n"
           "counters, whether this process is root, the kernel's force_all_ctrs\n"
           "state, and whether kpmc can count: it opens a session (which forces all\n"
-          "counters) and closes it again, restoring the kernel's state.  When it\n"
+          "counters) and closes it again, restoring the kernel's state.  Without\n"
+          "root it says whether kpmc can still count each thread's own cycles and\n"
+          "instructions (thread_selfcounts), and why the rest needs root.  When it\n"
           "can, it probes the kernel (kpmc_session_probe): whether a selector\n"
           "allowlist refuses events and which, whether configurable counters count\n"
           "kernel mode, and who held or used the counters when kpmc started.\n"
@@ -40,8 +42,9 @@ static void usage(FILE *f)
           "  2  usage error\n"
           "  3  not a Mac: nothing can be counted here\n"
           "  4  a Mac whose CPU family has no database in the catalog\n"
-          "  5  a Mac with a database, but counting is not possible now (not root,\n"
-          "     kperf.framework missing, counters held by another client)\n",
+          "  5  a Mac with a database, but counting is not possible now (not root:\n"
+          "     cycles and instructions at most; kperf.framework missing, counters\n"
+          "     held by another client)\n",
           f);
 }
 
@@ -139,6 +142,14 @@ static int counting_lines(FILE *f, kpmc_session *s, int rc)
 {
     if (rc != 0) {
         fprintf(f, "Counting:       not possible now: %s\n", s ? kpmc_session_error(s) : kpmc_strerror(rc));
+        return EXIT_CANNOT_COUNT;
+    }
+    if (kpmc_session_privileged(s) == 0) {
+        fprintf(f,
+                "Counting:       cycles and instructions only: without root kpmc counts each thread's\n"
+                "                own (thread_selfcounts, user and kernel mode together); every\n"
+                "                other event needs root: %s\n",
+                kpmc_session_error(s));
         return EXIT_CANNOT_COUNT;
     }
     kpmc_db_info d = {.size = sizeof d};

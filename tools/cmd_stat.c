@@ -605,7 +605,13 @@ int kpmc_cmd_stat(int argc, char **argv)
      * find it loaded. */
     kpmc_proc_counts self_counts = {.size = sizeof self_counts};
     int have_rusage = kpmc_proc_counts_get((int)getpid(), NULL, &self_counts, NULL, 0) == 0;
-    int r = kpmc_open(&c.s, NULL);
+    /* Without root, kpmc stat reads the command's resource usage: no
+     * unprivileged session. */
+    kpmc_options open_opt;
+    memset(&open_opt, 0, sizeof open_opt);
+    open_opt.size = sizeof open_opt;
+    open_opt.kpc_only = 1;
+    int r = kpmc_open(&c.s, &open_opt);
     if (r == KPMC_E_PERM) {
         /* No root: the process's cycles and instructions. */
         if (all_cpus) {

@@ -1,5 +1,7 @@
 /* `kpmc doc`: generic.html, the generic events and the event that counts
  * each in every database, per counting mode. */
+#include <kpmc/generic.h>
+
 #include <string.h>
 
 #include "doc_fmt.h"

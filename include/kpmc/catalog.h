@@ -26,6 +26,25 @@
  * is refused with KPMC_E_INVAL.  No public struct has room for a fixed
  * number of counters: plans and groups are opaque, read through accessors.
  *
+ * Ids are positions in sorted tables, so a catalog generated from other
+ * databases (a Mac's own /usr/share/kpep) numbers them differently.  The
+ * functions that act on ids (kpmc_ev_resolve, kpmc_generic_resolve,
+ * kpmc_plan_build, kpmc_plan_build_kernel, kpmc_plan_event_counters,
+ * kpmc_set_new_ev, kpmc_set_new_db, kpmc_groups_build_db,
+ * kpmc_metric_bind) are therefore macros that pass KPMC_CATALOG_DIGEST, the
+ * digest of the headers the caller was compiled with (defined in
+ * <kpmc/events.h>, which every header that names ids includes), to a
+ * function of the same name ending in _v.  That function fails with
+ * KPMC_E_CATALOG (kpmc_metric_bind, which answers 1 or 0, with 0) when the
+ * digest is not the library's (kpmc_catalog_digest()) and, where the call
+ * has a detail (a detail buffer, the session's), says "compiled against
+ * catalog 0x..., this library has catalog 0x...: rebuild the program
+ * against this kpmc's headers".  Name-based functions, and those that describe an id
+ * (kpmc_db_at, kpmc_event_get, kpmc_event_name, kpmc_ev_name,
+ * kpmc_generic_get, ...) and so name what they describe, are not checked:
+ * a program that uses only names runs with any catalog.  A function
+ * pointer takes the _v function, called with KPMC_CATALOG_DIGEST.
+ *
  * Besides Apple's databases the catalog holds two tables of kpmc's own,
  * read by the generator from catalog/tables/: generic events (portable
  * names such as "cycles" and "branch-misses" and the event that counts each
@@ -185,8 +204,10 @@ KPMC_API int kpmc_ev_find(const char *name);
 KPMC_API int kpmc_ev_find_n(const char *name, size_t len);
 /* Index in db of the event a portable id names there (directly or through
  * an alias of db); KPMC_E_NOEVENT if db has none, KPMC_E_INVAL if ev is not
- * an id. */
-KPMC_API int kpmc_ev_resolve(const kpmc_db *db, int ev);
+ * an id, KPMC_E_CATALOG if the caller's headers are another catalog's.
+ * kpmc_ev_resolve(db, ev) calls kpmc_ev_resolve_v(KPMC_CATALOG_DIGEST, db, ev). */
+KPMC_API int kpmc_ev_resolve_v(uint64_t catalog, const kpmc_db *db, int ev);
+#define kpmc_ev_resolve(...) kpmc_ev_resolve_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 
 /* ---- generic events (KPMC_GEN_*) ---- */
 
@@ -221,8 +242,11 @@ KPMC_API int kpmc_generic_find_n(const char *name, size_t len);
 /* Index in db of the event that counts generic event id in `mode`
  * (KPMC_MODE_ALL = 0 or KPMC_MODE_USER = 1, <kpmc/kpmc.h>).  KPMC_E_NOEVENT
  * when db has no faithful event for it in that mode; KPMC_E_INVAL for a bad
- * db, id or mode. */
-KPMC_API int kpmc_generic_resolve(const kpmc_db *db, int id, int mode);
+ * db, id or mode; KPMC_E_CATALOG for ids of another catalog's headers.
+ * kpmc_generic_resolve(db, id, mode) calls
+ * kpmc_generic_resolve_v(KPMC_CATALOG_DIGEST, db, id, mode). */
+KPMC_API int kpmc_generic_resolve_v(uint64_t catalog, const kpmc_db *db, int id, int mode);
+#define kpmc_generic_resolve(...) kpmc_generic_resolve_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* The table's note on db's mapping of id (how the event differs from the
  * description, or why there is none), or NULL. */
 KPMC_API const char *kpmc_generic_note(const kpmc_db *db, int id);
@@ -267,6 +291,9 @@ KPMC_API int kpmc_family_at(size_t i, kpmc_family_info *out);
 
 /* The generator version that wrote the catalog, e.g. "kpmc-gen 0.1.0". */
 KPMC_API const char *kpmc_catalog_generator(void);
+/* The digest of this library's catalog: KPMC_CATALOG_DIGEST of the headers
+ * generated with it (README "Versions and ABI" defines it). */
+KPMC_API uint64_t kpmc_catalog_digest(void);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,9 @@ enum kpmc_error {
     KPMC_E_NOMEM = -14,      /* out of memory */
     KPMC_E_WRONGDB = -15,    /* per-database ids used with another database */
     KPMC_E_UNSUPPORTED = -16, /* not available on this operating system */
-    KPMC_E_IO = -17           /* writing the output failed */
+    KPMC_E_IO = -17,          /* writing the output failed */
+    KPMC_E_CATALOG = -18      /* ids from the headers of another catalog
+                                 (KPMC_CATALOG_DIGEST, <kpmc/catalog.h>) */
 };
 
 /* A fixed English sentence for a KPMC_E_* code ("unknown error" otherwise).

@@ -20,7 +20,8 @@
  *  - plans (kpmc_plan_*): place a set of events on the counters of a database
  *    and compute the kpc configuration words; pure computation, any OS.
  *  - sessions and sets: load kperf.framework, force all counters, program a
- *    plan and read it, restoring the kernel's state on close (macOS, root).
+ *    plan and read it, restoring the kernel's state on close (macOS, root;
+ *    without root, each thread's own cycles and instructions).
  *
  * Thread rules: kpc state is global to the machine, so a session is
  * process-wide: open one.  Calls on a session and its sets (kpmc_set_new*,
@@ -187,9 +188,10 @@ KPMC_API const char *const *kpmc_kernel_profile_names(void);
  * the kernel while another does not; every `counts` says what it counts.
  * With KPMC_KERNEL_X86_PLAIN an event whose word needs CMASK, INV or EDGE
  * is refused (KPMC_E_UNAVAILABLE); events go only on config_counters. */
-KPMC_API int kpmc_plan_build_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
-                           const unsigned *events, size_t n, int mode, char *detail,
-                           size_t detail_len);
+KPMC_API int kpmc_plan_build_kernel_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db,
+                                      const kpmc_kernel *kernel, const unsigned *events, size_t n, int mode,
+                                      char *detail, size_t detail_len);
+#define kpmc_plan_build_kernel(...) kpmc_plan_build_kernel_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel,
                                  const char *const *names, size_t n, int mode, char *detail,
                                  size_t detail_len);
@@ -205,14 +207,17 @@ KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, co
  * (0x30000) in each word, KPMC_MODE_ALL no mode bit.
  * On failure returns KPMC_E_EMPTY, KPMC_E_TOOMANY, KPMC_E_INVAL,
  * KPMC_E_DUPLICATE (also two events that would program the same fallback),
- * KPMC_E_UNAVAILABLE or KPMC_E_NOFIT, empties the plan and, if detail is not
+ * KPMC_E_UNAVAILABLE, KPMC_E_NOFIT or KPMC_E_CATALOG (the caller's headers
+ * are another catalog's, <kpmc/catalog.h>), empties the plan and, if detail is not
  * NULL, writes a sentence naming the events and counters at fault (for
  * KPMC_E_NOFIT: competing events that together may use fewer counters than
  * they number, none of which could be left out of that claim, with the
  * counters each may use), cut to detail_len bytes and then ending in "...".
- * No allocation, no lock: callable from any thread. */
-KPMC_API int kpmc_plan_build(kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
-                    size_t n, int mode, char *detail, size_t detail_len);
+ * No allocation, no lock: callable from any thread.
+ * kpmc_plan_build(...) calls kpmc_plan_build_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_plan_build_v(uint64_t catalog, kpmc_plan *plan, const kpmc_db *db, const unsigned *events,
+                               size_t n, int mode, char *detail, size_t detail_len);
+#define kpmc_plan_build(...) kpmc_plan_build_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* The same from names, aliases or generic event names (case-insensitive;
  * a generic name resolves to its event for `mode`, kpmc_generic_resolve).
  * KPMC_E_NOEVENT names the first unknown one and what was probably meant
@@ -226,10 +231,11 @@ KPMC_API int kpmc_plan_build_names(kpmc_plan *plan, const kpmc_db *db,
  * fixed counter).  A set fits exactly when its events can be given distinct
  * counters from these masks.  KPMC_E_UNAVAILABLE (with the sentence
  * kpmc_plan_build would give) when it cannot be counted at all;
- * KPMC_E_INVAL for a bad database, index or mode.  resolved and counters
- * may be NULL. */
-KPMC_API int kpmc_plan_event_counters(const kpmc_db *db, unsigned event, int mode, unsigned *resolved,
-                             uint32_t *counters, char *detail, size_t detail_len);
+ * KPMC_E_INVAL for a bad database, index or mode; KPMC_E_CATALOG as for
+ * kpmc_plan_build.  resolved and counters may be NULL. */
+KPMC_API int kpmc_plan_event_counters_v(uint64_t catalog, const kpmc_db *db, unsigned event, int mode,
+                                        unsigned *resolved, uint32_t *counters, char *detail, size_t detail_len);
+#define kpmc_plan_event_counters(...) kpmc_plan_event_counters_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 
 /* ---- the host ---- */
 
@@ -256,10 +262,23 @@ typedef struct kpmc_options {
     int force_db;           /* 1: use db (or $KPMC_DB) even when its CPU
                                families do not include this CPU; 0:
                                $KPMC_DB_FORCE=1 does the same */
+    int kpc_only;           /* 1: when kpc is not permitted, fail with
+                               KPMC_E_PERM rather than open an unprivileged
+                               session (kpmc_session_privileged) */
 } kpmc_options;
 
 /* Load kperf.framework, detect the CPU and its database, save the kernel's
- * force_all_ctrs and counting state and force all counters.  On failure
+ * force_all_ctrs and counting state and force all counters.
+ * When kpc is not permitted (not root: kpc_force_all_ctrs_get fails with
+ * EPERM), kpmc_open still succeeds, with an unprivileged session, unless
+ * kpmc_options.kpc_only is set or the kernel has no thread_selfcounts
+ * (docs/kpc.md §13): such a session counts each thread's own cycles and
+ * instructions, user and kernel mode together, and nothing else; its sets
+ * may hold only those events (kpmc_set_new), any other is refused with
+ * KPMC_E_PERM and a sentence saying it needs root.  kpc is never touched
+ * again.  kpmc_session_privileged tells the two kinds of session apart, and
+ * kpmc_session_error() of an unprivileged one says why kpc was refused.
+ * On failure
  * *out is still set (unless memory ran out) to an inert session whose
  * kpmc_session_error() says why; pass it to kpmc_close().
  * Errors: KPMC_E_LOAD, KPMC_E_PERM (not root), KPMC_E_NODB, KPMC_E_KPC,
@@ -297,17 +316,24 @@ KPMC_API int kpmc_open(kpmc_session **out, const kpmc_options *opt);
  * may not: s is gone for the caller once kpmc_close is called. */
 KPMC_API void kpmc_close(kpmc_session *s);
 /* The detail of the calling thread's last failed call on s (kpmc_set_new*,
- * kpmc_set_start, kpmc_set_stop, kpmc_session_probe), "" if none.  Each
- * thread has its own: another thread's call cannot change it while it is
- * read.  A thread keeps the detail of one session: after a failed call on
- * another session, it is "" for s.  The string stays valid until the
- * thread's next failed call.  On an inert session it is kpmc_open's detail,
- * on every thread. */
+ * kpmc_set_start, kpmc_set_stop, kpmc_session_probe, ...).  Each thread has
+ * its own: another thread's call cannot change it while it is read.  Before
+ * a thread's first failed call on s it is kpmc_open's, the same on every
+ * thread: why kpmc_open failed (an inert session, whose later failures keep
+ * it), why kpc was refused (an unprivileged session), else "".  A thread
+ * keeps the detail of one session: after a failed call on another session,
+ * s gives kpmc_open's again.  The string stays valid until the thread's
+ * next failed call. */
 KPMC_API const char *kpmc_session_error(const kpmc_session *s);
 /* NULL for an inert session. */
 KPMC_API const kpmc_db *kpmc_session_db(const kpmc_session *s);
 /* kpc_cpu_string() as the framework answered it ("" if unknown). */
 KPMC_API const char *kpmc_session_cpu(const kpmc_session *s);
+/* 1 when the session counts through kpc (root), 0 when it is unprivileged
+ * and counts the calling thread's cycles and instructions through
+ * thread_selfcounts (kpmc_open); KPMC_E_STATE for an inert session,
+ * KPMC_E_INVAL for NULL. */
+KPMC_API int kpmc_session_privileged(const kpmc_session *s);
 /* What the session knows of its kernel: the configurable counters it gives
  * (from kpmc_open) and the flags learned from the configurations read back
  * so far (`known` says which).  KPMC_E_INVAL for NULL or a size too small,
@@ -343,22 +369,43 @@ typedef struct kpmc_probe {
  * (whether configurable counters count the kernel).  Needs an open session
  * with no set counting (else KPMC_E_BUSY); counting and thread counting are
  * left as found, and the configuration words as read back before.
- * KPMC_E_INVAL, KPMC_E_STATE (inert session), KPMC_E_KPC. */
+ * KPMC_E_INVAL, KPMC_E_STATE (inert session), KPMC_E_KPC, KPMC_E_PERM (an
+ * unprivileged session). */
 KPMC_API int kpmc_session_probe(kpmc_session *s, kpmc_probe *out);
 
 /* ---- event sets ---- */
 
-/* By names or aliases of the session's database. */
+/* By names or aliases of the session's database.
+ * In an unprivileged session (kpmc_session_privileged() == 0) a set may
+ * hold only the two events the kernel counts for every thread without
+ * root: the events the generic events cycles and instructions name in
+ * KPMC_MODE_ALL (FIXED_CYCLES and FIXED_INSTRUCTIONS on Apple's chips,
+ * CPU_CLK_UNHALTED.THREAD and INST_RETIRED.ANY on Intel), by any of their
+ * names, aliases or ids, and the configurable events the database names
+ * as their fallbacks (INST_ALL; CPU_CLK_UNHALTED.THREAD_P,
+ * INST_RETIRED.ANY_P), which count the same; in KPMC_MODE_ALL only: they
+ * count user and kernel mode together.  Any other event, or
+ * KPMC_MODE_USER, is refused with KPMC_E_PERM and a sentence saying it
+ * needs root.  The plan then describes what is read: no classes and no
+ * configuration words, each event (`resolved`: the fixed event counted)
+ * on its fixed counter, and the buffer thread_selfcounts' (n_counters 2:
+ * index 0 instructions, 1 cycles). */
 KPMC_API int kpmc_set_new(kpmc_session *s, kpmc_set **out, const char *const *names,
                  size_t n, int mode);
 /* By portable ids (KPMC_EV_*); KPMC_E_NOEVENT when the session's database
- * has no such event. */
-KPMC_API int kpmc_set_new_ev(kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
-                    int mode);
+ * has no such event.  Both this and kpmc_set_new_db fail with
+ * KPMC_E_CATALOG when the caller's headers are another catalog's
+ * (<kpmc/catalog.h>); kpmc_session_error() names both digests.
+ * kpmc_set_new_ev(...) calls kpmc_set_new_ev_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_set_new_ev_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, const int *ev, size_t n,
+                               int mode);
+#define kpmc_set_new_ev(...) kpmc_set_new_ev_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* By per-database ids (KPMC_DB_A14 with KPMC_A14_*); KPMC_E_WRONGDB when
- * db_id is not the session's database. */
-KPMC_API int kpmc_set_new_db(kpmc_session *s, kpmc_set **out, size_t db_id,
-                    const unsigned *events, size_t n, int mode);
+ * db_id is not the session's database.
+ * kpmc_set_new_db(...) calls kpmc_set_new_db_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_set_new_db_v(uint64_t catalog, kpmc_session *s, kpmc_set **out, size_t db_id,
+                               const unsigned *events, size_t n, int mode);
+#define kpmc_set_new_db(...) kpmc_set_new_db_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* The set's plan: built by kpmc_set_new* for what the session knows of the
  * kernel, and built again by kpmc_set_start when the kernel turns out to
  * count configurable events in user mode only (see there). */
@@ -386,7 +433,10 @@ KPMC_API const kpmc_plan *kpmc_set_plan(const kpmc_set *set);
  * (KPMC_E_UNAVAILABLE; the words found before are put back).
  * Errors: KPMC_E_STATE (already counting, session closed), KPMC_E_BUSY,
  * KPMC_E_UNAVAILABLE, KPMC_E_NOFIT (planned again for the kernel, the set no
- * longer fits), KPMC_E_KPC. */
+ * longer fits), KPMC_E_KPC.
+ * In an unprivileged session nothing is programmed and no call is made:
+ * the set reads the calling thread's counts from now on, and any number of
+ * sets may count at once. */
 KPMC_API int kpmc_set_start(kpmc_set *set);
 /* The modes event i of the set counts in (KPMC_COUNTS_USER |
  * KPMC_COUNTS_KERNEL), as the kernel read them back when the set was last
@@ -395,7 +445,8 @@ KPMC_API int kpmc_set_start(kpmc_set *set);
  * NULL or i out of range. */
 KPMC_API int kpmc_set_event_modes(const kpmc_set *set, size_t i);
 /* The calling thread's running totals, in the set's event order, into
- * out[0 .. n_events-1]: one kpc_get_thread_counters() call and a
+ * out[0 .. n_events-1]: one kpc_get_thread_counters() call (in an
+ * unprivileged session, one thread_selfcounts() call) and a
  * permutation.  Subtract two reads to count a region.  KPMC_E_KPC when the
  * kpc call fails: kpmc_set_error() says what happened (EINVAL: this thread
  * has no counter buffer in the kernel; ENOMEM: the kernel holds more values
@@ -413,7 +464,8 @@ KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
  * KPMC_MODE_ALL set mixing fixed and configurable events on a kernel whose
  * configurable counters count user mode only reads no fixed counters);
  * KPMC_MAX_EVENTS values of buf always suffice.  Errors and rules
- * as kpmc_set_read(). */
+ * as kpmc_set_read().  In an unprivileged session buf receives the two
+ * counts thread_selfcounts gives, at the positions of the plan. */
 KPMC_API int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf);
 /* On the thread that started the set (else KPMC_E_STATE, as for a set that
  * does not count).  When the last counting set stops, thread counting and
@@ -493,7 +545,7 @@ typedef struct kpmc_cpus {
  * cores (so on a single die CPUs 0 .. E-1 are efficiency cores).
  * Errors: KPMC_E_STATE (inert session), KPMC_E_UNSUPPORTED (no sysctl or no
  * kpc_get_cpu_counters), KPMC_E_INVAL (more than KPMC_MAX_CPUS CPUs, NULL
- * out or its size too small), KPMC_E_NOMEM. */
+ * out or its size too small), KPMC_E_NOMEM, KPMC_E_PERM (an unprivileged session). */
 KPMC_API int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out);
 /* Every CPU's counters of the set's events, machine-wide (all tasks):
  * out[cpu * n_events + i] for event i, cpu < n_cpus of kpmc_session_cpus,

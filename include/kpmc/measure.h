@@ -105,10 +105,14 @@ typedef struct kpmc_group_info {
 KPMC_API int kpmc_groups_build(kpmc_groups **out, const kpmc_db *db, const char *const *events, size_t n,
                                const char *const *anchors, size_t n_anchors, int mode, char *detail,
                                size_t detail_len);
-/* The same from indices of db's table (the names are the database's). */
-KPMC_API int kpmc_groups_build_db(kpmc_groups **out, const kpmc_db *db, const unsigned *events, size_t n,
-                                  const unsigned *anchors, size_t n_anchors, int mode, char *detail,
-                                  size_t detail_len);
+/* The same from indices of db's table (the names are the database's);
+ * KPMC_E_CATALOG when the caller's headers are another catalog's
+ * (<kpmc/catalog.h>).  kpmc_groups_build_db(...) calls
+ * kpmc_groups_build_db_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_groups_build_db_v(uint64_t catalog, kpmc_groups **out, const kpmc_db *db, const unsigned *events,
+                                    size_t n, const unsigned *anchors, size_t n_anchors, int mode, char *detail,
+                                    size_t detail_len);
+#define kpmc_groups_build_db(...) kpmc_groups_build_db_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 /* How many groups (0 for NULL). */
 KPMC_API size_t kpmc_groups_count(const kpmc_groups *groups);
 /* Group g; KPMC_E_INVAL for NULL, a size too small or g out of range. */
@@ -309,10 +313,13 @@ KPMC_API int kpmc_metric_at(size_t i, kpmc_metric_info *out);
 /* Bind metric i to counted events: counted[0 .. n-1] are the events
  * counted, as indices of db, in `mode`; *numerator and *denominator get the
  * positions in counted[] of its inputs (each input's first name that counts
- * one of them).  1 when both bind, else 0.  Measurements use it, and kpmc
- * stat for the events it counted. */
-KPMC_API int kpmc_metric_bind(size_t i, const kpmc_db *db, int mode, const unsigned *counted, size_t n,
-                              size_t *numerator, size_t *denominator);
+ * one of them).  1 when both bind, else 0 (also when the caller's headers
+ * are another catalog's, <kpmc/catalog.h>: indices are ids).  Measurements
+ * use it, and kpmc stat for the events it counted.
+ * kpmc_metric_bind(...) calls kpmc_metric_bind_v(KPMC_CATALOG_DIGEST, ...). */
+KPMC_API int kpmc_metric_bind_v(uint64_t catalog, size_t i, const kpmc_db *db, int mode, const unsigned *counted,
+                                size_t n, size_t *numerator, size_t *denominator);
+#define kpmc_metric_bind(...) kpmc_metric_bind_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
 
 /* ---- statistics ---- */
 

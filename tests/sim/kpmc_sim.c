@@ -46,6 +46,7 @@ static struct {
     uint32_t actionid[MAX_COUNTERS];
     unsigned long calls, failed_calls, set_config_calls, thread_counting_calls;
     unsigned long fn_calls[SIM_FN_COUNT];
+    unsigned long selfcounts_calls; /* thread_selfcounts, not a kpc call */
     char log[sizeof ((struct kpmc_sim_state *)0)->log];
     size_t log_len;
     int log_full;
@@ -60,6 +61,7 @@ static _Thread_local struct {
     long pid;                   /* a forked child's thread is a new thread */
     int has_buffer;
     uint64_t acc[MAX_COUNTERS]; /* by buffer position */
+    uint64_t own_cycles, own_instructions; /* thread_selfcounts */
 } self;
 
 /* Reads count as work of one unit, or of none with KPMC_SIM_READ_STEP=0. */
@@ -696,6 +698,7 @@ int kpmc_sim_get_state(struct kpmc_sim_state *out)
         out->set_config_calls = k.set_config_calls;
         out->thread_counting_calls = k.thread_counting_calls;
         out->thread_has_buffer = self.has_buffer;
+        out->selfcounts_calls = k.selfcounts_calls;
         memcpy(out->log, k.log, sizeof out->log);
         out->log_full = k.log_full;
     }
@@ -747,6 +750,20 @@ static uint64_t fixed_step_of(const char *const *names)
     return 0;
 }
 
+static const char *const cycles_names[] = {"Cycles", "CORE_ACTIVE_CYCLE", NULL};
+static const char *const instructions_names[] = {"Instructions", "INST_ALL", NULL};
+
+/* Work of `units` reads on the calling thread, whatever kpc does: its own
+ * cycles and instructions (thread_selfcounts) and its process's resource
+ * usage (proc_pid_rusage).  Locked. */
+static void own_work(uint64_t units)
+{
+    uint64_t cycles = units * fixed_step_of(cycles_names), instructions = units * fixed_step_of(instructions_names);
+    self.own_cycles += cycles;
+    self.own_instructions += instructions;
+    sim_usage_add(cycles, instructions, sim_cpu_level(sim_cpu_self()) == 0);
+}
+
 void kpmc_sim_work(uint64_t units)
 {
     lock_all();
@@ -760,13 +777,41 @@ void kpmc_sim_work(uint64_t units)
         uint64_t *cpu = sim_cpu_counters(sim_cpu_self());
         for (unsigned i = 0; i < n; i++)
             cpu[idx[i]] += units * step(idx[i]);
-        /* Its process's resource usage, whatever kpc does. */
-        static const char *const cycles[] = {"Cycles", "CORE_ACTIVE_CYCLE", NULL};
-        static const char *const instructions[] = {"Instructions", "INST_ALL", NULL};
-        sim_usage_add(units * fixed_step_of(cycles), units * fixed_step_of(instructions),
-                      sim_cpu_level(sim_cpu_self()) == 0);
+        /* Its own counts and its process's resource usage. */
+        own_work(units);
     }
     unlock_all();
+}
+
+/* Kinds of thread_selfcounts (bsd/sys/resource_private.h): THSC_CPI is
+ * simulated; 2 to 6 exist but are not. */
+#define THSC_CPI 1u
+
+int thread_selfcounts(uint32_t kind, void *dst, size_t size)
+{
+    lock_all();
+    int err = cfg.error[0] ? ENODEV : 0;
+    if (!err) {
+        unsigned long nth = ++k.selfcounts_calls;
+        if (cfg.selfcounts_fail_err && (cfg.selfcounts_fail_nth == 0 || cfg.selfcounts_fail_nth == nth))
+            err = cfg.selfcounts_fail_err;
+    }
+    if (!err && kind != THSC_CPI)
+        err = ENOTSUP;
+    if (!err && !dst)
+        err = EFAULT;
+    if (!err) {
+        /* The call is work of one read, like a kpc read; then the copy-out
+         * of MIN(sizeof, size) bytes. */
+        own_work(read_units);
+        uint64_t counts[2] = {self.own_instructions, self.own_cycles};
+        memcpy(dst, counts, size < sizeof counts ? size : sizeof counts);
+    }
+    unlock_all();
+    if (!err)
+        return 0;
+    errno = err;
+    return -1;
 }
 
 void kpmc_sim_set_cpu(unsigned cpu)

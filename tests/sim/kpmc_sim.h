@@ -8,8 +8,8 @@
  * $<TARGET_FILE:kpmc_sim>.  Besides the kpc_* functions it exports only
  * kpmc_sim_get_state, kpmc_sim_reset, kpmc_sim_thread_begin, kpmc_sim_work
  * and kpmc_sim_set_cpu (look them up with dlsym), and libSystem's
- * proc_pid_rusage and sysctlbyname as a Mac answers them (kpmc looks both
- * up in the kperf library first).
+ * proc_pid_rusage, sysctlbyname and thread_selfcounts as a Mac answers them
+ * (kpmc looks them up in the kperf library first).
  *
  * Like the framework, every kpc_* function that fails returns -1 (or the
  * documented error value: 0 for kpc_get_counting, kpc_pmu_version,
@@ -69,6 +69,12 @@
  *                             kpc_set_counting(C), kpc_force_all_ctrs_set(F)
  *                             and kpc_set_thread_counting(T) would (no
  *                             thread is given a counter buffer by it).
+ *   KPMC_SIM_SELFCOUNTS_FAIL=ERR or N:ERR
+ *                             every thread_selfcounts call (ERR), or the
+ *                             N-th since the environment was read (N:ERR,
+ *                             1-based), fails with errno ERR (a number or a
+ *                             name as in KPMC_SIM_FAULT): ENOTSUP is a
+ *                             kernel built without per-thread counts.
  * The switches take "0" or "1" (unset or empty: 0).  A value the simulator
  * cannot parse, or an unknown database, is reported once on stderr
  * ("kpmc_sim: ..." naming the variable) and then every kpc_* call fails with
@@ -215,6 +221,22 @@
  * fixed counters of the Cycles and Instructions aliases (CORE_ACTIVE_CYCLE
  * and INST_ALL on x86_64), user and kernel mode; V6's ri_pcycles and
  * ri_pinstructions their share on performance CPUs.
+ *
+ * A thread's own counts (docs/kpc.md §13): thread_selfcounts(kind, dst,
+ * size) needs no root and knows nothing of kpc (counting, thread counting,
+ * the force, KPMC_SIM_NOROOT and KPMC_SIM_BUSY change nothing; it is not a
+ * kpc call: neither counted in `calls` nor logged).  Each thread keeps its
+ * own cycles and instructions, which advance, in the units of
+ * proc_pid_rusage (the step of the fixed counter of Cycles and of
+ * Instructions, user and kernel mode: (rank + 1) * KPMC_SIM_FIXED_STEP *
+ * (1 + KPMC_SIM_KERNEL_FACTOR), a14 3000 and 6000 a unit, skylake 6000 and
+ * 3000), by `units` at kpmc_sim_work(units) and by one unit at each call
+ * (none with KPMC_SIM_READ_STEP=0), as a kpc read does; that unit goes to
+ * the process's usage too.  kind 1 (THSC_CPI) then copies {instructions,
+ * cycles}, MIN(16, size) bytes, into dst; another kind fails with ENOTSUP
+ * (kinds 2-6 exist but are not simulated), a NULL dst with EFAULT.  A new
+ * thread (and every thread after kpmc_sim_reset, or in a forked child)
+ * starts at 0.
  */
 #ifndef KPMC_SIM_H
 #define KPMC_SIM_H
@@ -247,6 +269,7 @@ struct kpmc_sim_state {
     unsigned long set_config_calls; /* kpc_set_config calls that succeeded */
     unsigned long thread_counting_calls; /* kpc_set_thread_counting calls that succeeded */
     int thread_has_buffer;      /* the calling thread has a counter buffer */
+    unsigned long selfcounts_calls; /* thread_selfcounts calls, every thread */
     /* the kpc functions called since the environment was read, in order,
      * names without "kpc_" separated by spaces ("force_all_ctrs_get
      * get_counting ..."); when full, later calls are left out and

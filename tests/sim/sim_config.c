@@ -1,6 +1,6 @@
 /* The simulator's environment: KPMC_SIM_KERNEL, _DB, _CPU, _NOROOT,
- * _ALLOWLIST, _KERNEL_COUNTING, _FORCE_HELD, _BUSY, _FAULT and _INIT
- * (kpmc_sim.h). */
+ * _ALLOWLIST, _KERNEL_COUNTING, _FORCE_HELD, _BUSY, _FAULT, _INIT and
+ * _SELFCOUNTS_FAIL (kpmc_sim.h). */
 #include "sim_internal.h"
 
 #include <errno.h>
@@ -334,6 +334,26 @@ static void load_allowlist(struct sim_config *c)
     }
 }
 
+/* KPMC_SIM_SELFCOUNTS_FAIL=ERR (every thread_selfcounts call) or N:ERR
+ * (the N-th). */
+static void load_selfcounts_fail(struct sim_config *c, const char *v)
+{
+    if (!v || !*v)
+        return;
+    const char *colon = strchr(v, ':');
+    unsigned long nth = 0;
+    if (colon && (parse_ulong(v, (size_t)(colon - v), 10, &nth) != 0 || nth == 0)) {
+        fail(c, "KPMC_SIM_SELFCOUNTS_FAIL=%s: \"%.*s\" is not a call number (1, 2, ...)", v, (int)(colon - v), v);
+        return;
+    }
+    const char *err = colon ? colon + 1 : v;
+    if (parse_errno(err, strlen(err), &c->selfcounts_fail_err) != 0) {
+        fail(c, "KPMC_SIM_SELFCOUNTS_FAIL=%s: \"%s\" is not an errno (a number or a name such as ENOTSUP)", v, err);
+        return;
+    }
+    c->selfcounts_fail_nth = nth;
+}
+
 void sim_config_load(struct sim_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -348,4 +368,5 @@ void sim_config_load(struct sim_config *c)
     load_allowlist(c);
     load_faults(c, getenv("KPMC_SIM_FAULT"));
     load_init(c, getenv("KPMC_SIM_INIT"));
+    load_selfcounts_fail(c, getenv("KPMC_SIM_SELFCOUNTS_FAIL"));
 }

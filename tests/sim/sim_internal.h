@@ -57,6 +57,11 @@ struct sim_config {
     size_t n_allow;
     struct sim_fault faults[SIM_MAX_FAULTS];
     size_t n_faults;
+    /* KPMC_SIM_SELFCOUNTS_FAIL: thread_selfcounts call number
+     * selfcounts_fail_nth (1-based; 0: every call) fails with
+     * selfcounts_fail_err (0: none) */
+    unsigned long selfcounts_fail_nth;
+    int selfcounts_fail_err;
     uint32_t init_counting, init_thread_counting;
     int init_force;
     char error[256]; /* empty when the environment is valid */
@@ -85,5 +90,7 @@ int kpc_get_actionid(uint32_t classes, uint32_t *actionid);
 int kpc_force_all_ctrs_set(int val);
 int kpc_force_all_ctrs_get(int *val);
 int kpc_sw_inc(int mask);
+/* libsystem_kernel's thread_selfcounts (docs/kpc.md §13). */
+int thread_selfcounts(uint32_t kind, void *dst, size_t size);
 
 #endif

@@ -51,6 +51,8 @@
 #ifndef kpmc_generic_h
 #define kpmc_generic_h
 
+#include <kpmc/events.h> /* KPMC_CATALOG_DIGEST */
+
 /* Generic events: portable names that each database maps to its own
  * event, per counting mode.  kpmc_generic_resolve(db, KPMC_GEN_CYCLES,
  * mode) gives the event's index in db; names are accepted wherever an

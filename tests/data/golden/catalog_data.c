@@ -14,8 +14,8 @@
  */
 #include "catalog_format.h"
 
-#if KPMC_CATALOG_FORMAT != 4
-#error "catalog_data.c was generated for catalog format 4"
+#if KPMC_CATALOG_FORMAT != 5
+#error "catalog_data.c was generated for catalog format 5"
 #endif
 
 #if defined(__GNUC__)
@@ -319,3 +319,6 @@ const uint32_t kpmc_cat_db_chips[] = {
     KPMC_CAT_NO_STRING, /* fixture10: - */
     1642, /* fixturex: Lake X, Lake-Y */
 };
+
+/* KPMC_CATALOG_DIGEST of this catalog's headers. */
+const uint64_t kpmc_cat_digest = 0xdcc29880c65dc832u;

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a10_h
 #define kpmc_db_a10_h
 
+#include <kpmc/events.h> /* KPMC_DB_A10, KPMC_CATALOG_DIGEST */
+
 /* a10: Apple A10, arm64, 53 events, 2 aliases.
  * Values index a10's event table; use them with KPMC_DB_A10, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A10, ids, n, mode). */

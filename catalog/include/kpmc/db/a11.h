@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a11_h
 #define kpmc_db_a11_h
 
+#include <kpmc/events.h> /* KPMC_DB_A11, KPMC_CATALOG_DIGEST */
+
 /* a11: Apple A11, arm64, 53 events, 2 aliases.
  * Values index a11's event table; use them with KPMC_DB_A11, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A11, ids, n, mode). */

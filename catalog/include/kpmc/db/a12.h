@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a12_h
 #define kpmc_db_a12_h
 
+#include <kpmc/events.h> /* KPMC_DB_A12, KPMC_CATALOG_DIGEST */
+
 /* a12: Apple A12, arm64, 54 events, 2 aliases.
  * Values index a12's event table; use them with KPMC_DB_A12, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A12, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a13_h
 #define kpmc_db_a13_h
 
+#include <kpmc/events.h> /* KPMC_DB_A13, KPMC_CATALOG_DIGEST */
+
 /* a13: Apple A13, arm64, 55 events, 2 aliases.
  * Values index a13's event table; use them with KPMC_DB_A13, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A13, ids, n, mode). */

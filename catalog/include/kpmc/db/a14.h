@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a14_h
 #define kpmc_db_a14_h
 
+#include <kpmc/events.h> /* KPMC_DB_A14, KPMC_CATALOG_DIGEST */
+
 /* a14: Apple A14/M1, arm64, 61 events, 2 aliases.
  * Values index a14's event table; use them with KPMC_DB_A14, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A14, ids, n, mode). */

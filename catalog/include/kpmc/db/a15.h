@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a15_h
 #define kpmc_db_a15_h
 
+#include <kpmc/events.h> /* KPMC_DB_A15, KPMC_CATALOG_DIGEST */
+
 /* a15: Apple A15, arm64, 60 events, 2 aliases.
  * Values index a15's event table; use them with KPMC_DB_A15, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A15, ids, n, mode). */

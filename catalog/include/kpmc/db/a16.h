@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a16_h
 #define kpmc_db_a16_h
 
+#include <kpmc/events.h> /* KPMC_DB_A16, KPMC_CATALOG_DIGEST */
+
 /* a16: Apple A16, arm64, 63 events, 2 aliases.
  * Values index a16's event table; use them with KPMC_DB_A16, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A16, ids, n, mode). */

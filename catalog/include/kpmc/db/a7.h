@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a7_h
 #define kpmc_db_a7_h
 
+#include <kpmc/events.h> /* KPMC_DB_A7, KPMC_CATALOG_DIGEST */
+
 /* a7: Apple A7, arm64, 41 events, 2 aliases.
  * Values index a7's event table; use them with KPMC_DB_A7, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A7, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a8_h
 #define kpmc_db_a8_h
 
+#include <kpmc/events.h> /* KPMC_DB_A8, KPMC_CATALOG_DIGEST */
+
 /* a8: Apple A8, arm64, 45 events, 2 aliases.
  * Values index a8's event table; use them with KPMC_DB_A8, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A8, ids, n, mode). */

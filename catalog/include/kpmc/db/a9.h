@@ -50,6 +50,8 @@
 #ifndef kpmc_db_a9_h
 #define kpmc_db_a9_h
 
+#include <kpmc/events.h> /* KPMC_DB_A9, KPMC_CATALOG_DIGEST */
+
 /* a9: Apple A9, arm64, 51 events, 2 aliases.
  * Values index a9's event table; use them with KPMC_DB_A9, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_A9, ids, n, mode). */

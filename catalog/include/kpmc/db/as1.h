@@ -50,6 +50,8 @@
 #ifndef kpmc_db_as1_h
 #define kpmc_db_as1_h
 
+#include <kpmc/events.h> /* KPMC_DB_AS1, KPMC_CATALOG_DIGEST */
+
 /* as1: Apple silicon, arm64, 63 events, 2 aliases.
  * Values index as1's event table; use them with KPMC_DB_AS1, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_AS1, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_as2_h
 #define kpmc_db_as2_h
 
+#include <kpmc/events.h> /* KPMC_DB_AS2, KPMC_CATALOG_DIGEST */
+
 /* as2: Apple silicon, arm64, 63 events, 2 aliases.
  * Values index as2's event table; use them with KPMC_DB_AS2, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_AS2, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_as3_h
 #define kpmc_db_as3_h
 
+#include <kpmc/events.h> /* KPMC_DB_AS3, KPMC_CATALOG_DIGEST */
+
 /* as3: Apple silicon, arm64, 63 events, 2 aliases.
  * Values index as3's event table; use them with KPMC_DB_AS3, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_AS3, ids, n, mode). */

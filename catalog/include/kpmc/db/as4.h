@@ -50,6 +50,8 @@
 #ifndef kpmc_db_as4_h
 #define kpmc_db_as4_h
 
+#include <kpmc/events.h> /* KPMC_DB_AS4, KPMC_CATALOG_DIGEST */
+
 /* as4: Apple silicon, arm64, 63 events, 2 aliases.
  * Values index as4's event table; use them with KPMC_DB_AS4, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_AS4, ids, n, mode). */

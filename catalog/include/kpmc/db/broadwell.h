@@ -50,6 +50,8 @@
 #ifndef kpmc_db_broadwell_h
 #define kpmc_db_broadwell_h
 
+#include <kpmc/events.h> /* KPMC_DB_BROADWELL, KPMC_CATALOG_DIGEST */
+
 /* broadwell: Intel Broadwell, x86_64, 297 events, 8 aliases.
  * Values index broadwell's event table; use them with KPMC_DB_BROADWELL, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_BROADWELL, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_cometlake_h
 #define kpmc_db_cometlake_h
 
+#include <kpmc/events.h> /* KPMC_DB_COMETLAKE, KPMC_CATALOG_DIGEST */
+
 /* cometlake: Intel Comet Lake, x86_64, 321 events, 8 aliases.
  * Values index cometlake's event table; use them with KPMC_DB_COMETLAKE, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_COMETLAKE, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_haswell_h
 #define kpmc_db_haswell_h
 
+#include <kpmc/events.h> /* KPMC_DB_HASWELL, KPMC_CATALOG_DIGEST */
+
 /* haswell: Intel Haswell, x86_64, 298 events, 7 aliases.
  * Values index haswell's event table; use them with KPMC_DB_HASWELL, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_HASWELL, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_icelake_h
 #define kpmc_db_icelake_h
 
+#include <kpmc/events.h> /* KPMC_DB_ICELAKE, KPMC_CATALOG_DIGEST */
+
 /* icelake: Intel Ice Lake, x86_64, 321 events, 8 aliases.
  * Values index icelake's event table; use them with KPMC_DB_ICELAKE, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_ICELAKE, ids, n, mode). */

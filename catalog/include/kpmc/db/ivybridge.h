@@ -50,6 +50,8 @@
 #ifndef kpmc_db_ivybridge_h
 #define kpmc_db_ivybridge_h
 
+#include <kpmc/events.h> /* KPMC_DB_IVYBRIDGE, KPMC_CATALOG_DIGEST */
+
 /* ivybridge: Intel Ivy Bridge, x86_64, 327 events, 7 aliases.
  * Values index ivybridge's event table; use them with KPMC_DB_IVYBRIDGE, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_IVYBRIDGE, ids, n, mode). */

@@ -50,6 +50,8 @@
 #ifndef kpmc_db_kabylake_h
 #define kpmc_db_kabylake_h
 
+#include <kpmc/events.h> /* KPMC_DB_KABYLAKE, KPMC_CATALOG_DIGEST */
+
 /* kabylake: Intel Kaby Lake, x86_64, 253 events, 8 aliases.
  * Values index kabylake's event table; use them with KPMC_DB_KABYLAKE, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_KABYLAKE, ids, n, mode). */

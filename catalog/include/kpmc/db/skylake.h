@@ -50,6 +50,8 @@
 #ifndef kpmc_db_skylake_h
 #define kpmc_db_skylake_h
 
+#include <kpmc/events.h> /* KPMC_DB_SKYLAKE, KPMC_CATALOG_DIGEST */
+
 /* skylake: Intel Skylake, x86_64, 253 events, 8 aliases.
  * Values index skylake's event table; use them with KPMC_DB_SKYLAKE, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_SKYLAKE, ids, n, mode). */

@@ -15,6 +15,8 @@
 #ifndef kpmc_db_fixture_h
 #define kpmc_db_fixture_h
 
+#include <kpmc/events.h> /* KPMC_DB_FIXTURE, KPMC_CATALOG_DIGEST */
+
 /* fixture: Fixture & Co <Test>, arm64, 11 events, 3 aliases.
  * Values index fixture's event table; use them with KPMC_DB_FIXTURE, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_FIXTURE, ids, n, mode). */

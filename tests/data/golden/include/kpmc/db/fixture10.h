@@ -15,6 +15,8 @@
 #ifndef kpmc_db_fixture10_h
 #define kpmc_db_fixture10_h
 
+#include <kpmc/events.h> /* KPMC_DB_FIXTURE10, KPMC_CATALOG_DIGEST */
+
 /* fixture10: Fixture Ten, x86_64, 2 events, 0 aliases.
  * Values index fixture10's event table; use them with KPMC_DB_FIXTURE10, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_FIXTURE10, ids, n, mode). */

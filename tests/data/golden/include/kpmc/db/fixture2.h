@@ -15,6 +15,8 @@
 #ifndef kpmc_db_fixture2_h
 #define kpmc_db_fixture2_h
 
+#include <kpmc/events.h> /* KPMC_DB_FIXTURE2, KPMC_CATALOG_DIGEST */
+
 /* fixture2: Fixture Two, arm64, 2 events, 0 aliases.
  * Values index fixture2's event table; use them with KPMC_DB_FIXTURE2, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_FIXTURE2, ids, n, mode). */

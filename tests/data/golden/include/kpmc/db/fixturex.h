@@ -15,6 +15,8 @@
 #ifndef kpmc_db_fixturex_h
 #define kpmc_db_fixturex_h
 
+#include <kpmc/events.h> /* KPMC_DB_FIXTUREX, KPMC_CATALOG_DIGEST */
+
 /* fixturex: Fixture X86 "Lake", x86_64, 10 events, 4 aliases.
  * Values index fixturex's event table; use them with KPMC_DB_FIXTUREX, e.g.
  * kpmc_set_new_db(session, &set, KPMC_DB_FIXTUREX, ids, n, mode). */
