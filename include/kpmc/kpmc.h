@@ -26,8 +26,8 @@
  * Thread rules: kpc state is global to the machine, so a session is
  * process-wide: open one.  Calls on a session and its sets (kpmc_set_new*,
  * kpmc_set_start, kpmc_set_stop, kpmc_set_free, kpmc_session_probe,
- * kpmc_session_kernel) may be made from any thread; they serialise on the
- * session.  kpmc_close ends the session handle as free() ends memory: no
+ * kpmc_session_kernel, kpmc_session_cpus, kpmc_set_read_cpus) may be made
+ * from any thread; they serialise on the session.  kpmc_close ends the session handle as free() ends memory: no
  * call that takes the session may overlap it or follow it.  Calls on its
  * sets may race it: once it has run they fail with KPMC_E_STATE (a read
  * that raced it may still return values), and each set must still be freed;
