@@ -18,8 +18,6 @@
 
 #include "pick_events.h"
 
-static kpmc_group groups[KPMC_GROUPS_MAX];
-
 int main(int argc, char **argv)
 {
     unsigned long rounds = argc > 1 ? strtoul(argv[1], NULL, 10) : 3000;
@@ -30,13 +28,12 @@ int main(int argc, char **argv)
     printf("every event of a database that can be counted alone (up to 64), all modes:\n");
     for (size_t d = 0; d < kpmc_db_count(); d++) {
         const kpmc_db *db = kpmc_db_at(d);
-        kpmc_db_info info;
+        kpmc_db_info info = {.size = sizeof info};
         kpmc_db_get(db, &info);
         const char *names[KPMC_GROUPS_MAX];
         size_t n = 0;
         for (unsigned i = 0; i < info.n_events && n < KPMC_GROUPS_MAX; i++) {
-            kpmc_plan p;
-            if (kpmc_plan_build(&p, db, &i, 1, KPMC_MODE_ALL, NULL, 0) == 0)
+            if (kpmc_plan_build(bench_plan(), db, &i, 1, KPMC_MODE_ALL, NULL, 0) == 0)
                 names[n++] = kpmc_event_name(db, i);
         }
         char detail[KPMC_DETAIL_MAX];
@@ -44,8 +41,9 @@ int main(int argc, char **argv)
         double t = 0;
         for (int k = 0; k < 20; k++) {
             double t0 = now_ns();
-            r = kpmc_groups_build(groups, KPMC_GROUPS_MAX, db, names, n, NULL, 0, KPMC_MODE_ALL, detail,
-                                  sizeof detail);
+            kpmc_groups *gs;
+            r = kpmc_groups_build(&gs, db, names, n, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+            kpmc_groups_free(gs);
             double dt = now_ns() - t0;
             t = k == 0 || dt < t ? dt : t;
         }
@@ -62,27 +60,30 @@ int main(int argc, char **argv)
     int worst_groups = 0;
     for (unsigned long round = 0; round < rounds; round++) {
         const kpmc_db *db = kpmc_db_at((size_t)rand() % kpmc_db_count());
-        kpmc_db_info info;
+        kpmc_db_info info = {.size = sizeof info};
         kpmc_db_get(db, &info);
         int mode = rand() % 2 ? KPMC_MODE_USER : KPMC_MODE_ALL;
         const char *anchors[2] = {"INST_ALL", "CORE_ACTIVE_CYCLE"};
         size_t na = (size_t)rand() % 3;
-        kpmc_plan p;
-        if (na && kpmc_plan_build_names(&p, db, anchors, na, mode, NULL, 0) != 0)
+        if (na && kpmc_plan_build_names(bench_plan(), db, anchors, na, mode, NULL, 0) != 0)
             na = 0;
         const char *names[KPMC_GROUPS_MAX];
         size_t n = 0, want = 8 + (size_t)rand() % 57;
         for (int tries = 0; tries < 2000 && n < want; tries++) {
             names[n] = kpmc_event_name(db, (unsigned)rand() % (unsigned)info.n_events);
-            if (kpmc_groups_build(groups, KPMC_GROUPS_MAX, db, names, n + 1, anchors, na, mode, NULL, 0) > 0)
+            kpmc_groups *gs;
+            if (kpmc_groups_build(&gs, db, names, n + 1, anchors, na, mode, NULL, 0) > 0)
                 n++;
+            kpmc_groups_free(gs);
         }
         /* the least of three calls: the machine's noise left out */
         double t = 0;
         int r = 0;
         for (int k = 0; k < 3; k++) {
             double t0 = now_ns();
-            r = kpmc_groups_build(groups, KPMC_GROUPS_MAX, db, names, n, anchors, na, mode, NULL, 0);
+            kpmc_groups *gs;
+            r = kpmc_groups_build(&gs, db, names, n, anchors, na, mode, NULL, 0);
+            kpmc_groups_free(gs);
             double dt = now_ns() - t0;
             t = k == 0 || dt < t ? dt : t;
         }

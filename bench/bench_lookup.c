@@ -45,11 +45,12 @@ int main(int argc, char **argv)
         return 1;
     }
     const kpmc_db *db = kpmc_db_find("skylake");
-    if (!db) {
-        fprintf(stderr, "bench_lookup: the catalog has no skylake database\n");
+    kpmc_plan *plan = NULL;
+    if (!db || kpmc_plan_new(&plan) != 0) {
+        fprintf(stderr, "bench_lookup: %s\n", db ? "kpmc_plan_new failed" : "the catalog has no skylake database");
         return 1;
     }
-    kpmc_db_info info;
+    kpmc_db_info info = {.size = sizeof info};
     kpmc_db_get(db, &info);
     char **names = calloc(info.n_events, sizeof *names), **lower = calloc(info.n_events, sizeof *lower);
     char **pfm_names = calloc(info.n_events, sizeof *pfm_names);
@@ -96,10 +97,10 @@ int main(int argc, char **argv)
                 sink += kpmc_event_find(db, lower[i]);
         double t2 = now_ns();
         for (size_t i = 0; i < n; i++) {
-            kpmc_plan plan;
             unsigned ev = (unsigned)kpmc_event_find(db, names[i]);
-            if (kpmc_plan_build(&plan, db, &ev, 1, KPMC_MODE_ALL, NULL, 0) == 0)
-                sink += (long)plan.config[0];
+            kpmc_plan_info pi = {.size = sizeof pi};
+            if (kpmc_plan_build(plan, db, &ev, 1, KPMC_MODE_ALL, NULL, 0) == 0 && kpmc_plan_get(plan, &pi) == 0)
+                sink += (long)pi.config[0];
         }
         double t3 = now_ns();
         for (size_t i = 0; i < n; i++) {
@@ -134,5 +135,6 @@ int main(int argc, char **argv)
     free(lower);
     free(pfm_names);
     pfm_terminate();
+    kpmc_plan_free(plan);
     return 0;
 }

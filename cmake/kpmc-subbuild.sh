@@ -1,9 +1,9 @@
 #!/bin/sh
-# Configure and build all of kpmc in a sub-build, for the build_* tests
-# (tests/build.cmake).  The sub-build folder persists, so reruns are
+# Configure and build all of kpmc in a sub-build, for the build_* and tsan_*
+# tests (tests/build.cmake).  The sub-build folder persists, so reruns are
 # incremental.  Exit 0 when everything built (and, for macOS, every output is
-# a Mach-O file of the target architecture), 77 when the tool is not
-# installed here, 1 otherwise.
+# a Mach-O file of the target architecture; for tsan, the tests passed), 77
+# when the tool is not installed here, 1 otherwise.
 #
 #   kpmc-subbuild.sh KIND SOURCE_DIR BUILD_DIR GENERATOR MAKE_PROGRAM TOOL [cmake args...]
 #
@@ -12,6 +12,10 @@
 #         file cmake/zig-<arch>-macos.cmake is used.
 #       gcc | clang: TOOL is the C compiler; the build fails unless CMake
 #         identifies it as that compiler.
+#       tsan: TOOL is the C compiler; built with -DKPMC_SANITIZE=thread
+#         (skipped when TOOL cannot build and run a ThreadSanitizer program),
+#         then `ctest -L $KPMC_SUBBUILD_LABEL` runs in the sub-build with
+#         TSAN_OPTIONS=halt_on_error=1.
 set -u
 
 kind=$1 src=$2 bin=$3 generator=$4 make_program=$5 tool=$6
@@ -47,6 +51,19 @@ gcc|clang)
     fi
     set -- "-DCMAKE_C_COMPILER=$tool" "$@"
     ;;
+tsan)
+    [ -n "$tool" ] && [ -x "$tool" ] || skip "no C compiler"
+    [ -n "${KPMC_SUBBUILD_LABEL:-}" ] || fail "KPMC_SUBBUILD_LABEL names no tests"
+    probe=$(mktemp -d) || fail "mktemp failed"
+    printf 'int main(void) { return 0; }\n' > "$probe/t.c"
+    if ! "$tool" -fsanitize=thread "$probe/t.c" -o "$probe/t" > "$probe/log" 2>&1 || ! "$probe/t" >> "$probe/log" 2>&1; then
+        cat "$probe/log"
+        rm -rf "$probe"
+        skip "$tool cannot build or run a ThreadSanitizer program"
+    fi
+    rm -rf "$probe"
+    set -- "-DCMAKE_C_COMPILER=$tool" "$@" -DKPMC_SANITIZE=thread
+    ;;
 *)
     fail "unknown kind '$kind'"
     ;;
@@ -70,6 +87,15 @@ cmake "$@" > "$log" 2>&1 || {
 }
 cmake --build "$bin" --parallel "$jobs" || fail "build failed"
 say "configured and built in $(( $(date +%s) - start )) s"
+
+if [ "$kind" = tsan ]; then
+    start=$(date +%s)
+    TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" \
+        ctest --test-dir "$bin" -L "$KPMC_SUBBUILD_LABEL" --no-tests=error --output-on-failure -j "$jobs" ||
+        fail "tests labelled $KPMC_SUBBUILD_LABEL failed under ThreadSanitizer (output above)"
+    say "tests labelled $KPMC_SUBBUILD_LABEL passed under ThreadSanitizer in $(( $(date +%s) - start )) s"
+    exit 0
+fi
 
 # The compiler CMake found must be the one asked for (gcc may be clang).
 if [ "$kind" = gcc ] || [ "$kind" = clang ]; then

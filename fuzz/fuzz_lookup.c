@@ -60,7 +60,7 @@ static int names_db(const kpmc_db *d, const char *name)
 {
     if (!strcasecmp(kpmc_db_name(d), name))
         return 1;
-    kpmc_chip_info c;
+    kpmc_chip_info c = {.size = sizeof c};
     for (size_t k = 0; kpmc_chip_at(k, &c) == 0; k++)
         if (c.db == d && same_chip_name(c.name, name))
             return 1;
@@ -82,7 +82,7 @@ static void check_name(const kpmc_db *db, const char *name, size_t len)
     if (whole ? i_n != i : i_n >= 0)
         fail("kpmc_event_find_n disagrees", name);
     if (i >= 0) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         if (kpmc_event_get(db, (unsigned)i, &e))
             fail("kpmc_event_get fails on a found event", name);
         int named = !strcasecmp(e.name, name);
@@ -106,15 +106,28 @@ static void check_name(const kpmc_db *db, const char *name, size_t len)
     }
 }
 
-static void check_plan(const kpmc_plan *p, const kpmc_db *db, size_t n)
+/* A plan's info and events through the accessors; aborts when they fail. */
+static void read_plan(const kpmc_plan *plan, kpmc_plan_info *info, kpmc_plan_event *ev)
+{
+    info->size = sizeof *info;
+    if (kpmc_plan_get(plan, info) != 0 || info->n_events > KPMC_MAX_EVENTS)
+        fail("kpmc_plan_get fails on a plan just built", NULL);
+    for (unsigned k = 0; k < info->n_events; k++) {
+        ev[k].size = sizeof ev[k];
+        if (kpmc_plan_event_get(plan, k, &ev[k]) != 0)
+            fail("kpmc_plan_event_get fails within n_events", NULL);
+    }
+}
+
+static void check_plan(const kpmc_plan_info *p, const kpmc_plan_event *ev, const kpmc_db *db, size_t n)
 {
     if (p->n_events != n || p->db != db)
         fail("the plan has another event count or database", NULL);
     uint32_t used = 0;
     unsigned positions[KPMC_MAX_EVENTS];
     for (unsigned k = 0; k < p->n_events; k++) {
-        const kpmc_plan_event *e = &p->events[k];
-        kpmc_event_info info;
+        const kpmc_plan_event *e = &ev[k];
+        kpmc_event_info info = {.size = sizeof info};
         if (kpmc_event_get(db, e->resolved, &info))
             fail("the plan programs no event", NULL);
         uint32_t bit = 1u << e->counter;
@@ -167,21 +180,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n_events = n ? n - 1 : 0;
 
     char *detail = detail_len ? malloc(detail_len) : NULL;
-    kpmc_plan plan;
-    int rc = kpmc_plan_build_names(&plan, db, (const char *const *)events, n_events, mode, detail, detail_len);
+    static kpmc_plan *plan, *again;
+    if ((!plan && kpmc_plan_new(&plan) != 0) || (!again && kpmc_plan_new(&again) != 0))
+        abort();
+    int rc = kpmc_plan_build_names(plan, db, (const char *const *)events, n_events, mode, detail, detail_len);
     if (rc == 0) {
-        check_plan(&plan, db, n_events);
+        kpmc_plan_info pi = {.size = sizeof pi};
+        kpmc_plan_info ai = {.size = sizeof ai};
+        kpmc_plan_event pe[KPMC_MAX_EVENTS], ae[KPMC_MAX_EVENTS];
+        read_plan(plan, &pi, pe);
+        check_plan(&pi, pe, db, n_events);
         unsigned idx[KPMC_MAX_EVENTS];
         for (size_t k = 0; k < n_events; k++)
-            idx[k] = plan.events[k].requested;
-        kpmc_plan again;
-        if (kpmc_plan_build(&again, db, idx, n_events, mode, NULL, 0) != 0)
+            idx[k] = pe[k].requested;
+        if (kpmc_plan_build(again, db, idx, n_events, mode, NULL, 0) != 0)
             fail("the events of a plan from names give no plan from indices", NULL);
-        int same = again.db == plan.db && again.mode == plan.mode && again.classes == plan.classes &&
-                   again.n_events == plan.n_events && again.n_config == plan.n_config &&
-                   again.n_counters == plan.n_counters && !memcmp(again.config, plan.config, sizeof plan.config);
+        read_plan(again, &ai, ae);
+        int same = ai.db == pi.db && ai.mode == pi.mode && ai.classes == pi.classes && ai.n_events == pi.n_events &&
+                   ai.n_config == pi.n_config && ai.n_counters == pi.n_counters &&
+                   !memcmp(ai.config, pi.config, pi.n_config * sizeof pi.config[0]);
         for (size_t k = 0; same && k < n_events; k++) {
-            const kpmc_plan_event *a = &again.events[k], *b = &plan.events[k];
+            const kpmc_plan_event *a = &ae[k], *b = &pe[k];
             same = a->requested == b->requested && a->resolved == b->resolved && a->counter == b->counter &&
                    a->fixed == b->fixed && a->index == b->index && a->config == b->config;
         }

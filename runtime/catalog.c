@@ -8,6 +8,7 @@
 #include "ascii.h"
 #include "catalog_format.h"
 #include "digest.h"
+#include "outstruct.h"
 
 /* A `const kpmc_db *` points into kpmc_cat_dbs. */
 static const struct kpmc_cat_db *cat_db(const kpmc_db *db)
@@ -135,11 +136,12 @@ const char *kpmc_db_name(const kpmc_db *db)
     return valid_db(db) ? str(cat_db(db)->name) : NULL;
 }
 
-int kpmc_db_get(const kpmc_db *db, kpmc_db_info *out)
+int kpmc_db_get(const kpmc_db *db, kpmc_db_info *res)
 {
-    if (!valid_db(db) || !out)
+    if (!valid_db(db) || !kpmc_out_ok(res, KPMC_SIZE_TO(kpmc_db_info, chips)))
         return KPMC_E_INVAL;
     const struct kpmc_cat_db *d = cat_db(db);
+    kpmc_db_info full, *out = &full;
     memset(out, 0, sizeof *out);
     out->name = str(d->name);
     out->marketing_name = str(d->marketing_name);
@@ -159,18 +161,21 @@ int kpmc_db_get(const kpmc_db *db, kpmc_db_info *out)
     out->n_aliases = d->n_aliases;
     out->n_families = d->n_families;
     out->chips = opt_str(kpmc_cat_db_chips[d - kpmc_cat_dbs]);
-    return 0;
+    return kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_db_info, chips));
 }
 
-static void family_info(const struct kpmc_cat_family *f, kpmc_family_info *out)
+static int family_info(const struct kpmc_cat_family *f, kpmc_family_info *res)
 {
     const struct kpmc_cat_family_chips *c = &kpmc_cat_family_chips[f - kpmc_cat_families];
+    kpmc_family_info full, *out = &full;
+    memset(out, 0, sizeof *out);
     out->cputype = f->cputype;
     out->cpusubtype = f->cpusubtype;
     out->family = f->family;
     out->db = handle(&kpmc_cat_dbs[f->db]);
     out->chips = opt_str(c->chips);
     out->codename = opt_str(c->codename);
+    return kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_family_info, codename));
 }
 
 int kpmc_db_family(const kpmc_db *db, size_t k, kpmc_family_info *out)
@@ -179,10 +184,8 @@ int kpmc_db_family(const kpmc_db *db, size_t k, kpmc_family_info *out)
         return KPMC_E_INVAL;
     uint32_t id = (uint32_t)(cat_db(db) - kpmc_cat_dbs);
     for (size_t i = 0; i < kpmc_cat_n_families; i++)
-        if (kpmc_cat_families[i].db == id && k-- == 0) {
-            family_info(&kpmc_cat_families[i], out);
-            return 0;
-        }
+        if (kpmc_cat_families[i].db == id && k-- == 0)
+            return family_info(&kpmc_cat_families[i], out);
     return KPMC_E_INVAL;
 }
 
@@ -304,12 +307,14 @@ const char *kpmc_event_name(const kpmc_db *db, unsigned index)
     return str(row(cat_db(db), index)->name);
 }
 
-int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *out)
+int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *res)
 {
-    if (!valid_db(db) || !out || index >= cat_db(db)->n_events)
+    if (!valid_db(db) || !kpmc_out_ok(res, KPMC_SIZE_TO(kpmc_event_info, n_aliases)) ||
+        index >= cat_db(db)->n_events)
         return KPMC_E_INVAL;
     const struct kpmc_cat_db *d = cat_db(db);
     const struct kpmc_cat_event *r = row(d, index);
+    kpmc_event_info full, *out = &full;
     memset(out, 0, sizeof *out);
     out->name = str(r->name);
     out->description = (r->has & KPMC_HAS_DESCRIPTION) ? str(r->description) : NULL;
@@ -332,7 +337,7 @@ int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *out)
     const struct kpmc_cat_alias *a = kpmc_cat_aliases + d->aliases;
     for (unsigned k = 0; k < d->n_aliases; k++)
         out->n_aliases += a[k].event == index;
-    return 0;
+    return kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_event_info, n_aliases));
 }
 
 const char *kpmc_event_alias(const kpmc_db *db, unsigned index, size_t k)
@@ -361,11 +366,10 @@ const char *kpmc_generic_name(int id)
 
 int kpmc_generic_get(int id, kpmc_generic_info *out)
 {
-    if (id < 0 || id >= kpmc_cat_n_generic || !out)
+    if (id < 0 || id >= kpmc_cat_n_generic)
         return KPMC_E_INVAL;
-    out->name = str(kpmc_cat_generic[id].name);
-    out->description = str(kpmc_cat_generic[id].description);
-    return 0;
+    kpmc_generic_info full = {sizeof full, str(kpmc_cat_generic[id].name), str(kpmc_cat_generic[id].description)};
+    return kpmc_out_fill(out, &full, sizeof full, KPMC_SIZE_TO(kpmc_generic_info, description));
 }
 
 int kpmc_generic_find_n(const char *name, size_t len)
@@ -418,12 +422,11 @@ size_t kpmc_chip_count(void)
 
 int kpmc_chip_at(size_t i, kpmc_chip_info *out)
 {
-    if (i >= kpmc_cat_n_chips || !out)
+    if (i >= kpmc_cat_n_chips)
         return KPMC_E_INVAL;
-    out->name = str(kpmc_cat_chips[i].name);
-    out->family = kpmc_cat_chips[i].family;
-    out->db = handle(&kpmc_cat_dbs[kpmc_cat_chips[i].db]);
-    return 0;
+    kpmc_chip_info full = {sizeof full, str(kpmc_cat_chips[i].name), kpmc_cat_chips[i].family,
+                           handle(&kpmc_cat_dbs[kpmc_cat_chips[i].db])};
+    return kpmc_out_fill(out, &full, sizeof full, KPMC_SIZE_TO(kpmc_chip_info, db));
 }
 
 /* ---- the family map ---- */
@@ -435,10 +438,9 @@ size_t kpmc_family_count(void)
 
 int kpmc_family_at(size_t i, kpmc_family_info *out)
 {
-    if (i >= kpmc_cat_n_families || !out)
+    if (i >= kpmc_cat_n_families)
         return KPMC_E_INVAL;
-    family_info(&kpmc_cat_families[i], out);
-    return 0;
+    return family_info(&kpmc_cat_families[i], out);
 }
 
 const char *kpmc_catalog_generator(void)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outstruct.h"
 #include "session_internal.h"
 
 typedef int (*sysctlbyname_fn)(const char *name, void *old, size_t *oldlen, void *new_value, size_t newlen);
@@ -40,12 +41,14 @@ static void number_cpus(kpmc_cpus *c, unsigned e_per_cluster)
     }
 }
 
-int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out)
+int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
 {
-    if (!s || !out)
+    if (!s || !kpmc_out_ok(res, KPMC_SIZE_TO(kpmc_cpus, level)))
         return KPMC_E_INVAL;
+    kpmc_cpus full, *out = &full;
     memset(out, 0, sizeof *out);
-    pthread_mutex_lock(&s->lock);
+    out->size = sizeof *out;
+    kpmc_call_begin(s);
     int r = 0;
     if (!s->db) {
         r = KPMC_E_STATE;
@@ -116,33 +119,34 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out)
         s->cpu_buf = buf;
         s->n_cpus = out->n_cpus;
     }
+    kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_cpus, level));
 done:
-    pthread_mutex_unlock(&s->lock);
-    return r;
+    return kpmc_call_end(s, r);
 }
 
 int kpmc_set_read_cpus(kpmc_set *set, uint64_t *out)
 {
     if (!set || !out)
         return KPMC_E_INVAL;
+    /* The session outlives its sets: set->s is valid, and whether it is
+     * closed is read under its lock. */
     kpmc_session *s = set->s;
-    if (!s) {
-        snprintf(set->detail, sizeof set->detail, "the set's session is closed");
-        return KPMC_E_STATE;
-    }
     pthread_mutex_lock(&s->lock);
     int r = 0;
-    if (!s->cpu_buf || !s->kpc_get_cpu_counters) {
-        snprintf(set->detail, sizeof set->detail, "call kpmc_session_cpus before reading every CPU");
+    if (s->closed) {
+        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set's session is closed");
+        r = KPMC_E_STATE;
+    } else if (!s->cpu_buf || !s->kpc_get_cpu_counters) {
+        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "call kpmc_session_cpus before reading every CPU");
         r = KPMC_E_STATE;
     } else if (!set->running) {
-        snprintf(set->detail, sizeof set->detail, "the set does not count (start it first)");
+        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set does not count (start it first)");
         r = KPMC_E_STATE;
     } else {
         int cur = 0;
         memset(s->cpu_buf, 0, (size_t)s->n_cpus * set->n_counters * sizeof *s->cpu_buf);
         if (s->kpc_get_cpu_counters(true, set->plan.classes, &cur, s->cpu_buf) < 0) {
-            kpmc_kpc_failure(set->detail, sizeof set->detail, "kpc_get_cpu_counters(all CPUs)", errno);
+            kpmc_kpc_failure(kpmc_set_detail(set), KPMC_DETAIL_MAX, "kpc_get_cpu_counters(all CPUs)", errno);
             r = KPMC_E_KPC;
         } else {
             unsigned n = set->plan.n_events;

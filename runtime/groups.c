@@ -18,12 +18,14 @@
 #include <kpmc/measure.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "detail.h"
 #include "digest.h"
 #include "groups.h"
+#include "outstruct.h"
 #include "plan.h"
 
 #define NONE ((size_t)-1)
@@ -239,27 +241,26 @@ static int resolve_all(const kpmc_db *db, const kpmc_kernel *kernel, int mode, i
     return 0;
 }
 
-int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const kpmc_kernel *kernel,
+int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db, const kpmc_kernel *kernel,
                           const char *const *events, size_t n, const char *const *anchors, size_t n_anchors,
                           int mode, struct kpmc_groups_info *info, char *detail, size_t detail_len)
 {
     if (detail && detail_len)
         detail[0] = '\0';
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     if (!groups || kpmc_db_get(db, &d) != 0 || (n && !events) || (n_anchors && !anchors) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
         return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
-                               !groups                   ? "no group array"
-                               : !kpmc_db_name(db)       ? "not a database"
-                               : (n && !events)          ? "no event array"
-                               : (n_anchors && !anchors) ? "no anchor array"
-                                                         : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+                   !groups ? "no group array" : !kpmc_db_name(db) ? "not a database"
+                                              : (n && !events) ? "no event array"
+                                              : (n_anchors && !anchors) ? "no anchor array"
+                                                                        : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
     if (n == 0)
         return kpmc_detail_set(detail, detail_len, KPMC_E_EMPTY, "no events given");
     if (n > KPMC_GROUPS_MAX || n_anchors > KPMC_MAX_EVENTS)
         return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "%zu %s given; groups are built from at most %d",
-                               n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
-                               n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
+                   n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
+                   n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
     for (size_t i = 0; i < n; i++)
         if (!events[i])
             return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
@@ -326,8 +327,8 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     for (size_t j = 0; j < n_anchors; j++)
         for (size_t k = 0; k < j; k++)
             if (anchor_counted[k] == anchor_counted[j])
-                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "anchors '%s' and '%s' both count %s",
-                                       anchors[k], anchors[j], kpmc_event_name(db, anchor_counted[j]));
+                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "anchors '%s' and '%s' both count %s", anchors[k],
+                           anchors[j], kpmc_event_name(db, anchor_counted[j]));
     if (n_anchors && !fits(anchor_mask, n_anchors)) {
         /* kpmc_plan_build says which counters compete */
         kpmc_plan p;
@@ -353,8 +354,8 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
             continue;
         for (size_t k = 0; k < m; k++)
             if (counted[k] == counted[m])
-                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s",
-                                       events[input[k]], events[i], kpmc_event_name(db, counted[m]));
+                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s", events[input[k]],
+                           events[i], kpmc_event_name(db, counted[m]));
         uint32_t with[KPMC_MAX_EVENTS + 1];
         memcpy(with, anchor_mask, n_anchors * sizeof with[0]);
         with[n_anchors] = mask[m];
@@ -366,8 +367,7 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
             kpmc_plan p;
             char why[KPMC_DETAIL_MAX];
             kpmc_plan_build_kernel(&p, db, kernel, ids, n_anchors + 1, mode, why, sizeof why);
-            return kpmc_detail_set(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s",
-                                   events[i], why);
+            return kpmc_detail_set(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s", events[i], why);
         }
         input[m++] = i;
     }
@@ -377,8 +377,8 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     if (m)
         n_groups = kpmc_groups_search(mask, m, anchor_mask, n_anchors, group_of);
     if (n_groups > max_groups)
-        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu",
-                               n_groups, max_groups);
+        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu", n_groups,
+                   max_groups);
 
     /* Groups in the order of their first event in the caller's order,
      * events in the caller's order. */
@@ -398,7 +398,7 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
         order[k] = g;
     }
     for (size_t o = 0; o < n_groups; o++) {
-        kpmc_group *g = &groups[o];
+        struct kpmc_group *g = &groups[o];
         unsigned ids[KPMC_MAX_EVENTS];
         memset(g, 0, sizeof *g);
         g->n_anchors = n_anchors;
@@ -425,37 +425,85 @@ int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *
     return (int)n_groups;
 }
 
-int kpmc_groups_build(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const char *const *events,
-                      size_t n, const char *const *anchors, size_t n_anchors, int mode, char *detail,
-                      size_t detail_len)
+kpmc_groups *kpmc_groups_alloc(size_t room)
 {
-    return kpmc_groups_partition(groups, max_groups, db, NULL, events, n, anchors, n_anchors, mode, NULL, detail,
-                                 detail_len);
+    kpmc_groups *gs = calloc(1, sizeof *gs + room * sizeof gs->g[0]);
+    return gs;
 }
 
-int kpmc_groups_build_db_v(uint64_t catalog, kpmc_group *groups, size_t max_groups, const kpmc_db *db,
-                           const unsigned *events, size_t n, const unsigned *anchors, size_t n_anchors, int mode,
-                           char *detail, size_t detail_len)
+/* Partition into a block with room for one group per event (always
+ * enough), then give back what is not used. */
+static int build(kpmc_groups **out, const kpmc_db *db, const char *const *events, size_t n,
+                 const char *const *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
 {
+    if (!out)
+        return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: no kpmc_groups pointer");
+    *out = NULL;
+    size_t room = n && n <= KPMC_GROUPS_MAX ? n : 1;
+    kpmc_groups *gs = kpmc_groups_alloc(room);
+    if (!gs)
+        return kpmc_detail_set(detail, detail_len, KPMC_E_NOMEM, "out of memory for %zu groups", room);
+    int r = kpmc_groups_partition(gs->g, room, db, NULL, events, n, anchors, n_anchors, mode, NULL, detail,
+                                  detail_len);
+    if (r < 0) {
+        free(gs);
+        return r;
+    }
+    gs->n = (size_t)r;
+    kpmc_groups *fit = realloc(gs, sizeof *gs + gs->n * sizeof gs->g[0]);
+    *out = fit ? fit : gs;
+    return r;
+}
+
+int kpmc_groups_build(kpmc_groups **out, const kpmc_db *db, const char *const *events, size_t n,
+                      const char *const *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
+{
+    return build(out, db, events, n, anchors, n_anchors, mode, detail, detail_len);
+}
+
+int kpmc_groups_build_db_v(uint64_t catalog, kpmc_groups **out, const kpmc_db *db, const unsigned *events, size_t n,
+                           const unsigned *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
+{
+    if (out)
+        *out = NULL;
     if (kpmc_cat_digest_check(catalog, detail, detail_len))
         return KPMC_E_CATALOG;
     const char *ev_names[KPMC_GROUPS_MAX], *an_names[KPMC_MAX_EVENTS];
-    kpmc_db_info info;
+    kpmc_db_info info = {.size = sizeof info};
     if (kpmc_db_get(db, &info) != 0 || (n && !events) || (n_anchors && !anchors) || n > KPMC_GROUPS_MAX ||
         n_anchors > KPMC_MAX_EVENTS)
-        return kpmc_groups_partition(groups, max_groups, db, NULL, NULL, n, NULL, n_anchors, mode, NULL, detail,
-                                     detail_len);
+        return build(out, db, NULL, n, NULL, n_anchors, mode, detail, detail_len);
     const unsigned *ids[2] = {events, anchors};
     const char **names[2] = {ev_names, an_names};
     size_t counts[2] = {n, n_anchors};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
-            if (ids[k][i] >= info.n_events)
-                return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL,
-                                       "%s %zu: index %u is out of range: database %s has %zu events",
-                                       k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
+            if (ids[k][i] >= info.n_events) {
+                if (out)
+                    *out = NULL;
+                return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "%s %zu: index %u is out of range: database %s has %zu events",
+                           k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
+            }
             names[k][i] = kpmc_event_name(db, ids[k][i]);
         }
-    return kpmc_groups_partition(groups, max_groups, db, NULL, ev_names, n, an_names, n_anchors, mode, NULL, detail,
-                                 detail_len);
+    return build(out, db, ev_names, n, an_names, n_anchors, mode, detail, detail_len);
+}
+
+size_t kpmc_groups_count(const kpmc_groups *groups)
+{
+    return groups ? groups->n : 0;
+}
+
+int kpmc_groups_get(const kpmc_groups *groups, size_t g, kpmc_group_info *out)
+{
+    if (!groups || g >= groups->n)
+        return KPMC_E_INVAL;
+    const struct kpmc_group *gr = &groups->g[g];
+    kpmc_group_info full = {sizeof full, &gr->plan, gr->n, gr->n_anchors, gr->names, gr->input};
+    return kpmc_out_fill(out, &full, sizeof full, KPMC_SIZE_TO(kpmc_group_info, input));
+}
+
+void kpmc_groups_free(kpmc_groups *groups)
+{
+    free(groups);
 }

@@ -5,6 +5,26 @@
 
 #include <kpmc/measure.h>
 
+#include "plan.h"
+
+/* One group, as kpmc_group_info describes it. */
+struct kpmc_group {
+    kpmc_plan plan;
+    size_t n, n_anchors;
+    const char *names[KPMC_MAX_EVENTS];
+    size_t input[KPMC_MAX_EVENTS];
+};
+
+/* What kpmc_groups_build allocates: the groups, one block. */
+struct kpmc_groups {
+    size_t n;
+    struct kpmc_group g[];
+};
+
+/* A kpmc_groups with room for `room` groups (n 0); NULL when out of
+ * memory. */
+kpmc_groups *kpmc_groups_alloc(size_t room);
+
 /* What kpmc_groups_partition finds beyond the groups. */
 struct kpmc_groups_info {
     /* For each event i: the index of the anchor that counts it, or
@@ -27,8 +47,9 @@ struct kpmc_groups_info {
 /* kpmc_groups_build for a kernel (NULL: the database's counters, and each
  * group's plan is kpmc_plan_build_names of its names; else the plan of the
  * events counted, kpmc_plan_build_kernel, which a set of those events
- * counts as planned).  info may be NULL. */
-int kpmc_groups_partition(kpmc_group *groups, size_t max_groups, const kpmc_db *db, const kpmc_kernel *kernel,
+ * counts as planned), into groups[0 .. max_groups-1] (KPMC_E_TOOMANY when
+ * more groups are needed).  info may be NULL. */
+int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kpmc_db *db, const kpmc_kernel *kernel,
                           const char *const *events, size_t n, const char *const *anchors, size_t n_anchors,
                           int mode, struct kpmc_groups_info *info, char *detail, size_t detail_len);
 

@@ -96,7 +96,8 @@ struct kpmc_measure {
     kpmc_measure_options opt;
     char *strings;          /* copies of the names */
     size_t n_groups;
-    kpmc_group *groups;
+    kpmc_groups *all_groups; /* what kpmc_measure_groups gives */
+    struct kpmc_group *groups; /* all_groups->g */
     kpmc_set **sets;
     uint32_t stride;        /* room for the values of one read */
     uint32_t *group_nc;     /* values per read of each group, as started */
@@ -259,7 +260,7 @@ static int plan_started(kpmc_measure *m, size_t g, uint32_t nc)
 {
     kpmc_set *set = m->sets[g];
     const kpmc_plan *p = kpmc_set_plan(set);
-    kpmc_group *gr = &m->groups[g];
+    struct kpmc_group *gr = &m->groups[g];
     if (nc != p->n_counters || nc > m->stride || p->n_events != gr->n) {
         say(m, "group %zu reads %u values where its plan has %u (room for %u) and %u events where it has %zu",
             g + 1, (unsigned)nc, p->n_counters, (unsigned)m->stride, p->n_events, gr->n);
@@ -440,9 +441,12 @@ static void compute(kpmc_measure *m)
                     m->work[n++] = delta(m, sg, j, index);
             }
         }
+        ev->overhead.size = sizeof ev->overhead;
         kpmc_stats_of(m->work, n, m->work2, &ev->overhead);
-        if (!m->opt.calibrate)
+        if (!m->opt.calibrate) {
             memset(&ev->overhead, 0, sizeof ev->overhead);
+            ev->overhead.size = sizeof ev->overhead;
+        }
         double subtract = ev->overhead.n ? ev->overhead.median : 0;
         /* the caller's region */
         double *values = m->values + e * n_samples;
@@ -463,6 +467,7 @@ static void compute(kpmc_measure *m)
         for (size_t i = 0; i < n_samples; i++)
             if (!isnan(values[i]) && !m->samples[i].migrated)
                 m->work[n++] = values[i];
+        ev->stats.size = sizeof ev->stats;
         kpmc_stats_of(m->work, n, m->work2, &ev->stats);
     }
     /* derived metrics */
@@ -476,7 +481,7 @@ static void compute(kpmc_measure *m)
         if (!kpmc_metric_bind(i, m->db, m->opt.mode, counted, m->n_events, &num, &den) ||
             m->events[num].counts != m->events[den].counts)
             continue;
-        kpmc_metric_info info;
+        kpmc_metric_info info = {.size = sizeof info};
         kpmc_metric_at(i, &info);
         kpmc_measured_metric *x = &m->metrics[n_metrics++];
         x->name = info.name;
@@ -496,11 +501,9 @@ const kpmc_result *kpmc_measure_result(const kpmc_measure *m)
     return m && m->have_result ? &m->result : NULL;
 }
 
-const kpmc_group *kpmc_measure_groups(const kpmc_measure *m, size_t *n)
+const kpmc_groups *kpmc_measure_groups(const kpmc_measure *m)
 {
-    if (n)
-        *n = m ? m->n_groups : 0;
-    return m ? m->groups : NULL;
+    return m ? m->all_groups : NULL;
 }
 
 const char *kpmc_measure_error(const kpmc_measure *m)
@@ -521,7 +524,7 @@ const kpmc_measured_event *kpmc_result_event(const kpmc_result *r, const char *n
      * CORE_ACTIVE_CYCLE). */
     unsigned plain, user;
     int have_plain = kpmc_groups_resolve(r->db, name, r->mode, &plain, NULL, NULL, 0) == 0;
-    kpmc_kernel user_only;
+    kpmc_kernel user_only = {.size = sizeof user_only};
     memset(&user_only, 0, sizeof user_only);
     user_only.size = sizeof user_only;
     user_only.flags = user_only.known = KPMC_KERNEL_USER_ONLY;
@@ -553,14 +556,15 @@ __attribute__((format(printf, 3, 4)))
 #endif
 static int new_failed(kpmc_session *s, int code, const char *fmt, ...)
 {
-    pthread_mutex_lock(&s->lock);
-    struct kpmc_detail d = kpmc_detail_open(s->detail, sizeof s->detail, 0);
-    va_list ap;
-    va_start(ap, fmt);
-    kpmc_detail_vput(&d, fmt, ap);
-    va_end(ap);
-    pthread_mutex_unlock(&s->lock);
-    return code;
+    kpmc_call_begin(s);
+    if (s->db) { /* an inert session keeps kpmc_open's detail */
+        struct kpmc_detail d = kpmc_detail_open(s->detail, sizeof s->detail, 0);
+        va_list ap;
+        va_start(ap, fmt);
+        kpmc_detail_vput(&d, fmt, ap);
+        va_end(ap);
+    }
+    return kpmc_call_end(s, code);
 }
 
 static int check_options(kpmc_session *s, const kpmc_measure_options *o)
@@ -706,9 +710,7 @@ static int partition(kpmc_measure *m, const char *const *names, size_t n, const 
     kpmc_session *s = m->s;
     char detail[KPMC_DETAIL_MAX];
     for (int round = 0;; round++) {
-        kpmc_kernel k;
-        memset(&k, 0, sizeof k);
-        k.size = sizeof k;
+        kpmc_kernel k = {.size = sizeof k};
         int r = kpmc_session_kernel(s, &k);
         if (r != 0)
             return r;
@@ -735,7 +737,7 @@ void kpmc_measure_free(kpmc_measure *m)
     for (size_t g = 0; m->sets && g < m->n_groups; g++)
         kpmc_set_free(m->sets[g]);
     free(m->strings);
-    free(m->groups);
+    kpmc_groups_free(m->all_groups);
     free(m->sets);
     free(m->group_nc);
     free(m->started);
@@ -806,14 +808,15 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
     m->opt.anchors = NULL;
 
     /* groups and their sets */
-    m->groups = malloc((n ? n : 1) * sizeof *m->groups);
-    if (!m->groups)
+    m->all_groups = kpmc_groups_alloc(n ? n : 1);
+    if (!m->all_groups)
         goto nomem;
+    m->groups = m->all_groups->g;
     struct kpmc_groups_info gi;
     r = partition(m, names, n, anchors, &gi);
     if (r < 0)
         goto fail;
-    m->n_groups = (size_t)r;
+    m->n_groups = m->all_groups->n = (size_t)r;
     m->sets = calloc(m->n_groups, sizeof *m->sets);
     m->group_nc = calloc(m->n_groups, sizeof *m->group_nc);
     m->started = calloc(m->n_groups, 1);
@@ -833,7 +836,7 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
             goto fail;
         m->group_nc[g] = kpmc_set_plan(m->sets[g])->n_counters;
     }
-    kpmc_db_info dinfo;
+    kpmc_db_info dinfo = {.size = sizeof dinfo};
     kpmc_db_get(db, &dinfo);
     m->stride = kpmc_popcount32(dinfo.fixed_counters) + kpmc_popcount32(dinfo.config_counters);
 

@@ -8,10 +8,11 @@
 
 #include "digest.h"
 #include "groups.h"
+#include "outstruct.h"
 
 static const kpmc_metric_info metrics[] = {
 #define KPMC_METRIC(name, description, numerator, denominator, scale) \
-    {name, description, numerator, denominator, scale},
+    {sizeof(kpmc_metric_info), name, description, numerator, denominator, scale},
 #include "metrics.def"
 #undef KPMC_METRIC
 };
@@ -23,10 +24,9 @@ size_t kpmc_metric_count(void)
 
 int kpmc_metric_at(size_t i, kpmc_metric_info *out)
 {
-    if (i >= kpmc_metric_count() || !out)
+    if (i >= kpmc_metric_count())
         return KPMC_E_INVAL;
-    *out = metrics[i];
-    return 0;
+    return kpmc_out_fill(out, &metrics[i], sizeof metrics[i], KPMC_SIZE_TO(kpmc_metric_info, scale));
 }
 
 /* The first name of `names` ('|'-separated) that counts one of counted[]:

@@ -27,6 +27,7 @@
  */
 #include <kpmc/kpmc.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -34,6 +35,7 @@
 #include "detail.h"
 #include "digest.h"
 #include "encode.h"
+#include "outstruct.h"
 #include "plan.h"
 
 /* One event of the set while the plan is built. */
@@ -138,22 +140,18 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
     put_item(x, i);
     if (why == FIXED_USER) {
         if (x->info.arch == KPMC_ARCH_ARM64)
-            kpmc_detail_put(
-                &x->d, " counts only on fixed counter %u, which always counts user and kernel mode (EL0 and EL1)", c);
+            kpmc_detail_put(&x->d, " counts only on fixed counter %u, which always counts user and kernel mode (EL0 and EL1)", c);
         else
-            kpmc_detail_put(&x->d,
-                            " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
+            kpmc_detail_put(&x->d, " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
         kpmc_detail_put(&x->d, ", and it has no fallback event to count user mode only");
         int eq = equivalent(x, e);
         if (eq >= 0)
-            kpmc_detail_put(&x->d, "; %s counts user-mode %s on a configurable counter",
-                            kpmc_event_name(x->db, (unsigned)eq),
-                            !strcmp(e->name, "FIXED_CYCLES") ? "cycles" : "events");
+            kpmc_detail_put(&x->d, "; %s counts user-mode %s on a configurable counter", kpmc_event_name(x->db, (unsigned)eq),
+                !strcmp(e->name, "FIXED_CYCLES") ? "cycles" : "events");
         return KPMC_E_UNAVAILABLE;
     }
     if (why == FIXED_MIX) {
-        kpmc_detail_put(
-            &x->d,
+        kpmc_detail_put(&x->d,
             " counts only on fixed counter %u, which counts kernel mode too, while this kernel's configurable "
             "counters count user mode only; kpmc counts a KPMC_MODE_ALL set mixing the two in user mode on "
             "configurable counters, and it has no configurable equivalent: count it in a set of fixed events only",
@@ -162,15 +160,13 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
     }
     kpmc_detail_put(&x->d, " cannot be counted on a fixed counter because database %s is inconsistent: ", x->info.name);
     if (why == FIXED_OUTSIDE)
-        kpmc_detail_put(&x->d, "its fixed counter %u is not one of the database's fixed counters (0x%x)",
-                        e->fixed_counter, x->info.fixed_counters);
+        kpmc_detail_put(&x->d, "its fixed counter %u is not one of the database's fixed counters (0x%x)", e->fixed_counter,
+            x->info.fixed_counters);
     else if (why == FIXED_SHARED)
-        kpmc_detail_put(&x->d,
-                        "another event claims the same fixed counter %u while a fixed counter is claimed by none",
-                        e->fixed_counter);
+        kpmc_detail_put(&x->d, "another event claims the same fixed counter %u while a fixed counter is claimed by none",
+            e->fixed_counter);
     else
-        kpmc_detail_put(&x->d, "its counters_mask 0x%x disagrees with its fixed_counter %u", e->counters_mask,
-                        e->fixed_counter);
+        kpmc_detail_put(&x->d, "its counters_mask 0x%x disagrees with its fixed_counter %u", e->counters_mask, e->fixed_counter);
     kpmc_detail_put(&x->d, "; it has no fallback event");
     return KPMC_E_UNAVAILABLE;
 }
@@ -179,7 +175,7 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
 static int resolve(struct ctx *x, size_t i)
 {
     struct item *it = &x->it[i];
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(x->db, it->requested, &e);
     it->name = e.name;
     it->resolved = it->requested;
@@ -197,7 +193,7 @@ static int resolve(struct ctx *x, size_t i)
             it->counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
             return 0;
         }
-        kpmc_event_info fb;
+        kpmc_event_info fb = {.size = sizeof fb};
         int to = e.fallback_index;
         if (to < 0 && why == FIXED_MIX)
             to = equivalent(x, &e);
@@ -218,11 +214,10 @@ static int resolve(struct ctx *x, size_t i)
         put_item(x, i);
         if (e.counters & x->info.config_counters)
             kpmc_detail_put(&x->d, " may only use counters 0x%x, and this kernel gives only configurable counters 0x%x",
-                            e.counters, x->conf);
+                e.counters, x->conf);
         else
-            kpmc_detail_put(&x->d,
-                            " may only use counters 0x%x, and none of them is a configurable counter of database %s",
-                            e.counters, x->info.name);
+            kpmc_detail_put(&x->d, " may only use counters 0x%x, and none of them is a configurable counter of database %s",
+                e.counters, x->info.name);
         return KPMC_E_UNAVAILABLE;
     }
     int word_mode = x->to_conf ? KPMC_MODE_USER : x->mode;
@@ -231,17 +226,15 @@ static int resolve(struct ctx *x, size_t i)
         if (!(it->config & (KPMC_X86_USR | KPMC_X86_OS))) {
             put_item(x, i);
             if (e.other & 0x3u)
-                kpmc_detail_put(&x->d,
-                                " counts kernel mode only (its `other` bits 0x%x clear USR), so nothing in user mode",
-                                e.other);
+                kpmc_detail_put(&x->d, " counts kernel mode only (its `other` bits 0x%x clear USR), so nothing in user mode",
+                    e.other);
             else
                 kpmc_detail_put(&x->d, " counts nothing: its `other` bits 0x%x set neither USR nor OS", e.other);
             return KPMC_E_UNAVAILABLE;
         }
         if ((x->kflags & KPMC_KERNEL_X86_PLAIN) && (it->config & (uint64_t)KPMC_X86_OTHER_KEEP << 16)) {
             put_item(x, i);
-            kpmc_detail_put(
-                &x->d,
+            kpmc_detail_put(&x->d,
                 " needs CMASK, INV or EDGE (`other` 0x%x), which this kernel does not program: it keeps only the "
                 "event, umask and USR/OS bits of a word (CPC-era kernels), so it would count the plain event",
                 e.other);
@@ -308,22 +301,20 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.d = kpmc_detail_open(detail, detail_len, 0);
     if (plan)
         memset(plan, 0, sizeof *plan);
+    x.info.size = sizeof x.info;
     if (!plan || kpmc_db_get(db, &x.info) != 0 || (n && !events) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
-        kpmc_detail_put(&x.d, "invalid argument: %s",
-                        !plan               ? "no plan"
-                        : !kpmc_db_name(db) ? "not a database"
-                        : (n && !events)    ? "no event array"
-                                            : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        kpmc_detail_put(&x.d, "invalid argument: %s", !plan ? "no plan" : !kpmc_db_name(db) ? "not a database"
+                                                 : (n && !events) ? "no event array"
+                                                                  : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.kflags = 0;
     x.conf = x.info.config_counters;
     x.to_conf = 0;
     if (kernel) {
-        if (kernel->size < sizeof *kernel) {
-            kpmc_detail_put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)",
-                            kernel->size);
+        if (kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters)) {
+            kpmc_detail_put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)", kernel->size);
             return KPMC_E_INVAL;
         }
         x.kflags = kernel->flags & kernel->known;
@@ -334,7 +325,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     unsigned n_conf = kpmc_popcount32(x.conf);
     if (n_fixed + kpmc_popcount32(x.info.config_counters) > KPMC_MAX_EVENTS) {
         kpmc_detail_put(&x.d, "database %s has %u counters, more than kpmc supports (%d)", x.info.name,
-                        n_fixed + kpmc_popcount32(x.info.config_counters), KPMC_MAX_EVENTS);
+            n_fixed + kpmc_popcount32(x.info.config_counters), KPMC_MAX_EVENTS);
         return KPMC_E_INVAL;
     }
     if (n == 0) {
@@ -343,7 +334,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     }
     if (n > KPMC_MAX_EVENTS) {
         kpmc_detail_put(&x.d, "%zu events given; kpmc counts at most %d at once (database %s has %u counters)", n,
-                        KPMC_MAX_EVENTS, x.info.name, n_fixed + n_conf);
+            KPMC_MAX_EVENTS, x.info.name, n_fixed + n_conf);
         return KPMC_E_TOOMANY;
     }
     x.db = db;
@@ -351,9 +342,8 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.n = n;
     for (size_t i = 0; i < n; i++) {
         if (events[i] >= x.info.n_events) {
-            kpmc_detail_put(&x.d,
-                            "event index %u (position %zu of the set) is out of range: database %s has %zu events",
-                            events[i], i + 1, x.info.name, x.info.n_events);
+            kpmc_detail_put(&x.d, "event index %u (position %zu of the set) is out of range: database %s has %zu events",
+                events[i], i + 1, x.info.name, x.info.n_events);
             return KPMC_E_INVAL;
         }
         memset(&x.it[i], 0, sizeof x.it[i]);
@@ -362,7 +352,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         for (size_t j = 0; j < i; j++)
             if (events[j] == events[i]) {
                 kpmc_detail_put(&x.d, "%s is asked for twice (positions %zu and %zu of the set)",
-                                kpmc_event_name(db, events[i]), j + 1, i + 1);
+                    kpmc_event_name(db, events[i]), j + 1, i + 1);
                 return KPMC_E_DUPLICATE;
             }
     }
@@ -379,9 +369,9 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         }
         if (fixed && conf) {
             x.to_conf = 1;
-            kpmc_detail_put(
-                &x.d, "this kernel's configurable counters count user mode only, so kpmc counts every event of this "
-                      "KPMC_MODE_ALL set in user mode on a configurable counter: ");
+            kpmc_detail_put(&x.d,
+                "this kernel's configurable counters count user mode only, so kpmc counts every event of this "
+                "KPMC_MODE_ALL set in user mode on a configurable counter: ");
             rc = resolve_all(&x);
             if (rc)
                 return rc;
@@ -430,6 +420,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         kpmc_plan_event *pe = &plan->events[i];
         unsigned c = counter[i];
         uint32_t below = (1u << c) - 1u;
+        pe->size = sizeof *pe;
         pe->requested = x.it[i].requested;
         pe->resolved = x.it[i].resolved;
         pe->counter = c;
@@ -445,6 +436,36 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         }
     }
     return 0;
+}
+
+int kpmc_plan_new(kpmc_plan **out)
+{
+    if (!out)
+        return KPMC_E_INVAL;
+    *out = calloc(1, sizeof **out);
+    return *out ? 0 : KPMC_E_NOMEM;
+}
+
+void kpmc_plan_free(kpmc_plan *plan)
+{
+    free(plan);
+}
+
+int kpmc_plan_get(const kpmc_plan *plan, kpmc_plan_info *out)
+{
+    if (!plan)
+        return KPMC_E_INVAL;
+    kpmc_plan_info full = {sizeof full,       plan->db,         plan->mode,       plan->classes,
+                           plan->n_events,    plan->n_config,   plan->config,     plan->config_skip,
+                           plan->n_counters};
+    return kpmc_out_fill(out, &full, sizeof full, KPMC_SIZE_TO(kpmc_plan_info, n_counters));
+}
+
+int kpmc_plan_event_get(const kpmc_plan *plan, size_t i, kpmc_plan_event *out)
+{
+    if (!plan || i >= plan->n_events)
+        return KPMC_E_INVAL;
+    return kpmc_out_fill(out, &plan->events[i], sizeof plan->events[i], KPMC_SIZE_TO(kpmc_plan_event, counts));
 }
 
 /* Indices from the headers of another catalog: refused, *plan zeroed. */
@@ -506,8 +527,7 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
             if (generic >= 0 && h)
                 kpmc_detail_put(&d, "%s", hint);
             else
-                kpmc_detail_put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "",
-                                h ? hint : "");
+                kpmc_detail_put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "", h ? hint : "");
             return KPMC_E_NOEVENT;
         }
         events[i] = (unsigned)ev;
@@ -516,8 +536,7 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
                 if (!kpmc_ascii_casecmp(names[j], names[i]))
                     kpmc_detail_put(&d, "'%s' is asked for twice", names[i]);
                 else
-                    kpmc_detail_put(&d, "'%s' and '%s' both name %s", names[j], names[i],
-                                    kpmc_event_name(db, events[i]));
+                    kpmc_detail_put(&d, "'%s' and '%s' both name %s", names[j], names[i], kpmc_event_name(db, events[i]));
                 return KPMC_E_DUPLICATE;
             }
     }
@@ -533,10 +552,10 @@ const char *const *kpmc_kernel_profile_names(void)
     return kernel_profiles;
 }
 
-int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db)
+int kpmc_kernel_profile(kpmc_kernel *out, const char *name, const kpmc_db *db)
 {
-    kpmc_db_info d;
-    if (!kernel || !name || kpmc_db_get(db, &d) != 0)
+    kpmc_db_info d = {.size = sizeof d};
+    if (!kpmc_out_ok(out, KPMC_SIZE_TO(kpmc_kernel, config_counters)) || !name || kpmc_db_get(db, &d) != 0)
         return KPMC_E_INVAL;
     int p = -1;
     for (int i = 0; kernel_profiles[i]; i++)
@@ -544,6 +563,7 @@ int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db
             p = i;
     if (p < 0)
         return KPMC_E_INVAL;
+    kpmc_kernel full, *kernel = &full;
     memset(kernel, 0, sizeof *kernel);
     kernel->size = sizeof *kernel;
     kernel->known = KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_ALLOWLIST | KPMC_KERNEL_X86_PLAIN;
@@ -558,7 +578,7 @@ int kpmc_kernel_profile(kpmc_kernel *kernel, const char *name, const kpmc_db *db
         kernel->flags |= KPMC_KERNEL_X86_PLAIN;
         kernel->config_counters = kpmc_low_bits(d.config_counters, kpmc_popcount32(d.config_counters) / 2);
     }
-    return 0;
+    return kpmc_out_fill(out, kernel, sizeof *kernel, KPMC_SIZE_TO(kpmc_kernel, config_counters));
 }
 
 int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigned event, int mode, int mixed,
@@ -566,14 +586,14 @@ int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigne
 {
     struct ctx x;
     x.d = kpmc_detail_open(detail, detail_len, 0);
+    x.info.size = sizeof x.info;
     if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
-        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) || (kernel && kernel->size < sizeof *kernel)) {
-        kpmc_detail_put(&x.d, "invalid argument: %s",
-                        !kpmc_db_name(db)          ? "not a database"
-                        : event >= x.info.n_events ? "event index out of range"
-                        : (kernel && kernel->size < sizeof *kernel)
-                            ? "kpmc_kernel.size is too small"
-                            : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) || (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))) {
+        kpmc_detail_put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"
+                                          : event >= x.info.n_events ? "event index out of range"
+                                          : (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))
+                                              ? "kpmc_kernel.size is too small"
+                                              : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.db = db;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "outstruct.h"
 #include "session_internal.h"
 
 /* A selector, 1-0xff, that no event of db has, whatever the width of the
@@ -15,7 +16,7 @@ static unsigned absent_selector(const kpmc_db *db, const kpmc_db_info *d)
     for (unsigned sel = 1; sel <= 0xff; sel++) {
         int used = 0;
         for (unsigned i = 0; i < d->n_events && !used; i++) {
-            kpmc_event_info e;
+            kpmc_event_info e = {.size = sizeof e};
             used = kpmc_event_get(db, i, &e) == 0 && (e.has & KPMC_HAS_NUMBER) && (e.number & 0xffu) == sel;
         }
         if (!used)
@@ -68,7 +69,7 @@ static int probe_events(kpmc_session *s, const kpmc_db_info *d, kpmc_probe *out,
         }
         if (errno != EPERM)
             return kpmc_kpc_error(s, "kpc_set_config(CONFIGURABLE)", errno);
-        if (out->n_refused < KPMC_MAX_EVENTS)
+        if (out->n_refused < KPMC_PROBE_REFUSED)
             out->refused[out->n_refused] = i;
         out->n_refused++;
     }
@@ -101,11 +102,12 @@ static int probe_modes(kpmc_session *s, const kpmc_db_info *d, const kpmc_plan *
     return r;
 }
 
-int kpmc_session_probe(kpmc_session *s, kpmc_probe *out)
+int kpmc_session_probe(kpmc_session *s, kpmc_probe *res)
 {
-    if (!s || !out || out->size < sizeof *out)
+    if (!s || !kpmc_out_ok(res, KPMC_SIZE_TO(kpmc_probe, config_counters)))
         return KPMC_E_INVAL;
-    pthread_mutex_lock(&s->lock);
+    kpmc_probe full, *out = &full;
+    kpmc_call_begin(s);
     int r = 0;
     if (!s->db) {
         r = KPMC_E_STATE;
@@ -129,7 +131,7 @@ int kpmc_session_probe(kpmc_session *s, kpmc_probe *out)
     out->config_counters = s->kernel.config_counters;
     out->allowlist = -1;
     out->kernel_counting = -1;
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(s->db, &d);
     /* The words the kernel holds, to put back at the end. */
     uint64_t saved[KPMC_MAX_EVENTS + 1];
@@ -142,7 +144,8 @@ int kpmc_session_probe(kpmc_session *s, kpmc_probe *out)
     if (r > 0)
         r = probe_modes(s, &d, &ok, out);
     (void)s->k.kpc_set_config(KPMC_CLASS_CONFIGURABLE, saved); /* best effort: nothing to report to */
+    if (r >= 0)
+        kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_probe, config_counters));
 done:
-    pthread_mutex_unlock(&s->lock);
-    return r;
+    return kpmc_call_end(s, r);
 }

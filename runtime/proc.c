@@ -8,6 +8,7 @@
 #include <kpmc/kpmc.h>
 
 #include "kperf.h"
+#include "outstruct.h"
 #include "rusage_info.h"
 
 typedef int (*proc_pid_rusage_fn)(int pid, int flavor, void *buffer);
@@ -40,11 +41,12 @@ int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out,
         detail_len = sizeof local;
     }
     detail[0] = '\0';
-    if (!out) {
-        snprintf(detail, detail_len, "process %d: no place for the counts (out is NULL)", pid);
+    if (!kpmc_out_ok(out, KPMC_SIZE_TO(kpmc_proc_counts, has_p))) {
+        snprintf(detail, detail_len, "process %d: no place for the counts (out is NULL or its size too small)", pid);
         return KPMC_E_INVAL;
     }
-    memset(out, 0, sizeof *out);
+    kpmc_proc_counts full = {.size = sizeof full}, *res = out;
+    out = &full;
     proc_pid_rusage_fn fn = lookup(kpmc_kperf_default_path(kperf_path));
     if (!fn) {
         snprintf(detail, detail_len, "process %d: proc_pid_rusage is missing (it exists on macOS only)", pid);
@@ -79,5 +81,6 @@ int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out,
             out->has_p = 1;
         }
     }
+    kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_proc_counts, has_p));
     return r;
 }

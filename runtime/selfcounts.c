@@ -87,7 +87,7 @@ static int counted_as(const kpmc_db *db, int e, int cycles, int instructions)
 {
     const int ours[2] = {cycles, instructions};
     for (int k = 0; k < 2; k++) {
-        kpmc_event_info info;
+        kpmc_event_info info = {.size = sizeof info};
         if (ours[k] < 0)
             continue;
         if (e == ours[k] || (kpmc_event_get(db, (unsigned)ours[k], &info) == 0 && info.fallback_index == e))
@@ -136,7 +136,7 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
     }
     /* What the set reads: each event on its fixed counter, at its position
      * in thread_selfcounts' buffer; nothing for kpc to program. */
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     kpmc_plan q;
     memset(&q, 0, sizeof q);
@@ -146,6 +146,7 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
     q.n_counters = 2;
     for (unsigned i = 0; i < p->n_events; i++) {
         kpmc_plan_event *e = &q.events[i];
+        e->size = sizeof *e;
         e->requested = p->events[i].requested;
         e->resolved = counted[i];
         e->fixed = 1;
@@ -166,7 +167,7 @@ void kpmc_selfcounts_start(kpmc_set *set)
     set->started = 1;
     set->running = 1;
     set->thread = pthread_self();
-    set->read = read_selfcounts;
+    atomic_store_explicit(&set->read, read_selfcounts, memory_order_relaxed);
 }
 
 int kpmc_session_privileged(const kpmc_session *s)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "outstruct.h"
 #include "session_internal.h"
 
 #define CLASSES_ALL (KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE)
@@ -26,6 +27,61 @@ static void detail_printf(kpmc_session *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s->detail, sizeof s->detail, fmt, ap);
     va_end(ap);
+}
+
+/* ---- details and lifetime ---- */
+
+/* Each thread's detail of its last failed call on a session, and of its
+ * last failed call on a set, with the serial number of that session or set
+ * (0: none).  A detail belongs to the thread that made the call: no other
+ * thread's call can change it while it is read. */
+struct thread_detail {
+    uint64_t owner;
+    char text[KPMC_DETAIL_MAX];
+};
+static _Thread_local struct thread_detail session_detail, set_detail;
+static atomic_uint_least64_t serials;
+
+uint64_t kpmc_serial(void)
+{
+    return (uint64_t)atomic_fetch_add_explicit(&serials, 1, memory_order_relaxed) + 1;
+}
+
+void kpmc_call_begin(kpmc_session *s)
+{
+    pthread_mutex_lock(&s->lock);
+    if (s->db)
+        s->detail[0] = '\0';
+}
+
+int kpmc_call_end(kpmc_session *s, int r)
+{
+    if (r < 0 && s->db) {
+        session_detail.owner = s->serial;
+        memcpy(session_detail.text, s->detail, sizeof session_detail.text);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return r;
+}
+
+char *kpmc_set_detail(const kpmc_set *set)
+{
+    set_detail.owner = set->serial;
+    set_detail.text[0] = '\0';
+    return set_detail.text;
+}
+
+void kpmc_session_unref(kpmc_session *s)
+{
+    int last = --s->refs == 0;
+    pthread_mutex_unlock(&s->lock);
+    if (!last)
+        return;
+    if (s->k.handle)
+        kpmc_kperf_unload(&s->k);
+    pthread_mutex_destroy(&s->lock);
+    free(s->cpu_buf);
+    free(s);
 }
 
 int kpmc_restore_u32(int (*fn)(uint32_t), uint32_t value)
@@ -125,7 +181,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
  * ones. */
 static int check_counts(kpmc_session *s)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(s->db, &d);
     int x86 = d.arch == KPMC_ARCH_X86_64;
     uint32_t n_fixed = kpmc_popcount32(d.fixed_counters), n_conf = kpmc_popcount32(d.config_counters);
@@ -216,13 +272,19 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt)
         *out = NULL;
         return KPMC_E_NOMEM;
     }
+    s->refs = 1;
+    s->serial = kpmc_serial();
+    int r = 0;
     if (opt && opt->size < offsetof(kpmc_options, db) + sizeof opt->db) {
         detail_printf(s, "kpmc_options.size is %zu; set it to sizeof(kpmc_options)", opt->size);
-        return KPMC_E_INVAL;
+        r = KPMC_E_INVAL;
     }
-    int r = kpmc_kperf_load(&s->k, opt ? opt->kperf_path : NULL, s->detail, sizeof s->detail);
-    if (r != 0)
+    if (r == 0)
+        r = kpmc_kperf_load(&s->k, opt ? opt->kperf_path : NULL, s->detail, sizeof s->detail);
+    if (r != 0) {
+        memcpy(s->open_detail, s->detail, sizeof s->open_detail);
         return r;
+    }
     if (s->k.kpc_cpu_string(s->cpu, sizeof s->cpu) < 0 || !s->cpu[0])
         r = kpmc_kpc_error(s, "kpc_cpu_string", errno);
     if (r == 0)
@@ -236,6 +298,8 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt)
         s->db = NULL;
         kpmc_kperf_unload(&s->k);
     }
+    if (r != 0 || s->selfcounts)
+        memcpy(s->open_detail, s->detail, sizeof s->open_detail);
     return r;
 }
 
@@ -244,31 +308,38 @@ void kpmc_close(kpmc_session *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->lock);
+    s->closed = 1;
     for (kpmc_set *set = s->sets; set; set = set->next) {
-        set->s = NULL;
         set->running = 0;
-        set->read = kpmc_set_read_closed;
+        atomic_store_explicit(&set->read, kpmc_set_read_closed, memory_order_relaxed);
     }
+    s->running = 0;
     struct kpmc_kperf *k = &s->k;
     if (k->handle) {
         /* Reverse order of kpmc_open and kpmc_set_start; only what changed. */
-        if (s->cur_thread_counting != s->saved_thread_counting)
-            kpmc_restore_u32(k->kpc_set_thread_counting, s->saved_thread_counting);
-        if (s->cur_counting != s->saved_counting)
-            kpmc_restore_u32(k->kpc_set_counting, s->saved_counting);
-        if (s->cur_force != s->saved_force)
-            kpmc_restore_int(k->kpc_force_all_ctrs_set, s->saved_force);
-        kpmc_kperf_unload(k);
+        if (s->cur_thread_counting != s->saved_thread_counting &&
+            kpmc_restore_u32(k->kpc_set_thread_counting, s->saved_thread_counting) == 0)
+            s->cur_thread_counting = s->saved_thread_counting;
+        if (s->cur_counting != s->saved_counting && kpmc_restore_u32(k->kpc_set_counting, s->saved_counting) == 0)
+            s->cur_counting = s->saved_counting;
+        if (s->cur_force != s->saved_force && kpmc_restore_int(k->kpc_force_all_ctrs_set, s->saved_force) == 0)
+            s->cur_force = s->saved_force;
     }
-    pthread_mutex_unlock(&s->lock);
-    pthread_mutex_destroy(&s->lock);
-    free(s->cpu_buf);
-    free(s);
+    /* kperf stays loaded while sets exist: a read racing this close may
+     * still be in kpc_get_thread_counters. */
+    kpmc_session_unref(s);
 }
 
 const char *kpmc_session_error(const kpmc_session *s)
 {
-    return s ? s->detail : "no session (out of memory)";
+    if (!s)
+        return "no session (out of memory)";
+    return session_detail.owner == s->serial ? session_detail.text : s->open_detail;
+}
+
+const char *kpmc_set_error(const kpmc_set *set)
+{
+    return set && set_detail.owner == set->serial ? set_detail.text : "";
 }
 
 const kpmc_db *kpmc_session_db(const kpmc_session *s)
@@ -288,15 +359,16 @@ const char *kpmc_session_kperf_path(const kpmc_session *s)
 
 int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out)
 {
-    if (!s || !out || out->size < sizeof *out)
+    if (!s || !kpmc_out_ok(out, KPMC_SIZE_TO(kpmc_kernel, config_counters)))
         return KPMC_E_INVAL;
     pthread_mutex_lock(&s->lock);
+    kpmc_kernel k = s->kernel;
     int r = s->db ? 0 : KPMC_E_STATE;
-    if (r == 0) {
-        *out = s->kernel;
-        out->flags &= out->known;
-    }
     pthread_mutex_unlock(&s->lock);
+    if (r == 0) {
+        k.flags &= k.known;
+        r = kpmc_out_fill(out, &k, sizeof k, KPMC_SIZE_TO(kpmc_kernel, config_counters));
+    }
     return r;
 }
 

@@ -4,19 +4,36 @@
 #define KPMC_RUNTIME_SESSION_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include <kpmc/kpmc.h>
 
 #include "kperf.h"
+#include "plan.h"
 
+/* Lifetime: a session is referenced by its owner (until kpmc_close) and by
+ * each of its sets (until kpmc_set_free); whichever call drops the last
+ * reference unloads kperf, destroys the lock and frees the session.  So a
+ * set's `s` is valid for the set's whole life, and every set call takes the
+ * lock before it looks at the session's state. */
 struct kpmc_session {
-    pthread_mutex_t lock; /* serialises every session call */
+    pthread_mutex_t lock; /* serialises every session and set call */
+    unsigned refs;        /* the owner's (until kpmc_close) + one per set */
+    int closed;           /* kpmc_close ran: the sets are inert */
+    uint64_t serial;      /* names the session's details (kpmc_call_end) */
     struct kpmc_kperf k;
-    const kpmc_db *db; /* NULL: inert (kpmc_open failed) */
+    const kpmc_db *db; /* NULL: inert (kpmc_open failed); set by kpmc_open only */
     int selfcounts;    /* unprivileged: kpc refused, sets read
                           thread_selfcounts (selfcounts.c) */
     char cpu[64];      /* kpc_cpu_string() */
+    /* The detail of the call in progress, under the lock (kpmc_call_end
+     * gives it to the calling thread); on an inert session, that of the
+     * failed kpmc_open, never written again. */
     char detail[KPMC_DETAIL_MAX];
+    /* What kpmc_open said, never written again once it returns: why it
+     * failed (inert), why kpc was refused (unprivileged), else "".  Every
+     * thread's kpmc_session_error() until its own failed call on s. */
+    char open_detail[KPMC_DETAIL_MAX];
 
     /* The kernel's state as kpmc_open found it, and as kpmc last set it
      * (a failed kpc call is taken to have changed nothing). */
@@ -49,14 +66,18 @@ struct kpmc_set {
     /* The read path touches only these first fields. */
     uint64_t buf[KPMC_MAX_EVENTS];  /* the kpc call's buffer (first: its
                                        address is the set's) */
-    kpmc_kpc_read_fn read;   /* kpc_get_thread_counters, or a stub that fails
-                                while the set does not count */
+    /* kpc_get_thread_counters, or a stub that fails while the set does not
+     * count: written under the session lock (start, stop, close), loaded by
+     * kpmc_set_read without it; relaxed atomics, plain loads and stores on
+     * arm64 and x86_64.  kperf stays loaded while the set exists. */
+    _Atomic(kpmc_kpc_read_fn) read;
     uint64_t *out;           /* the caller's array during a read */
     uint32_t n_counters;     /* values the kpc call returns */
     uint32_t last;           /* n_events - 1 */
     uint8_t index[KPMC_MAX_EVENTS]; /* buffer position of each event */
 
-    kpmc_session *s; /* NULL once the session is closed */
+    kpmc_session *s; /* for the set's whole life (it holds a reference) */
+    uint64_t serial; /* names the set's details (kpmc_set_detail) */
     kpmc_set *next;
     int running;
     pthread_t thread; /* the thread that started it */
@@ -64,12 +85,26 @@ struct kpmc_set {
     unsigned modes[KPMC_MAX_EVENTS]; /* KPMC_COUNTS_* as read back */
     unsigned planned_flags, planned_known; /* the kernel the plan was built for */
     kpmc_plan plan;
-    char detail[KPMC_DETAIL_MAX]; /* last failed read */
 };
 
 /* Read stubs installed while a set is stopped or its session is closed. */
 int kpmc_set_read_stopped(uint32_t tid, uint32_t buf_count, uint64_t *buf);
 int kpmc_set_read_closed(uint32_t tid, uint32_t buf_count, uint64_t *buf);
+
+/* A new serial number for a session or a set: details are kept per thread
+ * under it, so that a freed object's address, reused, inherits none. */
+uint64_t kpmc_serial(void);
+/* Lock s for a call on it (or one of its sets); on a session that is not
+ * inert the call's detail starts empty. */
+void kpmc_call_begin(kpmc_session *s);
+/* Unlock s after the call, which returns r: a failure's detail becomes the
+ * calling thread's detail for s (kpmc_session_error).  Returns r. */
+int kpmc_call_end(kpmc_session *s, int r);
+/* Unlock s, dropping one reference; the last one frees s. */
+void kpmc_session_unref(kpmc_session *s);
+/* The calling thread's detail buffer for set (KPMC_DETAIL_MAX bytes),
+ * emptied: what kpmc_set_error(set) returns on this thread. */
+char *kpmc_set_detail(const kpmc_set *set);
 
 /* "CALL failed with E...: <why>" into s->detail for errno err, and the code:
  * EBUSY (another client) KPMC_E_BUSY, otherwise KPMC_E_KPC. */

@@ -26,13 +26,16 @@ static void set_plan_fields(kpmc_set *set, const kpmc_session *s)
     set->planned_known = s->kernel.known;
 }
 
+/* A new set takes a reference to its session; session locked. */
 static void set_init(kpmc_set *set, kpmc_session *s)
 {
     set->s = s;
-    set->read = kpmc_set_read_stopped;
+    set->serial = kpmc_serial();
+    atomic_init(&set->read, kpmc_set_read_stopped);
     set_plan_fields(set, s);
     set->next = s->sets;
     s->sets = set;
+    s->refs++;
 }
 
 enum by { BY_NAME, BY_EV, BY_DB };
@@ -72,13 +75,7 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
     *out = NULL;
     if (!s)
         return KPMC_E_INVAL;
-    if (!events && n) {
-        pthread_mutex_lock(&s->lock);
-        snprintf(s->detail, sizeof s->detail, "the event array is NULL");
-        pthread_mutex_unlock(&s->lock);
-        return KPMC_E_INVAL;
-    }
-    pthread_mutex_lock(&s->lock);
+    kpmc_call_begin(s);
     int r = 0;
     kpmc_set *set = NULL;
     if (!s->db) {
@@ -86,8 +83,19 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
         r = KPMC_E_STATE;
         goto done;
     }
+    if (s->closed) {
+        /* Only reachable while sets keep the closed session's memory. */
+        snprintf(s->detail, sizeof s->detail, "kpmc_set_new: the session is closed");
+        r = KPMC_E_STATE;
+        goto done;
+    }
     if (by != BY_NAME && (r = kpmc_cat_digest_check(catalog, s->detail, sizeof s->detail)) != 0)
         goto done;
+    if (!events && n) {
+        snprintf(s->detail, sizeof s->detail, "the event array is NULL");
+        r = KPMC_E_INVAL;
+        goto done;
+    }
     set = calloc(1, sizeof *set);
     if (!set) {
         snprintf(s->detail, sizeof s->detail, "out of memory for an event set");
@@ -128,7 +136,7 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
         set = NULL;
     }
 done:
-    pthread_mutex_unlock(&s->lock);
+    r = kpmc_call_end(s, r);
     free(set);
     return r;
 }
@@ -288,7 +296,7 @@ static uint64_t kept_bits(const kpmc_db_info *d)
 /* set->modes from the words read back for its plan. */
 static void set_modes(const kpmc_session *s, kpmc_set *set, const uint64_t *rb)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(s->db, &d);
     for (unsigned i = 0; i < set->plan.n_events; i++) {
         const kpmc_plan_event *e = &set->plan.events[i];
@@ -304,7 +312,7 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
 {
     const kpmc_plan *p = &set->plan;
     struct kpmc_kperf *k = &s->k;
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(s->db, &d);
     errno = 0;
     uint32_t count = k->kpc_get_counter_count(p->classes);
@@ -483,7 +491,7 @@ static int start_locked(kpmc_set *set)
         s->running++;
         set->running = 1;
         set->thread = pthread_self();
-        set->read = s->k.kpc_get_thread_counters;
+        atomic_store_explicit(&set->read, s->k.kpc_get_thread_counters, memory_order_relaxed);
     }
     return r;
 }
@@ -495,7 +503,7 @@ static int stop_locked(kpmc_set *set)
     struct kpmc_kperf *k = &s->k;
     if (s->selfcounts) {
         set->running = 0;
-        set->read = kpmc_set_read_stopped;
+        atomic_store_explicit(&set->read, kpmc_set_read_stopped, memory_order_relaxed);
         return 0;
     }
     if (s->running == 1) {
@@ -514,7 +522,7 @@ static int stop_locked(kpmc_set *set)
     }
     s->running--;
     set->running = 0;
-    set->read = kpmc_set_read_stopped;
+    atomic_store_explicit(&set->read, kpmc_set_read_stopped, memory_order_relaxed);
     return 0;
 }
 
@@ -534,20 +542,21 @@ static int stop_own_locked(kpmc_set *set)
     return stop_locked(set);
 }
 
-/* fn (for messages) on set with its session locked. */
+/* fn (for messages) on set with its session locked.  The session outlives
+ * its sets, so set->s is valid; whether it is closed is read under its
+ * lock. */
 static int with_session(kpmc_set *set, const char *fn, int (*body)(kpmc_set *))
 {
     if (!set)
         return KPMC_E_INVAL;
     kpmc_session *s = set->s;
-    if (!s) {
-        snprintf(set->detail, sizeof set->detail, "%s: the set's session is closed", fn);
+    kpmc_call_begin(s);
+    if (s->closed) {
+        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "%s: the set's session is closed", fn);
+        pthread_mutex_unlock(&s->lock);
         return KPMC_E_STATE;
     }
-    pthread_mutex_lock(&s->lock);
-    int r = body(set);
-    pthread_mutex_unlock(&s->lock);
-    return r;
+    return kpmc_call_end(s, body(set));
 }
 
 int kpmc_set_start(kpmc_set *set)
@@ -565,19 +574,18 @@ void kpmc_set_free(kpmc_set *set)
     if (!set)
         return;
     kpmc_session *s = set->s;
-    if (s) {
-        pthread_mutex_lock(&s->lock);
-        if (set->running && stop_locked(set) != 0) {
-            /* The kernel keeps counting; kpmc_close restores it. */
-            s->running--;
-        }
-        for (kpmc_set **p = &s->sets; *p; p = &(*p)->next)
-            if (*p == set) {
-                *p = set->next;
-                break;
-            }
-        pthread_mutex_unlock(&s->lock);
+    pthread_mutex_lock(&s->lock);
+    /* Nothing counts once the session is closed. */
+    if (set->running && stop_locked(set) != 0) {
+        /* The kernel keeps counting; kpmc_close restores it. */
+        s->running--;
     }
+    for (kpmc_set **p = &s->sets; *p; p = &(*p)->next)
+        if (*p == set) {
+            *p = set->next;
+            break;
+        }
+    kpmc_session_unref(s);
     free(set);
 }
 
@@ -600,29 +608,33 @@ __attribute__((noinline, cold))
 #endif
 static int read_failed(kpmc_set *set, int err)
 {
-    if (set->read == kpmc_set_read_stopped) {
-        snprintf(set->detail, sizeof set->detail, "kpmc_set_read: the set is not counting (start it first)");
+    kpmc_kpc_read_fn read = atomic_load_explicit(&set->read, memory_order_relaxed);
+    char *detail = kpmc_set_detail(set);
+    const size_t len = KPMC_DETAIL_MAX;
+    if (read == kpmc_set_read_stopped) {
+        snprintf(detail, len, "kpmc_set_read: the set is not counting (start it first)");
         return KPMC_E_STATE;
     }
-    if (set->read == kpmc_set_read_closed) {
-        snprintf(set->detail, sizeof set->detail, "kpmc_set_read: the set's session is closed");
+    if (read == kpmc_set_read_closed) {
+        /* Closed now, whether or not the kpc call ran before. */
+        snprintf(detail, len, "kpmc_set_read: the set's session is closed");
         return KPMC_E_STATE;
     }
     char call[64];
-    if (kpmc_selfcounts_reads(set->read))
+    if (kpmc_selfcounts_reads(read))
         snprintf(call, sizeof call, "thread_selfcounts(THSC_CPI)");
     else
         snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)set->n_counters);
-    kpmc_kpc_failure(set->detail, sizeof set->detail, call, err);
-    size_t n = strlen(set->detail);
-    if (kpmc_selfcounts_reads(set->read))
+    kpmc_kpc_failure(detail, len, call, err);
+    size_t n = strlen(detail);
+    if (kpmc_selfcounts_reads(read))
         return KPMC_E_KPC;
     if (err == EINVAL)
-        snprintf(set->detail + n, sizeof set->detail - n,
+        snprintf(detail + n, len - n,
                  ": this thread has no counter buffer in the kernel, which gives one to a thread that switched "
                  "thread counting on or was created while it was on; read a set on the thread that started it");
     else if (err == ENOMEM)
-        snprintf(set->detail + n, sizeof set->detail - n,
+        snprintf(detail + n, len - n,
                  ": the kernel holds more counter values per thread than the set's %u; thread counting was "
                  "switched to other classes after the set started (by another client?)",
                  (unsigned)set->n_counters);
@@ -638,7 +650,7 @@ static int read_failed(kpmc_set *set, int err)
 int kpmc_set_read(kpmc_set *set, uint64_t *out)
 {
     set->out = out;
-    if (set->read(0, set->n_counters, set->buf) != 0)
+    if (atomic_load_explicit(&set->read, memory_order_relaxed)(0, set->n_counters, set->buf) != 0)
         return read_failed(set, errno);
     out = set->out;
     const uint64_t *buf = set->buf;
@@ -664,11 +676,6 @@ int kpmc_set_read(kpmc_set *set, uint64_t *out)
     return 0;
 }
 
-const char *kpmc_set_error(const kpmc_set *set)
-{
-    return set ? set->detail : "";
-}
-
 int kpmc_set_event_modes(const kpmc_set *set, size_t i)
 {
     if (!set || i >= set->plan.n_events)
@@ -682,13 +689,13 @@ int kpmc_set_event_modes(const kpmc_set *set, size_t i)
 
 int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf)
 {
-    if (set->read(0, set->n_counters, buf) != 0)
+    if (atomic_load_explicit(&set->read, memory_order_relaxed)(0, set->n_counters, buf) != 0)
         return read_failed(set, errno);
     return 0;
 }
 
 void kpmc_set_reader(const kpmc_set *set, kpmc_kpc_read_fn *fn, uint32_t *n_counters)
 {
-    *fn = set->read;
+    *fn = atomic_load_explicit(&set->read, memory_order_relaxed);
     *n_counters = set->n_counters;
 }

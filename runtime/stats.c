@@ -7,6 +7,10 @@
 #include <math.h>
 #include <stddef.h>
 
+#include <kpmc/error.h>
+
+#include "outstruct.h"
+
 /* Reorder v[0 .. n-1] (n > 0) so that v[k] is the value a sort would put
  * there, with nothing larger before it and nothing smaller after it. */
 static void select_kth(double *v, size_t n, size_t k)
@@ -50,12 +54,15 @@ static double median_of(double *v, size_t n)
     return (below + v[k]) / 2;
 }
 
-void kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out)
+int kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *res)
 {
+    if (!kpmc_out_ok(res, KPMC_SIZE_TO(kpmc_stats, n)))
+        return KPMC_E_INVAL;
+    kpmc_stats full = {.size = sizeof full}, *out = &full;
     out->n = n;
     if (n == 0) {
         out->min = out->median = out->mean = out->stddev = out->mad = NAN;
-        return;
+        return kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_stats, n));
     }
     double min = v[0], sum = 0;
     for (size_t i = 0; i < n; i++) {
@@ -72,4 +79,5 @@ void kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out)
     for (size_t i = 0; i < n; i++)
         scratch[i] = fabs(v[i] - out->median);
     out->mad = median_of(scratch, n);
+    return kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_stats, n));
 }

@@ -242,11 +242,11 @@ static int add_counterpart(struct text *t, const kpmc_db *db, int ev, int mode)
 /* An event some other databases have: say which, and what counts it here. */
 static void add_elsewhere(struct text *t, const kpmc_db *db, const char *name, int ev, int mode)
 {
-    kpmc_db_info info;
+    kpmc_db_info info = {.size = sizeof info};
     kpmc_db_get(db, &info);
     size_t n_have = 0, n_same_arch = 0;
     for (size_t i = 0; i < kpmc_db_count(); i++) {
-        kpmc_db_info o;
+        kpmc_db_info o = {.size = sizeof o};
         if (kpmc_ev_resolve(kpmc_db_at(i), ev) < 0 || kpmc_db_get(kpmc_db_at(i), &o) != 0)
             continue;
         n_have++;
@@ -324,7 +324,7 @@ size_t kpmc_suggest_event(const kpmc_db *db, const char *name, int mode, char *b
     struct best b;
     if (best_init(&b, name, 0))
         return 0;
-    kpmc_db_info info;
+    kpmc_db_info info = {.size = sizeof info};
     kpmc_db_get(db, &info);
     for (size_t i = 0; i < kpmc_generic_count(); i++) {
         int e = kpmc_generic_resolve(db, (int)i, mode);
@@ -358,7 +358,7 @@ size_t kpmc_suggest_db(const char *name, char *buf, size_t len)
     for (size_t i = 0; i < kpmc_db_count(); i++)
         offer(&b, kpmc_db_name(kpmc_db_at(i)), NULL, 1);
     for (size_t i = 0; i < kpmc_chip_count(); i++) {
-        kpmc_chip_info c;
+        kpmc_chip_info c = {.size = sizeof c};
         kpmc_chip_at(i, &c);
         if (!kpmc_chip_same(c.name, kpmc_db_name(c.db))) /* "Skylake" is skylake */
             offer(&b, c.name, kpmc_db_name(c.db), 1);

@@ -14,3 +14,13 @@ if(Python3_Interpreter_FOUND AND CMAKE_NM AND NOT APPLE)
       --lib $<TARGET_FILE:kpmc_shared> --nm "${CMAKE_NM}" ${_kpmc_readelf_arg} --abi ${KPMC_ABI_VERSION}
       "${CMAKE_SOURCE_DIR}/include/kpmc" "${KPMC_CATALOG_DIR}/include/kpmc")
 endif()
+
+# The size convention of the structs the library fills, call by call.
+kpmc_test_program(test_abi_sizes test_abi_sizes.c)
+add_test(NAME abi.sizes COMMAND test_abi_sizes)
+# No public struct sized by the counter count; every struct a caller
+# allocates for the library to fill begins with its size.
+if(Python3_Interpreter_FOUND)
+  add_test(NAME abi.layout
+    COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_abi_layout.py" "${CMAKE_SOURCE_DIR}/include/kpmc")
+endif()

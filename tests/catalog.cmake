@@ -22,7 +22,8 @@ set(_cat_golden "${KPMC_TEST_DATA}/golden")
 # With plans (plan.c and what it uses), which answer from the same catalog.
 set(_cat_rt "${CMAKE_SOURCE_DIR}/runtime")
 add_library(kpmc_fixture_catalog STATIC "${_cat_rt}/catalog.c" "${_cat_rt}/suggest.c" "${_cat_rt}/version.c"
-  "${_cat_rt}/plan.c" "${_cat_rt}/alloc.c" "${_cat_rt}/encode.c" "${_cat_rt}/detail.c" "${_cat_golden}/catalog_data.c")
+  "${_cat_rt}/outstruct.c" "${_cat_rt}/plan.c" "${_cat_rt}/alloc.c" "${_cat_rt}/encode.c" "${_cat_rt}/detail.c"
+  "${_cat_golden}/catalog_data.c")
 kpmc_target_flags(kpmc_fixture_catalog)
 target_include_directories(kpmc_fixture_catalog
   PUBLIC "${CMAKE_SOURCE_DIR}/include" "${_cat_golden}/include"

@@ -1,4 +1,5 @@
-/* Helpers shared by the plan tests (test_alloc.c, test_encode.c). */
+/* Helpers shared by the plan tests (test_alloc.c, test_encode.c); plans are
+ * read through plan_view.h. */
 #ifndef KPMC_TESTS_PLAN_TEST_H
 #define KPMC_TESTS_PLAN_TEST_H
 
@@ -9,6 +10,7 @@
 #include <kpmc/kpmc.h>
 
 #include "check.h"
+#include "plan_view.h"
 
 /* The database called name; aborts the test when the catalog lacks it. */
 static inline const kpmc_db *need_db(const char *name)
@@ -33,10 +35,10 @@ static inline unsigned need_event(const kpmc_db *db, const char *name)
 }
 
 /* Build a plan from names; returns the code, detail in `detail`. */
-static inline int plan_names(kpmc_plan *p, const char *db, int mode, char *detail, size_t n,
+static inline int plan_names(struct plan_view *p, const char *db, int mode, char *detail, size_t n,
                              const char *const *names)
 {
-    return kpmc_plan_build_names(p, need_db(db), names, n, mode, detail, KPMC_DETAIL_MAX);
+    return view_build_names(p, need_db(db), NULL, names, n, mode, detail, KPMC_DETAIL_MAX);
 }
 
 #define NAMES(...) ((const char *const[]){__VA_ARGS__})

@@ -53,7 +53,8 @@ kpmc_session_cases(test_session_faults load ARGS $<TARGET_FILE:test_session_part
 add_dependencies(test_session_faults test_session_partial_kperf)
 
 kpmc_session_test(test_session_threads)
-kpmc_session_cases(test_session_threads two_threads busy wrong_thread read_errors new read_sentences)
+kpmc_session_cases(test_session_threads two_threads busy wrong_thread read_errors new read_sentences details
+                   close_race)
 
 kpmc_session_test(test_session_reset)
 kpmc_session_cases(test_session_reset reset_lib)

@@ -8,7 +8,7 @@
 get_target_property(_kpmc_sim_sources kpmc_sim SOURCES)
 get_target_property(_kpmc_sim_link kpmc_sim LINK_OPTIONS)
 add_library(kpmc_sim_plain SHARED ${_kpmc_sim_sources}
-  "${CMAKE_SOURCE_DIR}/runtime/catalog.c" "${KPMC_CATALOG_DIR}/catalog_data.c")
+  "${CMAKE_SOURCE_DIR}/runtime/catalog.c" "${CMAKE_SOURCE_DIR}/runtime/outstruct.c" "${KPMC_CATALOG_DIR}/catalog_data.c")
 if(TARGET kpmc-catalog-generated)
   add_dependencies(kpmc_sim_plain kpmc-catalog-generated)
 endif()

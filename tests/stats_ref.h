@@ -30,7 +30,7 @@ static inline double stats_ref_median(double *v, size_t n)
 static inline kpmc_stats stats_ref(const double *in, size_t n)
 {
     double v[STATS_REF_MAX], d[STATS_REF_MAX];
-    kpmc_stats st = {0, 0, 0, 0, 0, n};
+    kpmc_stats st = {sizeof st, 0, 0, 0, 0, 0, n};
     memcpy(v, in, n * sizeof v[0]);
     st.median = stats_ref_median(v, n);
     st.min = v[0];

@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "plan_test.h"
+#include "plan_view.h"
 
 /* ---- a seeded PRNG (splitmix64) ---- */
 
@@ -151,7 +152,7 @@ struct expect {
 static struct expect expected(const kpmc_db *db, const kpmc_db_info *d, unsigned ev, int mode)
 {
     struct expect x = {0, ev, 0, 0};
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(db, ev, &e);
     if (e.has & KPMC_HAS_FIXED_COUNTER) {
         /* kperfdata's slot: the lowest bit of counters_mask */
@@ -161,7 +162,7 @@ static struct expect expected(const kpmc_db *db, const kpmc_db_info *d, unsigned
             x.fixed = 1;
             return x;
         }
-        kpmc_event_info fb;
+        kpmc_event_info fb = {.size = sizeof fb};
         if (e.fallback_index < 0) {
             x.unavailable = 1;
             return x;
@@ -198,13 +199,13 @@ static void random_sets(unsigned rounds_per_db)
     unsigned total[5] = {0}; /* ok, nofit, unavailable, duplicate, other */
     for (size_t di = 0; di < kpmc_db_count(); di++) {
         const kpmc_db *db = kpmc_db_at(di);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         unsigned n_counters = (unsigned)bits(d.fixed_counters | d.config_counters);
         /* the constrained events: fixed ones and those with a mask */
         unsigned constrained[512], n_constrained = 0;
         for (unsigned i = 0; i < d.n_events && n_constrained < 512; i++) {
-            kpmc_event_info e;
+            kpmc_event_info e = {.size = sizeof e};
             kpmc_event_get(db, i, &e);
             if (e.has & (KPMC_HAS_COUNTERS_MASK | KPMC_HAS_FIXED_COUNTER))
                 constrained[n_constrained++] = i;
@@ -232,9 +233,9 @@ static void random_sets(unsigned rounds_per_db)
                 for (unsigned j = 0; j < i; j++)
                     want_dup |= x[i].resolved == x[j].resolved;
 
-            kpmc_plan p;
+            struct plan_view p;
             char detail[4096]; /* room for the longest Intel names */
-            int rc = kpmc_plan_build(&p, db, ev, n, mode, detail, sizeof detail);
+            int rc = view_build(&p, db, NULL, ev, n, mode, detail, sizeof detail);
             char what[96];
             snprintf(what, sizeof what, "%s mode %d round %u", d.name, mode, r);
             if (want_unavail) {
@@ -320,16 +321,16 @@ static void greedy_fails_matching_fits(void)
     const kpmc_db *db = need_db("a14");
     uint32_t masks[7];
     for (unsigned i = 0; i < 7; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, need_event(db, names[i]), &e);
         masks[i] = e.counters;
     }
     CHECK(masks[0] == 0x3FC && masks[3] == 0x3FC && masks[4] == 224 && masks[5] == 224 && masks[6] == 128,
           "a14 masks changed: 0x%x 0x%x 0x%x 0x%x", masks[0], masks[4], masks[5], masks[6]);
     CHECK(!kperfdata_greedy(masks, 7, 10), "greedy placement should fail");
-    kpmc_plan p;
+    struct plan_view p;
     char detail[KPMC_DETAIL_MAX];
-    int rc = kpmc_plan_build_names(&p, db, names, 7, KPMC_MODE_ALL, detail, sizeof detail);
+    int rc = view_build_names(&p, db, NULL, names, 7, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(rc == 0, "greedy-failing set not placed: %d %s", rc, detail);
     if (rc == 0) {
         CHECK(p.events[6].counter == 7, "INST_ALL on %u", p.events[6].counter);
@@ -341,7 +342,7 @@ static void greedy_fails_matching_fits(void)
 
 static void hand_cases(void)
 {
-    kpmc_plan p;
+    struct plan_view p;
     char d[KPMC_DETAIL_MAX];
     int rc;
 
@@ -390,7 +391,7 @@ static void hand_cases(void)
     CHECK(rc == KPMC_E_DUPLICATE && !strcmp(d, "'Cycles' and 'FIXED_CYCLES' both name FIXED_CYCLES"), "%d %s", rc, d);
     unsigned twice[2];
     twice[0] = twice[1] = need_event(need_db("a14"), "INST_ALL");
-    rc = kpmc_plan_build(&p, need_db("a14"), twice, 2, KPMC_MODE_ALL, d, sizeof d);
+    rc = view_build(&p, need_db("a14"), NULL, twice, 2, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_DUPLICATE && !strcmp(d, "INST_ALL is asked for twice (positions 1 and 2 of the set)"), "%d %s",
           rc, d);
     /* user mode: skylake's alias INST_ALL names INST_RETIRED.ANY, which falls
@@ -462,36 +463,36 @@ static void hand_cases(void)
           rc, d);
 
     /* argument errors */
-    rc = kpmc_plan_build_names(&p, need_db("a14"), NAMES("Cycles"), 0, KPMC_MODE_ALL, d, sizeof d);
+    rc = view_build_names(&p, need_db("a14"), NULL, NAMES("Cycles"), 0, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_EMPTY && d[0], "%d %s", rc, d);
-    rc = kpmc_plan_build(&p, need_db("a14"), NULL, 0, KPMC_MODE_ALL, d, sizeof d);
+    rc = view_build(&p, need_db("a14"), NULL, NULL, 0, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_EMPTY, "%d", rc);
     const char *many[KPMC_MAX_EVENTS + 1];
     for (unsigned i = 0; i <= KPMC_MAX_EVENTS; i++)
         many[i] = "Cycles";
-    rc = kpmc_plan_build_names(&p, need_db("a14"), many, KPMC_MAX_EVENTS + 1, KPMC_MODE_ALL, d, sizeof d);
+    rc = view_build_names(&p, need_db("a14"), NULL, many, KPMC_MAX_EVENTS + 1, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_TOOMANY && strstr(d, "17 events"), "%d %s", rc, d);
     unsigned bad[1] = {9999};
-    rc = kpmc_plan_build(&p, need_db("a14"), bad, 1, KPMC_MODE_ALL, d, sizeof d);
+    rc = view_build(&p, need_db("a14"), NULL, bad, 1, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_INVAL && strstr(d, "9999") && strstr(d, "a14"), "%d %s", rc, d);
     rc = PLAN(&p, "a14", 7, d, "Cycles");
     CHECK(rc == KPMC_E_INVAL && strstr(d, "mode"), "%d %s", rc, d);
     rc = kpmc_plan_build_names(NULL, need_db("a14"), NAMES("Cycles"), 1, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_INVAL, "%d", rc);
-    rc = kpmc_plan_build_names(&p, NULL, NAMES("Cycles"), 1, KPMC_MODE_ALL, NULL, 0);
+    rc = view_build_names(&p, NULL, NULL, NAMES("Cycles"), 1, KPMC_MODE_ALL, NULL, 0);
     CHECK(rc == KPMC_E_INVAL, "%d", rc);
-    rc = kpmc_plan_build_names(&p, need_db("a14"), NULL, 1, KPMC_MODE_ALL, d, sizeof d);
+    rc = view_build_names(&p, need_db("a14"), NULL, NULL, 1, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_INVAL, "%d", rc);
-    rc = kpmc_plan_build_names(&p, need_db("a14"), NAMES("Cycles", NULL), 2, KPMC_MODE_ALL, d, sizeof d);
+    rc = view_build_names(&p, need_db("a14"), NULL, NAMES("Cycles", NULL), 2, KPMC_MODE_ALL, d, sizeof d);
     CHECK(rc == KPMC_E_INVAL && strstr(d, "NULL"), "%d %s", rc, d);
     /* a short detail buffer is truncated, never overrun, and says so */
     char small[9];
     memset(small, 'x', sizeof small);
-    rc = kpmc_plan_build_names(&p, need_db("a14"), NAMES("INST_ALL", "INST_INT_ALU"), 2, KPMC_MODE_ALL, small, 8);
+    rc = view_build_names(&p, need_db("a14"), NULL, NAMES("INST_ALL", "INST_INT_ALU"), 2, KPMC_MODE_ALL, small, 8);
     CHECK(rc == KPMC_E_NOFIT && !strcmp(small, "INST...") && small[8] == 'x', "%d %s", rc, small);
-    rc = kpmc_plan_build_names(&p, need_db("a14"), NAMES("INST_ALL", "INST_INT_ALU"), 2, KPMC_MODE_ALL, small, 1);
+    rc = view_build_names(&p, need_db("a14"), NULL, NAMES("INST_ALL", "INST_INT_ALU"), 2, KPMC_MODE_ALL, small, 1);
     CHECK(rc == KPMC_E_NOFIT && small[0] == '\0' && small[1] == 'N', "%d", rc);
-    rc = kpmc_plan_build_names(&p, need_db("a14"), NAMES("INST_ALL", "INST_INT_ALU"), 2, KPMC_MODE_ALL, NULL, 0);
+    rc = view_build_names(&p, need_db("a14"), NULL, NAMES("INST_ALL", "INST_INT_ALU"), 2, KPMC_MODE_ALL, NULL, 0);
     CHECK(rc == KPMC_E_NOFIT, "%d", rc);
 }
 

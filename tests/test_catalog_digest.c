@@ -31,21 +31,28 @@ static void check_full(const kpmc_db *db)
 {
     CHECK_STR(kpmc_strerror(KPMC_E_CATALOG), "the program was compiled against another catalog's headers");
     char detail[256];
-    kpmc_plan plan;
+    kpmc_plan *plan, *by_index, *by_name;
+    if (kpmc_plan_new(&plan) || kpmc_plan_new(&by_index) || kpmc_plan_new(&by_name)) {
+        fprintf(stderr, "kpmc_plan_new failed\n");
+        exit(1);
+    }
+    const char *name = kpmc_event_name(db, 0);
+    kpmc_plan_info pi = {.size = sizeof pi};
     /* A compound literal with a comma inside passes through the macro. */
-    memset(&plan, 0xA5, sizeof plan);
+    CHECK_INT(kpmc_plan_build_names(plan, db, &name, 1, KPMC_MODE_ALL, NULL, 0), 0);
     strcpy(detail, "untouched");
-    CHECK_INT(kpmc_plan_build(&plan, db, (unsigned[]){0, 1}, 2, KPMC_MODE_ALL, detail, sizeof detail),
+    CHECK_INT(kpmc_plan_build(plan, db, (unsigned[]){0, 1}, 2, KPMC_MODE_ALL, detail, sizeof detail),
               KPMC_E_CATALOG);
     CHECK_STR(detail, want_detail);
-    CHECK(plan.db == NULL && plan.n_events == 0 && plan.config[0] == 0); /* zeroed, as on every failure */
+    /* emptied, as on every failure */
+    CHECK(kpmc_plan_get(plan, &pi) == 0 && pi.db == NULL && pi.n_events == 0 && pi.n_config == 0);
 
-    memset(&plan, 0xA5, sizeof plan);
+    CHECK_INT(kpmc_plan_build_names(plan, db, &name, 1, KPMC_MODE_ALL, NULL, 0), 0);
     strcpy(detail, "untouched");
-    CHECK_INT(kpmc_plan_build_kernel(&plan, db, NULL, (unsigned[]){0}, 1, KPMC_MODE_USER, detail, sizeof detail),
+    CHECK_INT(kpmc_plan_build_kernel(plan, db, NULL, (unsigned[]){0}, 1, KPMC_MODE_USER, detail, sizeof detail),
               KPMC_E_CATALOG);
     CHECK_STR(detail, want_detail);
-    CHECK(plan.db == NULL && plan.n_events == 0);
+    CHECK(kpmc_plan_get(plan, &pi) == 0 && pi.db == NULL && pi.n_events == 0);
 
     unsigned resolved = 77;
     uint32_t counters = 77;
@@ -55,29 +62,38 @@ static void check_full(const kpmc_db *db)
     CHECK_STR(detail, want_detail);
     CHECK(resolved == 77 && counters == 77);
 
-    static kpmc_group groups[4];
+    kpmc_groups *groups = (kpmc_groups *)&resolved;
     strcpy(detail, "untouched");
-    CHECK_INT(kpmc_groups_build_db(groups, 4, db, (unsigned[]){0}, 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail),
+    CHECK_INT(kpmc_groups_build_db(&groups, db, (unsigned[]){0}, 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail),
               KPMC_E_CATALOG);
     CHECK_STR(detail, want_detail);
+    CHECK(groups == NULL);
 
     /* The same calls with the library's own digest are not refused, and
      * the plan of an event by index is the plan of its name. */
-    const char *name = kpmc_event_name(db, 0);
-    kpmc_plan by_index, by_name;
-    int ri = kpmc_plan_build_v(kpmc_catalog_digest(), &by_index, db, (unsigned[]){0}, 1, KPMC_MODE_ALL, NULL, 0);
-    int rn = kpmc_plan_build_names(&by_name, db, &name, 1, KPMC_MODE_ALL, NULL, 0);
+    int ri = kpmc_plan_build_v(kpmc_catalog_digest(), by_index, db, (unsigned[]){0}, 1, KPMC_MODE_ALL, NULL, 0);
+    int rn = kpmc_plan_build_names(by_name, db, &name, 1, KPMC_MODE_ALL, NULL, 0);
     CHECK_INT(ri, rn);
-    CHECK(ri != 0 || memcmp(&by_index, &by_name, sizeof by_index) == 0);
-    CHECK(kpmc_groups_build(groups, 4, db, &name, 1, NULL, 0, KPMC_MODE_ALL, NULL, 0) != KPMC_E_CATALOG);
+    kpmc_plan_info ia = {.size = sizeof ia}, ib = {.size = sizeof ib};
+    kpmc_plan_event ea = {.size = sizeof ea}, eb = {.size = sizeof eb};
+    CHECK(ri != 0 || (kpmc_plan_get(by_index, &ia) == 0 && kpmc_plan_get(by_name, &ib) == 0 &&
+                      kpmc_plan_event_get(by_index, 0, &ea) == 0 && kpmc_plan_event_get(by_name, 0, &eb) == 0 &&
+                      ia.n_events == ib.n_events && ia.classes == ib.classes && ia.n_config == ib.n_config &&
+                      !memcmp(ia.config, ib.config, ia.n_config * sizeof ia.config[0]) && !memcmp(&ea, &eb, sizeof ea)));
+    CHECK(kpmc_groups_build(&groups, db, &name, 1, NULL, 0, KPMC_MODE_ALL, NULL, 0) != KPMC_E_CATALOG);
+    kpmc_groups_free(groups);
 
     /* Metrics bind to the events a plan counted only with the library's
      * digest (the answer is yes or no: another catalog's is no). */
     const char *ipc_inputs[] = {"instructions", "cycles"};
-    kpmc_plan counted_plan;
-    CHECK_INT(kpmc_plan_build_names(&counted_plan, db, ipc_inputs, 2, KPMC_MODE_ALL, NULL, 0), 0);
-    unsigned counted[2] = {counted_plan.events[0].resolved, counted_plan.events[1].resolved};
-    kpmc_metric_info mi;
+    CHECK_INT(kpmc_plan_build_names(plan, db, ipc_inputs, 2, KPMC_MODE_ALL, NULL, 0), 0);
+    kpmc_plan_event e0 = {.size = sizeof e0}, e1 = {.size = sizeof e1};
+    CHECK(kpmc_plan_event_get(plan, 0, &e0) == 0 && kpmc_plan_event_get(plan, 1, &e1) == 0);
+    unsigned counted[2] = {e0.resolved, e1.resolved};
+    kpmc_plan_free(plan);
+    kpmc_plan_free(by_index);
+    kpmc_plan_free(by_name);
+    kpmc_metric_info mi = {.size = sizeof mi};
     CHECK(kpmc_metric_at(0, &mi) == 0 && !strcmp(mi.name, "ipc"));
     size_t num = 9, den = 9;
     CHECK_INT(kpmc_metric_bind_v(kpmc_catalog_digest(), 0, db, KPMC_MODE_ALL, counted, 2, &num, &den), 1);

@@ -26,21 +26,30 @@ int main()
 
     const unsigned ev[] = {KPMC_A14_INST_ALL, KPMC_A14_CORE_ACTIVE_CYCLE};
     const char *names[] = {"INST_ALL", "CORE_ACTIVE_CYCLE"};
-    kpmc_plan by_index, by_name;
-    CHECK(kpmc_plan_build(&by_index, a14, ev, 2, KPMC_MODE_ALL, nullptr, 0) == 0);
-    CHECK(kpmc_plan_build_names(&by_name, a14, names, 2, KPMC_MODE_ALL, nullptr, 0) == 0);
-    CHECK(std::memcmp(&by_index, &by_name, sizeof by_index) == 0);
+    kpmc_plan *by_index = nullptr, *by_name = nullptr;
+    CHECK(kpmc_plan_new(&by_index) == 0 && kpmc_plan_new(&by_name) == 0);
+    CHECK(kpmc_plan_build(by_index, a14, ev, 2, KPMC_MODE_ALL, nullptr, 0) == 0);
+    CHECK(kpmc_plan_build_names(by_name, a14, names, 2, KPMC_MODE_ALL, nullptr, 0) == 0);
+    for (size_t i = 0; i < 2; i++) {
+        kpmc_plan_event a{}, b{};
+        a.size = b.size = sizeof a;
+        CHECK(kpmc_plan_event_get(by_index, i, &a) == 0 && kpmc_plan_event_get(by_name, i, &b) == 0 &&
+              std::memcmp(&a, &b, sizeof a) == 0);
+    }
 
     // A pointer takes the _v function, given the digest explicitly.
     int (*build)(uint64_t, kpmc_plan *, const kpmc_db *, const unsigned *, size_t, int, char *, size_t) =
         &kpmc_plan_build_v;
-    kpmc_plan p;
-    CHECK(build(KPMC_CATALOG_DIGEST, &p, a14, ev, 2, KPMC_MODE_ALL, nullptr, 0) == 0);
+    CHECK(build(KPMC_CATALOG_DIGEST, by_index, a14, ev, 2, KPMC_MODE_ALL, nullptr, 0) == 0);
     char detail[256];
-    CHECK(build(KPMC_CATALOG_DIGEST ^ 1, &p, a14, ev, 2, KPMC_MODE_ALL, detail, sizeof detail) == KPMC_E_CATALOG);
+    CHECK(build(KPMC_CATALOG_DIGEST ^ 1, by_index, a14, ev, 2, KPMC_MODE_ALL, detail, sizeof detail) ==
+          KPMC_E_CATALOG);
     CHECK(std::strstr(detail, "this library has catalog") != nullptr);
+    kpmc_plan_free(by_index);
+    kpmc_plan_free(by_name);
     auto groups = &kpmc_groups_build_db_v;
-    static kpmc_group g[2];
-    CHECK(groups(KPMC_CATALOG_DIGEST, g, 2, a14, ev, 2, nullptr, 0, KPMC_MODE_ALL, nullptr, 0) == 1);
+    kpmc_groups *g = nullptr;
+    CHECK(groups(KPMC_CATALOG_DIGEST, &g, a14, ev, 2, nullptr, 0, KPMC_MODE_ALL, nullptr, 0) == 1);
+    kpmc_groups_free(g);
     return check_result("catalog_digest_cxx");
 }

@@ -122,7 +122,7 @@ static void check_databases(void)
     for (size_t i = 0; i < COUNT(want_dbs); i++) {
         const struct want_db *w = &want_dbs[i];
         const kpmc_db *db = kpmc_db_at((size_t)w->id);
-        kpmc_db_info got;
+        kpmc_db_info got = {.size = sizeof got};
         CHECK_INT(kpmc_db_get(db, &got), 0);
         DB_STRINGS(SAME_STRING)
         DB_NUMBERS(SAME_NUMBER)
@@ -142,7 +142,7 @@ static void check_databases(void)
     CHECK(kpmc_db_find("fixturexx") == NULL);
     CHECK(kpmc_db_find("") == NULL);
     CHECK(kpmc_db_find(NULL) == NULL);
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     CHECK_INT(kpmc_db_get(NULL, &d), KPMC_E_INVAL);
     CHECK_STR(kpmc_db_name(NULL), NULL);
     CHECK(!strncmp(kpmc_catalog_generator(), "kpmc-gen ", 9));
@@ -169,11 +169,11 @@ static void check_events(void)
     for (size_t i = 0; i < COUNT(want_events); i++) {
         const struct want_event *w = &want_events[i];
         const kpmc_db *db = kpmc_db_at((size_t)w->db);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         /* table order: the entries above are each database's events in order */
         CHECK_INT(w->index, seen[w->db]++);
-        kpmc_event_info got;
+        kpmc_event_info got = {.size = sizeof got};
         CHECK_INT(kpmc_event_get(db, (unsigned)w->index, &got), 0);
         EVENT_STRINGS(SAME_STRING)
         EVENT_NUMBERS(SAME_NUMBER)
@@ -196,7 +196,7 @@ static void check_events(void)
     for (int i = 0; i < 4; i++)
         CHECK_INT(seen[i], want_dbs[i].n_events);
     const kpmc_db *x = kpmc_db_at(KPMC_DB_FIXTUREX);
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     CHECK_INT(kpmc_event_get(x, 10, &e), KPMC_E_INVAL);
     CHECK_INT(kpmc_event_get(NULL, 0, &e), KPMC_E_INVAL);
     CHECK_STR(kpmc_event_name(x, 10), NULL);
@@ -304,7 +304,7 @@ static void check_families(void)
     };
     CHECK_INT(kpmc_family_count(), COUNT(want));
     for (size_t i = 0; i < COUNT(want); i++) {
-        kpmc_family_info fi;
+        kpmc_family_info fi = {.size = sizeof fi};
         CHECK_INT(kpmc_family_at(i, &fi), 0);
         CHECK_INT(fi.family, want[i].family);
         CHECK_INT(fi.cputype, want[i].cputype);
@@ -312,7 +312,7 @@ static void check_families(void)
         CHECK(fi.db == kpmc_db_at((size_t)want[i].db));
         CHECK(kpmc_db_for_family(want[i].family) == kpmc_db_at((size_t)want[i].db));
     }
-    kpmc_family_info fi;
+    kpmc_family_info fi = {.size = sizeof fi};
     CHECK_INT(kpmc_family_at(COUNT(want), &fi), KPMC_E_INVAL);
     const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE);
     CHECK_INT(kpmc_db_family(f, 0, &fi), 0);
@@ -347,7 +347,7 @@ static void check_generic(void)
         {KPMC_GEN_LOADS, "loads", "Load uops"},
     };
     for (size_t i = 0; i < COUNT(want); i++) {
-        kpmc_generic_info gi;
+        kpmc_generic_info gi = {.size = sizeof gi};
         CHECK_INT(want[i].id, i);
         CHECK_INT(kpmc_generic_get(want[i].id, &gi), 0);
         CHECK_STR(gi.name, want[i].name);
@@ -362,7 +362,7 @@ static void check_generic(void)
     CHECK_INT(kpmc_generic_find("l1d_misses"), KPMC_E_NOEVENT);
     CHECK_INT(kpmc_generic_find(NULL), KPMC_E_INVAL);
     CHECK(kpmc_generic_name(4) == NULL && kpmc_generic_name(-1) == NULL);
-    kpmc_generic_info gi;
+    kpmc_generic_info gi = {.size = sizeof gi};
     CHECK_INT(kpmc_generic_get(4, &gi), KPMC_E_INVAL);
     CHECK_INT(kpmc_generic_get(0, NULL), KPMC_E_INVAL);
 
@@ -417,14 +417,14 @@ static void check_chips(void)
     };
     CHECK_INT(kpmc_chip_count(), COUNT(want));
     for (size_t i = 0; i < COUNT(want); i++) {
-        kpmc_chip_info c;
+        kpmc_chip_info c = {.size = sizeof c};
         CHECK_INT(kpmc_chip_at(i, &c), 0);
         CHECK_STR(c.name, want[i].name);
         CHECK_INT(c.family, want[i].family);
         CHECK(c.db == kpmc_db_at((size_t)want[i].db));
         CHECK(kpmc_db_find(want[i].name) == kpmc_db_at((size_t)want[i].db));
     }
-    kpmc_chip_info c;
+    kpmc_chip_info c = {.size = sizeof c};
     CHECK_INT(kpmc_chip_at(COUNT(want), &c), KPMC_E_INVAL);
     CHECK_INT(kpmc_chip_at(0, NULL), KPMC_E_INVAL);
     const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE), *fx = kpmc_db_at(KPMC_DB_FIXTUREX);
@@ -439,14 +439,14 @@ static void check_chips(void)
     CHECK(kpmc_db_find("Not Linked") == NULL);
     CHECK(kpmc_db_find("") == NULL);
 
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(f, &d);
     CHECK_STR(d.chips, "Test One, Test One Pro, Test One Max");
     kpmc_db_get(kpmc_db_at(KPMC_DB_FIXTURE2), &d);
     CHECK_STR(d.chips, "Two");
     kpmc_db_get(kpmc_db_at(KPMC_DB_FIXTURE10), &d);
     CHECK(d.chips == NULL);
-    kpmc_family_info fi;
+    kpmc_family_info fi = {.size = sizeof fi};
     CHECK_INT(kpmc_db_family(f, 0, &fi), 0);
     CHECK_STR(fi.chips, "Test One, Test One Pro");
     CHECK_STR(fi.codename, "Alpha/Beta");

@@ -53,7 +53,7 @@ static int same(const char *s, const char *q, size_t len)
 /* The index kpmc_event_find_n must give: a plain scan. */
 static int oracle(const kpmc_db *db, const char *q, size_t len)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     for (unsigned i = 0; i < d.n_events; i++)
         if (same(kpmc_event_name(db, i), q, len))
@@ -117,7 +117,7 @@ static void check_events(void)
 {
     for (size_t i = 0; i < kpmc_db_count(); i++) {
         const kpmc_db *db = kpmc_db_at(i);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         CHECK_INT(kpmc_db_get(db, &d), 0);
         CHECK(d.n_events > 0);
         for (unsigned e = 0; e < d.n_events; e++) {
@@ -158,7 +158,7 @@ static void check_cross(void)
 {
     for (size_t i = 0; i < kpmc_db_count(); i++) {
         const kpmc_db *src = kpmc_db_at(i);
-        kpmc_db_info s;
+        kpmc_db_info s = {.size = sizeof s};
         kpmc_db_get(src, &s);
         for (size_t k = 0; k < s.n_events + s.n_aliases; k++) {
             const char *name = name_at(src, &s, k);
@@ -176,10 +176,10 @@ static void check_fields(void)
 {
     for (size_t i = 0; i < kpmc_db_count(); i++) {
         const kpmc_db *db = kpmc_db_at(i);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         for (unsigned e = 0; e < d.n_events; e++) {
-            kpmc_event_info info;
+            kpmc_event_info info = {.size = sizeof info};
             CHECK_INT(kpmc_event_get(db, e, &info), 0);
             CHECK_INT(info.index, e);
             CHECK_STR(info.name, kpmc_event_name(db, e));
@@ -211,7 +211,7 @@ static void check_fields(void)
             CHECK_INT(info.n_aliases, n);
             CHECK_STR(kpmc_event_alias(db, e, n), NULL);
         }
-        kpmc_event_info info;
+        kpmc_event_info info = {.size = sizeof info};
         CHECK_INT(kpmc_event_get(db, (unsigned)d.n_events, &info), KPMC_E_INVAL);
         CHECK_STR(kpmc_event_name(db, (unsigned)d.n_events), NULL);
     }
@@ -237,14 +237,14 @@ static void check_portable(void)
     /* the distinct upper-cased names and aliases of all databases */
     size_t cap = 0, n = 0;
     for (size_t i = 0; i < kpmc_db_count(); i++) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(kpmc_db_at(i), &d);
         cap += d.n_events + d.n_aliases;
     }
     char **folds = calloc(cap + 1, sizeof *folds);
     for (size_t i = 0; folds && i < kpmc_db_count(); i++) {
         const kpmc_db *db = kpmc_db_at(i);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         for (size_t k = 0; k < d.n_events + d.n_aliases; k++) {
             const char *name = name_at(db, &d, k);
@@ -337,7 +337,7 @@ static void check_enum_table(void)
             continue;
         }
         const kpmc_db *db = kpmc_db_at((size_t)x->db);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         if (kpmc_db_get(db, &d) || (size_t)x->db >= 256) {
             CHECK(!"enumerator of an unknown database");
             continue;
@@ -376,7 +376,7 @@ static void check_enum_table(void)
     CHECK_INT(n_ev, kpmc_ev_count());
     CHECK_INT(n_gen, kpmc_generic_count());
     for (size_t i = 0; i < kpmc_db_count() && i < 256; i++) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(kpmc_db_at(i), &d);
         CHECK_INT(per_db[i], d.n_events + d.n_aliases + 1); /* every name, and EVENT_COUNT */
     }
@@ -535,7 +535,7 @@ static void set_target(struct link *l, const char *target)
 static const kpmc_db *db_of(const struct link *l)
 {
     for (size_t i = 0; i < kpmc_db_count(); i++) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(kpmc_db_at(i), &d);
         if (!strcmp(d.source, l->file))
             return kpmc_db_at(i);
@@ -644,7 +644,7 @@ static void check_families(void)
     CHECK(kpmc_db_for_cpu_string("cpu_") == NULL);
     uint32_t prev = 0;
     for (size_t i = 0; i < kpmc_family_count(); i++) {
-        kpmc_family_info fi;
+        kpmc_family_info fi = {.size = sizeof fi};
         CHECK_INT(kpmc_family_at(i, &fi), 0);
         CHECK(i == 0 || fi.family > prev);
         prev = fi.family;
@@ -652,19 +652,19 @@ static void check_families(void)
     }
     for (size_t i = 0; i < kpmc_db_count(); i++) {
         const kpmc_db *db = kpmc_db_at(i);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         size_t want = 0;
         for (size_t k = 0; k < n_links; k++)
             want += db_of(&links[k]) == db;
         CHECK_INT(d.n_families, want);
         for (size_t k = 0; k < d.n_families; k++) {
-            kpmc_family_info fi;
+            kpmc_family_info fi = {.size = sizeof fi};
             CHECK_INT(kpmc_db_family(db, k, &fi), 0);
             CHECK(fi.db == db);
             CHECK(kpmc_db_for_family(fi.family) == db);
         }
-        kpmc_family_info fi;
+        kpmc_family_info fi = {.size = sizeof fi};
         CHECK_INT(kpmc_db_family(db, d.n_families, &fi), KPMC_E_INVAL);
     }
 }
@@ -679,10 +679,10 @@ static void check_snapshot(void)
     for (size_t i = 0; i < kpmc_db_count(); i++) {
         const kpmc_db *db = kpmc_db_at(i);
         const char *dn = kpmc_db_name(db);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         for (unsigned e = 0; e < d.n_events; e++) {
-            kpmc_event_info info;
+            kpmc_event_info info = {.size = sizeof info};
             kpmc_event_get(db, e, &info);
             unsigned want = 0;
             if ((!strcmp(dn, "skylake") || !strcmp(dn, "kabylake")) &&
@@ -696,7 +696,7 @@ static void check_snapshot(void)
         }
     }
     const kpmc_db *sky = kpmc_db_at(KPMC_DB_SKYLAKE);
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(sky, KPMC_SKYLAKE_CPU_CLK_UNHALTED_REF_TSC, &e);
     CHECK_INT(e.fixed_counter, 1); /* as the file says, flagged rather than corrected */
     CHECK_INT(e.counters_mask, 2);

@@ -15,13 +15,14 @@
 
 #include "encode.h"
 #include "plan_test.h"
+#include "plan_view.h"
 
 /* One event alone in a plan: its counter and word. */
 static void word(const char *db, int mode, const char *name, unsigned counter, uint64_t want)
 {
-    kpmc_plan p;
+    struct plan_view p;
     char d[KPMC_DETAIL_MAX];
-    int rc = kpmc_plan_build_names(&p, need_db(db), &name, 1, mode, d, sizeof d);
+    int rc = view_build_names(&p, need_db(db), NULL, &name, 1, mode, d, sizeof d);
     CHECK(rc == 0, "%s %s mode %d: %d %s", db, name, mode, rc, d);
     if (rc)
         return;
@@ -139,9 +140,9 @@ struct want_event {
 static void layout(const char *db, int mode, const char *const *names, size_t n, uint32_t classes, unsigned n_config,
                    const uint64_t *config, unsigned n_counters, const struct want_event *want)
 {
-    kpmc_plan p;
+    struct plan_view p;
     char d[KPMC_DETAIL_MAX];
-    int rc = kpmc_plan_build_names(&p, need_db(db), names, n, mode, d, sizeof d);
+    int rc = view_build_names(&p, need_db(db), NULL, names, n, mode, d, sizeof d);
     CHECK(rc == 0, "%s %s...: %d %s", db, names[0], rc, d);
     if (rc)
         return;
@@ -191,9 +192,9 @@ static void layouts(void)
     {
         static const char *const names[] = {"Instructions", "Cycles"};
         static const struct want_event want[] = {{1, 1, 1, 0}, {0, 1, 0, 0}};
-        kpmc_plan p;
+        struct plan_view p;
         char d[KPMC_DETAIL_MAX];
-        int rc = kpmc_plan_build_names(&p, need_db("a14"), names, 2, KPMC_MODE_ALL, d, sizeof d);
+        int rc = view_build_names(&p, need_db("a14"), NULL, names, 2, KPMC_MODE_ALL, d, sizeof d);
         CHECK(rc == 0 && p.classes == F && p.n_config == 0 && p.n_counters == 2, "a14 fixed alone: %d %u %u %u", rc,
               p.classes, p.n_config, p.n_counters);
         for (unsigned i = 0; i < 2 && rc == 0; i++)

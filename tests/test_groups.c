@@ -15,6 +15,7 @@
 #include <kpmc/measure.h>
 
 #include "groups.h"
+#include "plan_view.h"
 
 #define MAXN 10
 
@@ -46,8 +47,8 @@ static int fits(const kpmc_db *db, int mode, const char *const *anchors, size_t 
             names[k++] = ev[i];
     if (k > KPMC_MAX_EVENTS)
         return 0;
-    kpmc_plan p;
-    return kpmc_plan_build_names(&p, db, names, k, mode, NULL, 0) == 0;
+    struct plan_view p;
+    return view_build_names(&p, db, NULL, names, k, mode, NULL, 0) == 0;
 }
 
 static unsigned char ok[1u << MAXN];
@@ -175,7 +176,7 @@ static void random_masks(void)
 static const char *draw_event(const kpmc_db *db, const kpmc_db_info *d)
 {
     for (;;) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, rnd((unsigned)d->n_events), &e);
         unsigned width = popcount32(e.counters & (d->config_counters | d->fixed_counters));
         if (rnd(2) || width <= 3)
@@ -185,7 +186,7 @@ static const char *draw_event(const kpmc_db *db, const kpmc_db_info *d)
 
 /* Everything kpmc_groups_build promises about its output, beyond the count. */
 static void check_groups(const kpmc_db *db, int mode, const char *const *anchors, size_t na, const char *const *ev,
-                         unsigned n, const kpmc_group *g, int count, const char *what)
+                         unsigned n, const struct group_view *g, int count, const char *what)
 {
     unsigned seen = 0;
     size_t last_first = 0;
@@ -206,8 +207,8 @@ static void check_groups(const kpmc_db *db, int mode, const char *const *anchors
             CHECK(k == 0 || g[k].input[na] > last_first, "%s: groups not ordered by first event", what);
             last_first = g[k].input[na];
         }
-        kpmc_plan p;
-        int r = kpmc_plan_build_names(&p, db, g[k].names, g[k].n, mode, NULL, 0);
+        struct plan_view p;
+        int r = view_build_names(&p, db, NULL, g[k].names, g[k].n, mode, NULL, 0);
         CHECK(r == 0 && memcmp(&p, &g[k].plan, sizeof p) == 0, "%s: group %d's plan is not kpmc_plan_build_names'",
               what, k);
     }
@@ -219,15 +220,15 @@ static void random_cases(void)
     unsigned cases = 0, multi = 0;
     for (unsigned round = 0; round < 1500; round++) {
         const kpmc_db *db = kpmc_db_at(rnd((unsigned)kpmc_db_count()));
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         int mode = rnd(3) == 0 ? KPMC_MODE_USER : KPMC_MODE_ALL;
         const char *anchors[2];
         size_t na = rnd(3);
         for (size_t j = 0; j < na; j++)
             anchors[j] = draw_event(db, &d);
-        kpmc_plan p;
-        if (na && kpmc_plan_build_names(&p, db, anchors, na, mode, NULL, 0) != 0)
+        struct plan_view p;
+        if (na && view_build_names(&p, db, NULL, anchors, na, mode, NULL, 0) != 0)
             continue;
         /* events that fit with the anchors and count nothing another counts */
         const char *ev[MAXN];
@@ -237,22 +238,22 @@ static void random_cases(void)
             const char *names[KPMC_MAX_EVENTS + 2];
             memcpy(names, anchors, na * sizeof names[0]);
             names[na] = x;
-            if (kpmc_plan_build_names(&p, db, names, na + 1, mode, NULL, 0) != 0)
+            if (view_build_names(&p, db, NULL, names, na + 1, mode, NULL, 0) != 0)
                 continue;
             int clash = 0;
             for (unsigned i = 0; i < n && !clash; i++) {
                 const char *pair[2] = {ev[i], x};
-                clash = kpmc_plan_build_names(&p, db, pair, 2, mode, NULL, 0) == KPMC_E_DUPLICATE;
+                clash = view_build_names(&p, db, NULL, pair, 2, mode, NULL, 0) == KPMC_E_DUPLICATE;
             }
             if (!clash)
                 ev[n++] = x;
         }
         unsigned expect = minimum(db, mode, anchors, na, ev, n);
-        kpmc_group g[MAXN];
+        struct group_view g[MAXN];
         char detail[KPMC_DETAIL_MAX], what[96];
         snprintf(what, sizeof what, "round %u (%s, %s, %u events, %zu anchors)", round, d.name,
                  mode == KPMC_MODE_USER ? "user" : "all", n, na);
-        int count = kpmc_groups_build(g, n, db, ev, n, anchors, na, mode, detail, sizeof detail);
+        int count = groups_view_build(g, n, db, ev, n, anchors, na, mode, detail, sizeof detail);
         CHECK(count == (int)expect, "%s: %d groups, the exhaustive search needs %u (%s)", what, count, expect,
               detail);
         if (count > 0)
@@ -267,14 +268,14 @@ static void random_cases(void)
 static void by_hand(void)
 {
     const kpmc_db *a14 = need_db("a14");
-    kpmc_group g[8];
+    struct group_view g[8];
     char detail[KPMC_DETAIL_MAX];
 
     /* INST_ALL and INST_INT_ALU may use counter 7 only: two groups, each
      * with the anchors. */
     const char *ev1[] = {"INST_ALL", "L1D_CACHE_MISS_LD", "INST_INT_ALU"};
     const char *an1[] = {"Cycles", "Instructions"};
-    int r = kpmc_groups_build(g, 8, a14, ev1, 3, an1, 2, KPMC_MODE_ALL, detail, sizeof detail);
+    int r = groups_view_build(g, 8, a14, ev1, 3, an1, 2, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == 2, "two groups: %d %s", r, detail);
     if (r == 2) {
         CHECK(g[0].n == 4 && same(g[0].names[0], "Cycles") && same(g[0].names[1], "Instructions") &&
@@ -287,53 +288,67 @@ static void by_hand(void)
     /* an event the anchor counts is not placed again */
     const char *ev2[] = {"FIXED_CYCLES", "INST_BRANCH"};
     const char *an2[] = {"cycles"};
-    r = kpmc_groups_build(g, 8, a14, ev2, 2, an2, 1, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, ev2, 2, an2, 1, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == 1 && g[0].n == 2 && same(g[0].names[0], "cycles") && same(g[0].names[1], "INST_BRANCH"),
           "merged into the anchor: %d %s", r, detail);
     /* ... also when every event is: one group of anchors */
-    r = kpmc_groups_build(g, 8, a14, ev2, 1, an2, 1, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, ev2, 1, an2, 1, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == 1 && g[0].n == 1 && same(g[0].names[0], "cycles"), "anchors only: %d %s", r, detail);
 
     /* errors */
     const char *dup[] = {"Cycles", "INST_ALL", "FIXED_CYCLES"};
-    r = kpmc_groups_build(g, 8, a14, dup, 3, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, dup, 3, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_DUPLICATE && strstr(detail, "'Cycles' and 'FIXED_CYCLES' both count FIXED_CYCLES"),
           "duplicate: %d %s", r, detail);
     const char *unknown[] = {"INST_ALL", "NO_SUCH_EVENT"};
-    r = kpmc_groups_build(g, 8, a14, unknown, 2, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, unknown, 2, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_NOEVENT && strstr(detail, "NO_SUCH_EVENT"), "unknown: %d %s", r, detail);
     const char *bad_anchors[] = {"INST_ALL", "INST_INT_ALU"};
-    r = kpmc_groups_build(g, 8, a14, ev2 + 1, 1, bad_anchors, 2, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, ev2 + 1, 1, bad_anchors, 2, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_NOFIT && strstr(detail, "counter 7"), "anchors that do not fit: %d %s", r, detail);
     const char *alu[] = {"INST_INT_ALU"};
     const char *an_all[] = {"INST_ALL"};
-    r = kpmc_groups_build(g, 8, a14, alu, 1, an_all, 1, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, alu, 1, an_all, 1, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_NOFIT && strstr(detail, "'INST_INT_ALU' does not fit with the anchors") &&
               strstr(detail, "counter 7"),
           "event that does not fit with the anchors: %d %s", r, detail);
-    r = kpmc_groups_build(g, 1, a14, ev1, 3, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
-    CHECK(r == KPMC_E_TOOMANY && strstr(detail, "need 2 groups; room was given for 1"), "max_groups: %d %s", r,
-          detail);
+    /* The groups object: counted and read through accessors; a group out
+     * of range, a kpmc_group_info too small or no pointer is refused. */
+    kpmc_groups *gs = NULL;
+    r = kpmc_groups_build(&gs, a14, ev1, 3, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    kpmc_group_info gi = {.size = sizeof gi};
+    CHECK(r == 2 && kpmc_groups_count(gs) == 2 && kpmc_groups_get(gs, 2, &gi) == KPMC_E_INVAL &&
+              kpmc_groups_get(NULL, 0, &gi) == KPMC_E_INVAL,
+          "groups out of range: %d %s", r, detail);
+    gi.size = sizeof gi - 1;
+    CHECK(kpmc_groups_get(gs, 0, &gi) == KPMC_E_INVAL && gi.size == sizeof gi - 1, "a kpmc_group_info too small");
+    gi.size = sizeof gi;
+    CHECK(kpmc_groups_get(gs, 1, &gi) == 0 && gi.n == 1 && gi.input[0] == 2 && same(gi.names[0], "INST_INT_ALU"),
+          "group 2 through kpmc_groups_get");
+    kpmc_groups_free(gs);
+    kpmc_groups_free(NULL);
+    r = kpmc_groups_build(NULL, a14, ev1, 3, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    CHECK(r == KPMC_E_INVAL && kpmc_groups_count(NULL) == 0, "no kpmc_groups pointer: %d", r);
     const char *fixed[] = {"FIXED_CYCLES"};
-    r = kpmc_groups_build(g, 8, a14, fixed, 1, NULL, 0, KPMC_MODE_USER, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, fixed, 1, NULL, 0, KPMC_MODE_USER, detail, sizeof detail);
     CHECK(r == KPMC_E_UNAVAILABLE && strstr(detail, "CORE_ACTIVE_CYCLE"), "user-mode FIXED_CYCLES: %d %s", r,
           detail);
-    r = kpmc_groups_build(g, 8, a14, fixed, 0, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, fixed, 0, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_EMPTY, "empty: %d", r);
-    r = kpmc_groups_build(g, 8, NULL, fixed, 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, 8, NULL, fixed, 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_INVAL && strstr(detail, "not a database"), "no db: %d %s", r, detail);
-    r = kpmc_groups_build(g, 8, a14, fixed, 1, NULL, 0, 7, detail, sizeof detail);
+    r = groups_view_build(g, 8, a14, fixed, 1, NULL, 0, 7, detail, sizeof detail);
     CHECK(r == KPMC_E_INVAL, "bad mode: %d", r);
 
     /* by index */
     unsigned ids[] = {need_event(a14, "INST_INT_ALU"), need_event(a14, "INST_ALL"), need_event(a14, "INST_BRANCH")};
     unsigned an_ids[] = {need_event(a14, "FIXED_CYCLES")};
-    r = kpmc_groups_build_db(g, 8, a14, ids, 3, an_ids, 1, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build_db(g, 8, a14, ids, 3, an_ids, 1, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == 2 && same(g[0].names[0], "FIXED_CYCLES") && same(g[0].names[1], "INST_INT_ALU") &&
               same(g[0].names[2], "INST_BRANCH") && same(g[1].names[1], "INST_ALL"),
           "by index: %d %s", r, detail);
     unsigned bad_id[] = {100000};
-    r = kpmc_groups_build_db(g, 8, a14, bad_id, 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build_db(g, 8, a14, bad_id, 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_INVAL && strstr(detail, "out of range"), "bad index: %d %s", r, detail);
 }
 
@@ -346,10 +361,12 @@ static void by_hand(void)
 static void for_kernel(void)
 {
     const kpmc_db *a14 = need_db("a14");
-    kpmc_group g[8];
+    struct kpmc_group g[8];
     struct kpmc_groups_info info;
     char detail[KPMC_DETAIL_MAX];
-    kpmc_kernel k15, k144, unknown;
+    kpmc_kernel k15 = {.size = sizeof k15};
+    kpmc_kernel k144 = {.size = sizeof k144};
+    kpmc_kernel unknown = {.size = sizeof unknown};
     CHECK(kpmc_kernel_profile(&k15, "15", a14) == 0 && kpmc_kernel_profile(&k144, "14.4", a14) == 0, "profiles");
     unknown = k15;
     unknown.known = 0;
@@ -408,9 +425,9 @@ static void for_kernel(void)
 
     /* skylake on a CPC-era kernel: half the general-purpose counters */
     const kpmc_db *sky = need_db("skylake");
-    kpmc_kernel kcpc;
+    kpmc_kernel kcpc = {.size = sizeof kcpc};
     CHECK(kpmc_kernel_profile(&kcpc, "cpc", sky) == 0, "cpc profile");
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(sky, &d);
     const char *sev[] = {"BR_MISP_RETIRED.ALL_BRANCHES", "MEM_LOAD_RETIRED.L1_MISS", "CPU_CLK_UNHALTED.THREAD_P",
                          "INST_RETIRED.ANY_P"};
@@ -426,29 +443,29 @@ static void for_kernel(void)
 /* Large inputs: as many events as allowed, against the bound they must meet. */
 static void large(void)
 {
-    static kpmc_group g[KPMC_GROUPS_MAX];
+    static struct group_view g[KPMC_GROUPS_MAX];
     char detail[KPMC_DETAIL_MAX];
     const char *names[KPMC_GROUPS_MAX + 1];
     /* skylake: four configurable counters, and 64 events any of them may count */
     const kpmc_db *sky = need_db("skylake");
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(sky, &d);
     size_t n = 0;
     for (unsigned i = 0; i < d.n_events && n < KPMC_GROUPS_MAX; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(sky, i, &e);
-        kpmc_plan p;
+        struct plan_view p;
         if (!(e.has & KPMC_HAS_FIXED_COUNTER) && (e.counters & d.config_counters) == d.config_counters &&
-            kpmc_plan_build(&p, sky, &i, 1, KPMC_MODE_ALL, NULL, 0) == 0)
+            view_build(&p, sky, NULL, &i, 1, KPMC_MODE_ALL, NULL, 0) == 0)
             names[n++] = e.name;
     }
     CHECK(n == KPMC_GROUPS_MAX, "skylake: %zu unrestricted events", n);
-    int r = kpmc_groups_build(g, KPMC_GROUPS_MAX, sky, names, n, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    int r = groups_view_build(g, KPMC_GROUPS_MAX, sky, names, n, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
     unsigned width = popcount32(d.config_counters);
     CHECK(r == (int)((n + width - 1) / width), "skylake: %d groups of %zu events on %u counters (%s)", r, n, width,
           detail);
     names[n] = "INST_ALL";
-    r = kpmc_groups_build(g, KPMC_GROUPS_MAX, sky, names, n + 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, KPMC_GROUPS_MAX, sky, names, n + 1, NULL, 0, KPMC_MODE_ALL, detail, sizeof detail);
     CHECK(r == KPMC_E_TOOMANY && strstr(detail, "at most 64"), "65 events: %d %s", r, detail);
 
     /* a14: every event that can be counted alone, anchored by the fixed
@@ -458,16 +475,16 @@ static void large(void)
     n = 0;
     size_t confined = 0;
     for (unsigned i = 0; i < d.n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(a14, i, &e);
-        kpmc_plan p;
-        if ((e.has & KPMC_HAS_FIXED_COUNTER) || kpmc_plan_build(&p, a14, &i, 1, KPMC_MODE_ALL, NULL, 0) != 0)
+        struct plan_view p;
+        if ((e.has & KPMC_HAS_FIXED_COUNTER) || view_build(&p, a14, NULL, &i, 1, KPMC_MODE_ALL, NULL, 0) != 0)
             continue;
         names[n++] = e.name;
         confined += (e.counters & d.config_counters & ~0xe0u) == 0;
     }
     const char *anchors[] = {"Cycles", "Instructions"};
-    r = kpmc_groups_build(g, KPMC_GROUPS_MAX, a14, names, n, anchors, 2, KPMC_MODE_ALL, detail, sizeof detail);
+    r = groups_view_build(g, KPMC_GROUPS_MAX, a14, names, n, anchors, 2, KPMC_MODE_ALL, detail, sizeof detail);
     size_t bound = (confined + 2) / 3, total = (n + 7) / 8;
     CHECK(r == (int)(bound > total ? bound : total), "a14: %d groups for %zu events (%zu confined to 5-7): %s", r, n,
           confined, detail);

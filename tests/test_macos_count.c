@@ -31,6 +31,8 @@
 #include <sys/sysctl.h>
 #endif
 
+#include "plan_view.h"
+
 #define BLOCK 16
 #define PER_ITER (BLOCK + 2)
 #define N_ITER 1000000u
@@ -101,7 +103,7 @@ static const char *modes_name(int modes)
 /* What the machine's kernel does, from kpmc_session_probe. */
 static void report_kernel(kpmc_session *s)
 {
-    kpmc_probe pr;
+    kpmc_probe pr = {.size = sizeof pr};
     memset(&pr, 0, sizeof pr);
     pr.size = sizeof pr;
     int rc = kpmc_session_probe(s, &pr);
@@ -133,7 +135,9 @@ static int check_mixed(kpmc_session *s)
         kpmc_set_free(set);
         return 1;
     }
-    const kpmc_plan *plan = kpmc_set_plan(set);
+    struct plan_view plan_view;
+    plan_read(kpmc_set_plan(set), &plan_view);
+    const struct plan_view *plan = &plan_view;
     int failures = 0, first = kpmc_set_event_modes(set, 0);
     for (unsigned i = 0; i < plan->n_events; i++) {
         int m = kpmc_set_event_modes(set, i);
@@ -186,7 +190,9 @@ static int check_mode(kpmc_session *s, int mode)
         kpmc_set_free(set);
         return 1;
     }
-    const kpmc_plan *plan = kpmc_set_plan(set);
+    struct plan_view plan_view;
+    plan_read(kpmc_set_plan(set), &plan_view);
+    const struct plan_view *plan = &plan_view;
     const kpmc_db *db = kpmc_session_db(s);
     for (unsigned i = 0; i < plan->n_events; i++)
         printf("[%s] %s -> %s on counter %u%s, word 0x%" PRIx64 ", counts %s\n", mode_name(mode), names[i],

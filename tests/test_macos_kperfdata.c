@@ -43,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan_view.h"
 #include "sim/bits_ref.h"
 #include "sim/kpep_event.h"
 
@@ -318,8 +319,8 @@ done:
 static void build_kpmc(const unsigned *set, unsigned n, int mode, outcome *o)
 {
     memset(o, 0, sizeof *o);
-    kpmc_plan plan;
-    o->err = kpmc_plan_build(&plan, db, set, n, mode, o->detail, sizeof o->detail);
+    struct plan_view plan;
+    o->err = view_build(&plan, db, NULL, set, n, mode, o->detail, sizeof o->detail);
     if (o->err)
         return;
     o->classes = plan.classes;
@@ -617,6 +618,7 @@ int main(void)
     if (!layout_ok)
         puts("note: kperfdata's kpep_event is not the 56-byte record docs/kpc.md §6 describes; "
              "selectors and masks are not compared");
+    dbi.size = sizeof dbi;
     kpmc_db_get(db, &dbi);
     is_x86 = dbi.arch == KPMC_ARCH_X86_64;
     evi = calloc(dbi.n_events + 1, sizeof *evi);
@@ -631,6 +633,7 @@ int main(void)
         stale++;
     }
     for (unsigned e = 0; e < dbi.n_events; e++) {
+        evi[e].size = sizeof evi[e];
         kpmc_event_get(db, e, &evi[e]);
         if (kp.db_event(kdb, evi[e].name, &kev[e]) || !kev[e]) {
             kev[e] = NULL;

@@ -29,6 +29,7 @@
 
 #include "stats_ref.h"
 #include "test_session.h"
+#include "plan_view.h"
 
 /* ---- known work ---- */
 
@@ -72,6 +73,7 @@ static void scripted(void *arg)
 
 static void check_stats(const kpmc_stats *got, const kpmc_stats *want, const char *what)
 {
+    CHECK(got->size == sizeof *got, "%s: size %zu", what, got->size);
     CHECK(got->n == want->n, "%s: n %zu, want %zu", what, got->n, want->n);
     CHECK(stats_ref_near(got->min, want->min), "%s: min %g, want %g", what, got->min, want->min);
     CHECK(stats_ref_near(got->median, want->median), "%s: median %g, want %g", what, got->median, want->median);
@@ -83,7 +85,7 @@ static void check_stats(const kpmc_stats *got, const kpmc_stats *want, const cha
 /* The overhead of an event: every empty sample reads one step. */
 static void check_overhead(const kpmc_measured_event *ev, double step, size_t n)
 {
-    kpmc_stats want = {step, step, step, 0, 0, n};
+    kpmc_stats want = {sizeof want, step, step, step, 0, 0, n};
     char what[96];
     snprintf(what, sizeof what, "%s overhead", ev->name);
     check_stats(&ev->overhead, &want, what);
@@ -116,8 +118,8 @@ static const struct {
 static struct expect expect(const char *db_name, const char *event, int mode, int mixed)
 {
     const kpmc_db *db = kpmc_db_find(db_name);
-    kpmc_db_info d;
-    kpmc_event_info e;
+    kpmc_db_info d = {.size = sizeof d};
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_db_get(db, &d);
     if (kpmc_event_get(db, (unsigned)kpmc_event_find(db, event), &e) != 0) {
         fprintf(stderr, "%s has no event %s\n", db_name, event);
@@ -153,7 +155,7 @@ static struct expect expect(const char *db_name, const char *event, int mode, in
  * only. */
 static int user_only(const char *db_name)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_db_find(db_name), &d);
     return !sim_counts_kernel(&d);
 }
@@ -207,7 +209,7 @@ static void callback(void)
     struct kpmc_sim_state st = sim_state();
     CHECK(st.counting == 0 && st.thread_counting == 0, "counting after kpmc_measure_new: %u %u", st.counting,
           st.thread_counting);
-    kpmc_kernel k;
+    kpmc_kernel k = {.size = sizeof k};
     memset(&k, 0, sizeof k);
     k.size = sizeof k;
     CHECK(kpmc_session_kernel(s, &k) == 0 && (k.known & KPMC_KERNEL_USER_ONLY) &&
@@ -360,8 +362,8 @@ static void groups(void)
                   contains(kpmc_session_error(s), "counter 7"),
               "two anchors on a kernel counting user mode only: %d %s", r, kpmc_session_error(s));
     } else {
-        size_t ng = 0;
-        const kpmc_group *g = r == 0 ? kpmc_measure_groups(m, &ng) : NULL;
+        struct group_view g[4];
+        size_t ng = r == 0 ? groups_read(kpmc_measure_groups(m), g, 4) : 0;
         CHECK(r == 0 && ng == 2 && g[0].n == 4 && g[1].n == 3, "two anchors: %d %s", r, kpmc_session_error(s));
         kpmc_measure_free(m);
     }
@@ -373,8 +375,8 @@ static void groups(void)
         kpmc_close(s);
         return;
     }
-    size_t ng;
-    const kpmc_group *g = kpmc_measure_groups(m, &ng);
+    struct group_view g[4];
+    size_t ng = groups_read(kpmc_measure_groups(m), g, 4);
     CHECK(ng == 2 && g[0].n == 3 && g[1].n == 2 && !strcmp(g[0].names[1], "INST_ALL") &&
               !strcmp(g[0].names[2], "BRANCH_MISPRED_NONSPEC") && !strcmp(g[1].names[1], "INST_INT_ALU"),
           "groups: %zu", ng);
@@ -612,7 +614,7 @@ static void intel(void)
     struct expect x[4];
     for (int e = 0; e < 4; e++)
         x[e] = expect("skylake", ev[e], KPMC_MODE_ALL, 1);
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_db_find("skylake"), &d);
     int half = sim_profile("cpc") && popcount32(d.config_counters) == 4;
     kpmc_measure_options o;
@@ -761,7 +763,7 @@ static void raw(void)
         x[e] = expect("a14", ev[e], KPMC_MODE_ALL, 1);
     struct expect cycles = expect("a14", "FIXED_CYCLES", KPMC_MODE_ALL, 0);
     const kpmc_db *a14 = kpmc_db_find("a14");
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(a14, &d);
     unsigned n_fixed = popcount32(d.fixed_counters), n_conf = popcount32(d.config_counters);
     kpmc_set *set;
@@ -776,10 +778,12 @@ static void raw(void)
     CHECK(r == KPMC_E_STATE && contains(kpmc_set_error(set), "not counting"), "before start: %d %s", r,
           kpmc_set_error(set));
     /* planned for a kernel the session does not know yet: both classes */
-    const kpmc_plan *p = kpmc_set_plan(set);
+    struct plan_view p_view;
+    plan_read(kpmc_set_plan(set), &p_view);
+    const struct plan_view *p = &p_view;
     CHECK(p->n_counters == n_fixed + n_conf, "before start: %u values", p->n_counters);
     CHECK(kpmc_set_start(set) == 0, "start: %s", kpmc_session_error(s));
-    p = kpmc_set_plan(set);
+    plan_read(kpmc_set_plan(set), &p_view);
     int fixed_read = !user_only("a14");
     CHECK(p->n_counters == (fixed_read ? n_fixed : 0) + n_conf, "a14 reads %u values as started", p->n_counters);
     for (unsigned i = 0; i < 3; i++)

@@ -21,6 +21,7 @@
 #include <kpmc/measure.h>
 
 #include "test_session.h"
+#include "plan_view.h"
 
 enum kind { CYCLES, INSTRUCTIONS };
 
@@ -92,7 +93,9 @@ static kpmc_session *open_noroot(const char *db, const char *extra)
 static void check_plan(const kpmc_set *set, const kpmc_db_info *d, const char *const *names, const enum kind *kinds,
                        size_t n, const char *what)
 {
-    const kpmc_plan *p = kpmc_set_plan(set);
+    struct plan_view p_view;
+    plan_read(kpmc_set_plan(set), &p_view);
+    const struct plan_view *p = &p_view;
     CHECK(p->classes == 0 && p->n_config == 0 && p->config_skip == 0 && p->n_counters == 2 && p->n_events == n &&
               p->mode == KPMC_MODE_ALL,
           "%s: plan classes 0x%x, %u words, %u counters, %u events", what, (unsigned)p->classes, p->n_config,
@@ -151,7 +154,9 @@ static unsigned count_set(kpmc_session *s, const kpmc_db_info *d, const char *co
     uint64_t raw[KPMC_MAX_EVENTS];
     r = kpmc_set_read_raw(set, raw);
     calls++;
-    const kpmc_plan *p = kpmc_set_plan(set);
+    struct plan_view p_view;
+    plan_read(kpmc_set_plan(set), &p_view);
+    const struct plan_view *p = &p_view;
     for (size_t i = 0; i < n; i++)
         CHECK(r == 0 && raw[p->events[i].index] - b[i] == unit(d, kinds[i]), "%s: raw read of %s: %llu after %llu",
               what, names[i], (unsigned long long)raw[p->events[i].index], (unsigned long long)b[i]);
@@ -178,7 +183,7 @@ static void case_counts(void)
     find_sim_work();
     for (size_t k = 0; k < kpmc_db_count(); k++) {
         const kpmc_db *db = kpmc_db_at(k);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         kpmc_session *s = open_noroot(d.name, NULL);
         if (!s)
@@ -270,15 +275,15 @@ static void case_refused(void)
     CHECK(kpmc_set_new_db(s, &set, kpmc_db_id(kpmc_db_find("skylake")), &idx, 1, KPMC_MODE_ALL) == KPMC_E_WRONGDB,
           "another database's ids: %s", kpmc_session_error(s));
     /* the session's other kpc calls */
-    kpmc_cpus cpus;
+    kpmc_cpus cpus = {.size = sizeof cpus};
     CHECK(kpmc_session_cpus(s, &cpus) == KPMC_E_PERM && contains(kpmc_session_error(s), "counting on every CPU needs root"),
           "kpmc_session_cpus: %s", kpmc_session_error(s));
-    kpmc_probe pr;
+    kpmc_probe pr = {.size = sizeof pr};
     memset(&pr, 0, sizeof pr);
     pr.size = sizeof pr;
     CHECK(kpmc_session_probe(s, &pr) == KPMC_E_PERM && contains(kpmc_session_error(s), "needs root"),
           "kpmc_session_probe: %s", kpmc_session_error(s));
-    kpmc_kernel k;
+    kpmc_kernel k = {.size = sizeof k};
     memset(&k, 0, sizeof k);
     k.size = sizeof k;
     CHECK(kpmc_session_kernel(s, &k) == 0 && k.size == sizeof k && k.known == 0 && k.config_counters == 0,
@@ -337,7 +342,7 @@ static void case_threads(void)
     kpmc_session *s = open_noroot("a14", NULL);
     if (!s)
         return;
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_session_db(s), &d);
     enum { N = 3 };
     struct gate g;
@@ -375,7 +380,7 @@ static void measure_db(const char *db_name)
     kpmc_session *s = open_noroot(db_name, NULL);
     if (!s)
         return;
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_session_db(s), &d);
     const char *ev[] = {"cycles", "instructions"};
     kpmc_measure_options o;
@@ -462,7 +467,9 @@ static void case_rootpath(void)
     const char *names[] = {"cycles", "instructions", "INST_BRANCH"};
     kpmc_set *set = NULL;
     r = kpmc_set_new(s, &set, names, 3, KPMC_MODE_ALL);
-    CHECK(r == 0 && kpmc_set_plan(set)->classes != 0, "with root, a set of three: %s", kpmc_session_error(s));
+    kpmc_plan_info pi = {.size = sizeof pi};
+    CHECK(r == 0 && kpmc_plan_get(kpmc_set_plan(set), &pi) == 0 && pi.classes != 0, "with root, a set of three: %s",
+          kpmc_session_error(s));
     if (r == 0) {
         uint64_t a[3], b[3];
         CHECK(kpmc_set_start(set) == 0 && kpmc_set_read(set, a) == 0 && kpmc_set_read(set, b) == 0,

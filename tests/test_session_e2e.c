@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "test_session.h"
+#include "plan_view.h"
 
 struct pick {
     unsigned n;
@@ -83,8 +84,8 @@ static int fits(const kpmc_db *db, const struct kern *kn, const struct pick *p)
 {
     kpmc_kernel kk = {sizeof kk, 0, KPMC_KERNEL_USER_ONLY | KPMC_KERNEL_X86_PLAIN, kn->conf};
     kk.flags = (kn->user_only ? KPMC_KERNEL_USER_ONLY : 0u) | (kn->x86_plain ? KPMC_KERNEL_X86_PLAIN : 0u);
-    kpmc_plan plan;
-    return kpmc_plan_build_kernel(&plan, db, &kk, p->ev, p->n, KPMC_MODE_ALL, NULL, 0) == 0;
+    struct plan_view plan;
+    return view_build(&plan, db, &kk, p->ev, p->n, KPMC_MODE_ALL, NULL, 0) == 0;
 }
 
 /* One event per fixed counter, then configurable events with distinct
@@ -96,7 +97,7 @@ static void choose(const kpmc_db *db, const kpmc_db_info *d, const struct kern *
     memset(p, 0, sizeof *p);
     uint32_t fixed_done = 0;
     for (unsigned i = 0; i < d->n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         if (!(e.has & KPMC_HAS_FIXED_COUNTER) || e.flags)
             continue;
@@ -111,7 +112,7 @@ static void choose(const kpmc_db *db, const kpmc_db_info *d, const struct kern *
         int eq = user_equivalent(db, &e);
         if (eq < 0)
             continue;
-        kpmc_event_info q;
+        kpmc_event_info q = {.size = sizeof q};
         kpmc_event_get(db, (unsigned)eq, &q);
         uint64_t w = (q.number & 0xFFFFu) | 0x30000u;
         fixed_done |= m;
@@ -123,7 +124,7 @@ static void choose(const kpmc_db *db, const kpmc_db_info *d, const struct kern *
     }
     unsigned want = popcount32(d->fixed_counters) + popcount32(kn->conf);
     for (unsigned i = 0; i < d->n_events && p->n < want; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         if ((e.has & KPMC_HAS_FIXED_COUNTER) || !(e.has & KPMC_HAS_NUMBER) || !e.number ||
             !(e.counters & kn->conf) || event_taken(p, i))
@@ -166,7 +167,7 @@ static unsigned modes_of_word(const kpmc_db_info *d, const struct kern *kn, int 
 static void one_db(size_t id)
 {
     const kpmc_db *db = kpmc_db_at(id);
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     char env[64];
     snprintf(env, sizeof env, "KPMC_SIM_DB=%s", d.name);
@@ -226,10 +227,12 @@ static void one_db(size_t id)
     CHECK(r == 0, "%s: start: %s (%s)", d.name, kpmc_strerror(r), kpmc_session_error(s));
     /* Placement must be legal: each event on a counter it may use, no two
      * on one counter; the event counted is the one expected. */
-    const kpmc_plan *plan = kpmc_set_plan(set);
+    struct plan_view plan_view;
+    plan_read(kpmc_set_plan(set), &plan_view);
+    const struct plan_view *plan = &plan_view;
     uint32_t used = 0, classes = 0;
     for (unsigned i = 0; i < p.n; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, p.counted[i], &e);
         unsigned c = plan->events[i].counter;
         CHECK(plan->events[i].resolved == p.counted[i], "%s: %s counted as %s, expected %s", d.name, p.name[i],

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "test_session.h"
+#include "plan_view.h"
 
 /* Fits every kernel: on one whose configurable counters count user mode
  * only, Cycles and Instructions become CORE_ACTIVE_CYCLE and INST_ALL. */
@@ -530,8 +531,9 @@ static void case_x86(void)
     } else {
         CHECK(r == 0, "%s: %s", sim_state().kernel, kpmc_session_error(s));
         struct kpmc_sim_state st = sim_state();
-        uint64_t w = r == 0 ? kpmc_set_plan(set)->events[1].config : 0;
-        CHECK((w & 0xFF800000u) == 0x01800000u && st.config[rank_in(0x78u, kpmc_set_plan(set)->events[1].counter)] == w,
+        kpmc_plan_event e1 = {.size = sizeof e1};
+        uint64_t w = r == 0 && kpmc_plan_event_get(kpmc_set_plan(set), 1, &e1) == 0 ? e1.config : 0;
+        CHECK((w & 0xFF800000u) == 0x01800000u && st.config[rank_in(0x78u, e1.counter)] == w,
               "CMASK 1 + INV programmed: word 0x%llx", (unsigned long long)w);
         kpmc_set_free(set);
     }
@@ -554,7 +556,7 @@ static void case_x86(void)
 static void case_modes(void)
 {
     const kpmc_db_info *dp = NULL;
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_db_find("a14"), &d);
     dp = &d;
     static const char *const mixed[] = {"Cycles", "INST_BRANCH"};
@@ -586,7 +588,9 @@ static void case_modes(void)
          * ones count the kernel too; the session knows the kernel now, so
          * the plan is right from kpmc_set_new on. */
         CHECK(kpmc_set_new(s, &set, mixed, 2, KPMC_MODE_ALL) == 0, "%s", kpmc_session_error(s));
-        const kpmc_plan *p = kpmc_set_plan(set);
+        struct plan_view p_view;
+        plan_read(kpmc_set_plan(set), &p_view);
+        const struct plan_view *p = &p_view;
         CHECK(p->events[0].fixed == (unsigned)kernel && p->events[0].counts == (kernel ? 3u : 1u),
               "Cycles planned fixed %u counts %u", p->events[0].fixed, p->events[0].counts);
         unsigned long configs = sim_state().set_config_calls;
@@ -686,12 +690,12 @@ static void case_counts(void)
 static void case_probe(void)
 {
     const kpmc_db *db = kpmc_db_find("a14");
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     /* The configurable events of a14 a probe tries, counted here. */
     unsigned conf_events = 0;
     for (unsigned i = 0; i < d.n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         conf_events += (e.has & KPMC_HAS_NUMBER) && e.number && !(e.has & KPMC_HAS_FIXED_COUNTER) &&
                        (e.counters & d.config_counters);
@@ -704,7 +708,7 @@ static void case_probe(void)
         kpmc_session *s;
         CHECK(kpmc_open(&s, NULL) == 0, "%s", kpmc_session_error(s));
         struct kpmc_sim_state found = sim_state();
-        kpmc_probe pr;
+        kpmc_probe pr = {.size = sizeof pr};
         memset(&pr, 0xa5, sizeof pr);
         pr.size = sizeof pr;
         int r = kpmc_session_probe(s, &pr);

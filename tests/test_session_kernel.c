@@ -4,9 +4,11 @@
  * words and events worked out here from the catalog (docs/kpc.md §4). */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stddef.h>
 #include <string.h>
 
 #include "test_session.h"
+#include "plan_view.h"
 
 static const kpmc_db *db(const char *name)
 {
@@ -20,7 +22,7 @@ static unsigned ev(const char *dbname, const char *name)
 
 static unsigned number(const char *dbname, const char *name)
 {
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(db(dbname), ev(dbname, name), &e);
     return e.number;
 }
@@ -42,7 +44,7 @@ static void case_profiles(void)
         {"cpc", "icelake", KPMC_KERNEL_X86_PLAIN, 0xF0},  /* four fixed: GP0-3 of eight */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        kpmc_kernel k;
+        kpmc_kernel k = {.size = sizeof k};
         memset(&k, 0xa5, sizeof k);
         int r = kpmc_kernel_profile(&k, cases[i].profile, db(cases[i].db));
         CHECK(r == 0 && k.size == sizeof k && k.flags == cases[i].flags &&
@@ -51,7 +53,7 @@ static void case_profiles(void)
               "%s on %s: %d flags 0x%x known 0x%x counters 0x%x", cases[i].profile, cases[i].db, r, k.flags,
               k.known, (unsigned)k.config_counters);
     }
-    kpmc_kernel k;
+    kpmc_kernel k = {.size = sizeof k};
     CHECK(kpmc_kernel_profile(&k, "16", db("a14")) == KPMC_E_INVAL, "unknown profile");
     CHECK(kpmc_kernel_profile(&k, "15", NULL) == KPMC_E_INVAL, "no database");
     CHECK(kpmc_kernel_profile(NULL, "15", db("a14")) == KPMC_E_INVAL, "no kernel");
@@ -66,19 +68,20 @@ static void case_profiles(void)
 static void case_no_kernel(void)
 {
     const char *names[] = {"Cycles", "Instructions", "BRANCH_MISPRED_NONSPEC"};
-    kpmc_plan a, b, c;
+    struct plan_view a, b, c;
     char d[256];
-    CHECK(kpmc_plan_build_names(&a, db("a14"), names, 3, KPMC_MODE_ALL, d, sizeof d) == 0, "%s", d);
-    CHECK(kpmc_plan_build_names_kernel(&b, db("a14"), NULL, names, 3, KPMC_MODE_ALL, d, sizeof d) == 0, "%s", d);
+    CHECK(view_build_names(&a, db("a14"), NULL, names, 3, KPMC_MODE_ALL, d, sizeof d) == 0, "%s", d);
+    CHECK(view_build_names(&b, db("a14"), NULL, names, 3, KPMC_MODE_ALL, d, sizeof d) == 0, "%s", d);
     kpmc_kernel unknown = {sizeof unknown, KPMC_KERNEL_USER_ONLY, 0, 0};
-    CHECK(kpmc_plan_build_names_kernel(&c, db("a14"), &unknown, names, 3, KPMC_MODE_ALL, d, sizeof d) == 0, "%s",
+    CHECK(view_build_names(&c, db("a14"), &unknown, names, 3, KPMC_MODE_ALL, d, sizeof d) == 0, "%s",
           d);
     CHECK(!memcmp(&a, &b, sizeof a) && !memcmp(&a, &c, sizeof a), "plans differ");
     CHECK(a.events[0].fixed && a.events[0].counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) &&
               a.events[2].counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) && a.config_skip == 0,
           "counts %u %u", a.events[0].counts, a.events[2].counts);
-    kpmc_kernel small = {sizeof small - 1, 0, 0, 0};
-    CHECK(kpmc_plan_build_names_kernel(&c, db("a14"), &small, names, 3, KPMC_MODE_ALL, d, sizeof d) ==
+    /* short of config_counters, the last field of the first release */
+    kpmc_kernel small = {offsetof(kpmc_kernel, config_counters), 0, 0, 0};
+    CHECK(view_build_names(&c, db("a14"), &small, names, 3, KPMC_MODE_ALL, d, sizeof d) ==
                   KPMC_E_INVAL &&
               strstr(d, "sizeof(kpmc_kernel)"),
           "short kernel: %s", d);
@@ -87,13 +90,13 @@ static void case_no_kernel(void)
 /* Configurable counters that count user mode only. */
 static void case_user_only(void)
 {
-    kpmc_kernel k;
+    kpmc_kernel k = {.size = sizeof k};
     kpmc_kernel_profile(&k, "15", db("a14"));
-    kpmc_plan p;
+    struct plan_view p;
     char d[512];
     /* Mixed, all modes: every event on a configurable counter, user mode. */
     const char *mixed[] = {"Cycles", "Instructions", "BRANCH_MISPRED_NONSPEC"};
-    int r = kpmc_plan_build_names_kernel(&p, db("a14"), &k, mixed, 3, KPMC_MODE_ALL, d, sizeof d);
+    int r = view_build_names(&p, db("a14"), &k, mixed, 3, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == 0 && d[0] == '\0', "%s", d);
     const char *counted[] = {"CORE_ACTIVE_CYCLE", "INST_ALL", "BRANCH_MISPRED_NONSPEC"};
     for (unsigned i = 0; i < 3; i++) {
@@ -108,33 +111,33 @@ static void case_user_only(void)
     /* Not mixed: fixed events stay fixed (all modes), configurable ones
      * keep all-mode words and count user mode. */
     const char *fixed[] = {"Cycles", "Instructions"};
-    CHECK(kpmc_plan_build_names_kernel(&p, db("a14"), &k, fixed, 2, KPMC_MODE_ALL, d, sizeof d) == 0 &&
+    CHECK(view_build_names(&p, db("a14"), &k, fixed, 2, KPMC_MODE_ALL, d, sizeof d) == 0 &&
               p.events[0].fixed && p.events[1].fixed && p.events[1].counts == 3u,
           "fixed only: %s", d);
     const char *conf[] = {"INST_BRANCH", "L1D_TLB_ACCESS"};
-    CHECK(kpmc_plan_build_names_kernel(&p, db("a14"), &k, conf, 2, KPMC_MODE_ALL, d, sizeof d) == 0 &&
+    CHECK(view_build_names(&p, db("a14"), &k, conf, 2, KPMC_MODE_ALL, d, sizeof d) == 0 &&
               p.events[0].config == number("a14", "INST_BRANCH") && p.events[0].counts == KPMC_COUNTS_USER,
           "configurable only: %s", d);
     /* User mode is unchanged: FIXED_CYCLES has no fallback (the name Cycles
      * is the generic cycles there, CORE_ACTIVE_CYCLE). */
     const char *fixed_user[] = {"FIXED_CYCLES", "Instructions", "BRANCH_MISPRED_NONSPEC"};
-    r = kpmc_plan_build_names_kernel(&p, db("a14"), &k, fixed_user, 3, KPMC_MODE_USER, d, sizeof d);
+    r = view_build_names(&p, db("a14"), &k, fixed_user, 3, KPMC_MODE_USER, d, sizeof d);
     CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "CORE_ACTIVE_CYCLE counts user-mode cycles"), "user: %s", d);
     /* What no longer fits, or would count one event twice, says why. */
     const char *nofit[] = {"Instructions", "INST_LDST", "Cycles"};
-    r = kpmc_plan_build_names_kernel(&p, db("a14"), &k, nofit, 3, KPMC_MODE_ALL, d, sizeof d);
+    r = view_build_names(&p, db("a14"), &k, nofit, 3, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == KPMC_E_NOFIT && strstr(d, "count user mode only") &&
               strstr(d, "Instructions (FIXED_INSTRUCTIONS, counted as INST_ALL) and INST_LDST can only use counter 7"),
           "no fit: %s", d);
     const char *twice[] = {"Instructions", "INST_ALL", "Cycles"};
-    r = kpmc_plan_build_names_kernel(&p, db("a14"), &k, twice, 3, KPMC_MODE_ALL, d, sizeof d);
+    r = view_build_names(&p, db("a14"), &k, twice, 3, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == KPMC_E_DUPLICATE && strstr(d, "would both count INST_ALL") && strstr(d, "user mode only"), "twice: %s",
           d);
     /* A fixed event with no configurable equivalent: refused (ivybridge's
      * REF_TSC, were its configurable counters user-only). */
     kpmc_kernel x = {sizeof x, KPMC_KERNEL_USER_ONLY, KPMC_KERNEL_USER_ONLY, 0};
     const char *ref[] = {"ReferenceCycles", "BR_INST_RETIRED.ALL_BRANCHES"};
-    r = kpmc_plan_build_names_kernel(&p, db("ivybridge"), &x, ref, 2, KPMC_MODE_ALL, d, sizeof d);
+    r = view_build_names(&p, db("ivybridge"), &x, ref, 2, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "no configurable equivalent") && strstr(d, "fixed events only"),
           "REF_TSC: %s", d);
 }
@@ -143,12 +146,12 @@ static void case_user_only(void)
  * CMASK, INV and EDGE refused; the FIXED word not passed. */
 static void case_x86(void)
 {
-    kpmc_kernel k;
+    kpmc_kernel k = {.size = sizeof k};
     kpmc_kernel_profile(&k, "cpc", db("ivybridge"));
-    kpmc_plan p;
+    struct plan_view p;
     char d[512];
     const char *plain[] = {"INST_RETIRED.ANY", "BR_INST_RETIRED.ALL_BRANCHES", "BR_INST_RETIRED.NEAR_CALL_R3"};
-    int r = kpmc_plan_build_names_kernel(&p, db("ivybridge"), &k, plain, 3, KPMC_MODE_ALL, d, sizeof d);
+    int r = view_build_names(&p, db("ivybridge"), &k, plain, 3, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == 0, "%s", d);
     /* Three fixed counters, two general-purpose: one FIXED word skipped. */
     CHECK(p.n_config == 3 && p.config_skip == 1 && p.n_counters == 5 && p.events[1].counter == 3 &&
@@ -159,23 +162,23 @@ static void case_x86(void)
     CHECK(p.events[0].counts == 3u && p.events[1].counts == 3u && p.events[2].counts == KPMC_COUNTS_USER,
           "counts %u %u %u", p.events[0].counts, p.events[1].counts, p.events[2].counts);
     const char *stall[] = {"UOPS_ISSUED.STALL_CYCLES"};
-    r = kpmc_plan_build_names_kernel(&p, db("ivybridge"), &k, stall, 1, KPMC_MODE_ALL, d, sizeof d);
+    r = view_build_names(&p, db("ivybridge"), &k, stall, 1, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "UOPS_ISSUED.STALL_CYCLES needs CMASK, INV or EDGE (`other` 0x1d3)"),
           "CMASK: %s", d);
     const char *gp2[] = {"L1D_PEND_MISS.PENDING"};
-    r = kpmc_plan_build_names_kernel(&p, db("ivybridge"), &k, gp2, 1, KPMC_MODE_ALL, d, sizeof d);
+    r = view_build_names(&p, db("ivybridge"), &k, gp2, 1, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "may only use counters 0x20") &&
               strstr(d, "gives only configurable counters 0x18"),
           "GP2: %s", d);
     const char *three[] = {"BR_INST_RETIRED.ALL_BRANCHES", "BR_INST_RETIRED.CONDITIONAL", "BR_MISP_RETIRED.ALL_BRANCHES"};
-    r = kpmc_plan_build_names_kernel(&p, db("ivybridge"), &k, three, 3, KPMC_MODE_ALL, d, sizeof d);
+    r = view_build_names(&p, db("ivybridge"), &k, three, 3, KPMC_MODE_ALL, d, sizeof d);
     CHECK(r == KPMC_E_NOFIT && strstr(d, "counters 3,4"), "three on two: %s", d);
     /* Before cpc, all four and CMASK. */
     kpmc_kernel_profile(&k, "15", db("ivybridge"));
-    CHECK(kpmc_plan_build_names_kernel(&p, db("ivybridge"), &k, stall, 1, KPMC_MODE_ALL, d, sizeof d) == 0 &&
+    CHECK(view_build_names(&p, db("ivybridge"), &k, stall, 1, KPMC_MODE_ALL, d, sizeof d) == 0 &&
               (p.events[0].config & 0xFF800000u) == 0x01800000u,
           "15, CMASK: %s", d);
-    CHECK(kpmc_plan_build_names_kernel(&p, db("ivybridge"), &k, three, 3, KPMC_MODE_ALL, d, sizeof d) == 0,
+    CHECK(view_build_names(&p, db("ivybridge"), &k, three, 3, KPMC_MODE_ALL, d, sizeof d) == 0,
           "15, three: %s", d);
 }
 

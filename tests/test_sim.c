@@ -1206,7 +1206,7 @@ static void case_allcounts(void)
 {
     CHECK(kpmc_db_count() == 21);
     for (size_t d = 0; d < kpmc_db_count(); d++) {
-        kpmc_db_info info;
+        kpmc_db_info info = {.size = sizeof info};
         if (kpmc_db_get(kpmc_db_at(d), &info) != 0) {
             CHECK(0);
             continue;

@@ -8,7 +8,7 @@
 int main(void)
 {
     double v[300], copy[300], scratch[300];
-    kpmc_stats st;
+    kpmc_stats st = {.size = sizeof st};
     /* by hand: 1 2 3 4 10 -> median 3, mean 4, sd sqrt(50 / 4), MAD median(2 1 0 1 7) = 1 */
     double hand[] = {10, 2, 4, 1, 3};
     kpmc_stats_of(hand, 5, scratch, &st);

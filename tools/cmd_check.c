@@ -63,8 +63,10 @@ static const char *counts_name(unsigned counts)
 }
 
 /* The object of a set, without a newline. */
-static void print_json(FILE *f, const kpmc_plan *p, const char *const *names, const char *kernel)
+static void print_json(FILE *f, const kpmc_plan *plan, const char *const *names, const char *kernel)
 {
+    kpmc_plan_info pi = {.size = sizeof pi}, *p = &pi;
+    kpmc_plan_get(plan, p);
     fputs("{\"db\":", f);
     cli_json_str(f, kpmc_db_name(p->db));
     if (kernel) {
@@ -77,7 +79,8 @@ static void print_json(FILE *f, const kpmc_plan *p, const char *const *names, co
         fprintf(f, "%s%" PRIu64, k ? "," : "", p->config[k]);
     fputs("],\"events\":[", f);
     for (unsigned i = 0; i < p->n_events; i++) {
-        const kpmc_plan_event *e = &p->events[i];
+        kpmc_plan_event ev = {.size = sizeof ev}, *e = &ev;
+        kpmc_plan_event_get(plan, i, e);
         fputs(i ? ",{\"name\":" : "{\"name\":", f);
         cli_json_str(f, names[i]);
         fputs(",\"resolved\":", f);
@@ -116,10 +119,12 @@ static void print_kernel(FILE *f, const char *kernel, const kpmc_kernel *k, cons
     fputs(".\n", f);
 }
 
-static void print_text(FILE *f, const kpmc_plan *p, const char *const *names, const char *kernel,
+static void print_text(FILE *f, const kpmc_plan *plan, const char *const *names, const char *kernel,
                        const kpmc_kernel *kern)
 {
-    kpmc_db_info d;
+    kpmc_plan_info pi = {.size = sizeof pi}, *p = &pi;
+    kpmc_plan_get(plan, p);
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(p->db, &d);
     fprintf(f, "database %s (%s, %s), mode %s\n", d.name, d.marketing_name, d.architecture,
             p->mode == KPMC_MODE_USER ? "user (user only)" : "all (user and kernel)");
@@ -133,14 +138,17 @@ static void print_text(FILE *f, const kpmc_plan *p, const char *const *names, co
 
     int wname = 5, wres = 7;
     for (unsigned i = 0; i < p->n_events; i++) {
-        int a = (int)strlen(names[i]), b = (int)strlen(kpmc_event_name(p->db, p->events[i].resolved));
+        kpmc_plan_event e = {.size = sizeof e};
+        kpmc_plan_event_get(plan, i, &e);
+        int a = (int)strlen(names[i]), b = (int)strlen(kpmc_event_name(p->db, e.resolved));
         wname = a > wname ? a : wname;
         wres = b > wres ? b : wres;
     }
     fprintf(f, "\n%-*s  %-*s  %-8s  %-10s  %s%s\n", wname, "EVENT", wres, "COUNTED", "COUNTER", "CONFIG", "INDEX",
             kernel ? "  COUNTS" : "");
     for (unsigned i = 0; i < p->n_events; i++) {
-        const kpmc_plan_event *e = &p->events[i];
+        kpmc_plan_event ev = {.size = sizeof ev}, *e = &ev;
+        kpmc_plan_event_get(plan, i, e);
         char counter[24], config[24];
         snprintf(counter, sizeof counter, e->fixed ? "%u fixed" : "%u", e->counter);
         if (e->fixed)
@@ -198,14 +206,9 @@ static int check_groups(const kpmc_db *db, int mode, int json, const char **even
         if (n_anchors > KPMC_MAX_EVENTS)
             return cli_error("check", "--anchors names %zu events; at most %d", n_anchors, KPMC_MAX_EVENTS);
     }
-    kpmc_group *g = calloc((size_t)n, sizeof *g);
-    if (!g) {
-        free(copy);
-        return cli_error("check", "out of memory");
-    }
+    kpmc_groups *g;
     char detail[1024];
-    int count = kpmc_groups_build(g, (size_t)n, db, events, (size_t)n, anchors, n_anchors, mode, detail,
-                                  sizeof detail);
+    int count = kpmc_groups_build(&g, db, events, (size_t)n, anchors, n_anchors, mode, detail, sizeof detail);
     FILE *f = stdout;
     if (count < 0) {
         const char *message = detail[0] ? detail : kpmc_strerror(count);
@@ -218,8 +221,10 @@ static int check_groups(const kpmc_db *db, int mode, int json, const char **even
         cli_json_str(f, kpmc_db_name(db));
         fprintf(f, ",\"mode\":\"%s\",\"groups\":[", mode == KPMC_MODE_USER ? "user" : "all");
         for (int k = 0; k < count; k++) {
+            kpmc_group_info gi = {.size = sizeof gi};
+            kpmc_groups_get(g, (size_t)k, &gi);
             fputs(k ? ",\n " : "\n ", f);
-            print_json(f, &g[k].plan, g[k].names, NULL);
+            print_json(f, gi.plan, gi.names, NULL);
         }
         fputs("]}\n", f);
     } else {
@@ -228,14 +233,16 @@ static int check_groups(const kpmc_db *db, int mode, int json, const char **even
             fprintf(f, "%s%s", j ? ", " : ", each with the anchors ", anchors[j]);
         fputs("\n", f);
         for (int k = 0; k < count; k++) {
+            kpmc_group_info gi = {.size = sizeof gi};
+            kpmc_groups_get(g, (size_t)k, &gi);
             fprintf(f, "\ngroup %d of %d:", k + 1, count);
-            for (size_t i = 0; i < g[k].n; i++)
-                fprintf(f, " %s", g[k].names[i]);
+            for (size_t i = 0; i < gi.n; i++)
+                fprintf(f, " %s", gi.names[i]);
             fputs("\n", f);
-            print_text(f, &g[k].plan, g[k].names, NULL, NULL);
+            print_text(f, gi.plan, gi.names, NULL, NULL);
         }
     }
-    free(g);
+    kpmc_groups_free(g);
     free(copy);
     if (fflush(f) || ferror(f))
         return cli_error("check", "cannot write the output");
@@ -274,7 +281,7 @@ int kpmc_cmd_check(int argc, char **argv)
     }
     if (!db)
         return 2;
-    kpmc_kernel k;
+    kpmc_kernel k = {.size = sizeof k};
     if (kernel && cli_choice("check", "kernel", kernel, kpmc_kernel_profile_names()) < 0)
         return 2;
     if (kernel)
@@ -287,9 +294,11 @@ int kpmc_cmd_check(int argc, char **argv)
     if (anchors)
         return cli_usage_error("check", "--anchors needs --groups");
 
-    kpmc_plan plan;
+    kpmc_plan *plan;
+    if (kpmc_plan_new(&plan) != 0)
+        return cli_error("check", "out of memory");
     char detail[1024];
-    int rc = kpmc_plan_build_names_kernel(&plan, db, kernel ? &k : NULL, events, (size_t)n_given, mode, detail,
+    int rc = kpmc_plan_build_names_kernel(plan, db, kernel ? &k : NULL, events, (size_t)n_given, mode, detail,
                                           sizeof detail);
     FILE *f = stdout;
     if (rc < 0) {
@@ -299,11 +308,12 @@ int kpmc_cmd_check(int argc, char **argv)
         else
             cli_error("check", "%s", message);
     } else if (fmt == 1) {
-        print_json(f, &plan, events, kernel);
+        print_json(f, plan, events, kernel);
         fputc('\n', f);
     } else {
-        print_text(f, &plan, events, kernel, &k);
+        print_text(f, plan, events, kernel, &k);
     }
+    kpmc_plan_free(plan);
     if (fflush(f) || ferror(f))
         return cli_error("check", "cannot write the output");
     return rc < 0 ? 1 : 0;

@@ -105,7 +105,8 @@ static int diff_build(struct diff *df)
     if (!df->added || !df->removed || !df->renumbered || !df->counters || !df->descriptions || !df->aliases)
         return -1;
     for (unsigned i = 0; i < na; i++) {
-        kpmc_event_info ea, eb;
+        kpmc_event_info ea = {.size = sizeof ea};
+        kpmc_event_info eb = {.size = sizeof eb};
         kpmc_event_get(df->db[0], i, &ea);
         int j = doc_find_event(df->db[1], ea.name);
         if (j < 0) {
@@ -147,14 +148,14 @@ typedef void side_text(const struct diff *df, int side, unsigned i, char out[SID
 
 static void event_counters(const struct diff *df, int side, unsigned i, char out[SIDE_LEN])
 {
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(df->db[side], i, &e);
     doc_counters_str(e.counters, out);
 }
 
 static void event_selector(const struct diff *df, int side, unsigned i, char out[SIDE_LEN])
 {
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(df->db[side], i, &e);
     doc_selector_full(&df->d[side], &e, out);
 }
@@ -255,7 +256,8 @@ static void print_text(const struct diff *df, FILE *f)
     if (df->n_descriptions)
         fprintf(f, "\ndescription changed (%zu):\n", df->n_descriptions);
     for (size_t k = 0; k < df->n_descriptions; k++) {
-        kpmc_event_info ea, eb;
+        kpmc_event_info ea = {.size = sizeof ea};
+        kpmc_event_info eb = {.size = sizeof eb};
         kpmc_event_get(df->db[0], df->descriptions[k].a, &ea);
         kpmc_event_get(df->db[1], df->descriptions[k].b, &eb);
         fprintf(f, "  %s\n    - %s\n    + %s\n", ea.name, ea.description ? ea.description : "(none)",
@@ -305,7 +307,7 @@ static void print_md(const struct diff *df, FILE *f)
         fprintf(f, "\n## %s (%zu)\n\n| Event | Selector | Description |\n|---|---|---|\n",
                 side ? "Added" : "Removed", n);
         for (size_t k = 0; k < n; k++) {
-            kpmc_event_info e;
+            kpmc_event_info e = {.size = sizeof e};
             char sel[DOC_SEL_FULL_LEN];
             kpmc_event_get(df->db[side], idx[k], &e);
             doc_selector_full(&df->d[side], &e, sel);
@@ -320,7 +322,8 @@ static void print_md(const struct diff *df, FILE *f)
         fprintf(f, "\n## Description changed (%zu)\n\n| Event | %s | %s |\n|---|---|---|\n", df->n_descriptions,
                 a->name, b->name);
     for (size_t k = 0; k < df->n_descriptions; k++) {
-        kpmc_event_info ea, eb;
+        kpmc_event_info ea = {.size = sizeof ea};
+        kpmc_event_info eb = {.size = sizeof eb};
         kpmc_event_get(df->db[0], df->descriptions[k].a, &ea);
         kpmc_event_get(df->db[1], df->descriptions[k].b, &eb);
         fprintf(f, "| `%s` |", ea.name);
@@ -380,7 +383,8 @@ static void json_pairs(FILE *f, const char *key, const struct diff *df, const st
 {
     fprintf(f, ",\n\"%s\":[", key);
     for (size_t k = 0; k < n; k++) {
-        kpmc_event_info ea, eb;
+        kpmc_event_info ea = {.size = sizeof ea};
+        kpmc_event_info eb = {.size = sizeof eb};
         kpmc_event_get(df->db[0], p[k].a, &ea);
         kpmc_event_get(df->db[1], p[k].b, &eb);
         fputs(k ? ",\n{\"name\":" : "\n{\"name\":", f);
@@ -491,6 +495,7 @@ int kpmc_cmd_diff(int argc, char **argv)
     for (int side = 0; side < 2; side++) {
         if (!(df.db[side] = cli_find_db("diff", names[side])))
             return 2;
+        df.d[side].size = sizeof df.d[side];
         kpmc_db_get(df.db[side], &df.d[side]);
     }
     if (diff_build(&df) != 0) {

@@ -54,7 +54,7 @@ static void list_databases(FILE *f)
     fprintf(f, "  %-10s %-7s %6s  %-6s %-12s %-8s %s\n", "DATABASE", "ARCH", "EVENTS", "FIXED", "CONFIGURABLE",
             "RESERVED", "CPU");
     for (size_t i = 0; i < kpmc_db_count(); i++) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN];
         kpmc_db_get(kpmc_db_at(i), &d);
         doc_counters_str(d.fixed_counters, fixed);
@@ -88,7 +88,7 @@ static void counters_line(FILE *f, const kpmc_db_info *d)
 /* What a probe of the session's kernel found (the "Kernel:" lines). */
 static void kernel_lines(FILE *f, kpmc_session *s, const kpmc_db_info *d)
 {
-    kpmc_probe pr;
+    kpmc_probe pr = {.size = sizeof pr};
     memset(&pr, 0, sizeof pr);
     pr.size = sizeof pr;
     int rc = kpmc_session_probe(s, &pr);
@@ -152,7 +152,7 @@ static int counting_lines(FILE *f, kpmc_session *s, int rc)
                 kpmc_session_error(s));
         return EXIT_CANNOT_COUNT;
     }
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_session_db(s), &d);
     kernel_lines(f, s, &d);
     fputs("Counting:       possible: kpmc opened a session and forced all counters, then\n"
@@ -171,7 +171,7 @@ static int info_kperf(FILE *f, const char *path)
         fprintf(f, "CPU:            %s\n", kpmc_session_cpu(s));
     const kpmc_db *db = kpmc_session_db(s);
     if (db) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         fprintf(f, "Database:       %s (%s, %s)\nCounters:       ", d.name, d.marketing_name, d.architecture);
         counters_line(f, &d);
@@ -216,7 +216,7 @@ static int info_mac(FILE *f, const char *cpu)
                 family);
         return EXIT_NO_DB;
     }
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     char label[DOC_LABEL_LEN];
     doc_db_label(&d, label);

@@ -40,7 +40,7 @@ static void usage(FILE *f)
 
 static void list_text(const kpmc_db *db, FILE *f)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     char fixed[DOC_COUNTERS_LEN], config[DOC_COUNTERS_LEN], power[DOC_COUNTERS_LEN], label[DOC_LABEL_LEN];
     doc_counters_str(d.fixed_counters, fixed);
@@ -56,7 +56,7 @@ static void list_text(const kpmc_db *db, FILE *f)
         fprintf(f, " (%s reserved by the power manager unless forced)", power);
     fputc('\n', f);
     for (size_t k = 0; k < d.n_families; k++) {
-        kpmc_family_info fi;
+        kpmc_family_info fi = {.size = sizeof fi};
         char chips[DOC_CHIPS_LEN], link[DOC_LINK_LEN];
         kpmc_db_family(db, k, &fi);
         doc_family_chips(&fi, chips);
@@ -80,7 +80,7 @@ static void list_text(const kpmc_db *db, FILE *f)
     const int wsel = 11, wcnt = 11;
     fprintf(f, "\n%-*s  %-*s  %-*s  %s\n", wname, "NAME", wsel, "SELECTOR", wcnt, "COUNTERS", "DESCRIPTION");
     for (unsigned i = 0; i < d.n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         char sel[DOC_SEL_LEN], cnt[DOC_COUNTERS_LEN];
         doc_selector_str(&d, &e, sel);
@@ -139,7 +139,7 @@ static void json_uint_or_null(FILE *f, int present, unsigned v)
 
 static void list_json(const kpmc_db *db, FILE *f)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     fputs("{\"name\":", f);
     cli_json_str(f, d.name);
@@ -157,7 +157,7 @@ static void list_json(const kpmc_db *db, FILE *f)
     json_uint_or_null(f, d.has & KPMC_DB_HAS_POWER_COUNTERS, d.power_counters);
     fputs(",\"families\":[", f);
     for (size_t k = 0; k < d.n_families; k++) {
-        kpmc_family_info fi;
+        kpmc_family_info fi = {.size = sizeof fi};
         kpmc_db_family(db, k, &fi);
         fprintf(f, "%s%u", k ? "," : "", fi.family);
     }
@@ -173,7 +173,7 @@ static void list_json(const kpmc_db *db, FILE *f)
     }
     fputs("},\"events\":[", f);
     for (unsigned i = 0; i < d.n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         fputs(i ? ",\n{\"name\":" : "\n{\"name\":", f);
         cli_json_str(f, e.name);
@@ -243,7 +243,7 @@ static void generic_text(const kpmc_db *one, FILE *f)
                "of that database counts it faithfully.\n",
             n);
     for (size_t g = 0; g < n; g++) {
-        kpmc_generic_info gi;
+        kpmc_generic_info gi = {.size = sizeof gi};
         kpmc_generic_get((int)g, &gi);
         fprintf(f, "\n%s: %s\n", gi.name, gi.description);
         size_t first = one ? kpmc_db_id(one) : 0, last = one ? first + 1 : kpmc_db_count();
@@ -280,7 +280,7 @@ static void generic_json(const kpmc_db *one, FILE *f)
 {
     fputs("{\"generic\":[", f);
     for (size_t g = 0; g < kpmc_generic_count(); g++) {
-        kpmc_generic_info gi;
+        kpmc_generic_info gi = {.size = sizeof gi};
         kpmc_generic_get((int)g, &gi);
         fputs(g ? ",\n{\"name\":" : "\n{\"name\":", f);
         cli_json_str(f, gi.name);

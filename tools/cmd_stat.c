@@ -165,36 +165,55 @@ static int set_error(kpmc_session *s, int r)
     return cli_error(CMD, "%s: %s", kpmc_strerror(r), detail);
 }
 
+/* The plan of a set (as started, after kpmc_set_start) and its event k. */
+static kpmc_plan_info plan_info(const kpmc_set *set)
+{
+    kpmc_plan_info pi = {.size = sizeof pi};
+    kpmc_plan_get(kpmc_set_plan(set), &pi);
+    return pi;
+}
+
+static kpmc_plan_event plan_event(const kpmc_set *set, size_t k)
+{
+    kpmc_plan_event e = {.size = sizeof e};
+    kpmc_plan_event_get(kpmc_set_plan(set), k, &e);
+    return e;
+}
+
 /* The fewest groups of events that each fit the counters in mode
  * `placement` (kpmc_groups_build), and an event set for each, in the
  * report's mode.  0, or kpmc's exit status after a message. */
 static int build_groups(struct stat_ctx *c, struct stat_report *rep, const char *const *names, unsigned n,
                         int placement)
 {
-    static kpmc_group groups[MAX_GROUPS];
+    kpmc_groups *groups;
     char detail[KPMC_DETAIL_MAX];
     const kpmc_db *db = kpmc_session_db(c->s);
-    int ng = kpmc_groups_build(groups, MAX_GROUPS, db, names, n, NULL, 0, placement, detail, sizeof detail);
+    int ng = kpmc_groups_build(&groups, db, names, n, NULL, 0, placement, detail, sizeof detail);
     if (ng == KPMC_E_NOEVENT)
         return cli_error(CMD, "unknown event: %s", detail);
     if (ng < 0)
         return cli_error(CMD, "%s: %s", kpmc_strerror(ng), detail);
     rep->db = db;
     for (int g = 0; g < ng; g++) {
-        int r = kpmc_set_new(c->s, &c->sets[g], groups[g].names, groups[g].n, rep->mode);
-        if (r != 0)
+        kpmc_group_info gi = {.size = sizeof gi};
+        kpmc_groups_get(groups, (size_t)g, &gi);
+        int r = kpmc_set_new(c->s, &c->sets[g], gi.names, gi.n, rep->mode);
+        if (r != 0) {
+            kpmc_groups_free(groups);
             return set_error(c->s, r);
-        const kpmc_plan *plan = kpmc_set_plan(c->sets[g]);
-        for (size_t i = 0; i < groups[g].n; i++) {
-            size_t ev = groups[g].input[i];
+        }
+        for (size_t i = 0; i < gi.n; i++) {
+            size_t ev = gi.input[i];
+            kpmc_plan_event pe = plan_event(c->sets[g], i);
             c->ev_group[ev] = (unsigned)g;
             c->ev_pos[ev] = (unsigned)i;
             rep->events[ev].group = (unsigned)g;
-            rep->events[ev].index = (int)plan->events[i].resolved;
-            snprintf(rep->events[ev].resolved, sizeof rep->events[ev].resolved, "%s",
-                     kpmc_event_name(db, plan->events[i].resolved));
+            rep->events[ev].index = (int)pe.resolved;
+            snprintf(rep->events[ev].resolved, sizeof rep->events[ev].resolved, "%s", kpmc_event_name(db, pe.resolved));
         }
     }
+    kpmc_groups_free(groups);
     c->n_groups = (unsigned)ng;
     return 0;
 }
@@ -204,7 +223,10 @@ static int build_groups(struct stat_ctx *c, struct stat_report *rep, const char 
 static int collect_threads(struct stat_ctx *c, struct stat_report *rep, unsigned g,
                            struct kpmc_stat_shm *shm, uint64_t *sums)
 {
-    const kpmc_plan *plan = kpmc_set_plan(c->sets[g]);
+    kpmc_plan_info plan = plan_info(c->sets[g]);
+    unsigned index[KPMC_MAX_EVENTS];
+    for (unsigned k = 0; k < plan.n_events; k++)
+        index[k] = plan_event(c->sets[g], k).index;
     uint32_t used = atomic_load(&shm->next_slot);
     if (used > shm->n_slots) {
         c->overflow += used - shm->n_slots;
@@ -216,8 +238,8 @@ static int collect_threads(struct stat_ctx *c, struct stat_report *rep, unsigned
         uint32_t st = atomic_load(&sl->state);
         if (st == KPMC_STAT_DONE || st == KPMC_STAT_EXEC) {
             threads++;
-            for (unsigned k = 0; k < plan->n_events; k++)
-                sums[k] += sl->values[plan->events[k].index];
+            for (unsigned k = 0; k < plan.n_events; k++)
+                sums[k] += sl->values[index[k]];
         } else if (st == KPMC_STAT_FAILED) {
             if (!c->failed++)
                 c->failed_errno = sl->err;
@@ -245,10 +267,12 @@ static int run_once(struct stat_ctx *c, struct stat_report *rep, unsigned g, cha
     struct stat_segment seg;
     memset(&seg, 0, sizeof seg);
     char err[256];
-    const kpmc_plan *plan = c->n_groups ? kpmc_set_plan(c->sets[g]) : NULL;
-    if (rep->scope == STAT_THREADS && stat_segment_create(&seg, plan->n_counters, err, sizeof err) != 0)
+    kpmc_plan_info plan = {.size = sizeof plan};
+    if (c->n_groups)
+        plan = plan_info(c->sets[g]);
+    if (rep->scope == STAT_THREADS && stat_segment_create(&seg, plan.n_counters, err, sizeof err) != 0)
         return cli_error(CMD, "%s", err);
-    unsigned ncpu = c->cpus.n_cpus, nev = plan ? plan->n_events : 0;
+    unsigned ncpu = c->cpus.n_cpus, nev = plan.n_events;
     if (rep->scope == STAT_SYSTEM && kpmc_set_read_cpus(c->sets[g], c->cpu_before) != 0)
         return cli_error(CMD, "%s", kpmc_set_error(c->sets[g]));
 
@@ -264,7 +288,7 @@ static int run_once(struct stat_ctx *c, struct stat_report *rep, unsigned g, cha
     uint64_t levels[2][MAX_EVENTS] = {{0}};
     int counted = 1;
     if (rep->scope == STAT_PROCESS) {
-        kpmc_proc_counts pc;
+        kpmc_proc_counts pc = {.size = sizeof pc};
         char detail[KPMC_DETAIL_MAX];
         if (kpmc_proc_counts_get((int)child.pid, NULL, &pc, detail, sizeof detail) != 0) {
             counted = 0;
@@ -358,17 +382,18 @@ static void add_notes(struct stat_ctx *c, struct stat_report *rep)
  * and the modes the kernel read back. */
 static void note_modes(struct stat_ctx *c, struct stat_report *rep, unsigned g)
 {
-    const kpmc_plan *plan = kpmc_set_plan(c->sets[g]);
+    kpmc_plan_info plan = plan_info(c->sets[g]);
     for (unsigned i = 0; i < rep->n_events; i++) {
         struct stat_event *e = &rep->events[i];
         if (c->ev_group[i] != g || e->not_counted)
             continue;
         unsigned k = c->ev_pos[i];
-        snprintf(e->resolved, sizeof e->resolved, "%s", kpmc_event_name(plan->db, plan->events[k].resolved));
-        e->index = (int)plan->events[k].resolved;
-        rep->db = plan->db;
+        kpmc_plan_event pe = plan_event(c->sets[g], k);
+        snprintf(e->resolved, sizeof e->resolved, "%s", kpmc_event_name(plan.db, pe.resolved));
+        e->index = (int)pe.resolved;
+        rep->db = plan.db;
         int m = kpmc_set_event_modes(c->sets[g], k);
-        e->counts = m > 0 ? (unsigned)m : plan->events[k].counts;
+        e->counts = m > 0 ? (unsigned)m : pe.counts;
     }
 }
 
@@ -376,7 +401,7 @@ static void note_modes(struct stat_ctx *c, struct stat_report *rep, unsigned g)
  * count user mode only. */
 static int user_only_kernel(kpmc_session *s)
 {
-    kpmc_kernel k;
+    kpmc_kernel k = {.size = sizeof k};
     memset(&k, 0, sizeof k);
     k.size = sizeof k;
     return kpmc_session_kernel(s, &k) == 0 && (k.known & k.flags & KPMC_KERNEL_USER_ONLY);
@@ -578,7 +603,7 @@ int kpmc_cmd_stat(int argc, char **argv)
      * stat's own process: it loads the kperf library for good
      * (kpmc_proc_counts_get keeps it), so the session below and every run
      * find it loaded. */
-    kpmc_proc_counts self_counts;
+    kpmc_proc_counts self_counts = {.size = sizeof self_counts};
     int have_rusage = kpmc_proc_counts_get((int)getpid(), NULL, &self_counts, NULL, 0) == 0;
     /* Without root, kpmc stat reads the command's resource usage: no
      * unprivileged session. */
@@ -601,13 +626,18 @@ int kpmc_cmd_stat(int argc, char **argv)
         }
         const kpmc_db *db = fallback_db(c.s);
         unsigned countable = 0;
+        kpmc_plan *plan;
+        if (kpmc_plan_new(&plan) != 0) {
+            cli_error(CMD, "out of memory");
+            goto done;
+        }
         for (unsigned i = 0; i < n_events; i++) {
-            kpmc_plan plan;
             char detail[KPMC_DETAIL_MAX];
             const char *one[1] = {names[i]};
             const char *field = rusage_field(names[i]);
-            if (!field && kpmc_plan_build_names(&plan, db, one, 1, rep.mode, detail, sizeof detail) ==
+            if (!field && kpmc_plan_build_names(plan, db, one, 1, rep.mode, detail, sizeof detail) ==
                               KPMC_E_NOEVENT) {
+                kpmc_plan_free(plan);
                 cli_error(CMD, "unknown event: %s", detail);
                 goto done;
             }
@@ -622,6 +652,7 @@ int kpmc_cmd_stat(int argc, char **argv)
                 rep.events[i].not_counted = "needs root (run with sudo)";
             }
         }
+        kpmc_plan_free(plan);
         if (!countable) {
             cli_error(CMD,
                       "%s need%s root (run with sudo); without root kpmc stat counts cycles and instructions "
@@ -658,6 +689,7 @@ int kpmc_cmd_stat(int argc, char **argv)
                 goto done;
             }
         } else {
+            c.cpus.size = sizeof c.cpus;
             r = kpmc_session_cpus(c.s, &c.cpus);
             if (r != 0) {
                 cli_error(CMD, "-a: %s: %s", kpmc_strerror(r), kpmc_session_error(c.s));

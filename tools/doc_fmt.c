@@ -234,7 +234,7 @@ void doc_db_label(const kpmc_db_info *d, char out[DOC_LABEL_LEN])
 static size_t age_rank(const kpmc_db *db)
 {
     for (size_t i = 0; i < kpmc_chip_count(); i++) {
-        kpmc_chip_info c;
+        kpmc_chip_info c = {.size = sizeof c};
         if (kpmc_chip_at(i, &c) == 0 && c.db == db)
             return i;
     }
@@ -245,7 +245,7 @@ size_t doc_dbs_by_age(int arch, size_t *out, size_t cap)
 {
     size_t n = 0;
     for (size_t i = 0; i < kpmc_db_count() && n < cap; i++) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(kpmc_db_at(i), &d);
         if (d.arch != arch)
             continue;

@@ -104,7 +104,7 @@ void html_families(FILE *f, const kpmc_db *db, const kpmc_db_info *d)
     }
     fputs("<ul class=\"fam\">", f);
     for (size_t k = 0; k < d->n_families; k++) {
-        kpmc_family_info fi;
+        kpmc_family_info fi = {.size = sizeof fi};
         char link[DOC_LINK_LEN];
         kpmc_db_family(db, k, &fi);
         doc_family_link(&fi, link);

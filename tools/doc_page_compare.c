@@ -20,7 +20,7 @@ static const char **union_names(const size_t *dbs, size_t n, size_t *count)
 {
     size_t total = 0;
     for (size_t k = 0; k < n; k++) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(kpmc_db_at(dbs[k]), &d);
         total += d.n_events;
     }
@@ -30,7 +30,7 @@ static const char **union_names(const size_t *dbs, size_t n, size_t *count)
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
         const kpmc_db *db = kpmc_db_at(dbs[k]);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(db, &d);
         for (unsigned i = 0; i < d.n_events; i++)
             names[m++] = kpmc_event_name(db, i);
@@ -52,8 +52,8 @@ static void cell(FILE *f, const char *name, const size_t *dbs, size_t k, size_t 
         fputs("<td class=\"no\"><span aria-hidden=\"true\">&#183;</span><span class=\"vh\">absent</span></td>", f);
         return;
     }
-    kpmc_db_info d;
-    kpmc_event_info e;
+    kpmc_db_info d = {.size = sizeof d};
+    kpmc_event_info e = {.size = sizeof e};
     char sel[DOC_SEL_LEN], full[DOC_SEL_FULL_LEN];
     kpmc_db_get(db, &d);
     kpmc_event_get(db, (unsigned)i, &e);
@@ -65,8 +65,8 @@ static void cell(FILE *f, const char *name, const size_t *dbs, size_t k, size_t 
     const kpmc_db *pdb = NULL;
     if (*prev != (size_t)-1) {
         pdb = kpmc_db_at(dbs[*prev]);
-        kpmc_db_info pd;
-        kpmc_event_info pe;
+        kpmc_db_info pd = {.size = sizeof pd};
+        kpmc_event_info pe = {.size = sizeof pe};
         kpmc_db_get(pdb, &pd);
         kpmc_event_get(pdb, (unsigned)doc_find_event(pdb, name), &pe);
         renumbered = doc_selector_differs(&pe, &e);

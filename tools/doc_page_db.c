@@ -108,7 +108,7 @@ static void notes(FILE *f, const kpmc_db *db, const kpmc_event_info *e)
 static int any_other(const kpmc_db *db, const kpmc_db_info *d)
 {
     for (unsigned i = 0; i < d->n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         if (e.has & KPMC_HAS_OTHER)
             return 1;
@@ -118,7 +118,7 @@ static int any_other(const kpmc_db *db, const kpmc_db_info *d)
 
 static void event_row(FILE *f, const kpmc_db *db, const kpmc_db_info *d, unsigned i, int mods_column)
 {
-    kpmc_event_info e;
+    kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(db, i, &e);
     int x86 = d->arch == KPMC_ARCH_X86_64;
     uint32_t counters = e.counters;
@@ -167,7 +167,7 @@ static void event_row(FILE *f, const kpmc_db *db, const kpmc_db_info *d, unsigne
 
 void doc_page_db(FILE *f, const kpmc_db *db)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     int x86 = d.arch == KPMC_ARCH_X86_64, mods = any_other(db, &d);
     char title[512], desc[512], label[DOC_LABEL_LEN];

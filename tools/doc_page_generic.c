@@ -45,7 +45,7 @@ static void event_cell(FILE *f, const kpmc_db *db, const char *label, const char
 
 static void generic_section(FILE *f, int g)
 {
-    kpmc_generic_info gi;
+    kpmc_generic_info gi = {.size = sizeof gi};
     kpmc_generic_get(g, &gi);
     fprintf(f, "<h2 id=\"g-%d\"><code>", g);
     doc_html(f, gi.name);

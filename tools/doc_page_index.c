@@ -18,7 +18,7 @@ void doc_page_index(FILE *f)
 {
     size_t n_db = kpmc_db_count(), n_events = 0;
     for (size_t i = 0; i < n_db; i++) {
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         kpmc_db_get(kpmc_db_at(i), &d);
         n_events += d.n_events;
     }
@@ -54,7 +54,7 @@ void doc_page_index(FILE *f)
           f);
     for (size_t i = 0; i < n_db; i++) {
         const kpmc_db *db = kpmc_db_at(i);
-        kpmc_db_info d;
+        kpmc_db_info d = {.size = sizeof d};
         char page[DOC_PAGE_LEN];
         kpmc_db_get(db, &d);
         doc_db_page_name(db, page);

@@ -23,7 +23,7 @@ static void md_header(const kpmc_db *db, const kpmc_db_info *d, FILE *f)
         fprintf(f, "; %s reserved by the power manager unless forced", power);
     fprintf(f, "\n- Events: %zu\n", d->n_events);
     for (size_t k = 0; k < d->n_families; k++) {
-        kpmc_family_info fi;
+        kpmc_family_info fi = {.size = sizeof fi};
         char link[DOC_LINK_LEN];
         kpmc_db_family(db, k, &fi);
         doc_family_link(&fi, link);
@@ -49,7 +49,7 @@ static void md_header(const kpmc_db *db, const kpmc_db_info *d, FILE *f)
 
 void list_md(const kpmc_db *db, FILE *f)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     int x86 = d.arch == KPMC_ARCH_X86_64;
     md_header(db, &d, f);
@@ -57,7 +57,7 @@ void list_md(const kpmc_db *db, FILE *f)
                "|---|---|---|---|%s---|---|---|\n",
             x86 ? " Umask | Modifiers |" : "", x86 ? "---|---|" : "");
     for (unsigned i = 0; i < d.n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         fprintf(f, "| `%s` |", e.name);
         for (size_t k = 0; k < e.n_aliases; k++)
@@ -108,10 +108,10 @@ void list_csv_header(FILE *f)
 
 void list_csv(const kpmc_db *db, FILE *f)
 {
-    kpmc_db_info d;
+    kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
     for (unsigned i = 0; i < d.n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
         doc_csv(f, d.name);
         fputc(',', f);

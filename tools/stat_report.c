@@ -43,7 +43,7 @@ static struct summary summarize(const void *v, int is_signed, unsigned n)
         return s;
     for (unsigned i = 0; i < n; i++)
         d[i] = value_at(v, is_signed, i);
-    kpmc_stats st;
+    kpmc_stats st = {.size = sizeof st};
     kpmc_stats_of(d, n, d + n, &st);
     free(d);
     s.mean = st.mean;
@@ -82,6 +82,7 @@ static unsigned derive(const struct stat_report *r, struct derived *out, unsigne
         }
     for (size_t m = 0; m < kpmc_metric_count() && k < max; m++) {
         size_t num, den;
+        out[k].info.size = sizeof out[k].info;
         if (kpmc_metric_at(m, &out[k].info) != 0 || !kpmc_metric_bind(m, r->db, r->mode, counted, n, &num, &den))
             continue;
         const struct stat_event *a = &r->events[pos[num]], *b = &r->events[pos[den]];

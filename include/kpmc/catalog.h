@@ -15,6 +15,17 @@
  * (KPMC_EV_INST_ALL), <kpmc/generic.h> the generic events (KPMC_GEN_CYCLES);
  * <kpmc/kpmc.h> includes both, this header does not.
  *
+ * Structs the library fills (kpmc_db_info and the other *_info structs,
+ * kpmc_plan_event, kpmc_kernel, kpmc_probe) begin with `size_t size`: set it
+ * to sizeof the struct before the call (`kpmc_db_info d = {.size = sizeof d};`).
+ * The library fills the fields that fit in `size` bytes and sets `size` to
+ * the bytes it filled, so that a program built against these headers keeps
+ * working with a later library whose structs have grown, and a program built
+ * against later headers learns which fields an older library filled.  A
+ * size below the struct of the first release that had the field (this one)
+ * is refused with KPMC_E_INVAL.  No public struct has room for a fixed
+ * number of counters: plans and groups are opaque, read through accessors.
+ *
  * Ids are positions in sorted tables, so a catalog generated from other
  * databases (a Mac's own /usr/share/kpep) numbers them differently.  The
  * functions that act on ids (kpmc_ev_resolve, kpmc_generic_resolve,
@@ -66,6 +77,7 @@ enum {
 };
 
 typedef struct kpmc_db_info {
+    size_t size;                /* sizeof(kpmc_db_info), set by the caller */
     const char *name;           /* `name`, e.g. "a14" */
     const char *marketing_name; /* `system.cpu.marketing_name` */
     const char *architecture;   /* `system.cpu.architecture`, e.g. "arm64" */
@@ -112,6 +124,7 @@ enum {
 };
 
 typedef struct kpmc_event_info {
+    size_t size;             /* sizeof(kpmc_event_info), set by the caller */
     const char *name;
     const char *description; /* NULL when the plist gives none */
     const char *fallback;    /* NULL when the plist gives none */
@@ -133,6 +146,7 @@ typedef struct kpmc_event_info {
 
 /* One cpu_<type>_<subtype>_<family>.plist link of the input folder. */
 typedef struct kpmc_family_info {
+    size_t size;         /* sizeof(kpmc_family_info), set by the caller */
     uint32_t cputype;    /* hw.cputype, e.g. 0x100000c */
     uint32_t cpusubtype; /* hw.cpusubtype, e.g. 2 */
     uint32_t family;     /* hw.cpufamily, e.g. 0x1b588bb3 */
@@ -213,6 +227,7 @@ KPMC_API int kpmc_ev_resolve_v(uint64_t catalog, const kpmc_db *db, int ev);
  * FIXED_CYCLES).  Where the generic event has no event in that mode, the
  * alias is used. */
 typedef struct kpmc_generic_info {
+    size_t size;             /* sizeof(kpmc_generic_info), set by the caller */
     const char *name;        /* e.g. "branch-misses" */
     const char *description; /* what it counts */
 } kpmc_generic_info;
@@ -240,6 +255,7 @@ KPMC_API const char *kpmc_generic_note(const kpmc_db *db, int id);
 /* ---- chips ---- */
 
 typedef struct kpmc_chip_info {
+    size_t size;      /* sizeof(kpmc_chip_info), set by the caller */
     const char *name; /* e.g. "M1 Pro" */
     uint32_t family;  /* its hw.cpufamily */
     const kpmc_db *db;

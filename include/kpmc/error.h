@@ -4,7 +4,8 @@
  * success and one of the negative KPMC_E_* codes below on failure.
  * kpmc_strerror() gives a fixed sentence for a code; the runtime also keeps a
  * detail message (which event, which counter, which kpc call and its errno)
- * with the session, see kpmc_session_error() in <kpmc/kpmc.h>.
+ * for the thread that made the call, see kpmc_session_error() in
+ * <kpmc/kpmc.h>.
  */
 #ifndef KPMC_ERROR_H
 #define KPMC_ERROR_H

@@ -24,18 +24,28 @@
  *    without root, each thread's own cycles and instructions).
  *
  * Thread rules: kpc state is global to the machine, so a session is
- * process-wide: open one.  Session functions (kpmc_open, kpmc_close,
- * kpmc_set_new*, kpmc_set_start, kpmc_set_stop, kpmc_set_free) may be called
- * from any thread; they serialise on the session.  A set counts the thread
- * that started it: kpmc_set_read() reads the calling thread's counters and
- * must be called on that thread; it takes no lock and allocates nothing.
- * Several sets may count at once (one per thread, say) only when they
- * program the same configuration; starting a set with another configuration
- * while one is counting fails with KPMC_E_BUSY.
+ * process-wide: open one.  Calls on a session and its sets (kpmc_set_new*,
+ * kpmc_set_start, kpmc_set_stop, kpmc_set_free, kpmc_session_probe,
+ * kpmc_session_kernel, kpmc_session_cpus, kpmc_set_read_cpus) may be made
+ * from any thread; they serialise on the session.  kpmc_close ends the session handle as free() ends memory: no
+ * call that takes the session may overlap it or follow it.  Calls on its
+ * sets may race it: once it has run they fail with KPMC_E_STATE (a read
+ * that raced it may still return values), and each set must still be freed;
+ * the session's memory and kperf.framework stay until the last of its sets
+ * is freed.  A set counts the thread that started it: kpmc_set_read() reads
+ * the calling thread's counters and must be called on that thread; it takes
+ * no lock and allocates nothing, so it, kpmc_set_plan() and
+ * kpmc_set_event_modes() must not overlap a kpmc_set_start() or
+ * kpmc_set_free() of the same set.  Several sets may count at once (one per
+ * thread, say) only when they program the same configuration; starting a
+ * set with another configuration while one is counting fails with
+ * KPMC_E_BUSY.
  *
  * The library never prints and never exits.  Errors are negative KPMC_E_*
  * codes; kpmc_strerror() gives the sentence and kpmc_session_error() the
- * detail (which event, which counter, which kpc call and errno).
+ * detail (which event, which counter, which kpc call and errno).  Details
+ * belong to the thread that made the failed call: another thread's call
+ * never changes the one a thread reads.
  */
 #ifndef KPMC_KPMC_H
 #define KPMC_KPMC_H
@@ -54,7 +64,10 @@
 extern "C" {
 #endif
 
-/* No database has more than 16 counters, fixed and configurable together. */
+/* No database has more than 16 counters, fixed and configurable together:
+ * a set of this library holds at most this many events (KPMC_E_TOOMANY).
+ * No public struct is sized by it, so a later library may raise it without
+ * breaking programs built against these headers. */
 #define KPMC_MAX_EVENTS 16
 /* Detail messages are truncated to this many bytes, NUL included. */
 #define KPMC_DETAIL_MAX 256
@@ -77,7 +90,16 @@ enum kpmc_mode {
 
 /* ---- plans: placement and encoding, no kernel involved ---- */
 
+/* A plan: events placed on the counters of a database, with the kpc
+ * configuration words.  Opaque, so that its capacity is the library's: make
+ * one with kpmc_plan_new(), fill it with kpmc_plan_build*() as often as
+ * needed (building allocates nothing), read it with kpmc_plan_get() and
+ * kpmc_plan_event_get(), free it with kpmc_plan_free(). */
+typedef struct kpmc_plan kpmc_plan;
+
+/* One event of a plan (kpmc_plan_event_get()). */
 typedef struct kpmc_plan_event {
+    size_t size;        /* sizeof(kpmc_plan_event), set by the caller */
     unsigned requested; /* the event asked for (an alias is already applied) */
     unsigned resolved;  /* the event programmed: `requested` or its fallback */
     unsigned counter;   /* hardware counter: bit index in counters masks */
@@ -88,37 +110,51 @@ typedef struct kpmc_plan_event {
                            fixed counters always count both */
 } kpmc_plan_event;
 
-typedef struct kpmc_plan {
-    const kpmc_db *db;
+/* A plan as a whole (kpmc_plan_get()). */
+typedef struct kpmc_plan_info {
+    size_t size;                /* sizeof(kpmc_plan_info), set by the caller */
+    const kpmc_db *db;          /* NULL for a plan never built successfully */
     int mode;                   /* enum kpmc_mode */
     uint32_t classes;           /* KPMC_CLASS_* to configure and count */
-    unsigned n_events;
+    unsigned n_events;          /* kpmc_plan_event_get(plan, 0 .. n_events-1) */
     /* Words of config[] in kpc_set_config() order: on x86_64 one FIXED
      * word (0; the kernel ignores it) when classes has FIXED, then, when
      * classes has CONFIGURABLE, one word per configurable counter of the
      * database (all of them: counters are forced), ascending, 0 where no
      * event is placed.  0 for fixed events alone on arm64: there is nothing
      * to configure, and kpc_set_config() (which fails for a zero count) must
-     * be skipped.  config[n_config..] are 0. */
+     * be skipped. */
     unsigned n_config;
-    /* Values kpc_get_thread_counters() returns for `classes`: all of the
-     * database's fixed counters when classes has FIXED, then all of its
-     * configurable counters, ascending. */
-    unsigned n_counters;
-    uint64_t config[KPMC_MAX_EVENTS + 1];
-    kpmc_plan_event events[KPMC_MAX_EVENTS]; /* in the caller's order */
+    /* config[0 .. n_config-1], inside the plan: valid until it is built
+     * again or freed. */
+    const uint64_t *config;
     /* Leading words of config[] that kpmc_set_start does not pass to the
      * kernel: x86_64's FIXED word (1 when classes has FIXED there), since
      * CPC-era kernels read the words from index 0 whatever the classes.
      * kpmc_set_start calls kpc_set_config(KPMC_CLASS_CONFIGURABLE,
      * config + config_skip) when classes has CONFIGURABLE. */
     unsigned config_skip;
-} kpmc_plan;
+    /* Values kpc_get_thread_counters() returns for `classes`: all of the
+     * database's fixed counters when classes has FIXED, then all of its
+     * configurable counters, ascending. */
+    unsigned n_counters;
+} kpmc_plan_info;
+
+/* An empty plan (n_events 0) into *out.  KPMC_E_INVAL (out NULL),
+ * KPMC_E_NOMEM. */
+KPMC_API int kpmc_plan_new(kpmc_plan **out);
+/* NULL is allowed. */
+KPMC_API void kpmc_plan_free(kpmc_plan *plan);
+/* The plan as a whole; KPMC_E_INVAL for NULL or a size too small. */
+KPMC_API int kpmc_plan_get(const kpmc_plan *plan, kpmc_plan_info *out);
+/* Event i of the plan, in the caller's order; KPMC_E_INVAL for NULL, a
+ * size too small or i >= n_events. */
+KPMC_API int kpmc_plan_event_get(const kpmc_plan *plan, size_t i, kpmc_plan_event *out);
 
 /* What a kernel does with kpc, as far as plans are concerned
  * (README "Kernel versions"). */
 typedef struct kpmc_kernel {
-    size_t size;              /* sizeof(kpmc_kernel) */
+    size_t size;              /* sizeof(kpmc_kernel) (<kpmc/catalog.h>) */
     unsigned flags;           /* KPMC_KERNEL_* */
     unsigned known;           /* the KPMC_KERNEL_* flags whose value is known
                                  (a session learns them as it programs) */
@@ -172,7 +208,7 @@ KPMC_API int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, co
  * On failure returns KPMC_E_EMPTY, KPMC_E_TOOMANY, KPMC_E_INVAL,
  * KPMC_E_DUPLICATE (also two events that would program the same fallback),
  * KPMC_E_UNAVAILABLE, KPMC_E_NOFIT or KPMC_E_CATALOG (the caller's headers
- * are another catalog's, <kpmc/catalog.h>), zeroes *plan and, if detail is not
+ * are another catalog's, <kpmc/catalog.h>), empties the plan and, if detail is not
  * NULL, writes a sentence naming the events and counters at fault (for
  * KPMC_E_NOFIT: competing events that together may use fewer counters than
  * they number, none of which could be left out of that claim, with the
@@ -249,9 +285,20 @@ KPMC_API int kpmc_open(kpmc_session **out, const kpmc_options *opt);
  * value kpmc_open found, in that order, when kpmc left it different; each
  * call is tried twice, since nothing could report its failure.  The sets
  * stay allocated but inert: reading, starting or stopping one fails with
- * KPMC_E_STATE, and each must still be given to kpmc_set_free(). */
+ * KPMC_E_STATE, and each must still be given to kpmc_set_free(); the last
+ * of them frees what is left of the session (its memory, kperf.framework).
+ * Calls on the sets may run on other threads meanwhile; calls that take s
+ * may not: s is gone for the caller once kpmc_close is called. */
 KPMC_API void kpmc_close(kpmc_session *s);
-/* Detail message of the last failed session call ("" if none). */
+/* The detail of the calling thread's last failed call on s (kpmc_set_new*,
+ * kpmc_set_start, kpmc_set_stop, kpmc_session_probe, ...).  Each thread has
+ * its own: another thread's call cannot change it while it is read.  Before
+ * a thread's first failed call on s it is kpmc_open's, the same on every
+ * thread: why kpmc_open failed (an inert session, whose later failures keep
+ * it), why kpc was refused (an unprivileged session), else "".  A thread
+ * keeps the detail of one session: after a failed call on another session,
+ * s gives kpmc_open's again.  The string stays valid until the thread's
+ * next failed call. */
 KPMC_API const char *kpmc_session_error(const kpmc_session *s);
 /* NULL for an inert session. */
 KPMC_API const kpmc_db *kpmc_session_db(const kpmc_session *s);
@@ -269,8 +316,11 @@ KPMC_API int kpmc_session_privileged(const kpmc_session *s);
 KPMC_API int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out);
 
 /* What kpmc_session_probe finds out (kpmc info). */
+/* Refused events kpmc_probe lists: the first ones. */
+#define KPMC_PROBE_REFUSED 16
+
 typedef struct kpmc_probe {
-    size_t size;              /* sizeof(kpmc_probe) */
+    size_t size;              /* sizeof(kpmc_probe) (<kpmc/catalog.h>) */
     int force_found;          /* force_all_ctrs when the session opened: 1 when
                                  another client held the counters (or, on
                                  CPC-era kernels without a power manager,
@@ -282,7 +332,7 @@ typedef struct kpmc_probe {
                                  tried (x86_64: no list) */
     unsigned n_tried;         /* configurable events tried one by one */
     unsigned n_refused;       /* of which the kernel refused (EPERM) */
-    unsigned refused[KPMC_MAX_EVENTS]; /* the first refused ones (event indices) */
+    unsigned refused[KPMC_PROBE_REFUSED]; /* the first refused ones (event indices) */
     int kernel_counting;      /* configurable counters count kernel mode: 1 yes,
                                  0 user mode only, -1 unknown (no event could
                                  be programmed) */
@@ -382,10 +432,10 @@ KPMC_API int kpmc_set_event_modes(const kpmc_set *set, size_t i);
  * stopped, or its session closed); kpmc_set_error() says which. */
 KPMC_API int kpmc_set_read(kpmc_set *set, uint64_t *out);
 /* The raw read, for the tightest loops: one kpc_get_thread_counters() call
- * that writes the kernel's buffer, kpmc_set_plan(set)->n_counters values in
- * kpc order, into buf; nothing else.  Event i of the set is
- * buf[kpmc_set_plan(set)->events[i].index] (the index map).  Take both from
- * the plan after kpmc_set_start, which may plan the set again (a
+ * that writes the kernel's buffer, n_counters values of the set's plan
+ * (kpmc_plan_get) in kpc order, into buf; nothing else.  Event i of the
+ * set is buf[index] of the plan's event i (kpmc_plan_event_get).  Take both
+ * from the plan after kpmc_set_start, which may plan the set again (a
  * KPMC_MODE_ALL set mixing fixed and configurable events on a kernel whose
  * configurable counters count user mode only reads no fixed counters);
  * KPMC_MAX_EVENTS values of buf always suffice.  Errors and rules
@@ -397,12 +447,14 @@ KPMC_API int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf);
  * then counting are switched off; kpmc_close() restores what it found.  A
  * failure leaves the set counting. */
 KPMC_API int kpmc_set_stop(kpmc_set *set);
-/* Detail of the last failed kpmc_set_read() on this set, or of a start or
- * stop refused because the session is closed ("" if none). */
+/* The detail of the calling thread's last failed kpmc_set_read() on this
+ * set, or of a start or stop refused because the session is closed; "" if
+ * none.  Per thread, as kpmc_session_error(): a thread keeps the detail of
+ * one set, valid until its next failed call on a set. */
 KPMC_API const char *kpmc_set_error(const kpmc_set *set);
 /* Stops the set if it counts, from any thread (not while the thread that
  * started it reads it).  NULL is allowed; so is a set whose session is
- * closed. */
+ * closed (the last such set frees what is left of the session). */
 KPMC_API void kpmc_set_free(kpmc_set *set);
 
 /* ---- recovery ---- */
@@ -431,6 +483,8 @@ KPMC_API const char *kpmc_session_kperf_path(const kpmc_session *s);
  * V6), which also answers for a zombie: read after waitid(..., WNOWAIT) and
  * before reaping to get the totals of a whole run. */
 typedef struct kpmc_proc_counts {
+    size_t size;             /* sizeof(kpmc_proc_counts), set by the caller
+                                (<kpmc/catalog.h>) */
     uint64_t cycles;         /* ri_cycles */
     uint64_t instructions;   /* ri_instructions */
     uint64_t p_cycles;       /* ri_pcycles: of cycles, those on performance cores */
@@ -440,7 +494,8 @@ typedef struct kpmc_proc_counts {
 /* proc_pid_rusage is looked up in the kperf library first (kperf_path as
  * in kpmc_options: NULL means $KPMC_KPERF_PATH; the simulator provides it),
  * then in the program.  Errors: KPMC_E_UNSUPPORTED (no proc_pid_rusage:
- * not macOS), KPMC_E_INVAL (no such process, or NULL out), KPMC_E_PERM
+ * not macOS), KPMC_E_INVAL (no such process, or NULL out or its size too
+ * small), KPMC_E_PERM
  * (another user's process), KPMC_E_KPC (another failure); detail (may be
  * NULL) says which. */
 KPMC_API int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out, char *detail,
@@ -449,6 +504,8 @@ KPMC_API int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_cou
 /* The CPUs and their performance levels, for counting on every CPU. */
 #define KPMC_MAX_CPUS 256
 typedef struct kpmc_cpus {
+    size_t size;              /* sizeof(kpmc_cpus), set by the caller
+                                 (<kpmc/catalog.h>) */
     unsigned n_cpus;          /* hw.ncpu */
     unsigned n_levels;        /* hw.nperflevels: 1, or 2 on chips with efficiency cores */
     unsigned level_cpus[2];   /* hw.perflevelN.logicalcpu: CPUs of level N */
@@ -463,7 +520,7 @@ typedef struct kpmc_cpus {
  * cores (so on a single die CPUs 0 .. E-1 are efficiency cores).
  * Errors: KPMC_E_STATE (inert session), KPMC_E_UNSUPPORTED (no sysctl or no
  * kpc_get_cpu_counters), KPMC_E_INVAL (more than KPMC_MAX_CPUS CPUs, NULL
- * out), KPMC_E_NOMEM, KPMC_E_PERM (an unprivileged session). */
+ * out or its size too small), KPMC_E_NOMEM, KPMC_E_PERM (an unprivileged session). */
 KPMC_API int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out);
 /* Every CPU's counters of the set's events, machine-wide (all tasks):
  * out[cpu * n_events + i] for event i, cpu < n_cpus of kpmc_session_cpus,

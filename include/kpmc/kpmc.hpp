@@ -138,7 +138,13 @@ class counters {
         const kpmc_plan *p = kpmc_set_plan(set_);
         if (i >= names_.size())
             throw std::out_of_range("kpmc::counters: no event " + std::to_string(i));
-        return kpmc_event_name(p->db, p->events[i].resolved);
+        kpmc_plan_info info{};
+        info.size = sizeof info;
+        kpmc_plan_event e{};
+        e.size = sizeof e;
+        if (kpmc_plan_get(p, &info) != 0 || kpmc_plan_event_get(p, i, &e) != 0)
+            throw error(KPMC_E_INVAL, "kpmc_plan_event_get");
+        return kpmc_event_name(info.db, e.resolved);
     }
     unsigned counts(std::size_t i) const
     {

@@ -66,44 +66,59 @@ extern "C" {
  * databases' few distinct counter masks make rare. */
 #define KPMC_GROUPS_MAX 64
 
-typedef struct kpmc_group {
+/* Groups: opaque, read through kpmc_groups_get(). */
+typedef struct kpmc_groups kpmc_groups;
+
+/* Group g of a kpmc_groups (kpmc_groups_get()); the pointers point into the
+ * groups and stay valid until they are freed. */
+typedef struct kpmc_group_info {
+    size_t size;              /* sizeof(kpmc_group_info), set by the caller
+                                 (<kpmc/catalog.h>) */
     /* The set as kpmc_plan_build_names(names, n) places it; identical to
      * what `kpmc check` prints for these names in this order (a
      * measurement's groups: see kpmc_measure_groups). */
-    kpmc_plan plan;
-    size_t n;                           /* names in the set (plan.n_events) */
-    size_t n_anchors;                   /* names[0 .. n_anchors-1] are the anchors */
-    const char *names[KPMC_MAX_EVENTS]; /* as given: the anchors in order, then the
-                                           group's events in the caller's order */
-    size_t input[KPMC_MAX_EVENTS];      /* names[i] is anchors[input[i]] for
-                                           i < n_anchors, else events[input[i]] */
-} kpmc_group;
+    const kpmc_plan *plan;
+    size_t n;                 /* names in the set (the plan's n_events) */
+    size_t n_anchors;         /* names[0 .. n_anchors-1] are the anchors */
+    const char *const *names; /* n names as given (the caller's strings): the
+                                 anchors in order, then the group's events in
+                                 the caller's order */
+    const size_t *input;      /* n: names[i] is anchors[input[i]] for
+                                 i < n_anchors, else events[input[i]] */
+} kpmc_group_info;
 
 /* Split events (names or aliases of db) into the fewest groups such that
  * each group, together with every anchor, fits the counters in `mode`.
- * Writes the groups into groups[0 .. result-1] and returns their number
- * (>= 1), ordered by their first event in the caller's order.  An event that
+ * On success *out holds the groups, ordered by their first event in the
+ * caller's order, and their number (>= 1) is returned.  An event that
  * counts the same as an anchor (say FIXED_CYCLES and the anchor Cycles) is
  * counted by the anchor and placed in no group.  The same arguments always
- * give the same groups.  max_groups = n always suffices.
- * Errors (detail, if not NULL, names the events and counters at fault, as
- * kpmc_plan_build does): KPMC_E_INVAL (arguments), KPMC_E_EMPTY,
- * KPMC_E_TOOMANY (more than KPMC_GROUPS_MAX events, more anchors than
- * KPMC_MAX_EVENTS, or more groups needed than max_groups), KPMC_E_NOEVENT,
- * KPMC_E_UNAVAILABLE, KPMC_E_DUPLICATE (two events, or two anchors, that
- * count the same event), KPMC_E_NOFIT (the anchors do not fit together, or
- * an event does not fit with them).  No allocation, no lock. */
-KPMC_API int kpmc_groups_build(kpmc_group *groups, size_t max_groups, const kpmc_db *db,
-                      const char *const *events, size_t n, const char *const *anchors,
-                      size_t n_anchors, int mode, char *detail, size_t detail_len);
+ * give the same groups.  The groups point to the caller's names, which must
+ * outlive them.
+ * Errors (*out NULL; detail, if not NULL, names the events and counters at
+ * fault, as kpmc_plan_build does): KPMC_E_INVAL (arguments), KPMC_E_EMPTY,
+ * KPMC_E_TOOMANY (more than KPMC_GROUPS_MAX events or more anchors than
+ * KPMC_MAX_EVENTS), KPMC_E_NOEVENT, KPMC_E_UNAVAILABLE, KPMC_E_DUPLICATE
+ * (two events, or two anchors, that count the same event), KPMC_E_NOFIT
+ * (the anchors do not fit together, or an event does not fit with them),
+ * KPMC_E_NOMEM.  One allocation, no lock. */
+KPMC_API int kpmc_groups_build(kpmc_groups **out, const kpmc_db *db, const char *const *events, size_t n,
+                               const char *const *anchors, size_t n_anchors, int mode, char *detail,
+                               size_t detail_len);
 /* The same from indices of db's table (the names are the database's);
  * KPMC_E_CATALOG when the caller's headers are another catalog's
  * (<kpmc/catalog.h>).  kpmc_groups_build_db(...) calls
  * kpmc_groups_build_db_v(KPMC_CATALOG_DIGEST, ...). */
-KPMC_API int kpmc_groups_build_db_v(uint64_t catalog, kpmc_group *groups, size_t max_groups, const kpmc_db *db,
-                                    const unsigned *events, size_t n, const unsigned *anchors, size_t n_anchors,
-                                    int mode, char *detail, size_t detail_len);
+KPMC_API int kpmc_groups_build_db_v(uint64_t catalog, kpmc_groups **out, const kpmc_db *db, const unsigned *events,
+                                    size_t n, const unsigned *anchors, size_t n_anchors, int mode, char *detail,
+                                    size_t detail_len);
 #define kpmc_groups_build_db(...) kpmc_groups_build_db_v(KPMC_CATALOG_DIGEST, __VA_ARGS__)
+/* How many groups (0 for NULL). */
+KPMC_API size_t kpmc_groups_count(const kpmc_groups *groups);
+/* Group g; KPMC_E_INVAL for NULL, a size too small or g out of range. */
+KPMC_API int kpmc_groups_get(const kpmc_groups *groups, size_t g, kpmc_group_info *out);
+/* NULL is allowed. */
+KPMC_API void kpmc_groups_free(kpmc_groups *groups);
 
 /* ---- measurements ---- */
 
@@ -147,6 +162,8 @@ typedef struct kpmc_measure_options {
 KPMC_API void kpmc_measure_defaults(kpmc_measure_options *o);
 
 typedef struct kpmc_stats {
+    size_t size;   /* sizeof(kpmc_stats), set by the caller of kpmc_stats_of
+                      (<kpmc/catalog.h>); in results, set by the library */
     double min, median, mean;
     double stddev; /* sample standard deviation (n - 1); 0 when n < 2 */
     double mad;    /* median absolute deviation from the median, unscaled */
@@ -258,11 +275,11 @@ KPMC_API int kpmc_measure_run(kpmc_measure *m, void (*fn)(void *arg), void *arg)
 /* The last complete run's result, valid until the next run starts or the
  * measurement is freed; NULL before the first. */
 KPMC_API const kpmc_result *kpmc_measure_result(const kpmc_measure *m);
-/* The groups measured: kpmc_measure_groups(m, &n) gives n groups.  Unlike
+/* The groups measured, valid until the measurement is freed.  Unlike
  * kpmc_groups_build's, their plans are for the session's kernel and hold
  * the events counted; after a run, each is its set's plan as started in
  * that run (kpmc_set_plan after kpmc_set_start). */
-KPMC_API const kpmc_group *kpmc_measure_groups(const kpmc_measure *m, size_t *n);
+KPMC_API const kpmc_groups *kpmc_measure_groups(const kpmc_measure *m);
 /* Detail of the last failed run ("" if none). */
 KPMC_API const char *kpmc_measure_error(const kpmc_measure *m);
 /* Stops and frees its sets; NULL is allowed.  Before kpmc_close. */
@@ -277,6 +294,8 @@ KPMC_API const kpmc_measured_metric *kpmc_result_metric(const kpmc_result *r, co
 /* ---- derived metrics ---- */
 
 typedef struct kpmc_metric_info {
+    size_t size;             /* sizeof(kpmc_metric_info), set by the caller
+                                (<kpmc/catalog.h>) */
     const char *name;        /* "ipc", "branch-miss-ratio", "l1d-load-mpki", ... */
     const char *description;
     /* The inputs: event names tried in order, separated by '|'; each is
@@ -289,7 +308,7 @@ typedef struct kpmc_metric_info {
 
 /* The metrics kpmc derives (one table, runtime/metrics.def). */
 KPMC_API size_t kpmc_metric_count(void);
-/* KPMC_E_INVAL when i >= kpmc_metric_count(). */
+/* KPMC_E_INVAL when i >= kpmc_metric_count() or out's size is too small. */
 KPMC_API int kpmc_metric_at(size_t i, kpmc_metric_info *out);
 /* Bind metric i to counted events: counted[0 .. n-1] are the events
  * counted, as indices of db, in `mode`; *numerator and *denominator get the
@@ -305,9 +324,9 @@ KPMC_API int kpmc_metric_bind_v(uint64_t catalog, size_t i, const kpmc_db *db, i
 /* ---- statistics ---- */
 
 /* The statistics of v[0 .. n-1] as kpmc_stats gives them (v is reordered in
- * place; scratch holds n values).  n = 0: every field NaN but n.  No
- * allocation.  Measurements use it, and kpmc stat over its runs. */
-KPMC_API void kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out);
+ * place; scratch holds n values).  n = 0: every field NaN but n.  0, or
+ * KPMC_E_INVAL for an out whose size is too small.  No allocation.  Measurements use it, and kpmc stat over its runs. */
+KPMC_API int kpmc_stats_of(double *v, size_t n, double *scratch, kpmc_stats *out);
 
 /* ---- writing results ---- */
 

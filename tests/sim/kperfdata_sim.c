@@ -82,6 +82,7 @@ int kpep_db_create(const char *name, kpep_db **out)
     if (!d)
         return 2;
     d->db = db;
+    d->info.size = sizeof d->info;
     kpmc_db_get(db, &d->info);
     d->events = calloc(d->info.n_events, sizeof *d->events);
     d->ev = calloc(d->info.n_events, sizeof *d->ev);
@@ -91,6 +92,7 @@ int kpep_db_create(const char *name, kpep_db **out)
     }
     for (unsigned i = 0; i < d->info.n_events; i++) {
         kpmc_event_info *e = &d->ev[i];
+        e->size = sizeof *e;
         kpmc_event_get(db, i, e);
         d->events[i].name = e->name;
         d->events[i].description = e->description;

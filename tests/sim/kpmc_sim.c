@@ -732,7 +732,7 @@ static uint64_t fixed_step_of(const char *const *names)
 {
     for (; *names; names++) {
         int ev = kpmc_event_find(cfg.db, *names);
-        kpmc_event_info info;
+        kpmc_event_info info = {.size = sizeof info};
         if (ev < 0 || kpmc_event_get(cfg.db, (unsigned)ev, &info) != 0 || !(info.has & KPMC_HAS_FIXED_COUNTER))
             continue;
         unsigned i = 0;

@@ -198,7 +198,7 @@ static void load_db(struct sim_config *c)
     if (!name || !*name)
         name = "a14";
     c->db = kpmc_db_find(name);
-    kpmc_db_info info;
+    kpmc_db_info info = {.size = sizeof info};
     if (!c->db || kpmc_db_get(c->db, &info) != 0) {
         fail(c, "KPMC_SIM_DB=%s: no such database in the catalog", name);
         c->db = NULL;
@@ -222,7 +222,7 @@ static void load_cpu_string(struct sim_config *c)
             snprintf(c->cpu_string, sizeof c->cpu_string, "%s", v);
         return;
     }
-    kpmc_family_info fam;
+    kpmc_family_info fam = {.size = sizeof fam};
     if (!c->db)
         return;
     if (kpmc_db_family(c->db, 0, &fam) != 0) {
@@ -259,7 +259,7 @@ static void load_chip(struct sim_config *c)
     if (!c->db || c->arch != KPMC_ARCH_ARM64)
         return;
     for (size_t i = 0; i < c->n_events; i++) {
-        kpmc_event_info e;
+        kpmc_event_info e = {.size = sizeof e};
         if (kpmc_event_get(c->db, (unsigned)i, &e) == 0 && (e.has & KPMC_HAS_NUMBER) && e.number > 0xff)
             c->sel_mask = 0xffff;
     }
@@ -312,7 +312,7 @@ static void load_allowlist(struct sim_config *c)
         return;
     if (strcmp(v, "db") == 0) {
         for (size_t i = 0; c->db && i < c->n_events; i++) {
-            kpmc_event_info e;
+            kpmc_event_info e = {.size = sizeof e};
             if (kpmc_event_get(c->db, (unsigned)i, &e) == 0 && (e.has & KPMC_HAS_NUMBER))
                 allow(c, e.number);
         }
