@@ -41,11 +41,6 @@ static int read_selfcounts(uint32_t tid, uint32_t n, uint64_t *buf)
     return atomic_load_explicit(&selfcounts, memory_order_relaxed)(THSC_CPI, buf, sizeof(struct thsc_cpi));
 }
 
-int kpmc_selfcounts_reads(kpmc_kpc_read_fn fn)
-{
-    return fn == read_selfcounts;
-}
-
 int kpmc_selfcounts_open(kpmc_session *s)
 {
     void *sym = kpmc_kperf_kept_symbol(s->k.path, "thread_selfcounts");
@@ -167,7 +162,7 @@ void kpmc_selfcounts_start(kpmc_set *set)
     set->started = 1;
     set->running = 1;
     set->thread = pthread_self();
-    atomic_store_explicit(&set->read, read_selfcounts, memory_order_relaxed);
+    kpmc_set_switch(set, KPMC_SET_COUNTING, read_selfcounts);
 }
 
 int kpmc_session_privileged(const kpmc_session *s)

@@ -311,7 +311,7 @@ void kpmc_close(kpmc_session *s)
     s->closed = 1;
     for (kpmc_set *set = s->sets; set; set = set->next) {
         set->running = 0;
-        atomic_store_explicit(&set->read, kpmc_set_read_closed, memory_order_relaxed);
+        kpmc_set_switch(set, KPMC_SET_CLOSED, kpmc_set_read_idle);
     }
     s->running = 0;
     struct kpmc_kperf *k = &s->k;

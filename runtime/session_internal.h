@@ -66,10 +66,11 @@ struct kpmc_set {
     /* The read path touches only these first fields. */
     uint64_t buf[KPMC_MAX_EVENTS];  /* the kpc call's buffer (first: its
                                        address is the set's) */
-    /* kpc_get_thread_counters, or a stub that fails while the set does not
-     * count: written under the session lock (start, stop, close), loaded by
-     * kpmc_set_read without it; relaxed atomics, plain loads and stores on
-     * arm64 and x86_64.  kperf stays loaded while the set exists. */
+    /* kpc_get_thread_counters (or an unprivileged session's read), or
+     * kpmc_set_read_idle while the set does not count: written with `state`
+     * under the session lock (kpmc_set_switch), loaded by kpmc_set_read
+     * without it; relaxed atomics, plain loads and stores on arm64 and
+     * x86_64.  kperf stays loaded while the set exists. */
     _Atomic(kpmc_kpc_read_fn) read;
     uint64_t *out;           /* the caller's array during a read */
     uint32_t n_counters;     /* values the kpc call returns */
@@ -79,6 +80,8 @@ struct kpmc_set {
     kpmc_session *s; /* for the set's whole life (it holds a reference) */
     uint64_t serial; /* names the set's details (kpmc_set_detail) */
     kpmc_set *next;
+    /* KPMC_SET_*: why a read fails (read on the cold path only) */
+    atomic_int state;
     int running;
     pthread_t thread; /* the thread that started it */
     int started;      /* started at least once: modes[] is valid */
@@ -87,9 +90,16 @@ struct kpmc_set {
     kpmc_plan plan;
 };
 
-/* Read stubs installed while a set is stopped or its session is closed. */
-int kpmc_set_read_stopped(uint32_t tid, uint32_t buf_count, uint64_t *buf);
-int kpmc_set_read_closed(uint32_t tid, uint32_t buf_count, uint64_t *buf);
+/* A set's state: counting, stopped (or never started), or its session
+ * closed. */
+enum { KPMC_SET_STOPPED, KPMC_SET_COUNTING, KPMC_SET_CLOSED };
+/* What a set's reads call when it does not count: fails. */
+int kpmc_set_read_idle(uint32_t tid, uint32_t buf_count, uint64_t *buf);
+/* Set the set's state and what its reads call (the kernel's read when it
+ * counts, else kpmc_set_read_idle); session locked.  A read that fails and
+ * then finds the state sees the one stored with the read function it
+ * called, or a later one. */
+void kpmc_set_switch(kpmc_set *set, int state, kpmc_kpc_read_fn read);
 
 /* A new serial number for a session or a set: details are kept per thread
  * under it, so that a freed object's address, reused, inherits none. */
@@ -134,13 +144,11 @@ int kpmc_restore_int(int (*fn)(int), int value);
  * `built` (a failure root would meet too).
  * kpmc_selfcounts_start starts a set of such a session.
  * kpmc_selfcounts_refuse writes "<what> needs root ..." and returns
- * KPMC_E_PERM.  kpmc_selfcounts_reads says whether fn is the read function
- * of such sets. */
+ * KPMC_E_PERM. */
 int kpmc_selfcounts_open(kpmc_session *s);
 int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built);
 void kpmc_selfcounts_start(kpmc_set *set);
 int kpmc_selfcounts_refuse(kpmc_session *s, const char *what);
-int kpmc_selfcounts_reads(kpmc_kpc_read_fn fn);
 
 /* The read function a started set calls and the values it returns, for the
  * measurement loop (measure.c), which calls it directly into its own

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "detail.h"
 #include "digest.h"
 #include "session_internal.h"
 
@@ -31,7 +32,8 @@ static void set_init(kpmc_set *set, kpmc_session *s)
 {
     set->s = s;
     set->serial = kpmc_serial();
-    atomic_init(&set->read, kpmc_set_read_stopped);
+    atomic_init(&set->read, kpmc_set_read_idle);
+    atomic_init(&set->state, KPMC_SET_STOPPED);
     set_plan_fields(set, s);
     set->next = s->sets;
     s->sets = set;
@@ -491,7 +493,7 @@ static int start_locked(kpmc_set *set)
         s->running++;
         set->running = 1;
         set->thread = pthread_self();
-        atomic_store_explicit(&set->read, s->k.kpc_get_thread_counters, memory_order_relaxed);
+        kpmc_set_switch(set, KPMC_SET_COUNTING, s->k.kpc_get_thread_counters);
     }
     return r;
 }
@@ -503,7 +505,7 @@ static int stop_locked(kpmc_set *set)
     struct kpmc_kperf *k = &s->k;
     if (s->selfcounts) {
         set->running = 0;
-        atomic_store_explicit(&set->read, kpmc_set_read_stopped, memory_order_relaxed);
+        kpmc_set_switch(set, KPMC_SET_STOPPED, kpmc_set_read_idle);
         return 0;
     }
     if (s->running == 1) {
@@ -522,7 +524,7 @@ static int stop_locked(kpmc_set *set)
     }
     s->running--;
     set->running = 0;
-    atomic_store_explicit(&set->read, kpmc_set_read_stopped, memory_order_relaxed);
+    kpmc_set_switch(set, KPMC_SET_STOPPED, kpmc_set_read_idle);
     return 0;
 }
 
@@ -591,16 +593,16 @@ void kpmc_set_free(kpmc_set *set)
 
 /* ---- reading ---- */
 
-int kpmc_set_read_stopped(uint32_t tid, uint32_t buf_count, uint64_t *buf)
+int kpmc_set_read_idle(uint32_t tid, uint32_t buf_count, uint64_t *buf)
 {
     (void)tid, (void)buf_count, (void)buf;
     return -1;
 }
 
-int kpmc_set_read_closed(uint32_t tid, uint32_t buf_count, uint64_t *buf)
+void kpmc_set_switch(kpmc_set *set, int state, kpmc_kpc_read_fn read)
 {
-    (void)tid, (void)buf_count, (void)buf;
-    return -2; /* differs from the stub above, which keeps their addresses apart */
+    atomic_store_explicit(&set->state, state, memory_order_relaxed);
+    atomic_store_explicit(&set->read, read, memory_order_release);
 }
 
 #if defined(__GNUC__)
@@ -608,36 +610,33 @@ __attribute__((noinline, cold))
 #endif
 static int read_failed(kpmc_set *set, int err)
 {
-    kpmc_kpc_read_fn read = atomic_load_explicit(&set->read, memory_order_relaxed);
+    /* the state stored with the read function the read called, or later
+     * (kpmc_set_switch: its release store, this fence) */
+    atomic_thread_fence(memory_order_acquire);
+    int state = atomic_load_explicit(&set->state, memory_order_relaxed);
     char *detail = kpmc_set_detail(set);
     const size_t len = KPMC_DETAIL_MAX;
-    if (read == kpmc_set_read_stopped) {
-        snprintf(detail, len, "kpmc_set_read: the set is not counting (start it first)");
-        return KPMC_E_STATE;
-    }
-    if (read == kpmc_set_read_closed) {
-        /* Closed now, whether or not the kpc call ran before. */
-        snprintf(detail, len, "kpmc_set_read: the set's session is closed");
-        return KPMC_E_STATE;
-    }
+    if (state == KPMC_SET_STOPPED)
+        return kpmc_detail_set(detail, len, KPMC_E_STATE, "kpmc_set_read: the set is not counting (start it first)");
+    if (state == KPMC_SET_CLOSED) /* closed now, whether or not the kpc call ran before */
+        return kpmc_detail_set(detail, len, KPMC_E_STATE, "kpmc_set_read: the set's session is closed");
     char call[64];
-    if (kpmc_selfcounts_reads(read))
+    if (set->s->selfcounts) /* fixed for the session's life */
         snprintf(call, sizeof call, "thread_selfcounts(THSC_CPI)");
     else
         snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)set->n_counters);
     kpmc_kpc_failure(detail, len, call, err);
-    size_t n = strlen(detail);
-    if (kpmc_selfcounts_reads(read))
+    if (set->s->selfcounts)
         return KPMC_E_KPC;
     if (err == EINVAL)
-        snprintf(detail + n, len - n,
-                 ": this thread has no counter buffer in the kernel, which gives one to a thread that switched "
-                 "thread counting on or was created while it was on; read a set on the thread that started it");
+        kpmc_detail_add(detail, len,
+                        ": this thread has no counter buffer in the kernel, which gives one to a thread that switched "
+                        "thread counting on or was created while it was on; read a set on the thread that started it");
     else if (err == ENOMEM)
-        snprintf(detail + n, len - n,
-                 ": the kernel holds more counter values per thread than the set's %u; thread counting was "
-                 "switched to other classes after the set started (by another client?)",
-                 (unsigned)set->n_counters);
+        kpmc_detail_add(detail, len,
+                        ": the kernel holds more counter values per thread than the set's %u; thread counting was "
+                        "switched to other classes after the set started (by another client?)",
+                        (unsigned)set->n_counters);
     return KPMC_E_KPC;
 }
 
