@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detail.h"
 #include "outstruct.h"
 #include "session_internal.h"
 
@@ -62,25 +63,25 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
     sysctlbyname_fn fn;
     memcpy(&fn, &sym, sizeof sym);
     if (!fn) {
-        snprintf(s->detail, sizeof s->detail, "sysctlbyname is missing (it exists on macOS only)");
+        kpmc_detail_set(s->detail, sizeof s->detail, "sysctlbyname is missing (it exists on macOS only)");
         r = KPMC_E_UNSUPPORTED;
         goto done;
     }
     sym = kpmc_kperf_symbol(s->k.handle, "kpc_get_cpu_counters");
     memcpy(&s->kpc_get_cpu_counters, &sym, sizeof sym);
     if (!s->kpc_get_cpu_counters) {
-        snprintf(s->detail, sizeof s->detail, "%.200s has no kpc_get_cpu_counters", s->k.path);
+        kpmc_detail_set(s->detail, sizeof s->detail, "%.200s has no kpc_get_cpu_counters", s->k.path);
         r = KPMC_E_UNSUPPORTED;
         goto done;
     }
     if (read_int(fn, "hw.ncpu", &out->n_cpus) != 0 || out->n_cpus == 0) {
-        snprintf(s->detail, sizeof s->detail, "sysctl hw.ncpu failed");
+        kpmc_detail_set(s->detail, sizeof s->detail, "sysctl hw.ncpu failed");
         r = KPMC_E_UNSUPPORTED;
         goto done;
     }
     if (out->n_cpus > KPMC_MAX_CPUS) {
-        snprintf(s->detail, sizeof s->detail, "hw.ncpu is %u; kpmc counts at most %d CPUs", out->n_cpus,
-                 KPMC_MAX_CPUS);
+        kpmc_detail_set(s->detail, sizeof s->detail, "hw.ncpu is %u; kpmc counts at most %d CPUs", out->n_cpus,
+                        KPMC_MAX_CPUS);
         r = KPMC_E_INVAL;
         goto done;
     }
@@ -111,7 +112,7 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
     if (s->n_cpus != out->n_cpus) {
         uint64_t *buf = calloc((size_t)out->n_cpus * KPMC_MAX_EVENTS, sizeof *buf);
         if (!buf) {
-            snprintf(s->detail, sizeof s->detail, "out of memory for %u CPUs' counters", out->n_cpus);
+            kpmc_detail_set(s->detail, sizeof s->detail, "out of memory for %u CPUs' counters", out->n_cpus);
             r = KPMC_E_NOMEM;
             goto done;
         }
@@ -134,13 +135,13 @@ int kpmc_set_read_cpus(kpmc_set *set, uint64_t *out)
     pthread_mutex_lock(&s->lock);
     int r = 0;
     if (s->closed) {
-        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set's session is closed");
+        kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set's session is closed");
         r = KPMC_E_STATE;
     } else if (!s->cpu_buf || !s->kpc_get_cpu_counters) {
-        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "call kpmc_session_cpus before reading every CPU");
+        kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "call kpmc_session_cpus before reading every CPU");
         r = KPMC_E_STATE;
     } else if (!set->running) {
-        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set does not count (start it first)");
+        kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set does not count (start it first)");
         r = KPMC_E_STATE;
     } else {
         int cur = 0;

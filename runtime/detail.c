@@ -44,7 +44,16 @@ void kpmc_detail_put(struct kpmc_detail *d, const char *fmt, ...)
     va_end(ap);
 }
 
-int kpmc_detail_set(char *buf, size_t len, int code, const char *fmt, ...)
+void kpmc_detail_set(char *buf, size_t len, const char *fmt, ...)
+{
+    struct kpmc_detail d = kpmc_detail_open(buf, len, 0);
+    va_list ap;
+    va_start(ap, fmt);
+    kpmc_detail_vput(&d, fmt, ap);
+    va_end(ap);
+}
+
+int kpmc_detail_error(char *buf, size_t len, int code, const char *fmt, ...)
 {
     struct kpmc_detail d = kpmc_detail_open(buf, len, 0);
     va_list ap;

@@ -25,8 +25,10 @@ struct kpmc_detail kpmc_detail_open(char *buf, size_t len, int more);
 void kpmc_detail_put(struct kpmc_detail *d, const char *fmt, ...) KPMC_PRINTF(2, 3);
 void kpmc_detail_vput(struct kpmc_detail *d, const char *fmt, va_list ap) KPMC_PRINTF(2, 0);
 
-/* buf := the sentence; returns code, for `return kpmc_detail_set(...)`. */
-int kpmc_detail_set(char *buf, size_t len, int code, const char *fmt, ...) KPMC_PRINTF(4, 5);
+/* buf := the sentence. */
+void kpmc_detail_set(char *buf, size_t len, const char *fmt, ...) KPMC_PRINTF(3, 4);
+/* The same, returning code: `return kpmc_detail_error(...)`. */
+int kpmc_detail_error(char *buf, size_t len, int code, const char *fmt, ...) KPMC_PRINTF(4, 5);
 /* buf += the sentence. */
 void kpmc_detail_add(char *buf, size_t len, const char *fmt, ...) KPMC_PRINTF(3, 4);
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detail.h"
 #include "outstruct.h"
 #include "session_internal.h"
 
@@ -118,8 +119,8 @@ int kpmc_session_probe(kpmc_session *s, kpmc_probe *res)
         goto done;
     }
     if (s->running) {
-        snprintf(s->detail, sizeof s->detail, "kpmc_session_probe: %u event set%s counting; stop %s first",
-                 s->running, s->running > 1 ? "s are" : " is", s->running > 1 ? "them" : "it");
+        kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_session_probe: %u event set%s counting; stop %s first",
+                        s->running, s->running > 1 ? "s are" : " is", s->running > 1 ? "them" : "it");
         r = KPMC_E_BUSY;
         goto done;
     }

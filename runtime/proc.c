@@ -7,6 +7,7 @@
 
 #include <kpmc/kpmc.h>
 
+#include "detail.h"
 #include "kperf.h"
 #include "outstruct.h"
 #include "rusage_info.h"
@@ -42,14 +43,15 @@ int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out,
     }
     detail[0] = '\0';
     if (!kpmc_out_ok(out, KPMC_SIZE_TO(kpmc_proc_counts, has_p))) {
-        snprintf(detail, detail_len, "process %d: no place for the counts (out is NULL or its size too small)", pid);
+        kpmc_detail_set(detail, detail_len, "process %d: no place for the counts (out is NULL or its size too small)",
+                        pid);
         return KPMC_E_INVAL;
     }
     kpmc_proc_counts full = {.size = sizeof full}, *res = out;
     out = &full;
     proc_pid_rusage_fn fn = lookup(kpmc_kperf_default_path(kperf_path));
     if (!fn) {
-        snprintf(detail, detail_len, "process %d: proc_pid_rusage is missing (it exists on macOS only)", pid);
+        kpmc_detail_set(detail, detail_len, "process %d: proc_pid_rusage is missing (it exists on macOS only)", pid);
         return KPMC_E_UNSUPPORTED;
     }
     int r = 0;
@@ -63,14 +65,15 @@ int kpmc_proc_counts_get(int pid, const char *kperf_path, kpmc_proc_counts *out,
         err = fn(pid, KPMC_RUSAGE_INFO_V4, &ri) == 0 ? 0 : errno;
     }
     if (err == ESRCH) {
-        snprintf(detail, detail_len, "proc_pid_rusage(%d): no such process (%s)", pid, why(err, text, sizeof text));
+        kpmc_detail_set(detail, detail_len, "proc_pid_rusage(%d): no such process (%s)", pid,
+                        why(err, text, sizeof text));
         r = KPMC_E_INVAL;
     } else if (err == EPERM || err == EACCES) {
-        snprintf(detail, detail_len, "proc_pid_rusage(%d): %s: another user's process needs root", pid,
-                 why(err, text, sizeof text));
+        kpmc_detail_set(detail, detail_len, "proc_pid_rusage(%d): %s: another user's process needs root", pid,
+                        why(err, text, sizeof text));
         r = KPMC_E_PERM;
     } else if (err) {
-        snprintf(detail, detail_len, "proc_pid_rusage(%d) failed: %s", pid, why(err, text, sizeof text));
+        kpmc_detail_set(detail, detail_len, "proc_pid_rusage(%d) failed: %s", pid, why(err, text, sizeof text));
         r = KPMC_E_KPC;
     } else {
         out->cycles = ri.cycles;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "detail.h"
 #include "alloc.h"
 #include "session_internal.h"
 
@@ -46,17 +47,16 @@ int kpmc_selfcounts_open(kpmc_session *s)
     void *sym = kpmc_kperf_kept_symbol(s->k.path, "thread_selfcounts");
     selfcounts_fn fn;
     memcpy(&fn, &sym, sizeof sym);
-    size_t n = strlen(s->detail);
     if (!fn) {
-        snprintf(s->detail + n, sizeof s->detail - n,
-                 "; thread_selfcounts, which counts cycles and instructions without root, is missing too");
+        kpmc_detail_add(s->detail, sizeof s->detail,
+                        "; thread_selfcounts, which counts cycles and instructions without root, is missing too");
         return KPMC_E_PERM;
     }
     struct thsc_cpi c;
     if (fn(THSC_CPI, &c, sizeof c) != 0) {
         char why[128];
         kpmc_kpc_failure(why, sizeof why, "thread_selfcounts(THSC_CPI)", errno);
-        snprintf(s->detail + n, sizeof s->detail - n, "; %s, so nothing can be counted without root", why);
+        kpmc_detail_add(s->detail, sizeof s->detail, "; %s, so nothing can be counted without root", why);
         return KPMC_E_PERM;
     }
     atomic_store_explicit(&selfcounts, fn, memory_order_relaxed);
@@ -67,10 +67,10 @@ int kpmc_selfcounts_open(kpmc_session *s)
 
 int kpmc_selfcounts_refuse(kpmc_session *s, const char *what)
 {
-    snprintf(s->detail, sizeof s->detail,
-             "%s needs root (run with sudo): this session counts each thread's cycles and instructions only, "
-             "through thread_selfcounts",
-             what);
+    kpmc_detail_set(s->detail, sizeof s->detail,
+                    "%s needs root (run with sudo): this session counts each thread's cycles and instructions only, "
+                    "through thread_selfcounts",
+                    what);
     return KPMC_E_PERM;
 }
 
@@ -103,16 +103,16 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
     const char *cname = cycles >= 0 ? kpmc_event_name(db, (unsigned)cycles) : "-";
     const char *iname = instructions >= 0 ? kpmc_event_name(db, (unsigned)instructions) : "-";
     if (mode != KPMC_MODE_ALL) {
-        snprintf(s->detail, sizeof s->detail,
-                 "KPMC_MODE_USER needs root (run with sudo): without root kpmc counts cycles and instructions "
-                 "through thread_selfcounts, which counts user and kernel mode together (use KPMC_MODE_ALL)");
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "KPMC_MODE_USER needs root (run with sudo): without root kpmc counts cycles and instructions "
+                        "through thread_selfcounts, which counts user and kernel mode together (use KPMC_MODE_ALL)");
         return KPMC_E_PERM;
     }
     if (built != 0) {
-        snprintf(s->detail, sizeof s->detail,
-                 "the set needs root (run with sudo): without root kpmc counts only cycles and instructions "
-                 "(%s, %s), in KPMC_MODE_ALL, through thread_selfcounts",
-                 cname, iname);
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "the set needs root (run with sudo): without root kpmc counts only cycles and instructions "
+                        "(%s, %s), in KPMC_MODE_ALL, through thread_selfcounts",
+                        cname, iname);
         return KPMC_E_PERM;
     }
     unsigned counted[KPMC_MAX_EVENTS];
@@ -123,10 +123,10 @@ int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built)
             counted[i] = (unsigned)c;
             continue;
         }
-        snprintf(s->detail, sizeof s->detail,
-                 "%s (position %u of the set) needs root (run with sudo): without root kpmc counts only cycles "
-                 "and instructions (%s, %s), in KPMC_MODE_ALL, through thread_selfcounts",
-                 kpmc_event_name(db, (unsigned)e), i + 1, cname, iname);
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "%s (position %u of the set) needs root (run with sudo): without root kpmc counts only cycles "
+                        "and instructions (%s, %s), in KPMC_MODE_ALL, through thread_selfcounts",
+                        kpmc_event_name(db, (unsigned)e), i + 1, cname, iname);
         return KPMC_E_PERM;
     }
     /* What the set reads: each event on its fixed counter, at its position

@@ -3,31 +3,17 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "detail.h"
 #include "alloc.h"
 #include "outstruct.h"
 #include "session_internal.h"
 
 #define CLASSES_ALL (KPMC_CLASS_FIXED | KPMC_CLASS_CONFIGURABLE)
-
-static void detail_printf(kpmc_session *s, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void detail_printf(kpmc_session *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->detail, sizeof s->detail, fmt, ap);
-    va_end(ap);
-}
 
 /* ---- details and lifetime ---- */
 
@@ -101,9 +87,8 @@ int kpmc_kpc_error(kpmc_session *s, const char *call, int err)
     kpmc_kpc_failure(s->detail, sizeof s->detail, call, err);
     if (err != EBUSY)
         return KPMC_E_KPC;
-    size_t n = strlen(s->detail);
-    snprintf(s->detail + n, sizeof s->detail - n,
-             ": another client (Instruments, powermetrics, another kpmc) uses the counters");
+    kpmc_detail_add(s->detail, sizeof s->detail,
+                    ": another client (Instruments, powermetrics, another kpmc) uses the counters");
     return KPMC_E_BUSY;
 }
 
@@ -145,32 +130,33 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
     if (name && *name) {
         s->db = kpmc_db_find(name);
         if (!s->db) {
-            size_t n = (size_t)snprintf(s->detail, sizeof s->detail, "%s=%s: no such database; valid:", from, name);
-            for (size_t i = 0; i < kpmc_db_count() && n < sizeof s->detail; i++)
-                n += (size_t)snprintf(s->detail + n, sizeof s->detail - n, " %s", kpmc_db_name(kpmc_db_at(i)));
+            struct kpmc_detail d = kpmc_detail_open(s->detail, sizeof s->detail, 0);
+            kpmc_detail_put(&d, "%s=%s: no such database; valid:", from, name);
+            for (size_t i = 0; i < kpmc_db_count(); i++)
+                kpmc_detail_put(&d, " %s", kpmc_db_name(kpmc_db_at(i)));
             return KPMC_E_NODB;
         }
         int force = (opt && opt->size >= offsetof(kpmc_options, force_db) + sizeof opt->force_db && opt->force_db) ||
                     env_switch("KPMC_DB_FORCE");
         if (s->db == host || force)
             return 0;
-        detail_printf(s,
-                      "%s=%s: this CPU (%s, family %s) is not one of database %s's CPU families (its database "
-                      "is %s): %s's selectors would count other events here; force it with "
-                      "kpmc_options.force_db or KPMC_DB_FORCE=1",
-                      from, name, s->cpu, fam, kpmc_db_name(s->db), host ? kpmc_db_name(host) : "unknown",
-                      kpmc_db_name(s->db));
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "%s=%s: this CPU (%s, family %s) is not one of database %s's CPU families (its database "
+                        "is %s): %s's selectors would count other events here; force it with "
+                        "kpmc_options.force_db or KPMC_DB_FORCE=1",
+                        from, name, s->cpu, fam, kpmc_db_name(s->db), host ? kpmc_db_name(host) : "unknown",
+                        kpmc_db_name(s->db));
         s->db = NULL;
         return KPMC_E_NODB;
     }
     s->db = host;
     if (s->db)
         return 0;
-    detail_printf(s,
-                  "no database for CPU %s (family %s) in this build; build kpmc on this Mac "
-                  "(the build regenerates the catalog from /usr/share/kpep) or configure with "
-                  "cmake -DKPMC_KPEP_DIR=/usr/share/kpep",
-                  s->cpu, fam);
+    kpmc_detail_set(s->detail, sizeof s->detail,
+                    "no database for CPU %s (family %s) in this build; build kpmc on this Mac "
+                    "(the build regenerates the catalog from /usr/share/kpep) or configure with "
+                    "cmake -DKPMC_KPEP_DIR=/usr/share/kpep",
+                    s->cpu, fam);
     return KPMC_E_NODB;
 }
 
@@ -199,12 +185,12 @@ static int check_counts(kpmc_session *s)
     uint32_t kc = counters - (counters >= n_fixed ? n_fixed : counters);
     int fits = counters >= n_fixed && config == fixed_words + kc && (x86 ? kc >= 1 && kc <= n_conf : kc == n_conf);
     if (!fits) {
-        detail_printf(s,
-                      "kpc_get_counter_count/kpc_get_config_count(FIXED|CONFIGURABLE) report %u "
-                      "counters and %u config words, but database %s has %u and %u; "
-                      "is it the database of this CPU?",
-                      (unsigned)counters, (unsigned)config, d.name, (unsigned)(n_fixed + n_conf),
-                      (unsigned)(fixed_words + n_conf));
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "kpc_get_counter_count/kpc_get_config_count(FIXED|CONFIGURABLE) report %u "
+                        "counters and %u config words, but database %s has %u and %u; "
+                        "is it the database of this CPU?",
+                        (unsigned)counters, (unsigned)config, d.name, (unsigned)(n_fixed + n_conf),
+                        (unsigned)(fixed_words + n_conf));
         return KPMC_E_NODB;
     }
     s->kernel.size = sizeof s->kernel;
@@ -226,8 +212,7 @@ static int take_counters(kpmc_session *s)
         if (e != EPERM)
             return kpmc_kpc_error(s, "kpc_force_all_ctrs_get", e);
         kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_force_all_ctrs_get", e);
-        size_t n = strlen(s->detail);
-        snprintf(s->detail + n, sizeof s->detail - n, ": needs root (run with sudo)");
+        kpmc_detail_add(s->detail, sizeof s->detail, ": needs root (run with sudo)");
         return KPMC_E_PERM;
     }
     /* kpc_get_counting answers 0 on failure, a valid value too: errno tells. */
@@ -244,10 +229,9 @@ static int take_counters(kpmc_session *s)
     if (k->kpc_force_all_ctrs_set(1) != 0) {
         int e = errno;
         kpmc_kpc_failure(s->detail, sizeof s->detail, "kpc_force_all_ctrs_set(1)", e);
-        size_t n = strlen(s->detail);
         if (e == EACCES || e == EBUSY) {
-            snprintf(s->detail + n, sizeof s->detail - n,
-                     ": another client (Instruments, powermetrics, another kpmc) holds the counters");
+            kpmc_detail_add(s->detail, sizeof s->detail,
+                            ": another client (Instruments, powermetrics, another kpmc) holds the counters");
             return KPMC_E_BUSY;
         }
         return e == EPERM ? KPMC_E_PERM : KPMC_E_KPC;
@@ -276,7 +260,8 @@ int kpmc_open(kpmc_session **out, const kpmc_options *opt)
     s->serial = kpmc_serial();
     int r = 0;
     if (opt && opt->size < offsetof(kpmc_options, db) + sizeof opt->db) {
-        detail_printf(s, "kpmc_options.size is %zu; set it to sizeof(kpmc_options)", opt->size);
+        kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_options.size is %zu; set it to sizeof(kpmc_options)",
+                        opt->size);
         r = KPMC_E_INVAL;
     }
     if (r == 0)
@@ -374,30 +359,11 @@ int kpmc_session_kernel(kpmc_session *s, kpmc_kernel *out)
 
 /* ---- kpmc_reset ---- */
 
-static void append(char *detail, size_t len, size_t *n, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void append(char *detail, size_t len, size_t *n, const char *fmt, ...)
-{
-    if (!detail || *n >= len)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(detail + *n, len - *n, fmt, ap);
-    va_end(ap);
-    if (w > 0)
-        *n += (size_t)w;
-}
-
 int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len)
 {
     char local[KPMC_DETAIL_MAX];
     char *d = detail && detail_len ? detail : local;
     size_t len = detail && detail_len ? detail_len : sizeof local;
-    size_t n = 0;
     d[0] = '\0';
     struct kpmc_kperf k;
     int r = kpmc_kperf_load(&k, kperf_path, d, len);
@@ -410,14 +376,14 @@ int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len)
         kpmc_kperf_unload(&k);
         if (e != EPERM)
             return KPMC_E_KPC;
-        n = strlen(d);
-        append(d, len, &n, ": needs root (run with sudo)");
+        kpmc_detail_add(d, len, ": needs root (run with sudo)");
         return KPMC_E_PERM;
     }
     uint32_t counting = k.kpc_get_counting();
     uint32_t thread_counting = k.kpc_get_thread_counting();
-    append(d, len, &n, "found thread counting 0x%x, counting 0x%x, force_all_ctrs %d;",
-           (unsigned)thread_counting, (unsigned)counting, force);
+    struct kpmc_detail w = kpmc_detail_open(d, len, 0);
+    kpmc_detail_put(&w, "found thread counting 0x%x, counting 0x%x, force_all_ctrs %d;", (unsigned)thread_counting,
+                    (unsigned)counting, force);
     /* All three are attempted, in the order of kpmc_close. */
     struct {
         const char *call;
@@ -439,19 +405,20 @@ int kpmc_reset(const char *kperf_path, char *detail, size_t detail_len)
     r = 0;
     for (int i = 0; i < 3; i++) {
         if (!steps[i].failed) {
-            append(d, len, &n, " %s done%s;", steps[i].call,
-                   i == 2 && still ? ", but force_all_ctrs still reads 1 (another client holds the counters, or "
-                                     "the kernel has no power manager to give them back to)"
-                                   : "");
+            kpmc_detail_put(&w, " %s done%s;", steps[i].call,
+                            i == 2 && still
+                                ? ", but force_all_ctrs still reads 1 (another client holds the counters, or "
+                                  "the kernel has no power manager to give them back to)"
+                                : "");
             continue;
         }
         char why[160];
         kpmc_kpc_failure(why, sizeof why, steps[i].call, steps[i].err);
-        append(d, len, &n, " %s;", why);
+        kpmc_detail_put(&w, " %s;", why);
         if (r == 0)
             r = steps[i].err == EACCES || steps[i].err == EBUSY ? KPMC_E_BUSY : KPMC_E_KPC;
     }
-    if (n && n < len && d[n - 1] == ';')
-        d[n - 1] = '\0';
+    if (w.pos && d[w.pos - 1] == ';')
+        d[w.pos - 1] = '\0';
     return r;
 }

@@ -3,7 +3,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,21 +45,21 @@ enum by { BY_NAME, BY_EV, BY_DB };
 static int resolve_ev(kpmc_session *s, const int *ev, size_t n, unsigned *idx)
 {
     if (n > KPMC_MAX_EVENTS) {
-        snprintf(s->detail, sizeof s->detail, "%zu events asked for; a set holds at most %d", n,
-                 KPMC_MAX_EVENTS);
+        kpmc_detail_set(s->detail, sizeof s->detail, "%zu events asked for; a set holds at most %d", n,
+                        KPMC_MAX_EVENTS);
         return KPMC_E_TOOMANY;
     }
     for (size_t i = 0; i < n; i++) {
         /* Positions count from 1, as in every message about a set. */
         int r = kpmc_ev_resolve(s->db, ev[i]);
         if (r == KPMC_E_INVAL) {
-            snprintf(s->detail, sizeof s->detail,
-                     "%d (position %zu of the set) is not a portable event id (KPMC_EV_*)", ev[i], i + 1);
+            kpmc_detail_set(s->detail, sizeof s->detail,
+                            "%d (position %zu of the set) is not a portable event id (KPMC_EV_*)", ev[i], i + 1);
             return r;
         }
         if (r < 0) {
-            snprintf(s->detail, sizeof s->detail, "database %s has no event %s (position %zu of the set)",
-                     kpmc_db_name(s->db), kpmc_ev_name(ev[i]), i + 1);
+            kpmc_detail_set(s->detail, sizeof s->detail, "database %s has no event %s (position %zu of the set)",
+                            kpmc_db_name(s->db), kpmc_ev_name(ev[i]), i + 1);
             return KPMC_E_NOEVENT;
         }
         idx[i] = (unsigned)r;
@@ -87,20 +86,20 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
     }
     if (s->closed) {
         /* Only reachable while sets keep the closed session's memory. */
-        snprintf(s->detail, sizeof s->detail, "kpmc_set_new: the session is closed");
+        kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_set_new: the session is closed");
         r = KPMC_E_STATE;
         goto done;
     }
     if (by != BY_NAME && (r = kpmc_cat_digest_check(catalog, s->detail, sizeof s->detail)) != 0)
         goto done;
     if (!events && n) {
-        snprintf(s->detail, sizeof s->detail, "the event array is NULL");
+        kpmc_detail_set(s->detail, sizeof s->detail, "the event array is NULL");
         r = KPMC_E_INVAL;
         goto done;
     }
     set = calloc(1, sizeof *set);
     if (!set) {
-        snprintf(s->detail, sizeof s->detail, "out of memory for an event set");
+        kpmc_detail_set(s->detail, sizeof s->detail, "out of memory for an event set");
         r = KPMC_E_NOMEM;
         goto done;
     }
@@ -119,11 +118,11 @@ static int set_new(kpmc_session *s, kpmc_set **out, enum by by, const void *even
         if (db_id != kpmc_db_id(s->db)) {
             const kpmc_db *other = kpmc_db_at(db_id);
             if (other)
-                snprintf(s->detail, sizeof s->detail,
-                         "event ids of database %s used with a session on database %s",
-                         kpmc_db_name(other), kpmc_db_name(s->db));
+                kpmc_detail_set(s->detail, sizeof s->detail,
+                                "event ids of database %s used with a session on database %s", kpmc_db_name(other),
+                                kpmc_db_name(s->db));
             else
-                snprintf(s->detail, sizeof s->detail, "%zu is not a database id (KPMC_DB_*)", db_id);
+                kpmc_detail_set(s->detail, sizeof s->detail, "%zu is not a database id (KPMC_DB_*)", db_id);
             r = KPMC_E_WRONGDB;
             break;
         }
@@ -172,23 +171,6 @@ static int same_config(const kpmc_session *s, const kpmc_plan *p)
            memcmp(s->run_config, p->config, p->n_config * sizeof p->config[0]) == 0;
 }
 
-static size_t append_detail(kpmc_session *s, size_t n, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static size_t append_detail(kpmc_session *s, size_t n, const char *fmt, ...)
-{
-    if (n >= sizeof s->detail)
-        return n;
-    va_list ap;
-    va_start(ap, fmt);
-    int w = vsnprintf(s->detail + n, sizeof s->detail - n, fmt, ap);
-    va_end(ap);
-    return w > 0 ? n + (size_t)w : n;
-}
-
 unsigned kpmc_conf_words(const kpmc_plan *p, uint64_t *words)
 {
     unsigned n = p->n_config - p->config_skip;
@@ -233,17 +215,16 @@ static int refused_events(kpmc_session *s, const kpmc_plan *p)
     char call[64];
     snprintf(call, sizeof call, "kpc_set_config(CONFIGURABLE, %u words)", p->n_config - p->config_skip);
     kpmc_kpc_failure(s->detail, sizeof s->detail, call, EPERM);
-    size_t n = strlen(s->detail);
     if (refused) {
-        append_detail(s, n,
-                      ": the kernel's selector allowlist refuses %s; the kernel knows only the events of "
-                      "its own list for this chip (is the database right for this CPU?)",
-                      names);
+        kpmc_detail_add(s->detail, sizeof s->detail,
+                        ": the kernel's selector allowlist refuses %s; the kernel knows only the events of "
+                        "its own list for this chip (is the database right for this CPU?)",
+                        names);
         s->kernel.known |= KPMC_KERNEL_ALLOWLIST;
         s->kernel.flags |= KPMC_KERNEL_ALLOWLIST;
         return KPMC_E_UNAVAILABLE;
     }
-    append_detail(s, n, ": the kernel refuses the set, yet none of its events alone");
+    kpmc_detail_add(s->detail, sizeof s->detail, ": the kernel refuses the set, yet none of its events alone");
     return KPMC_E_KPC;
 }
 
@@ -263,12 +244,12 @@ static int configure(kpmc_session *s, const kpmc_plan *p)
     char call[64];
     snprintf(call, sizeof call, "kpc_set_config(CONFIGURABLE, %u words)", n);
     int r = kpmc_kpc_error(s, call, e);
-    size_t len = strlen(s->detail);
+    struct kpmc_detail d = kpmc_detail_open(s->detail, sizeof s->detail, 1);
     for (unsigned i = 0; i < p->n_events; i++) {
         const kpmc_plan_event *ev = &p->events[i];
         if (!ev->fixed)
-            len = append_detail(s, len, " %s=0x%llx@%u", kpmc_event_name(p->db, ev->resolved),
-                                (unsigned long long)ev->config, ev->counter);
+            kpmc_detail_put(&d, " %s=0x%llx@%u", kpmc_event_name(p->db, ev->resolved), (unsigned long long)ev->config,
+                            ev->counter);
     }
     return r;
 }
@@ -321,10 +302,10 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
     if (count == 0 && errno)
         return kpmc_kpc_error(s, "kpc_get_counter_count", errno);
     if (count != p->n_counters) {
-        snprintf(s->detail, sizeof s->detail,
-                 "kpc_get_counter_count(0x%x) reports %u counter values a thread, but the set reads %u: the "
-                 "kernel's counters changed since kpmc_open (another client forced or released them?)",
-                 (unsigned)p->classes, (unsigned)count, p->n_counters);
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "kpc_get_counter_count(0x%x) reports %u counter values a thread, but the set reads %u: the "
+                        "kernel's counters changed since kpmc_open (another client forced or released them?)",
+                        (unsigned)p->classes, (unsigned)count, p->n_counters);
         return KPMC_E_KPC;
     }
     *n_rb = 0;
@@ -351,18 +332,18 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
                 s->kernel.flags |= KPMC_KERNEL_X86_PLAIN;
                 continue;
             }
-            snprintf(s->detail, sizeof s->detail,
-                     "kpc_get_config reads back 0x%llx for %s on counter %u, but kpmc programmed 0x%llx: the "
-                     "kernel did not program its selector",
-                     (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter,
-                     (unsigned long long)e->config);
+            kpmc_detail_set(s->detail, sizeof s->detail,
+                            "kpc_get_config reads back 0x%llx for %s on counter %u, but kpmc programmed 0x%llx: the "
+                            "kernel did not program its selector",
+                            (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter,
+                            (unsigned long long)e->config);
             return KPMC_E_KPC;
         }
         unsigned m = kpmc_modes_of(&d, back);
         if (!m) {
-            snprintf(s->detail, sizeof s->detail,
-                     "kpc_get_config reads back 0x%llx for %s on counter %u: the kernel counts it in no mode",
-                     (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter);
+            kpmc_detail_set(s->detail, sizeof s->detail,
+                            "kpc_get_config reads back 0x%llx for %s on counter %u: the kernel counts it in no mode",
+                            (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter);
             return KPMC_E_KPC;
         }
         if (asks_kernel(&d, e->config)) {
@@ -462,7 +443,7 @@ static int start_locked(kpmc_set *set)
     kpmc_session *s = set->s;
     int r = 0;
     if (set->running) {
-        snprintf(s->detail, sizeof s->detail, "kpmc_set_start: the set is already counting");
+        kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_set_start: the set is already counting");
         return KPMC_E_STATE;
     }
     if (s->selfcounts) {
@@ -473,11 +454,11 @@ static int start_locked(kpmc_set *set)
     if (r != 0)
         return r;
     if (s->running && !same_config(s, &set->plan)) {
-        snprintf(s->detail, sizeof s->detail,
-                 "kpmc_set_start: %u other event set%s with a different configuration %s counting; "
-                 "stop %s first",
-                 s->running, s->running > 1 ? "s" : "", s->running > 1 ? "are" : "is",
-                 s->running > 1 ? "them" : "it");
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "kpmc_set_start: %u other event set%s with a different configuration %s counting; "
+                        "stop %s first",
+                        s->running, s->running > 1 ? "s" : "", s->running > 1 ? "are" : "is",
+                        s->running > 1 ? "them" : "it");
         return KPMC_E_BUSY;
     }
     if (s->running) {
@@ -533,12 +514,12 @@ static int stop_own_locked(kpmc_set *set)
 {
     kpmc_session *s = set->s;
     if (!set->running) {
-        snprintf(s->detail, sizeof s->detail, "kpmc_set_stop: the set is not counting");
+        kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_set_stop: the set is not counting");
         return KPMC_E_STATE;
     }
     if (!pthread_equal(set->thread, pthread_self())) {
-        snprintf(s->detail, sizeof s->detail,
-                 "kpmc_set_stop: the set counts another thread; stop it on the thread that started it");
+        kpmc_detail_set(s->detail, sizeof s->detail,
+                        "kpmc_set_stop: the set counts another thread; stop it on the thread that started it");
         return KPMC_E_STATE;
     }
     return stop_locked(set);
@@ -554,7 +535,7 @@ static int with_session(kpmc_set *set, const char *fn, int (*body)(kpmc_set *))
     kpmc_session *s = set->s;
     kpmc_call_begin(s);
     if (s->closed) {
-        snprintf(kpmc_set_detail(set), KPMC_DETAIL_MAX, "%s: the set's session is closed", fn);
+        kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "%s: the set's session is closed", fn);
         pthread_mutex_unlock(&s->lock);
         return KPMC_E_STATE;
     }
@@ -617,9 +598,9 @@ static int read_failed(kpmc_set *set, int err)
     char *detail = kpmc_set_detail(set);
     const size_t len = KPMC_DETAIL_MAX;
     if (state == KPMC_SET_STOPPED)
-        return kpmc_detail_set(detail, len, KPMC_E_STATE, "kpmc_set_read: the set is not counting (start it first)");
+        return kpmc_detail_error(detail, len, KPMC_E_STATE, "kpmc_set_read: the set is not counting (start it first)");
     if (state == KPMC_SET_CLOSED) /* closed now, whether or not the kpc call ran before */
-        return kpmc_detail_set(detail, len, KPMC_E_STATE, "kpmc_set_read: the set's session is closed");
+        return kpmc_detail_error(detail, len, KPMC_E_STATE, "kpmc_set_read: the set's session is closed");
     char call[64];
     if (set->s->selfcounts) /* fixed for the session's life */
         snprintf(call, sizeof call, "thread_selfcounts(THSC_CPI)");
