@@ -16,8 +16,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 measure() { # label catalog_dir
-    $cc -O2 -fPIC -c -I"$src/runtime" "$2/catalog_data.c" -o "$tmp/data.o"
-    $cc -O2 -fPIC -c -I"$src/include" -I"$2/include" -I"$src/runtime" "$src/runtime/catalog.c" -o "$tmp/cat.o"
+    $cc -O2 -fPIC -c -I"$src/internal" "$2/catalog_data.c" -o "$tmp/data.o"
+    $cc -O2 -fPIC -c -I"$src/include" -I"$2/include" -I"$src/internal" "$src/runtime/catalog.c" -o "$tmp/cat.o"
     $cc -shared -o "$tmp/cat.so" "$tmp/data.o" "$tmp/cat.o"
     ro=$(size -A "$tmp/data.o" | awk '$1 ~ /^\.rodata/ { s += $2 } END { print s + 0 }')
     rw=$(size -A "$tmp/data.o" | awk '$1 ~ /^\.(data|bss)/ { s += $2 } END { print s + 0 }')

@@ -19,7 +19,7 @@
 
 #include "emit.h"
 #include "tables.h"
-#include "model.h"
+#include "crossdb.h"
 #include "plist.h"
 #include "util.h"
 
@@ -50,7 +50,13 @@ static int allowed_ident(const char *p, size_t n)
     static const char *const words[] = {
         "const",   "char",   "struct",  "enum",   "uint8_t",    "uint16_t", "uint32_t", "uint64_t", "include", "ifndef",
         "define",  "endif",  "if",      "error",  "pragma",     "GCC",      "diagnostic", "ignored", "defined",
-        "__GNUC__", "u",     NULL,
+        "__GNUC__", "u",     "_Static_assert", "sizeof", "offsetof", "T", "f", "n", "at",
+        /* the fields of the row types, in the layout assertions */
+        "pid", "name", "description", "number", "other", "counters_mask", "fallback", "umask", "fixed_counter",
+        "has", "flags", "event", "marketing_name", "architecture", "source", "arch", "internal", "n_version",
+        "version", "fixed_counters", "config_counters", "power_counters", "events", "n_events", "aliases",
+        "n_aliases", "n_families", "reserved", "sha256", "family", "cputype", "cpusubtype", "db", "seed",
+        "n_buckets", "n_slots", "all", "user", "note", "rank", "chips", "codename", NULL,
     };
     if (n >= 5 && (!memcmp(p, "KPMC_", 5) || !memcmp(p, "kpmc_", 5)))
         return 1;

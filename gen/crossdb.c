@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "crossdb.h"
 #include "util.h"
 
 static int cmp_db(const void *a, const void *b)
@@ -36,7 +36,7 @@ static int check_dbs(struct gen_catalog *cat)
     for (size_t i = 0; i < cat->n_dbs; i++)
         for (size_t j = i + 1; j < cat->n_dbs; j++) {
             const struct gen_db *a = &cat->dbs[i], *b = &cat->dbs[j];
-            if (!gen_casecmp(a->name, b->name)) {
+            if (!kpmc_ascii_casecmp(a->name, b->name)) {
                 gen_error(b->path, b->name_line, "database %s is also defined by %s", b->name, a->path);
                 bad = 1;
             } else if (!strcmp(a->ident, b->ident)) {
@@ -301,7 +301,7 @@ static void list_inputs(struct gen_catalog *cat)
         char hex[65];
         for (int j = 0; j < 32; j++)
             snprintf(hex + 2 * j, 3, "%02x", cat->dbs[i].sha256[j]);
-        cat->inputs[i] = gen_printf("%-32s sha256 %s", cat->dbs[i].file, hex);
+        cat->inputs[i] = cat->dbs[i].input = gen_printf("%-32s sha256 %s", cat->dbs[i].file, hex);
     }
     for (size_t i = 0; i < cat->n_links; i++)
         cat->inputs[cat->n_dbs + i] = gen_printf("%-32s -> %s", cat->links[i].file, cat->links[i].target);

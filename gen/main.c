@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crossdb.h"
 #include "emit.h"
 #include "input.h"
 #include "tables.h"

@@ -58,15 +58,6 @@ static const struct pl_entry *find(const struct pl_entry *e, size_t n, const cha
     return NULL;
 }
 
-static char *fold(const char *s)
-{
-    char *f = gen_strdup(s);
-    for (char *p = f; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 32);
-    return f;
-}
-
 static int check_name(const struct reader *r, long line, const char *what, const char *name)
 {
     if (!*name) {
@@ -159,14 +150,15 @@ static int read_event(const struct reader *r, const struct gen_db *db, const str
                      out->name, out->counters_mask, out->fixed_counter);
         }
     } else {
-        unsigned allowed = (out->has & KPMC_HAS_COUNTERS_MASK) ? out->counters_mask : db->config_counters;
+        unsigned allowed =
+            kpmc_cat_counters(out->has & KPMC_HAS_COUNTERS_MASK, out->counters_mask, 0, 0, db->config_counters);
         if (!(allowed & db->config_counters)) {
             gen_error(r->file, ev->line, "event %s: counters_mask 0x%x names no configurable counter (0x%x)",
                       out->name, allowed, db->config_counters);
             return -1;
         }
     }
-    out->fold = fold(out->name);
+    out->fold = gen_fold(out->name);
     out->ident = gen_mangle(out->name);
     return 0;
 }
@@ -246,7 +238,7 @@ static int read_aliases(const struct reader *r, struct gen_db *db, const struct 
             bad = 1;
             continue;
         }
-        a->fold = fold(a->name);
+        a->fold = gen_fold(a->name);
         a->ident = gen_mangle(a->name);
     }
     if (bad)
@@ -304,7 +296,7 @@ static int link_names(const struct reader *r, struct gen_db *db)
                       db->events[same].name, db->events[same].line);
             bad = 1;
         }
-        a->event = find_event(db, fold(a->target));
+        a->event = find_event(db, gen_fold(a->target));
         if (a->event < 0) {
             gen_error(r->file, a->line, "alias %s names %s, which is not an event of %s", a->name, a->target,
                       db->name);
@@ -317,7 +309,7 @@ static int link_names(const struct reader *r, struct gen_db *db)
         struct gen_event *ev = &db->events[i];
         if (!ev->fallback)
             continue;
-        ev->fallback_index = find_event(db, fold(ev->fallback));
+        ev->fallback_index = find_event(db, gen_fold(ev->fallback));
         if (ev->fallback_index < 0) {
             gen_error(r->file, ev->fallback_line, "event %s: fallback %s is not an event of %s", ev->name,
                       ev->fallback, db->name);
@@ -342,7 +334,7 @@ static int link_names(const struct reader *r, struct gen_db *db)
     ids[k++] = (struct idref){"EVENT_COUNT", "(the event count)", 0};
     qsort(ids, k, sizeof *ids, cmp_idref);
     for (size_t i = 1; i < k; i++)
-        if (!strcmp(ids[i].ident, ids[i - 1].ident) && gen_casecmp(ids[i].name, ids[i - 1].name)) {
+        if (!strcmp(ids[i].ident, ids[i - 1].ident) && kpmc_ascii_casecmp(ids[i].name, ids[i - 1].name)) {
             const struct idref *a = &ids[i - 1], *b = &ids[i];
             gen_error(r->file, b->line ? b->line : a->line, "%s (line %ld) and %s (line %ld) both become the identifier KPMC_%s_%s",
                       a->name, a->line, b->name, b->line, db->ident, a->ident);

@@ -62,6 +62,7 @@ struct gen_db {
     /* derived */
     const char *ident;
     size_t n_families;
+    const char *input; /* its line of gen_catalog.inputs */
 };
 
 /* A cpu_<type>_<subtype>_<family>.plist link. */
@@ -89,12 +90,8 @@ struct gen_catalog {
 };
 
 /* Read and validate one database plist held in data; the model's strings
- * live in the arena.  0 on success, -1 after reporting errors. */
+ * live in the arena.  0 on success, -1 after reporting errors.  The work
+ * across databases is crossdb.h's. */
 int model_read_db(const char *path, const char *file, const char *data, size_t len, struct gen_db *out);
-
-/* Cross-database work once every file is read: sort, check names and
- * identifiers across databases, resolve links, assign portable ids, find
- * inconsistencies.  0 on success, -1 after reporting errors. */
-int model_finish(struct gen_catalog *cat);
 
 #endif

@@ -1,17 +1,7 @@
-/* kpmc-gen: SHA-256 (FIPS 180-4), one-shot.  Portable C, plus the x86 SHA
- * extensions when the CPU has them (hashing is a third of the generator's
- * work otherwise). */
+/* kpmc-gen: SHA-256 (FIPS 180-4), one-shot, in portable C. */
 #include "sha256.h"
 
 #include <string.h>
-
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
-#define SHA256_X86 1
-#include <cpuid.h>
-#include <immintrin.h>
-#else
-#define SHA256_X86 0
-#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -63,68 +53,8 @@ static void block(uint32_t h[8], const uint8_t *p)
     h[7] += k;
 }
 
-#if SHA256_X86
-/* The state is kept as ABEF and CDGH, the operand order of SHA256RNDS2;
- * each group of four rounds adds K to four message words and runs two
- * double rounds; the schedule for group g >= 4 is
- *   msg2(msg1(X[g-4], X[g-3]) + alignr(X[g-1], X[g-2], 4), X[g-1]). */
-__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_x86(uint32_t h[8], const uint8_t *p, size_t n)
-{
-    const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-    __m128i dcba = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
-    __m128i hgfe = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
-    __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
-    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
-    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
-    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
-    for (; n; n--, p += 64) {
-        __m128i save0 = abef, save1 = cdgh, x[4];
-        for (int g = 0; g < 16; g++) {
-            __m128i w;
-            if (g < 4) {
-                w = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * g)), swap);
-            } else {
-                __m128i t = _mm_sha256msg1_epu32(x[g & 3], x[(g + 1) & 3]);
-                t = _mm_add_epi32(t, _mm_alignr_epi8(x[(g + 3) & 3], x[(g + 2) & 3], 4));
-                w = _mm_sha256msg2_epu32(t, x[(g + 3) & 3]);
-            }
-            x[g & 3] = w;
-            __m128i m = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)(const void *)&K[4 * g]));
-            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
-            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(m, 0x0E));
-        }
-        abef = _mm_add_epi32(abef, save0);
-        cdgh = _mm_add_epi32(cdgh, save1);
-    }
-    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
-    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
-    _mm_storeu_si128((__m128i *)(void *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
-    _mm_storeu_si128((__m128i *)(void *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
-}
-
-static int have_x86_sha(void)
-{
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
-        return 0; /* SSE4.1, SSSE3 */
-    if (__get_cpuid_max(0, NULL) < 7)
-        return 0;
-    __cpuid_count(7, 0, a, b, c, d);
-    return (b >> 29) & 1; /* SHA */
-}
-#endif
-
 static void blocks(uint32_t h[8], const uint8_t *p, size_t n)
 {
-#if SHA256_X86
-    static int x86 = -1;
-    if (x86 < 0)
-        x86 = have_x86_sha();
-    if (x86) {
-        blocks_x86(h, p, n);
-        return;
-    }
-#endif
     for (; n; n--, p += 64)
         block(h, p);
 }

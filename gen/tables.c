@@ -160,15 +160,6 @@ static int split_list(const char *path, long line, const char *what, const char 
     return 0;
 }
 
-static char *fold_upper(const char *s)
-{
-    char *f = gen_strdup(s);
-    for (char *p = f; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 32);
-    return f;
-}
-
 /* ---- generic events ---- */
 
 static int db_by_name(const struct gen_catalog *cat, const char *name)
@@ -192,13 +183,13 @@ static void explain_missing(const char *path, long line, const struct gen_generi
                             const char *name)
 {
     for (size_t j = 0; j < db->n_aliases; j++)
-        if (!gen_casecmp(db->aliases[j].name, name)) {
+        if (!kpmc_ascii_casecmp(db->aliases[j].name, name)) {
             gen_error(path, line, "%s: %s is an alias in database %s; name its event %s", g->name, name, db->name,
                       db->events[db->aliases[j].event].name);
             return;
         }
     for (size_t j = 0; j < db->n_events; j++)
-        if (!gen_casecmp(db->events[j].name, name)) {
+        if (!kpmc_ascii_casecmp(db->events[j].name, name)) {
             gen_error(path, line, "%s: no event %s in database %s (it spells it %s)", g->name, name, db->name,
                       db->events[j].name);
             return;
@@ -396,7 +387,7 @@ static int read_generic(const char *path, const struct gen_catalog *cat, struct 
             }
             g = &t->generic[t->n_generic];
             g->name = name;
-            g->fold = fold_upper(name);
+            g->fold = gen_fold(name);
             g->ident = gen_mangle(name);
             g->description = ln->field[2];
             g->line = ln->no;

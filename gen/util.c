@@ -1,6 +1,8 @@
 /* kpmc-gen: diagnostics, arena, buffers, name helpers. */
 #include "util.h"
 
+#include "ascii.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,18 +235,12 @@ void buf_free(struct buf *b)
 
 /* ---- names ---- */
 
-static int upper(int c)
+char *gen_fold(const char *s)
 {
-    return (c >= 'a' && c <= 'z') ? c - 32 : c;
-}
-
-int gen_casecmp(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int ca = upper((unsigned char)*a), cb = upper((unsigned char)*b);
-        if (ca != cb || !ca)
-            return ca - cb;
-    }
+    char *f = gen_strdup(s);
+    for (char *p = f; *p; p++)
+        *p = (char)kpmc_ascii_upper((unsigned char)*p);
+    return f;
 }
 
 static int is_digit(char c)
@@ -286,11 +282,8 @@ char *gen_mangle(const char *name)
 {
     char *id = gen_strdup(name);
     for (char *p = id; *p; p++) {
-        char c = *p;
-        if (c >= 'a' && c <= 'z')
-            *p = (char)(c - 32);
-        else if (!((c >= 'A' && c <= 'Z') || is_digit(c) || c == '_'))
-            *p = '_';
+        char c = (char)kpmc_ascii_upper((unsigned char)*p);
+        *p = (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ? c : '_';
     }
     return id;
 }

@@ -76,8 +76,8 @@ void buf_free(struct buf *b);
 
 /* ---- names ---- */
 
-/* ASCII case-insensitive comparison. */
-int gen_casecmp(const char *a, const char *b);
+/* A copy with ASCII letters upper-cased (ascii.h: names compare so). */
+char *gen_fold(const char *s);
 /* "natural" order: digit runs compare as numbers ("a7" < "a10"). */
 int gen_natcmp(const char *a, const char *b);
 /* C identifier part for a name: '.', '-' and any other character that is not

@@ -1,10 +1,11 @@
 /* The catalog API (include/kpmc/catalog.h) over the generated tables
- * (runtime/catalog_format.h).  Read-only, no allocation, thread-safe. */
+ * (internal/catalog_format.h).  Read-only, no allocation, thread-safe. */
 #include <kpmc/catalog.h>
 
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "catalog_format.h"
 #include "digest.h"
 #include "outstruct.h"
@@ -36,20 +37,6 @@ static const struct kpmc_cat_event *row(const struct kpmc_cat_db *d, unsigned in
     return &kpmc_cat_events[kpmc_cat_db_events[d->events + index]];
 }
 
-static int upper(int c)
-{
-    return (c >= 'a' && c <= 'z') ? c - 32 : c;
-}
-
-/* Does the NUL-terminated s equal name[0..len) ignoring ASCII case? */
-static int same_name(const char *s, const char *name, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (!s[i] || upper((unsigned char)s[i]) != upper((unsigned char)name[i]))
-            return 0;
-    return s[len] == '\0';
-}
-
 /* ---- databases ---- */
 
 size_t kpmc_db_count(void)
@@ -78,7 +65,7 @@ const kpmc_db *kpmc_db_find(const char *name)
         return NULL;
     size_t len = strlen(name);
     for (size_t i = 0; i < kpmc_cat_n_dbs; i++)
-        if (same_name(str(kpmc_cat_dbs[i].name), name, len))
+        if (kpmc_ascii_same_n(str(kpmc_cat_dbs[i].name), name, len))
             return handle(&kpmc_cat_dbs[i]);
     for (size_t i = 0; i < kpmc_cat_n_chips; i++)
         if (kpmc_chip_same_n(str(kpmc_cat_chips[i].name), name, len))
@@ -339,7 +326,8 @@ int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *res)
     out->other = r->other;
     out->fixed_counter = r->fixed_counter;
     out->counters_mask = r->counters_mask;
-    out->counters = (r->has & KPMC_HAS_COUNTERS_MASK) ? r->counters_mask : d->config_counters;
+    out->counters = kpmc_cat_counters(r->has & KPMC_HAS_COUNTERS_MASK, r->counters_mask,
+                                      r->has & KPMC_HAS_FIXED_COUNTER, r->fixed_counter, d->config_counters);
     out->portable = r->pid;
     out->fallback_index = -1;
     if (r->fallback != KPMC_CAT_NONE) {
@@ -391,7 +379,7 @@ int kpmc_generic_find_n(const char *name, size_t len)
     const struct kpmc_cat_hash *hh = &kpmc_cat_generic_hash;
     uint64_t h = kpmc_name_hash(name, len, hh->seed);
     uint16_t g = kpmc_cat_generic_hash_slots[kpmc_name_slot(h, kpmc_cat_generic_hash_disp, hh->n_buckets, hh->n_slots)];
-    if (g == KPMC_CAT_NONE || !same_name(str(kpmc_cat_generic[g].name), name, len))
+    if (g == KPMC_CAT_NONE || !kpmc_ascii_same_n(str(kpmc_cat_generic[g].name), name, len))
         return KPMC_E_NOEVENT;
     return g;
 }

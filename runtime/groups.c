@@ -17,12 +17,12 @@
  * confined to U leave free. */
 #include <kpmc/measure.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "detail.h"
 #include "digest.h"
 #include "groups.h"
 #include "outstruct.h"
@@ -219,20 +219,6 @@ size_t kpmc_groups_search(const uint32_t *masks, size_t n, const uint32_t *ancho
     return s->best;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int say(char *detail, size_t len, int code, const char *fmt, ...)
-{
-    if (detail && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(detail, len, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
 /* Resolve requested[0 .. n-1] for the kernel (mixed: as part of a
  * measurement mixing fixed and configurable events) into counted[] and
  * mask[]; names[] for messages. */
@@ -247,7 +233,7 @@ static int resolve_all(const kpmc_db *db, const kpmc_kernel *kernel, int mode, i
             if (detail && detail_len && !strstr(detail, names[i])) {
                 char why[KPMC_DETAIL_MAX];
                 snprintf(why, sizeof why, "%s", detail);
-                say(detail, detail_len, r, "'%s': %s", names[i], why);
+                kpmc_detail_set(detail, detail_len, r, "'%s': %s", names[i], why);
             }
             return r;
         }
@@ -264,20 +250,21 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
     kpmc_db_info d = {.size = sizeof d};
     if (!groups || kpmc_db_get(db, &d) != 0 || (n && !events) || (n_anchors && !anchors) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
-        return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
-                   !groups ? "no group array" : !kpmc_db_name(db) ? "not a database"
-                                              : (n && !events) ? "no event array"
-                                              : (n_anchors && !anchors) ? "no anchor array"
-                                                                        : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: %s",
+                               !groups                   ? "no group array"
+                               : !kpmc_db_name(db)       ? "not a database"
+                               : (n && !events)          ? "no event array"
+                               : (n_anchors && !anchors) ? "no anchor array"
+                                                         : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
     if (n == 0)
-        return say(detail, detail_len, KPMC_E_EMPTY, "no events given");
+        return kpmc_detail_set(detail, detail_len, KPMC_E_EMPTY, "no events given");
     if (n > KPMC_GROUPS_MAX || n_anchors > KPMC_MAX_EVENTS)
-        return say(detail, detail_len, KPMC_E_TOOMANY, "%zu %s given; groups are built from at most %d",
-                   n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
-                   n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
+        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "%zu %s given; groups are built from at most %d",
+                               n > KPMC_GROUPS_MAX ? n : n_anchors, n > KPMC_GROUPS_MAX ? "events" : "anchors",
+                               n > KPMC_GROUPS_MAX ? KPMC_GROUPS_MAX : KPMC_MAX_EVENTS);
     for (size_t i = 0; i < n; i++)
         if (!events[i])
-            return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
+            return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: event %zu is NULL", i + 1);
     if (info)
         memset(info, 0, sizeof *info);
 
@@ -341,14 +328,14 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
     for (size_t j = 0; j < n_anchors; j++)
         for (size_t k = 0; k < j; k++)
             if (anchor_counted[k] == anchor_counted[j])
-                return say(detail, detail_len, KPMC_E_DUPLICATE, "anchors '%s' and '%s' both count %s", anchors[k],
-                           anchors[j], kpmc_event_name(db, anchor_counted[j]));
+                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "anchors '%s' and '%s' both count %s",
+                                       anchors[k], anchors[j], kpmc_event_name(db, anchor_counted[j]));
     if (n_anchors && !fits(anchor_mask, n_anchors)) {
         /* kpmc_plan_build says which counters compete */
         kpmc_plan p;
         char why[KPMC_DETAIL_MAX];
         kpmc_plan_build_kernel(&p, db, kernel, anchor_counted, n_anchors, mode, why, sizeof why);
-        return say(detail, detail_len, KPMC_E_NOFIT, "the anchors do not fit together: %s", why);
+        return kpmc_detail_set(detail, detail_len, KPMC_E_NOFIT, "the anchors do not fit together: %s", why);
     }
 
     /* the events to place: input[k] is events[input[k]] */
@@ -368,8 +355,8 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
             continue;
         for (size_t k = 0; k < m; k++)
             if (counted[k] == counted[m])
-                return say(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s", events[input[k]],
-                           events[i], kpmc_event_name(db, counted[m]));
+                return kpmc_detail_set(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s",
+                                       events[input[k]], events[i], kpmc_event_name(db, counted[m]));
         uint32_t with[KPMC_MAX_EVENTS + 1];
         memcpy(with, anchor_mask, n_anchors * sizeof with[0]);
         with[n_anchors] = mask[m];
@@ -381,7 +368,8 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
             kpmc_plan p;
             char why[KPMC_DETAIL_MAX];
             kpmc_plan_build_kernel(&p, db, kernel, ids, n_anchors + 1, mode, why, sizeof why);
-            return say(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s", events[i], why);
+            return kpmc_detail_set(detail, detail_len, KPMC_E_NOFIT, "'%s' does not fit with the anchors: %s",
+                                   events[i], why);
         }
         input[m++] = i;
     }
@@ -391,8 +379,8 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
     if (m)
         n_groups = kpmc_groups_search(mask, m, anchor_mask, n_anchors, group_of);
     if (n_groups > max_groups)
-        return say(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu", n_groups,
-                   max_groups);
+        return kpmc_detail_set(detail, detail_len, KPMC_E_TOOMANY, "the events need %zu groups; room was given for %zu",
+                               n_groups, max_groups);
 
     /* Groups in the order of their first event in the caller's order,
      * events in the caller's order. */
@@ -451,12 +439,12 @@ static int build(kpmc_groups **out, const kpmc_db *db, const char *const *events
                  const char *const *anchors, size_t n_anchors, int mode, char *detail, size_t detail_len)
 {
     if (!out)
-        return say(detail, detail_len, KPMC_E_INVAL, "invalid argument: no kpmc_groups pointer");
+        return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL, "invalid argument: no kpmc_groups pointer");
     *out = NULL;
     size_t room = n && n <= KPMC_GROUPS_MAX ? n : 1;
     kpmc_groups *gs = kpmc_groups_alloc(room);
     if (!gs)
-        return say(detail, detail_len, KPMC_E_NOMEM, "out of memory for %zu groups", room);
+        return kpmc_detail_set(detail, detail_len, KPMC_E_NOMEM, "out of memory for %zu groups", room);
     int r = kpmc_groups_partition(gs->g, room, db, NULL, events, n, anchors, n_anchors, mode, NULL, detail,
                                   detail_len);
     if (r < 0) {
@@ -495,8 +483,9 @@ int kpmc_groups_build_db_v(uint64_t catalog, kpmc_groups **out, const kpmc_db *d
             if (ids[k][i] >= info.n_events) {
                 if (out)
                     *out = NULL;
-                return say(detail, detail_len, KPMC_E_INVAL, "%s %zu: index %u is out of range: database %s has %zu events",
-                           k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
+                return kpmc_detail_set(detail, detail_len, KPMC_E_INVAL,
+                                       "%s %zu: index %u is out of range: database %s has %zu events",
+                                       k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
             }
             names[k][i] = kpmc_event_name(db, ids[k][i]);
         }

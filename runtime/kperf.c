@@ -12,6 +12,8 @@
 
 #include <kpmc/error.h>
 
+#include "detail.h"
+
 static const char *const kpc_names[] = {
 #define KPMC_KPERF_NAME(ret, name, params) #name,
     KPMC_KPERF_FUNCTIONS(KPMC_KPERF_NAME)
@@ -93,21 +95,19 @@ int kpmc_kperf_load(struct kpmc_kperf *k, const char *path, char *detail, size_t
     memset(k, 0, sizeof *k);
     path = kpmc_kperf_default_path(path);
     if (!path) {
-        snprintf(detail, len,
-                 "kperf.framework exists only on macOS; set KPMC_KPERF_PATH (or "
-                 "kpmc_options.kperf_path) to a library providing the kpc_* functions");
-        return KPMC_E_LOAD;
+        return kpmc_detail_set(detail, len, KPMC_E_LOAD,
+                               "kperf.framework exists only on macOS; set KPMC_KPERF_PATH (or "
+                               "kpmc_options.kperf_path) to a library providing the kpc_* functions");
     }
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
-        snprintf(detail, len, "dlopen(%s): %s", path, why ? why : "failed");
-        return KPMC_E_LOAD;
+        return kpmc_detail_set(detail, len, KPMC_E_LOAD, "dlopen(%s): %s", path, why ? why : "failed");
     }
     for (size_t i = 0; i < sizeof kpc_names / sizeof kpc_names[0]; i++) {
         void *sym = dlsym(h, kpc_names[i]);
         if (!sym) {
-            snprintf(detail, len, "%s has no symbol %s", path, kpc_names[i]);
+            kpmc_detail_set(detail, len, 0, "%s has no symbol %s", path, kpc_names[i]);
             dlclose(h);
             memset(k, 0, sizeof *k);
             return KPMC_E_LOAD;
@@ -155,7 +155,7 @@ void kpmc_kpc_failure(char *buf, size_t len, const char *call, int err)
         snprintf(text, sizeof text, "unknown error");
     const char *name = errno_name(err);
     if (name)
-        snprintf(buf, len, "%s failed with %s (%s)", call, name, text);
+        kpmc_detail_set(buf, len, 0, "%s failed with %s (%s)", call, name, text);
     else
-        snprintf(buf, len, "%s failed with errno %d (%s)", call, err, text);
+        kpmc_detail_set(buf, len, 0, "%s failed with errno %d (%s)", call, err, text);
 }

@@ -30,7 +30,9 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
 #include "cores.h"
+#include "detail.h"
 #include "groups.h"
 #include "metrics.h"
 #include "session_internal.h"
@@ -160,9 +162,10 @@ __attribute__((format(printf, 2, 3)))
 #endif
 static void say(kpmc_measure *m, const char *fmt, ...)
 {
+    struct kpmc_detail d = kpmc_detail_open(m->detail, sizeof m->detail, 0);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(m->detail, sizeof m->detail, fmt, ap);
+    kpmc_detail_vput(&d, fmt, ap);
     va_end(ap);
 }
 
@@ -195,10 +198,8 @@ NOINLINE_COLD static int read_failed(kpmc_measure *m, int err)
     char call[64];
     snprintf(call, sizeof call, "kpc_get_thread_counters(0, %u)", (unsigned)m->nc);
     kpmc_kpc_failure(m->detail, sizeof m->detail, call, err);
-    if (err == EINVAL) {
-        size_t n = strlen(m->detail);
-        snprintf(m->detail + n, sizeof m->detail - n, "; run a measurement on one thread");
-    }
+    if (err == EINVAL)
+        kpmc_detail_add(m->detail, sizeof m->detail, "; run a measurement on one thread");
     return abort_run(m, KPMC_E_KPC);
 }
 
@@ -510,25 +511,12 @@ const char *kpmc_measure_error(const kpmc_measure *m)
     return m ? m->detail : "";
 }
 
-static int same_ci(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = (unsigned char)*a, y = (unsigned char)*b;
-        x = x >= 'a' && x <= 'z' ? x - 32 : x;
-        y = y >= 'a' && y <= 'z' ? y - 32 : y;
-        if (x != y)
-            return 0;
-        if (!x)
-            return 1;
-    }
-}
-
 const kpmc_measured_event *kpmc_result_event(const kpmc_result *r, const char *name)
 {
     if (!r || !name)
         return NULL;
     for (size_t e = 0; e < r->n_events; e++)
-        if (same_ci(r->events[e].name, name) || same_ci(r->events[e].counted, name))
+        if (!kpmc_ascii_casecmp(r->events[e].name, name) || !kpmc_ascii_casecmp(r->events[e].counted, name))
             return &r->events[e];
     /* The event the name counts; in a KPMC_MODE_ALL measurement, an event
      * counted in user mode only may also count it as a kernel whose
@@ -556,7 +544,7 @@ const kpmc_measured_metric *kpmc_result_metric(const kpmc_result *r, const char 
     if (!r || !name)
         return NULL;
     for (size_t i = 0; i < r->n_metrics; i++)
-        if (same_ci(r->metrics[i].name, name))
+        if (!kpmc_ascii_casecmp(r->metrics[i].name, name))
             return &r->metrics[i];
     return NULL;
 }
@@ -570,9 +558,10 @@ static int new_failed(kpmc_session *s, int code, const char *fmt, ...)
 {
     kpmc_call_begin(s);
     if (s->db) { /* an inert session keeps kpmc_open's detail */
+        struct kpmc_detail d = kpmc_detail_open(s->detail, sizeof s->detail, 0);
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(s->detail, sizeof s->detail, fmt, ap);
+        kpmc_detail_vput(&d, fmt, ap);
         va_end(ap);
     }
     return kpmc_call_end(s, code);

@@ -3,8 +3,9 @@
  * static catalog: no kernel, no allocation, no global state.
  *
  * Rules (docs/kpc.md §2-§5):
- *  - A fixed event goes on its fixed counter, ctz(counters_mask) when the
- *    database gives a mask (as kperfdata does), else fixed_counter.  It is
+ *  - A fixed event goes on its fixed counter, the lowest of its `counters`
+ *    (kpmc_event_info: ctz(counters_mask) when the database gives a mask,
+ *    as kperfdata reads it, else fixed_counter).  It is
  *    replaced by its fallback, a configurable event, when the fixed counter
  *    cannot count it as asked: in user-only mode (fixed counters always
  *    count every ring on x86_64, and EL0 and EL1 on arm64) and when the
@@ -32,55 +33,12 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "ascii.h"
+#include "detail.h"
 #include "digest.h"
 #include "encode.h"
 #include "outstruct.h"
 #include "plan.h"
-
-/* ---- the detail sentence ---- */
-
-/* Written piece by piece; a sentence longer than the buffer ends in "...". */
-struct detail {
-    char *buf; /* NULL: the caller wants no sentence */
-    size_t len;
-    size_t pos;
-};
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(struct detail *d, const char *fmt, ...)
-{
-    if (!d->buf)
-        return;
-    if (d->pos + 1 < d->len) {
-        va_list ap;
-        va_start(ap, fmt);
-        int w = vsnprintf(d->buf + d->pos, d->len - d->pos, fmt, ap);
-        va_end(ap);
-        if (w < 0)
-            return;
-        if (d->pos + (size_t)w < d->len) {
-            d->pos += (size_t)w;
-            return;
-        }
-    } else if (!*fmt) {
-        return;
-    }
-    /* truncated, or full with more to say: say so */
-    d->pos = d->len - 1;
-    if (d->len >= 4)
-        memcpy(d->buf + d->len - 4, "...", 4);
-}
-
-/* A sentence to write into detail (NULL or of length 0: none), emptied. */
-static struct detail detail_start(char *detail, size_t len)
-{
-    struct detail d = {detail && len ? detail : NULL, len, 0};
-    if (d.buf)
-        detail[0] = '\0';
-    return d;
-}
 
 /* One event of the set while the plan is built. */
 struct item {
@@ -104,56 +62,31 @@ struct ctx {
                          every word counts user mode (user-only kernel) */
     size_t n;
     struct item it[KPMC_MAX_EVENTS];
-    struct detail d;
+    struct kpmc_detail d;
 };
-
-static int same_ci(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = (unsigned char)*a, y = (unsigned char)*b;
-        if (x >= 'a' && x <= 'z')
-            x -= 32;
-        if (y >= 'a' && y <= 'z')
-            y -= 32;
-        if (x != y)
-            return 0;
-        if (!x)
-            return 1;
-    }
-}
 
 /* How messages name event i: its name as given, the database's name when
  * the caller used an alias, and the event actually counted. */
 static void put_item(struct ctx *x, size_t i)
 {
     const struct item *e = &x->it[i];
-    int alias = e->given && !same_ci(e->given, e->name);
-    put(&x->d, "%s", alias ? e->given : e->name);
+    int alias = e->given && kpmc_ascii_casecmp(e->given, e->name);
+    kpmc_detail_put(&x->d, "%s", alias ? e->given : e->name);
     if (alias && e->resolved != e->requested)
-        put(&x->d, " (%s, counted as %s)", e->name, e->resolved_name);
+        kpmc_detail_put(&x->d, " (%s, counted as %s)", e->name, e->resolved_name);
     else if (alias)
-        put(&x->d, " (%s)", e->name);
+        kpmc_detail_put(&x->d, " (%s)", e->name);
     else if (e->resolved != e->requested)
-        put(&x->d, " (counted as %s)", e->resolved_name);
+        kpmc_detail_put(&x->d, " (counted as %s)", e->resolved_name);
 }
 
 /* "counter 7", "counters 5-7", "counters 2-4,8,9", "fixed counter 0". */
 static void put_counters(struct ctx *x, uint32_t mask)
 {
     int fixed = (mask & ~x->info.fixed_counters) == 0;
-    put(&x->d, "%scounter%s ", fixed ? "fixed " : "", kpmc_popcount32(mask) > 1 ? "s" : "");
-    int first = 1;
-    while (mask) {
-        unsigned lo = kpmc_ctz32(mask), hi = lo;
-        while (hi < 31 && (mask >> (hi + 1) & 1u))
-            hi++;
-        if (hi >= lo + 2)
-            put(&x->d, "%s%u-%u", first ? "" : ",", lo, hi);
-        else
-            put(&x->d, hi > lo ? "%s%u,%u" : "%s%u", first ? "" : ",", lo, hi);
-        first = 0;
-        mask = hi >= 31 ? 0 : mask & ~((2u << hi) - 1u);
-    }
+    char list[KPMC_COUNTER_LIST_LEN];
+    kpmc_counter_list(mask, list);
+    kpmc_detail_put(&x->d, "%scounter%s %s", fixed ? "fixed " : "", kpmc_popcount32(mask) > 1 ? "s" : "", list);
 }
 
 /* The events of `set` (bits over positions) as "A", "A and B", "A, B and C". */
@@ -162,7 +95,7 @@ static void put_items(struct ctx *x, uint32_t set)
     unsigned total = kpmc_popcount32(set), k = 0;
     for (; set; set &= set - 1, k++) {
         if (k)
-            put(&x->d, k + 1 == total ? " and " : ", ");
+            kpmc_detail_put(&x->d, k + 1 == total ? " and " : ", ");
         put_item(x, kpmc_ctz32(set));
     }
 }
@@ -209,34 +142,40 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
     put_item(x, i);
     if (why == FIXED_USER) {
         if (x->info.arch == KPMC_ARCH_ARM64)
-            put(&x->d, " counts only on fixed counter %u, which always counts user and kernel mode (EL0 and EL1)", c);
+            kpmc_detail_put(
+                &x->d, " counts only on fixed counter %u, which always counts user and kernel mode (EL0 and EL1)", c);
         else
-            put(&x->d, " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
-        put(&x->d, ", and it has no fallback event to count user mode only");
+            kpmc_detail_put(&x->d,
+                            " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
+        kpmc_detail_put(&x->d, ", and it has no fallback event to count user mode only");
         int eq = equivalent(x, e);
         if (eq >= 0)
-            put(&x->d, "; %s counts user-mode %s on a configurable counter", kpmc_event_name(x->db, (unsigned)eq),
-                !strcmp(e->name, "FIXED_CYCLES") ? "cycles" : "events");
+            kpmc_detail_put(&x->d, "; %s counts user-mode %s on a configurable counter",
+                            kpmc_event_name(x->db, (unsigned)eq),
+                            !strcmp(e->name, "FIXED_CYCLES") ? "cycles" : "events");
         return KPMC_E_UNAVAILABLE;
     }
     if (why == FIXED_MIX) {
-        put(&x->d,
+        kpmc_detail_put(
+            &x->d,
             " counts only on fixed counter %u, which counts kernel mode too, while this kernel's configurable "
             "counters count user mode only; kpmc counts a KPMC_MODE_ALL set mixing the two in user mode on "
             "configurable counters, and it has no configurable equivalent: count it in a set of fixed events only",
             c);
         return KPMC_E_UNAVAILABLE;
     }
-    put(&x->d, " cannot be counted on a fixed counter because database %s is inconsistent: ", x->info.name);
+    kpmc_detail_put(&x->d, " cannot be counted on a fixed counter because database %s is inconsistent: ", x->info.name);
     if (why == FIXED_OUTSIDE)
-        put(&x->d, "its fixed counter %u is not one of the database's fixed counters (0x%x)", e->fixed_counter,
-            x->info.fixed_counters);
+        kpmc_detail_put(&x->d, "its fixed counter %u is not one of the database's fixed counters (0x%x)",
+                        e->fixed_counter, x->info.fixed_counters);
     else if (why == FIXED_SHARED)
-        put(&x->d, "another event claims the same fixed counter %u while a fixed counter is claimed by none",
-            e->fixed_counter);
+        kpmc_detail_put(&x->d,
+                        "another event claims the same fixed counter %u while a fixed counter is claimed by none",
+                        e->fixed_counter);
     else
-        put(&x->d, "its counters_mask 0x%x disagrees with its fixed_counter %u", e->counters_mask, e->fixed_counter);
-    put(&x->d, "; it has no fallback event");
+        kpmc_detail_put(&x->d, "its counters_mask 0x%x disagrees with its fixed_counter %u", e->counters_mask,
+                        e->fixed_counter);
+    kpmc_detail_put(&x->d, "; it has no fallback event");
     return KPMC_E_UNAVAILABLE;
 }
 
@@ -254,12 +193,11 @@ static int resolve(struct ctx *x, size_t i)
     it->counts = 0;
 
     if (e.has & KPMC_HAS_FIXED_COUNTER) {
-        unsigned c = (e.has & KPMC_HAS_COUNTERS_MASK) && e.counters_mask ? kpmc_ctz32(e.counters_mask)
-                                                                         : e.fixed_counter;
+        unsigned c = kpmc_ctz32(e.counters);
         enum fixed_problem why = fixed_problem(x, &e, c);
-        if (why == FIXED_OK) {
+        if (why == FIXED_OK) { /* not flagged: its counters are the one bit of c */
             it->fixed = 1;
-            it->allowed = 1u << c;
+            it->allowed = e.counters;
             it->counts = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
             return 0;
         }
@@ -276,18 +214,19 @@ static int resolve(struct ctx *x, size_t i)
 
     if (!(e.has & KPMC_HAS_NUMBER)) {
         put_item(x, i);
-        put(&x->d, " has no event number in database %s", x->info.name);
+        kpmc_detail_put(&x->d, " has no event number in database %s", x->info.name);
         return KPMC_E_UNAVAILABLE;
     }
     it->allowed = e.counters & x->conf;
     if (!it->allowed) {
         put_item(x, i);
         if (e.counters & x->info.config_counters)
-            put(&x->d, " may only use counters 0x%x, and this kernel gives only configurable counters 0x%x",
-                e.counters, x->conf);
+            kpmc_detail_put(&x->d, " may only use counters 0x%x, and this kernel gives only configurable counters 0x%x",
+                            e.counters, x->conf);
         else
-            put(&x->d, " may only use counters 0x%x, and none of them is a configurable counter of database %s",
-                e.counters, x->info.name);
+            kpmc_detail_put(&x->d,
+                            " may only use counters 0x%x, and none of them is a configurable counter of database %s",
+                            e.counters, x->info.name);
         return KPMC_E_UNAVAILABLE;
     }
     int word_mode = x->to_conf ? KPMC_MODE_USER : x->mode;
@@ -296,15 +235,17 @@ static int resolve(struct ctx *x, size_t i)
         if (!(it->config & (KPMC_X86_USR | KPMC_X86_OS))) {
             put_item(x, i);
             if (e.other & 0x3u)
-                put(&x->d, " counts kernel mode only (its `other` bits 0x%x clear USR), so nothing in user mode",
-                    e.other);
+                kpmc_detail_put(&x->d,
+                                " counts kernel mode only (its `other` bits 0x%x clear USR), so nothing in user mode",
+                                e.other);
             else
-                put(&x->d, " counts nothing: its `other` bits 0x%x set neither USR nor OS", e.other);
+                kpmc_detail_put(&x->d, " counts nothing: its `other` bits 0x%x set neither USR nor OS", e.other);
             return KPMC_E_UNAVAILABLE;
         }
         if ((x->kflags & KPMC_KERNEL_X86_PLAIN) && (it->config & (uint64_t)KPMC_X86_OTHER_KEEP << 16)) {
             put_item(x, i);
-            put(&x->d,
+            kpmc_detail_put(
+                &x->d,
                 " needs CMASK, INV or EDGE (`other` 0x%x), which this kernel does not program: it keeps only the "
                 "event, umask and USR/OS bits of a word (CPC-era kernels), so it would count the plain event",
                 e.other);
@@ -316,7 +257,7 @@ static int resolve(struct ctx *x, size_t i)
         it->config = kpmc_encode_arm64(e.number, word_mode);
         if (!it->config) {
             put_item(x, i);
-            put(&x->d, " has event number 0, which kpc reads as an unused counter");
+            kpmc_detail_put(&x->d, " has event number 0, which kpc reads as an unused counter");
             return KPMC_E_UNAVAILABLE;
         }
         it->counts = KPMC_COUNTS_USER;
@@ -338,17 +279,17 @@ static int no_fit(struct ctx *x, uint32_t competing)
             if (x->it[kpmc_ctz32(s)].allowed == mask)
                 group |= 1u << kpmc_ctz32(s);
         if (groups++)
-            put(&x->d, "; ");
+            kpmc_detail_put(&x->d, "; ");
         put_items(x, group);
-        put(&x->d, " can only use ");
+        kpmc_detail_put(&x->d, " can only use ");
         put_counters(x, mask);
         all |= mask;
         rest &= ~group;
     }
     if (groups > 1) {
-        put(&x->d, " (%u events for ", kpmc_popcount32(competing));
+        kpmc_detail_put(&x->d, " (%u events for ", kpmc_popcount32(competing));
         put_counters(x, all);
-        put(&x->d, ")");
+        kpmc_detail_put(&x->d, ")");
     }
     return KPMC_E_NOFIT;
 }
@@ -368,15 +309,17 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
                  const char *const *given, size_t n, int mode, char *detail, size_t detail_len)
 {
     struct ctx x;
-    x.d = detail_start(detail, detail_len);
+    x.d = kpmc_detail_open(detail, detail_len, 0);
     if (plan)
         memset(plan, 0, sizeof *plan);
     x.info.size = sizeof x.info;
     if (!plan || kpmc_db_get(db, &x.info) != 0 || (n && !events) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
-        put(&x.d, "invalid argument: %s", !plan ? "no plan" : !kpmc_db_name(db) ? "not a database"
-                                                 : (n && !events) ? "no event array"
-                                                                  : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        kpmc_detail_put(&x.d, "invalid argument: %s",
+                        !plan               ? "no plan"
+                        : !kpmc_db_name(db) ? "not a database"
+                        : (n && !events)    ? "no event array"
+                                            : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.kflags = 0;
@@ -384,7 +327,8 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.to_conf = 0;
     if (kernel) {
         if (kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters)) {
-            put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)", kernel->size);
+            kpmc_detail_put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)",
+                            kernel->size);
             return KPMC_E_INVAL;
         }
         x.kflags = kernel->flags & kernel->known;
@@ -394,17 +338,17 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     unsigned n_fixed = kpmc_popcount32(x.info.fixed_counters);
     unsigned n_conf = kpmc_popcount32(x.conf);
     if (n_fixed + kpmc_popcount32(x.info.config_counters) > KPMC_MAX_EVENTS) {
-        put(&x.d, "database %s has %u counters, more than kpmc supports (%d)", x.info.name,
-            n_fixed + kpmc_popcount32(x.info.config_counters), KPMC_MAX_EVENTS);
+        kpmc_detail_put(&x.d, "database %s has %u counters, more than kpmc supports (%d)", x.info.name,
+                        n_fixed + kpmc_popcount32(x.info.config_counters), KPMC_MAX_EVENTS);
         return KPMC_E_INVAL;
     }
     if (n == 0) {
-        put(&x.d, "no events given");
+        kpmc_detail_put(&x.d, "no events given");
         return KPMC_E_EMPTY;
     }
     if (n > KPMC_MAX_EVENTS) {
-        put(&x.d, "%zu events given; kpmc counts at most %d at once (database %s has %u counters)", n,
-            KPMC_MAX_EVENTS, x.info.name, n_fixed + n_conf);
+        kpmc_detail_put(&x.d, "%zu events given; kpmc counts at most %d at once (database %s has %u counters)", n,
+                        KPMC_MAX_EVENTS, x.info.name, n_fixed + n_conf);
         return KPMC_E_TOOMANY;
     }
     x.db = db;
@@ -412,8 +356,9 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.n = n;
     for (size_t i = 0; i < n; i++) {
         if (events[i] >= x.info.n_events) {
-            put(&x.d, "event index %u (position %zu of the set) is out of range: database %s has %zu events",
-                events[i], i + 1, x.info.name, x.info.n_events);
+            kpmc_detail_put(&x.d,
+                            "event index %u (position %zu of the set) is out of range: database %s has %zu events",
+                            events[i], i + 1, x.info.name, x.info.n_events);
             return KPMC_E_INVAL;
         }
         memset(&x.it[i], 0, sizeof x.it[i]);
@@ -421,8 +366,8 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         x.it[i].requested = events[i];
         for (size_t j = 0; j < i; j++)
             if (events[j] == events[i]) {
-                put(&x.d, "%s is asked for twice (positions %zu and %zu of the set)",
-                    kpmc_event_name(db, events[i]), j + 1, i + 1);
+                kpmc_detail_put(&x.d, "%s is asked for twice (positions %zu and %zu of the set)",
+                                kpmc_event_name(db, events[i]), j + 1, i + 1);
                 return KPMC_E_DUPLICATE;
             }
     }
@@ -439,9 +384,9 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         }
         if (fixed && conf) {
             x.to_conf = 1;
-            put(&x.d,
-                "this kernel's configurable counters count user mode only, so kpmc counts every event of this "
-                "KPMC_MODE_ALL set in user mode on a configurable counter: ");
+            kpmc_detail_put(
+                &x.d, "this kernel's configurable counters count user mode only, so kpmc counts every event of this "
+                      "KPMC_MODE_ALL set in user mode on a configurable counter: ");
             rc = resolve_all(&x);
             if (rc)
                 return rc;
@@ -451,9 +396,9 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         for (size_t j = 0; j < i; j++)
             if (x.it[j].resolved == x.it[i].resolved) {
                 put_item(&x, j);
-                put(&x.d, " and ");
+                kpmc_detail_put(&x.d, " and ");
                 put_item(&x, i);
-                put(&x.d, " would both count %s", x.it[i].resolved_name);
+                kpmc_detail_put(&x.d, " would both count %s", x.it[i].resolved_name);
                 return KPMC_E_DUPLICATE;
             }
 
@@ -577,13 +522,11 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
     if (!names || !plan || !db_name || n == 0 || n > KPMC_MAX_EVENTS ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER))
         return build(plan, db, kernel, names ? events : NULL, NULL, n, mode, detail, detail_len);
-    struct detail d = {detail && detail_len ? detail : NULL, detail_len, 0};
-    if (d.buf)
-        detail[0] = '\0';
+    struct kpmc_detail d = kpmc_detail_open(detail, detail_len, 0);
     memset(plan, 0, sizeof *plan);
     for (size_t i = 0; i < n; i++) {
         if (!names[i]) {
-            put(&d, "invalid argument: name %zu of the set is NULL", i + 1);
+            kpmc_detail_put(&d, "invalid argument: name %zu of the set is NULL", i + 1);
             return KPMC_E_INVAL;
         }
         /* A generic name means the event that counts it in this mode; the
@@ -597,18 +540,20 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
             char hint[KPMC_DETAIL_MAX];
             size_t h = kpmc_suggest_event(db, names[i], mode, hint, sizeof hint);
             if (generic >= 0 && h)
-                put(&d, "%s", hint);
+                kpmc_detail_put(&d, "%s", hint);
             else
-                put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "", h ? hint : "");
+                kpmc_detail_put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "",
+                                h ? hint : "");
             return KPMC_E_NOEVENT;
         }
         events[i] = (unsigned)ev;
         for (size_t j = 0; j < i; j++)
             if (events[j] == events[i]) {
-                if (same_ci(names[j], names[i]))
-                    put(&d, "'%s' is asked for twice", names[i]);
+                if (!kpmc_ascii_casecmp(names[j], names[i]))
+                    kpmc_detail_put(&d, "'%s' is asked for twice", names[i]);
                 else
-                    put(&d, "'%s' and '%s' both name %s", names[j], names[i], kpmc_event_name(db, events[i]));
+                    kpmc_detail_put(&d, "'%s' and '%s' both name %s", names[j], names[i],
+                                    kpmc_event_name(db, events[i]));
                 return KPMC_E_DUPLICATE;
             }
     }
@@ -657,15 +602,17 @@ int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigne
                            unsigned *resolved, uint32_t *counters, char *detail, size_t detail_len)
 {
     struct ctx x;
-    x.d = detail_start(detail, detail_len);
+    x.d = kpmc_detail_open(detail, detail_len, 0);
     x.info.size = sizeof x.info;
     if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
-        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) || (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))) {
-        put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"
-                                          : event >= x.info.n_events ? "event index out of range"
-                                          : (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))
-                                              ? "kpmc_kernel.size is too small"
-                                              : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) ||
+        (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))) {
+        kpmc_detail_put(&x.d, "invalid argument: %s",
+                        !kpmc_db_name(db)          ? "not a database"
+                        : event >= x.info.n_events ? "event index out of range"
+                        : (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))
+                            ? "kpmc_kernel.size is too small"
+                            : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.db = db;

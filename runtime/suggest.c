@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "ascii.h"
 #include "catalog_format.h"
 
 /* Names longer than this get no edit-distance suggestions. */
@@ -56,11 +57,7 @@ static size_t done(const struct text *t)
  * ' ' separates their words. */
 static int fold(int c)
 {
-    if (c >= 'a' && c <= 'z')
-        return c - 32;
-    if (c == '-' || c == '.' || c == ' ')
-        return '_';
-    return c;
+    return c == '-' || c == '.' || c == ' ' ? '_' : kpmc_ascii_upper(c);
 }
 
 /* Chip names also ignore their separators (catalog_format.h). */

@@ -19,13 +19,15 @@ endif()
 # 1. The golden fixture catalog (tests/data/golden) with runtime/catalog.c:
 #    it compiles without a warning and answers what the fixture plists say.
 set(_cat_golden "${KPMC_TEST_DATA}/golden")
-add_library(kpmc_fixture_catalog STATIC "${CMAKE_SOURCE_DIR}/runtime/catalog.c" "${CMAKE_SOURCE_DIR}/runtime/suggest.c"
-  "${CMAKE_SOURCE_DIR}/runtime/version.c" "${CMAKE_SOURCE_DIR}/runtime/outstruct.c" "${_cat_golden}/catalog_data.c")
+# With plans (plan.c and what it uses), which answer from the same catalog.
+set(_cat_rt "${CMAKE_SOURCE_DIR}/runtime")
+add_library(kpmc_fixture_catalog STATIC "${_cat_rt}/catalog.c" "${_cat_rt}/suggest.c" "${_cat_rt}/version.c"
+  "${_cat_rt}/plan.c" "${_cat_rt}/alloc.c" "${_cat_rt}/encode.c" "${_cat_rt}/detail.c" "${_cat_rt}/outstruct.c" "${_cat_golden}/catalog_data.c")
 kpmc_target_flags(kpmc_fixture_catalog)
 target_include_directories(kpmc_fixture_catalog
   PUBLIC "${CMAKE_SOURCE_DIR}/include" "${_cat_golden}/include"
-  PRIVATE "${CMAKE_SOURCE_DIR}/runtime")
-add_executable(test_catalog_fixture test_catalog_fixture.c)
+  PRIVATE "${CMAKE_SOURCE_DIR}/runtime" "${CMAKE_SOURCE_DIR}/internal")
+add_executable(test_catalog_fixture test_catalog_fixture.c check.c)
 kpmc_target_flags(test_catalog_fixture)
 target_link_libraries(test_catalog_fixture PRIVATE kpmc_fixture_catalog)
 if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
@@ -80,6 +82,13 @@ if(CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
               "-DMENTIONS=KPMC_A14_INST_AL[^L]" -P "${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/compile.cmake")
     set_tests_properties(catalog_compile_${case} PROPERTIES LABELS catalog)
   endforeach()
+  # The catalog's layout assertions: its rows against a header with two
+  # fields swapped do not compile.
+  add_test(NAME catalog_compile_layout
+    COMMAND "${CMAKE_COMMAND}" "-DCC=${CMAKE_C_COMPILER}" "-DFLAGS=${_cat_flags}"
+            "-DFORMAT=${CMAKE_SOURCE_DIR}/internal/catalog_format.h" "-DDATA=${KPMC_CATALOG_DIR}/catalog_data.c"
+            "-DWORK=${CMAKE_CURRENT_BINARY_DIR}/compile_fail_layout" -P "${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/layout.cmake")
+  set_tests_properties(catalog_compile_layout PROPERTIES LABELS catalog)
 endif()
 
 # 4. `kpmc list`: JSON field by field against plistlib, and the command line.

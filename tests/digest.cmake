@@ -9,7 +9,7 @@ set(_digest_built "${KPMC_CATALOG_DIR}/include")
 
 # The fixture catalog's headers with the whole library of the build's catalog,
 # on the simulated kperf.
-add_executable(test_catalog_digest_full test_catalog_digest.c)
+add_executable(test_catalog_digest_full test_catalog_digest.c check.c)
 kpmc_target_flags(test_catalog_digest_full)
 target_include_directories(test_catalog_digest_full BEFORE PRIVATE "${_digest_golden}")
 target_include_directories(test_catalog_digest_full PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -23,7 +23,7 @@ set_tests_properties(catalog_digest_mismatch PROPERTIES LABELS catalog
   ENVIRONMENT "KPMC_KPERF_PATH=$<TARGET_FILE:kpmc_sim>")
 
 # The reverse: the build's headers with the fixture catalog's library.
-add_executable(test_catalog_digest_fixture test_catalog_digest.c)
+add_executable(test_catalog_digest_fixture test_catalog_digest.c check.c)
 kpmc_target_flags(test_catalog_digest_fixture)
 target_include_directories(test_catalog_digest_fixture BEFORE PRIVATE "${_digest_built}")
 target_include_directories(test_catalog_digest_fixture PRIVATE "${CMAKE_CURRENT_SOURCE_DIR}")

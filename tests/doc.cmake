@@ -80,7 +80,7 @@ if(TARGET kpmc_fixture_catalog)
     "${_tools}/doc_page_db.c" "${_tools}/doc_page_compare.c" "${_tools}/doc_page_generic.c" "${_assets}" "${CMAKE_SOURCE_DIR}/runtime/host.c")
   add_dependencies(kpmc_doc_fixture kpmc) # kpmc's build writes doc_assets.c
   kpmc_target_flags(kpmc_doc_fixture)
-  target_include_directories(kpmc_doc_fixture PRIVATE "${_tools}")
+  target_include_directories(kpmc_doc_fixture PRIVATE "${_tools}" "${CMAKE_SOURCE_DIR}/internal")
   target_link_libraries(kpmc_doc_fixture PRIVATE kpmc_fixture_catalog)
 
   kpmc_doc_goldens(doc_fixture_golden kpmc_doc_fixture "${KPMC_DOC_TESTS}/golden-fixture")

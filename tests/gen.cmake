@@ -30,7 +30,7 @@ set_tests_properties(gen_template_ok PROPERTIES LABELS gen FAIL_REGULAR_EXPRESSI
 # read past a name's NUL fails), one-letter elements.
 add_executable(test_gen_plist test_gen_plist.c "${CMAKE_SOURCE_DIR}/gen/util.c")
 kpmc_target_flags(test_gen_plist)
-target_include_directories(test_gen_plist PRIVATE "${CMAKE_SOURCE_DIR}/gen")
+target_include_directories(test_gen_plist PRIVATE "${CMAKE_SOURCE_DIR}/gen" "${CMAKE_SOURCE_DIR}/internal")
 target_link_libraries(test_gen_plist PRIVATE LibXml2::LibXml2)
 add_test(NAME gen_plist_unit COMMAND test_gen_plist)
 set_tests_properties(gen_plist_unit PROPERTIES LABELS gen)
@@ -68,12 +68,12 @@ endforeach()
 # (plistlib and a C lexer) and compared with their plists.
 add_test(NAME gen_golden_check
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
-          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --plists "${_gen_data}/ok" --catalog "${_gen_golden}" --format "${CMAKE_SOURCE_DIR}/internal/catalog_format.h"
           --generic "${_gen_data}/tables/generic.tsv" --chips "${_gen_data}/tables/chips.tsv")
 add_test(NAME catalog_check_kpep_snapshot
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
           --plists "${KPMC_KPEP_SNAPSHOT}" --catalog "${CMAKE_SOURCE_DIR}/catalog"
-          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+          --format "${CMAKE_SOURCE_DIR}/internal/catalog_format.h"
           --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
 set_tests_properties(gen_golden_check catalog_check_kpep_snapshot PROPERTIES LABELS gen)
 
@@ -377,7 +377,7 @@ add_test(NAME gen_link_forms
 add_test(NAME gen_link_forms_check
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
           --plists "${_gen_data}/sets/link_forms" --catalog "${_gen_work}/link_forms"
-          --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h")
+          --format "${CMAKE_SOURCE_DIR}/internal/catalog_format.h")
 add_test(NAME gen_link_forms_readme
   COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_kpep_snapshot.py"
           "${_gen_data}/sets/link_forms" --form any)

@@ -31,7 +31,7 @@ foreach(form symlink name copy)
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_kpep_snapshot.py" "${dir}" --form ${form})
   add_test(NAME catalog_check_kpep_${form}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_golden_check.py"
-            --plists "${dir}" --catalog "${CMAKE_SOURCE_DIR}/catalog" --format "${CMAKE_SOURCE_DIR}/runtime/catalog_format.h"
+            --plists "${dir}" --catalog "${CMAKE_SOURCE_DIR}/catalog" --format "${CMAKE_SOURCE_DIR}/internal/catalog_format.h"
             --generic "${KPMC_GENERIC_TABLE}" --chips "${KPMC_CHIP_TABLE}")
   list(APPEND _kpep_tests kpep_snapshot_${form} catalog_check_kpep_${form})
   if(TARGET kpmc-gen)

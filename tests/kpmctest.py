@@ -1,6 +1,7 @@
 """What every Python test of kpmc shares: the kpep folder reader (databases
 and cpu_* links in each of their forms), ASCII case folding, the natural
-order of database names, and the collection of failures.
+order of database names, the collection of failures, and running the
+programs under test.
 
 A test imports it with
 
@@ -18,6 +19,7 @@ import os
 import plistlib
 import re
 import shutil
+import subprocess
 import sys
 
 SKIP = 77  # the exit status CTest reports as skipped (SKIP_RETURN_CODE)
@@ -190,6 +192,55 @@ class Checks:
             return 1
         print("ok: %s%s" % (summary, " (%d checks)" % self.count if self.count else ""))
         return 0
+
+
+def run(cmd, checks, rc=0, env=None, cwd=None, timeout=60, preexec=None):
+    """Run cmd (a list) and give the finished process (text, undecodable
+    bytes replaced), or None when it ran past `timeout` seconds; a failure
+    in checks when the exit status is not rc (None: any) and when stderr
+    holds a sanitizer report."""
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout, env=env,
+                           cwd=cwd, preexec_fn=preexec)
+    except subprocess.TimeoutExpired:
+        checks.fail("ran for more than %d s: %s" % (timeout, " ".join(cmd)))
+        return None
+    if rc is not None and p.returncode != rc:
+        checks.fail("%s: exit status %d, expected %d\n%s" % (" ".join(cmd), p.returncode, rc, p.stderr))
+    for bad in ("Sanitizer", "runtime error:"):
+        if bad in p.stderr:
+            checks.fail("%s: sanitizer report\n%s" % (" ".join(cmd), p.stderr))
+    return p
+
+
+def fresh(path):
+    """path as an empty folder."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def golden_copy(a):
+    """For a kpmc-gen test with --data, --golden and --work (a): the fixture
+    plists (a.data/ok), a fresh a.work and in it `out`, a copy of the golden
+    catalog.  Returns (ok, work, out)."""
+    work = fresh(a.work)
+    out = os.path.join(work, "out")
+    shutil.copytree(a.golden, out)
+    return os.path.join(a.data, "ok"), work, out
+
+
+def command(kpmc, checks, name):
+    """run(*args, env=None) -> (exit status, stdout, stderr) of `kpmc NAME
+    args...`, with KPMC_DB unset (plus env) so that the default database is
+    the machine's."""
+    def run_command(*args, env=None):
+        e = dict(os.environ)
+        e.pop("KPMC_DB", None)
+        e.update(env or {})
+        p = run([kpmc, name, *args], checks, rc=None, env=e)
+        return p.returncode, p.stdout, p.stderr
+    return run_command
 
 
 def skip(reason):

@@ -6,13 +6,7 @@ add_test(NAME plan_alloc COMMAND test_alloc)
 kpmc_test_program(test_encode test_encode.c)
 add_test(NAME plan_encode COMMAND test_encode)
 
-if(Python3_Interpreter_FOUND)
-  add_test(NAME plan_check
-    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_check.py" $<TARGET_FILE:kpmc>)
-else()
-  add_test(NAME plan_check COMMAND sh -c "echo 'python3 not found'; exit 77")
-endif()
-set_tests_properties(plan_check PROPERTIES SKIP_RETURN_CODE 77)
+kpmc_python_test(plan_check test_check.py $<TARGET_FILE:kpmc>)
 
 # Every JSON writer of the command line (tools/cli.c cli_json_str) writes
 # valid UTF-8 JSON whatever bytes it is given.

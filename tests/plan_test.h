@@ -9,19 +9,8 @@
 
 #include <kpmc/kpmc.h>
 
+#include "check.h"
 #include "plan_view.h"
-
-static int plan_test_failures;
-
-#define CHECK(cond, ...)                                                                  \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            plan_test_failures++;                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);      \
-            fprintf(stderr, __VA_ARGS__);                                                 \
-            fputc('\n', stderr);                                                          \
-        }                                                                                 \
-    } while (0)
 
 /* The database called name; aborts the test when the catalog lacks it. */
 static inline const kpmc_db *need_db(const char *name)
@@ -56,15 +45,5 @@ static inline int plan_names(struct plan_view *p, const char *db, int mode, char
 #define N_NAMES(...) (sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 /* PLAN(&plan, "a14", KPMC_MODE_ALL, detail, "Cycles", "INST_ALL") */
 #define PLAN(p, db, mode, detail, ...) plan_names(p, db, mode, detail, N_NAMES(__VA_ARGS__), NAMES(__VA_ARGS__))
-
-static inline int plan_test_result(const char *name)
-{
-    if (plan_test_failures) {
-        fprintf(stderr, "%s: %d check(s) failed\n", name, plan_test_failures);
-        return 1;
-    }
-    printf("%s: all checks passed\n", name);
-    return 0;
-}
 
 #endif

@@ -39,19 +39,9 @@ endfunction()
 # Plans for a kernel: no simulator involved; and `kpmc check --kernel`.
 kpmc_session_test(test_session_kernel)
 add_test(NAME runtime.plan_kernel COMMAND test_session_kernel)
-find_package(Python3 COMPONENTS Interpreter)
-if(Python3_Interpreter_FOUND)
-  add_test(NAME runtime.check_kernel
-    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_check_kernel.py" $<TARGET_FILE:kpmc>)
-  # `kpmc info` through the simulated kperf, on each kernel.
-  add_test(NAME runtime.info_kernel
-    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_info_sim.py" $<TARGET_FILE:kpmc>
-            $<TARGET_FILE:kpmc_sim>)
-else()
-  add_test(NAME runtime.check_kernel COMMAND sh -c "echo 'python3 not found'; exit 77")
-  add_test(NAME runtime.info_kernel COMMAND sh -c "echo 'python3 not found'; exit 77")
-endif()
-set_tests_properties(runtime.check_kernel runtime.info_kernel PROPERTIES SKIP_RETURN_CODE 77)
+kpmc_python_test(runtime.check_kernel test_check_kernel.py $<TARGET_FILE:kpmc>)
+# `kpmc info` through the simulated kperf, on each kernel.
+kpmc_python_test(runtime.info_kernel test_info_sim.py $<TARGET_FILE:kpmc> $<TARGET_FILE:kpmc_sim>)
 
 kpmc_session_test(test_session_e2e)
 kpmc_session_cases(test_session_e2e e2e_all_databases)

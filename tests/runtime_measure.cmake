@@ -13,25 +13,13 @@ foreach(kernel ${KPMC_SIM_KERNELS})
     add_test(NAME measure.${case}.${kernel} COMMAND test_measure ${case})
     set_tests_properties(measure.${case}.${kernel} PROPERTIES ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}")
   endforeach()
-  if(Python3_Interpreter_FOUND)
-    add_test(NAME measure.output.${kernel}
-      COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_measure_output.py"
-              $<TARGET_FILE:test_measure> "${CMAKE_CURRENT_BINARY_DIR}/measure-output-${kernel}")
-  else()
-    add_test(NAME measure.output.${kernel} COMMAND sh -c "echo 'python3 not found'; exit 77")
-  endif()
-  set_tests_properties(measure.output.${kernel} PROPERTIES
-    ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}" SKIP_RETURN_CODE 77)
+  kpmc_python_test(measure.output.${kernel} test_measure_output.py
+                   $<TARGET_FILE:test_measure> "${CMAKE_CURRENT_BINARY_DIR}/measure-output-${kernel}")
+  set_tests_properties(measure.output.${kernel} PROPERTIES ENVIRONMENT "${_kpmc_rt_env};KPMC_SIM_KERNEL=${kernel}")
 endforeach()
 
 # kpmc check --groups
-if(Python3_Interpreter_FOUND)
-  add_test(NAME plan_check_groups
-    COMMAND ${Python3_EXECUTABLE} "${CMAKE_CURRENT_SOURCE_DIR}/test_check_groups.py" $<TARGET_FILE:kpmc>)
-else()
-  add_test(NAME plan_check_groups COMMAND sh -c "echo 'python3 not found'; exit 77")
-endif()
-set_tests_properties(plan_check_groups PROPERTIES SKIP_RETURN_CODE 77)
+kpmc_python_test(plan_check_groups test_check_groups.py $<TARGET_FILE:kpmc>)
 
 # The README's Measuring program against the simulator (a14) on each
 # kernel.  Its loop reads nothing, so every event counts 0 once the empty

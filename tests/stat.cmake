@@ -14,7 +14,7 @@ if(TARGET kpmc-catalog-generated)
 endif()
 kpmc_target_flags(kpmc_sim_plain)
 target_include_directories(kpmc_sim_plain PRIVATE
-  "${CMAKE_CURRENT_SOURCE_DIR}/sim" "${CMAKE_SOURCE_DIR}/runtime" "${CMAKE_SOURCE_DIR}/include"
+  "${CMAKE_CURRENT_SOURCE_DIR}/sim" "${CMAKE_SOURCE_DIR}/runtime" "${CMAKE_SOURCE_DIR}/internal" "${CMAKE_SOURCE_DIR}/include"
   "${KPMC_CATALOG_DIR}/include")
 target_link_libraries(kpmc_sim_plain PRIVATE Threads::Threads)
 if(CMAKE_SYSTEM_NAME STREQUAL "Linux")

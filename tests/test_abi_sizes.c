@@ -127,5 +127,5 @@ int main(void)
     kpmc_plan_free(plan);
     kpmc_plan_free(NULL);
     kpmc_groups_free(groups);
-    return plan_test_result("abi.sizes (12 calls that fill a struct)");
+    return check_result("abi.sizes (12 calls that fill a struct)");
 }

@@ -508,5 +508,5 @@ int main(int argc, char **argv)
     random_sets(3000);
     greedy_fails_matching_fits();
     hand_cases();
-    return plan_test_result("test_alloc");
+    return check_result("test_alloc");
 }

@@ -5,17 +5,9 @@
 #include <kpmc/kpmc.h>
 #include <kpmc/measure.h>
 
-#include <cstdio>
 #include <cstring>
 
-static int failures;
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            std::fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                       \
-        }                                                                     \
-    } while (0)
+#include "check.h"
 
 namespace app {
 int resolve(const kpmc_db *db, int ev)
@@ -59,8 +51,5 @@ int main()
     kpmc_groups *g = nullptr;
     CHECK(groups(KPMC_CATALOG_DIGEST, &g, a14, ev, 2, nullptr, 0, KPMC_MODE_ALL, nullptr, 0) == 1);
     kpmc_groups_free(g);
-    if (failures)
-        return 1;
-    std::puts("catalog_digest_cxx: ok");
-    return 0;
+    return check_result("catalog_digest_cxx");
 }

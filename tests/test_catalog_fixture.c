@@ -1,9 +1,10 @@
 /* The catalog API over the golden fixture catalog (tests/data/golden, built
- * from tests/data/gen/ok with runtime/catalog.c): every value below is what
+ * from tests/data/gen/ok with runtime/catalog.c and plan.c): every value below is what
  * the fixture plists say, read off them by hand, and every compile-time id
  * is checked against a lookup.  The generic events and chips are those of
  * tests/data/gen/tables, read off by hand too. */
 #include <kpmc/catalog.h>
+#include <kpmc/kpmc.h>
 #include <kpmc/db/all.h>
 #include <kpmc/events.h>
 #include <kpmc/generic.h>
@@ -35,7 +36,7 @@ static const struct want_db want_dbs[] = {
     {KPMC_DB_FIXTURE, "fixture", "Fixture & Co <Test>", "arm64", "fixture.plist", KPMC_ARCH_ARM64,
      KPMC_DB_HAS_INTERNAL | KPMC_DB_HAS_POWER_COUNTERS, 1, 2, {1, 0}, 0x3, 0x3FC, 0xE0, 11, 3, 2},
     {KPMC_DB_FIXTURE2, "fixture2", "Fixture Two", "arm64", "fixture2.plist", KPMC_ARCH_ARM64,
-     KPMC_DB_HAS_INTERNAL | KPMC_DB_HAS_POWER_COUNTERS, 0, 2, {1, 0}, 0x1, 0x2, 0, 2, 0, 1},
+     KPMC_DB_HAS_INTERNAL | KPMC_DB_HAS_POWER_COUNTERS, 0, 2, {1, 0}, 0x1, 0x2, 0, 3, 0, 1},
     {KPMC_DB_FIXTURE10, "fixture10", "Fixture Ten", "x86_64", "fixture10.plist", KPMC_ARCH_X86_64, 0, 0, 2,
      {1, 7}, 0, 0xF, 0, 2, 0, 0},
     {KPMC_DB_FIXTUREX, "fixturex", "Fixture X86 \"Lake\"", "x86_64", "fixturex.plist", KPMC_ARCH_X86_64, 0, 0, 1,
@@ -74,6 +75,8 @@ static const struct want_event want_events[] = {
      "caf\xc3\xa9 \xe2\x80\x94 na\xc3\xafve", NULL},
     {KPMC_DB_FIXTURE, KPMC_FIXTURE_WIDE_MAX, "WIDE_MAX", N | D | M, 0xFFFF, 0, 0, 252, 0, 0, NULL,
      "Ends a C comment */ and opens one /* and has a trigraph ?\?= and a \\ backslash", NULL},
+    /* a fixed event without counters_mask: it may use its fixed counter only */
+    {KPMC_DB_FIXTURE2, KPMC_FIXTURE2_FIXED_CYCLES, "FIXED_CYCLES", F, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL},
     {KPMC_DB_FIXTURE2, KPMC_FIXTURE2_INST_ALL, "INST_ALL", N | D, 140, 0, 0, 0, 0, 0, NULL,
      "Instructions, on the only configurable counter", NULL},
     {KPMC_DB_FIXTURE2, KPMC_FIXTURE2_ONLY_TWO, "ONLY_TWO", N, 5, 0, 0, 0, 0, 0, NULL, NULL, NULL},
@@ -129,7 +132,7 @@ static void check_databases(void)
         CHECK(kpmc_db_find(w->name) == db);
     }
     CHECK_INT(KPMC_FIXTURE_EVENT_COUNT, 11);
-    CHECK_INT(KPMC_FIXTURE2_EVENT_COUNT, 2);
+    CHECK_INT(KPMC_FIXTURE2_EVENT_COUNT, 3);
     CHECK_INT(KPMC_FIXTURE10_EVENT_COUNT, 2);
     CHECK_INT(KPMC_FIXTUREX_EVENT_COUNT, 10);
     CHECK(kpmc_db_find("FIXTUREX") == kpmc_db_at(KPMC_DB_FIXTUREX));
@@ -147,6 +150,19 @@ static void check_databases(void)
     CHECK(kpmc_catalog_digest() == KPMC_CATALOG_DIGEST);
 }
 
+/* A plan places an event on the counters kpmc_event_info.counters gives
+ * (only its configurable ones for a configurable event), whenever it counts
+ * the event itself. */
+static void check_plan_counters(const kpmc_db *db, const kpmc_db_info *d, const kpmc_event_info *e)
+{
+    unsigned resolved;
+    uint32_t counters;
+    if (kpmc_plan_event_counters(db, e->index, KPMC_MODE_ALL, &resolved, &counters, NULL, 0) != 0 ||
+        resolved != e->index)
+        return;
+    CHECK_INT(counters, (e->has & KPMC_HAS_FIXED_COUNTER) ? e->counters : e->counters & d->config_counters);
+}
+
 static void check_events(void)
 {
     int seen[4] = {0};
@@ -162,7 +178,12 @@ static void check_events(void)
         EVENT_STRINGS(SAME_STRING)
         EVENT_NUMBERS(SAME_NUMBER)
         CHECK_STR(kpmc_event_name(db, (unsigned)w->index), w->name);
-        CHECK_INT(got.counters, (w->has & M) ? w->counters_mask : d.config_counters);
+        /* counters_mask; without one, a fixed event's own counter, any other
+         * event the configurable counters */
+        CHECK_INT(got.counters, (w->has & M)   ? w->counters_mask
+                                : (w->has & F) ? 1u << w->fixed_counter
+                                               : d.config_counters);
+        check_plan_counters(db, &d, &got);
         CHECK_INT(got.fallback_index, w->fallback ? kpmc_event_find(db, w->fallback) : -1);
         CHECK_INT(got.portable, kpmc_ev_find(w->name));
         CHECK_INT(kpmc_event_find(db, w->name), w->index);
@@ -513,5 +534,5 @@ int main(void)
     check_generic();
     check_chips();
     check_suggest();
-    return test_result("test_catalog_fixture");
+    return check_result("test_catalog_fixture");
 }

@@ -726,5 +726,5 @@ int main(int argc, char **argv)
     CHECK(kpmc_catalog_digest() == KPMC_CATALOG_DIGEST);
     if (argc > 2 && !strcmp(argv[2], "--snapshot"))
         check_snapshot();
-    return test_result("test_catalog_lookup");
+    return check_result("test_catalog_lookup");
 }

@@ -9,11 +9,11 @@ docs/kpc.md (see tests/test_encode.c for the arithmetic of each word).
 import json
 import os
 import platform
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
 from kpmctest import Checks  # noqa: E402
 
 KPMC = sys.argv[1]
@@ -21,13 +21,7 @@ checks = Checks()
 check = checks.expect
 
 
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.pop("KPMC_DB", None)
-    if env:
-        e.update(env)
-    p = subprocess.run([KPMC, "check", *args], capture_output=True, text=True, env=e)
-    return p.returncode, p.stdout, p.stderr
+run = kpmctest.command(KPMC, checks, "check")
 
 
 def expect_json(args, want, env=None):

@@ -13,22 +13,14 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
+
 KPMC = sys.argv[1]
-failures = 0
-
-
-def run(*args):
-    env = dict(os.environ)
-    env.pop("KPMC_DB", None)
-    p = subprocess.run([KPMC, "check", *args], capture_output=True, text=True, env=env)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what, file=sys.stderr)
+checks = kpmctest.Checks()
+check = checks.expect
+run = kpmctest.command(KPMC, checks, "check")
 
 
 def fits(db, mode, names):
@@ -138,7 +130,4 @@ check(rc == 2 and "--anchors needs --groups" in err, f"--anchors alone: {rc} {er
 rc, out, err = run("--db", "a14", "--groups", "--anchors", ",", "INST_ALL")
 check(rc == 2 and "--anchors names no event" in err, f"empty --anchors: {rc} {err}")
 
-if failures:
-    print(f"{failures} check(s) failed", file=sys.stderr)
-    sys.exit(1)
-print("ok")
+sys.exit(checks.finish("kpmc check --groups"))

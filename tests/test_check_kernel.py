@@ -10,25 +10,16 @@ versions".
 """
 import json
 import os
-import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
+
 KPMC = sys.argv[1]
-failures = 0
-
-
-def run(*args):
-    e = dict(os.environ)
-    e.pop("KPMC_DB", None)
-    p = subprocess.run([KPMC, "check", *args], capture_output=True, text=True, env=e)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what, file=sys.stderr)
+checks = kpmctest.Checks()
+check = checks.expect
+run = kpmctest.command(KPMC, checks, "check")
 
 
 def json_of(args):
@@ -107,7 +98,4 @@ check(rc == 2 and "unknown kernel '16'" in err and "pre14.4 14.4 15 cpc" in err,
 rc, out, err = run("--help")
 check(rc == 0 and "--kernel NAME" in out, "--help")
 
-if failures:
-    print(f"{failures} check(s) failed", file=sys.stderr)
-    sys.exit(1)
-print("ok")
+sys.exit(checks.finish("kpmc check --kernel"))

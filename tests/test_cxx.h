@@ -13,23 +13,15 @@
 #include <cstring>
 #include <dlfcn.h>
 
+#include "check.h"
+
 namespace test {
 
+// Failed checks so far (check.h).
 inline int &failures()
 {
-    static int n;
-    return n;
+    return check_failures;
 }
-
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            test::failures()++;                                                                \
-            std::fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond);     \
-            std::fprintf(stderr, __VA_ARGS__);                                                 \
-            std::fputc('\n', stderr);                                                          \
-        }                                                                                      \
-    } while (0)
 
 // kpc_get_thread_counters of the simulator; exits when it cannot be found.
 inline int (*sim_read())(std::uint32_t, std::uint32_t, std::uint64_t *)
@@ -87,12 +79,7 @@ inline void work(unsigned k)
 // The exit status of a case.
 inline int result(const char *name)
 {
-    if (failures()) {
-        std::fprintf(stderr, "%s: %d check(s) failed\n", name, failures());
-        return 1;
-    }
-    std::printf("%s: ok\n", name);
-    return 0;
+    return check_result(name);
 }
 
 } // namespace test

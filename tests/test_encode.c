@@ -253,5 +253,5 @@ int main(void)
     arm64_words();
     x86_words();
     layouts();
-    return plan_test_result("test_encode");
+    return check_result("test_encode");
 }

@@ -23,11 +23,11 @@ import argparse
 import filecmp
 import os
 import shutil
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
 from kpmctest import Checks, read_kpep  # noqa: E402
 
 # Warnings the fixtures must raise: (file, line, text in the message).
@@ -46,13 +46,7 @@ fail = checks.fail
 
 
 def run(gen, args, cwd=None, rc=0):
-    p = subprocess.run([gen] + args, cwd=cwd, capture_output=True, text=True, timeout=120)
-    if p.returncode != rc:
-        fail("kpmc-gen %s: exit status %d, expected %d\n%s" % (" ".join(args), p.returncode, rc, p.stderr))
-    for bad in ("Sanitizer", "runtime error:"):
-        if bad in p.stderr:
-            fail("kpmc-gen %s: sanitizer report\n%s" % (" ".join(args), p.stderr))
-    return p
+    return kpmctest.run([gen] + args, checks, rc=rc, cwd=cwd, timeout=120)
 
 
 def files_under(root):
@@ -67,12 +61,6 @@ def same_tree(what, got, want):
     for rel in a:
         if not filecmp.cmp(os.path.join(got, rel), os.path.join(want, rel), shallow=False):
             fail("%s: %s differs from the golden file" % (what, rel))
-
-
-def fresh(path):
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(path)
-    return path
 
 
 # Every key kpmc-gen understands; the golden fixtures must use each one.
@@ -103,7 +91,7 @@ def check_coverage(ok):
 def mode_golden(a):
     ok = os.path.join(a.data, "ok")
     check_coverage(ok)
-    out = os.path.join(fresh(a.work), "out")
+    out = os.path.join(kpmctest.fresh(a.work), "out")
     p = run(a.gen, a.tables + ["--out", out, ok])
     same_tree("regenerated", out, a.golden)
     warnings = [l for l in p.stderr.splitlines() if ": warning: " in l]
@@ -141,11 +129,11 @@ def mode_golden(a):
 
 def mode_variants(a):
     ok = os.path.join(a.data, "ok")
-    work = fresh(a.work)
+    work = kpmctest.fresh(a.work)
     names = sorted(os.listdir(ok))
 
     def copy_inputs(where):
-        d = fresh(os.path.join(work, where))
+        d = kpmctest.fresh(os.path.join(work, where))
         for n in names:
             shutil.copyfile(os.path.join(ok, n), os.path.join(d, n))
         return d
@@ -178,10 +166,7 @@ def mode_variants(a):
 
 
 def mode_output(a):
-    ok = os.path.join(a.data, "ok")
-    work = fresh(a.work)
-    out = os.path.join(work, "out")
-    shutil.copytree(a.golden, out)
+    ok, work, out = kpmctest.golden_copy(a)
     db_dir = os.path.join(out, "include", "kpmc", "db")
     stale = os.path.join(db_dir, "gone.h")
     with open(stale, "w") as f:

@@ -8,14 +8,14 @@ id, hash slot and enumerator is what the plists say.
                            [--generic TSV] [--chips TSV]
 
 DIR (--plists) is a folder of kpep plists and cpu_* links; DIR (--catalog)
-holds catalog_data.c and include/kpmc/...; HEADER is runtime/catalog_format.h,
+holds catalog_data.c and include/kpmc/...; HEADER is internal/catalog_format.h,
 whose struct definitions give the order of the fields in each table row;
 TSV are the tables the catalog was generated with (none: its generic-event
 and chip tables must be empty), read by tests/kpmctest.py.
 
 Nothing here comes from kpmc-gen: names are folded, sorted and mangled, the
 inconsistency flags and the perfect hash are computed again from the rules
-stated in include/kpmc/catalog.h and runtime/catalog_format.h.
+stated in include/kpmc/catalog.h and internal/catalog_format.h.
 """
 import argparse
 import hashlib
@@ -339,6 +339,13 @@ def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_pat
     with open(os.path.join(catalog, "catalog_data.c"), encoding="latin-1") as f:
         data_c = f.read()
     defs = parse_definitions(data_c)
+    # The layout assertions cover every row type, field by field in the
+    # header's order (the compiler checks the offsets they state).
+    asserted = {}
+    for t, f in re.findall(r"^KPMC_CAT_AT\((\w+), (\w+), \d+\);$", data_c, re.M):
+        asserted.setdefault(t, []).append(f)
+    F.eq("layout assertions", asserted, {t: [f for f, _ in fields] for t, fields in structs.items()})
+    F.eq("size assertions", sorted(re.findall(r"^KPMC_CAT_SIZE\((\w+), \d+\);$", data_c, re.M)), sorted(structs))
     pool = defs["kpmc_cat_pool"]
 
     def s(off):
@@ -458,16 +465,20 @@ def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_pat
                          "include/kpmc/generic.h"] +
                         ["include/kpmc/db/%s.h" % db["name"] for db in dbs])
     F.eq("generated files", files, want_files)
-    banner = sorted(in_comment(x) for x in
-                    ["%-32s sha256 %s" % (db["file"], db["sha256"].hex()) for db in dbs] +
-                    ["%-32s -> %s" % (l["file"], l["target"]) for l in model["families"]])
+    # Every file names the inputs it is made from: a database's header its
+    # own plist only, every other file all of them.
+    def input_line(db):
+        return in_comment("%-32s sha256 %s" % (db["file"], db["sha256"].hex()))
+    banner = sorted([input_line(db) for db in dbs] +
+                    [in_comment("%-32s -> %s" % (l["file"], l["target"])) for l in model["families"]])
+    own = {"include/kpmc/db/%s.h" % db["name"]: [input_line(db)] for db in dbs}
     for rel in want_files:
         with open(os.path.join(catalog, rel), encoding="latin-1") as f:
             text = f.read()
         head = text[:text.find("*/")]
         F.expect("DO NOT EDIT" in head and "kpmc-gen" in head, rel + ": no DO-NOT-EDIT banner")
         F.eq(rel + ": inputs in the banner", [l[3:] for l in head.splitlines() if l.startswith(" * ") and
-                                              (" sha256 " in l or " -> " in l)], banner)
+                                              (" sha256 " in l or " -> " in l)], own.get(rel, banner))
         F.expect("UNKNOWN-SENTINEL" not in text, rel + ": holds an unknown key's value")
         F.expect(os.path.abspath(plists) not in text and os.path.abspath(catalog) not in text,
                  rel + ": holds an absolute path")

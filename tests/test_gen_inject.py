@@ -87,7 +87,7 @@ def main():
         return 1
 
     includes = ["-I", os.path.join(out, "include"), "-I", os.path.join(a.source, "include"),
-                "-I", os.path.join(a.source, "runtime")]
+                "-I", os.path.join(a.source, "internal")]
     flags = ["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-trigraphs"]
     generated = sorted(os.path.join(d, n) for d, _, ns in os.walk(out) for n in ns)
     for path in generated:
@@ -108,7 +108,7 @@ def main():
 
     check = subprocess.run([sys.executable, os.path.join(a.source, "tests", "test_gen_golden_check.py"),
                             "--plists", inputs, "--catalog", out,
-                            "--format", os.path.join(a.source, "runtime", "catalog_format.h")],
+                            "--format", os.path.join(a.source, "internal", "catalog_format.h")],
                            capture_output=True, text=True, errors="replace")
     if check.returncode != 0:
         failures.append("the generated catalog does not read back as the plist says:\n" + check.stdout + check.stderr)

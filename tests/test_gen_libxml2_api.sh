@@ -26,7 +26,7 @@ for cc in "$@"; do
     seen="$seen $path"
     if "$cc" -std=c11 -fsyntax-only -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
         -Wformat=2 -Wundef -Wcast-align -Wwrite-strings -Werror \
-        -I"$headers" -I"$src/gen" -I"$src/include" -I"$src/runtime" "$src/tests/gen_libxml2_new_api.c"; then
+        -I"$headers" -I"$src/gen" -I"$src/include" -I"$src/internal" "$src/tests/gen_libxml2_new_api.c"; then
         echo "ok: gen/plist.c compiles against libxml2 $version with $cc"
         compiled=$((compiled + 1))
     else

@@ -20,7 +20,7 @@ for arch in aarch64 x86_64; do
     for f in "$src"/gen/*.c; do
         if "$zig" cc -target "$arch-macos" -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wformat=2 -Wundef -Wwrite-strings -Werror \
-            -I"$headers" -I"$src/gen" -I"$src/include" -I"$src/runtime" -c "$f" -o "$work/$arch-$(basename "$f").o"; then
+            -I"$headers" -I"$src/gen" -I"$src/include" -I"$src/internal" -c "$f" -o "$work/$arch-$(basename "$f").o"; then
             n=$((n + 1))
         else
             echo "FAIL: $f does not compile for $arch-macos"

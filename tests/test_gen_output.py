@@ -36,12 +36,13 @@ import subprocess
 import sys
 import time
 
-failures = []
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
+from kpmctest import Checks  # noqa: E402
 
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL:", msg)
+checks = Checks()
+fail = checks.fail
 
 
 def snapshot(root):
@@ -98,25 +99,8 @@ def tables(a):
             "--chips", os.path.join(a.data, "tables", "chips.tsv")]
 
 
-def run(cmd, rc=0, env=None, preexec=None, timeout=60):
-    try:
-        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=timeout,
-                           env=env, preexec_fn=preexec)
-    except subprocess.TimeoutExpired:
-        fail("ran for more than %d s: %s" % (timeout, " ".join(cmd)))
-        return None
-    if rc is not None and p.returncode != rc:
-        fail("%s: exit status %d, expected %d\n%s" % (" ".join(cmd), p.returncode, rc, p.stderr))
-    for bad in ("Sanitizer", "runtime error:"):
-        if bad in p.stderr:
-            fail("%s: sanitizer report\n%s" % (" ".join(cmd), p.stderr))
-    return p
-
-
-def fresh(path):
-    shutil.rmtree(path, ignore_errors=True)
-    os.makedirs(path)
-    return path
+def run(cmd, **kw):
+    return kpmctest.run(cmd, checks, **kw)
 
 
 def output_names(golden):
@@ -133,9 +117,9 @@ def other_catalog(a):
 
 def mode_planted(a):
     ok = os.path.join(a.data, "ok")
-    work = fresh(a.work)
+    work = kpmctest.fresh(a.work)
     out = os.path.join(work, "out")
-    outside = fresh(os.path.join(work, "outside"))
+    outside = kpmctest.fresh(os.path.join(work, "outside"))
     victim = os.path.join(outside, "victim.txt")
     with open(victim, "w") as f:
         f.write("not kpmc-gen's\n")
@@ -182,9 +166,9 @@ def mode_planted(a):
 
 def mode_subfolder(a):
     ok = os.path.join(a.data, "ok")
-    work = fresh(a.work)
-    out = fresh(os.path.join(work, "out"))
-    elsewhere = fresh(os.path.join(work, "elsewhere"))
+    work = kpmctest.fresh(a.work)
+    out = kpmctest.fresh(os.path.join(work, "out"))
+    elsewhere = kpmctest.fresh(os.path.join(work, "elsewhere"))
     os.symlink(elsewhere, os.path.join(out, "include"))
     before = snapshot(work)
     p = run([a.gen, "--quiet", "--out", out] + tables(a) + [ok], rc=1)
@@ -196,10 +180,7 @@ def mode_subfolder(a):
 
 
 def mode_special(a):
-    ok = os.path.join(a.data, "ok")
-    work = fresh(a.work)
-    out = os.path.join(work, "out")
-    shutil.copytree(a.golden, out)
+    ok, work, out = kpmctest.golden_copy(a)
     db = os.path.join(out, "include", "kpmc", "db")
     os.mkfifo(os.path.join(db, "fifo.h"))
     os.symlink("/dev/zero", os.path.join(db, "zero.h"))
@@ -235,7 +216,7 @@ def prepare_other(a, out):
 
 
 def mode_in_the_way(a):
-    work = fresh(a.work)
+    work = kpmctest.fresh(a.work)
     out = os.path.join(work, "out")
     prepare_other(a, out)
     # template.plist makes include/kpmc/db/bad.h: a folder is there.
@@ -251,7 +232,7 @@ def mode_rollback(a):
     if not a.faults:
         print("skipped: no kpmc-gen-faults")
         sys.exit(77)
-    work = fresh(a.work)
+    work = kpmctest.fresh(a.work)
     template = os.path.join(a.data, "template.plist")
     cases = [
         # (variable, name, error text): the files are replaced in the order
@@ -299,7 +280,7 @@ def mode_concurrent(a):
         sys.exit(77)
     ok = os.path.join(a.data, "ok")
     template = os.path.join(a.data, "template.plist")
-    work = fresh(a.work)
+    work = kpmctest.fresh(a.work)
     other = other_catalog(a)
     env = dict(os.environ)
     env["KPMC_GEN_FAULT_DELAY_MS"] = "100"
@@ -343,11 +324,7 @@ def main():
     if a.faults:
         a.faults = os.path.abspath(a.faults)
     globals()["mode_" + a.mode](a)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("ok:", a.mode)
-    return 0
+    return checks.finish(a.mode)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,8 @@
 #include <string.h>
 
 #include "plan_view.h"
+#include "sim/bits_ref.h"
+#include "sim/kpep_event.h"
 
 #define KPERFDATA_PATH "/System/Library/PrivateFrameworks/kperfdata.framework/kperfdata"
 #define MAX_WORDS 32
@@ -57,24 +59,8 @@ typedef struct kpep_db kpep_db;
 typedef struct kpep_config kpep_config;
 typedef struct kpep_event kpep_event;
 
-/* The 56-byte kpep_event (docs/kpc.md §6), read only when the stride of
- * kpep_db_events() confirms the size. */
-struct kp_event_view {
-    const char *name;
-    const char *description;
-    const char *errata;
-    const char *alias;
-    const char *fallback;
-    uint32_t mask;
-    uint16_t number;
-    uint8_t byte46;
-    uint8_t byte47;
-    uint8_t flags;
-    uint8_t reserved[7];
-};
-#if UINTPTR_MAX == UINT64_MAX
-_Static_assert(sizeof(struct kp_event_view) == 56, "kpep_event is 56 bytes");
-#endif
+/* kpep_event (sim/kpep_event.h) is read only when the stride of
+ * kpep_db_events() confirms its size. */
 
 typedef int (*kp_db_create_fn)(const char *name, kpep_db **db);
 typedef void (*kp_db_free_fn)(kpep_db *db);
@@ -156,14 +142,6 @@ static kpmc_db_info dbi;
 static kpmc_event_info *evi; /* dbi.n_events entries */
 static kpep_event **kev;     /* kperfdata's event of the same name, or NULL */
 static int is_x86;
-
-static unsigned popcount32(uint32_t v)
-{
-    unsigned n = 0;
-    for (; v; v &= v - 1)
-        n++;
-    return n;
-}
 
 /* Counters in the kernel's buffer order for `classes`, with every counter
  * forced: the fixed counters (if FIXED), then the configurable ones,
@@ -663,7 +641,7 @@ int main(void)
             missing++;
             continue;
         }
-        struct kp_event_view v;
+        struct kpep_event v;
         if (!layout_ok)
             continue;
         memcpy(&v, (const void *)kev[e], sizeof v);

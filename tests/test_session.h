@@ -11,19 +11,12 @@
 
 #include <kpmc/kpmc.h>
 
+#include "check.h"
+#include "sim/bits_ref.h"
 #include "sim/kpmc_sim.h"
 
-extern int t_failures;
-
-#define CHECK(cond, ...)                                                  \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            t_failures++;                                                 \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                 \
-            fputc('\n', stderr);                                          \
-        }                                                                 \
-    } while (0)
+/* Failed checks, as the session tests name them (check.h). */
+#define t_failures check_failures
 
 /* The simulator this process shares with the runtime. */
 struct sim {
@@ -64,9 +57,6 @@ int sim_has_allowlist(const kpmc_db_info *d);
  * field) on the simulated kernel. */
 uint64_t per_read(const kpmc_db_info *d, uint64_t word, int fixed_rank);
 
-unsigned popcount32(uint32_t m);
-/* Index of the lowest set bit of m (32 for 0). */
-unsigned ctz32(uint32_t m);
 /* Position of global counter c among the set bits of mask. */
 unsigned rank_in(uint32_t mask, unsigned c);
 int contains(const char *haystack, const char *needle);
@@ -80,9 +70,6 @@ struct gate {
 void gate_init(struct gate *g, unsigned n);
 void gate_wait(struct gate *g);
 void gate_destroy(struct gate *g);
-
-/* Exit status of a test program. */
-int t_result(const char *name);
 
 /* main() of a test program with cases: loads the simulator, runs the case
  * argv[1] names, returns its status. */

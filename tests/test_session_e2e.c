@@ -287,5 +287,5 @@ int main(void)
     CHECK(kpmc_db_count() == KPMC_DB_COUNT, "catalog has %zu databases", kpmc_db_count());
     for (size_t id = 0; id < kpmc_db_count(); id++)
         one_db(id);
-    return t_result("test_session_e2e");
+    return check_result("test_session_e2e");
 }

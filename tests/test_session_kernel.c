@@ -188,5 +188,5 @@ int main(void)
     case_no_kernel();
     case_user_only();
     case_x86();
-    return t_result("test_session_kernel");
+    return check_result("test_session_kernel");
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int t_failures;
 struct sim sim;
 
 static const char *const sim_vars[] = {"KPMC_SIM_KERNEL",     "KPMC_SIM_DB",     "KPMC_SIM_CPU",
@@ -161,22 +160,6 @@ uint64_t per_read(const kpmc_db_info *d, uint64_t word, int fixed_rank)
     return sel * (uint64_t)user + sel * f * (uint64_t)kernel;
 }
 
-unsigned popcount32(uint32_t m)
-{
-    unsigned n = 0;
-    for (unsigned b = 0; b < 32; b++)
-        n += m >> b & 1u;
-    return n;
-}
-
-unsigned ctz32(uint32_t m)
-{
-    unsigned c = 0;
-    while (c < 32 && !(m >> c & 1u))
-        c++;
-    return c;
-}
-
 unsigned rank_in(uint32_t mask, unsigned c)
 {
     unsigned k = 0;
@@ -220,23 +203,13 @@ void gate_destroy(struct gate *g)
     pthread_mutex_destroy(&g->lock);
 }
 
-int t_result(const char *name)
-{
-    if (t_failures) {
-        fprintf(stderr, "%s: %d check(s) failed\n", name, t_failures);
-        return 1;
-    }
-    printf("%s: ok\n", name);
-    return 0;
-}
-
 int t_main(int argc, char **argv, const struct t_case *cases, size_t n)
 {
     for (size_t i = 0; argc >= 2 && i < n; i++)
         if (!strcmp(argv[1], cases[i].name)) {
             sim_load();
             cases[i].run();
-            return t_result(cases[i].name);
+            return check_result(cases[i].name);
         }
     fprintf(stderr, "usage: %s CASE; cases:", argv[0]);
     for (size_t i = 0; i < n; i++)

@@ -26,6 +26,7 @@
 
 #include <kpmc/catalog.h>
 
+#include "check.h"
 #include "sim/kpmc_sim.h"
 
 #ifndef KPMC_SIM_PATH
@@ -121,50 +122,27 @@ static int load_sim(void)
 
 /* ---- checks ---- */
 
-static int failures;
-
-static void check(int ok, const char *file, int line, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
-        failures++;
-    }
-}
-
-static void check_eq(unsigned long long got, unsigned long long want, const char *file, int line,
-                     const char *what)
-{
-    if (got != want) {
-        fprintf(stderr, "%s:%d: %s: got %llu (0x%llx), want %llu (0x%llx)\n", file, line, what,
-                got, got, want, want);
-        failures++;
-    }
-}
-
-#define CHECK(c) check(!!(c), __FILE__, __LINE__, #c)
-#define EQ(got, want) check_eq((unsigned long long)(got), (unsigned long long)(want), __FILE__, __LINE__, #got)
 /* expr must fail with `ret` and errno `err`. */
-#define FAILS(expr, ret, err)                                                                      \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        unsigned long long r_ = (unsigned long long)(expr);                                        \
-        int e_ = errno;                                                                            \
-        check_eq(r_, (unsigned long long)(ret), __FILE__, __LINE__, #expr " (return)");           \
-        check_eq((unsigned long long)e_, (unsigned long long)(err), __FILE__, __LINE__,            \
-                 #expr " (errno)");                                                                \
+#define FAILS(expr, ret, err)                                                                                          \
+    do {                                                                                                               \
+        errno = 0;                                                                                                     \
+        unsigned long long r_ = (unsigned long long)(expr);                                                            \
+        int e_ = errno;                                                                                                \
+        check_int(__FILE__, __LINE__, #expr " (return)", (long long)r_, (long long)(ret));                             \
+        check_int(__FILE__, __LINE__, #expr " (errno)", e_, (err));                                                    \
     } while (0)
-#define OK(expr) EQ((expr), 0)
+#define OK(expr) CHECK_INT((expr), 0)
 #define EQ_ARRAY(got, want, n) eq_array((got), (want), (n), __FILE__, __LINE__, #got)
 
 static void eq_array(const uint64_t *got, const uint64_t *want, size_t n, const char *file,
                      int line, const char *what)
 {
+    check_count++;
     for (size_t i = 0; i < n; i++)
         if (got[i] != want[i]) {
-            fprintf(stderr, "%s:%d: %s[%zu]: got %llu (0x%llx), want %llu (0x%llx)\n", file, line,
-                    what, i, (unsigned long long)got[i], (unsigned long long)got[i],
-                    (unsigned long long)want[i], (unsigned long long)want[i]);
-            failures++;
+            check_fail(file, line, what, "[%zu] is %llu (0x%llx), expected %llu (0x%llx)", i,
+                       (unsigned long long)got[i], (unsigned long long)got[i], (unsigned long long)want[i],
+                       (unsigned long long)want[i]);
             return;
         }
 }
@@ -198,10 +176,7 @@ static struct kpmc_sim_state state(void)
 {
     struct kpmc_sim_state s;
     memset(&s, 0xa5, sizeof s);
-    if (K.get_state(&s) != 0) {
-        fprintf(stderr, "test_sim: kpmc_sim_get_state failed\n");
-        failures++;
-    }
+    CHECK(K.get_state(&s) == 0);
     return s;
 }
 
@@ -234,23 +209,23 @@ static void check_counts(const struct counts *c, const char *kernel)
     struct kpmc_sim_state s = state();
     CHECK(strcmp(s.db, c->db) == 0);
     CHECK(strcmp(s.kernel, kernel) == 0);
-    EQ(s.n_fixed, c->fixed);
-    EQ(s.n_config, c->conf_forced);
-    EQ(s.n_config_kernel, c->conf_forced);
-    EQ(s.force_all, 0);
-    EQ(K.pmu_version(), c->pmu);
+    CHECK_INT(s.n_fixed, c->fixed);
+    CHECK_INT(s.n_config, c->conf_forced);
+    CHECK_INT(s.n_config_kernel, c->conf_forced);
+    CHECK_INT(s.force_all, 0);
+    CHECK_INT(K.pmu_version(), c->pmu);
     for (int forced = 0; forced < 2; forced++) {
         unsigned conf = forced ? c->conf_forced : c->conf;
         OK(K.force_all_ctrs_set(forced));
-        EQ(K.get_counter_count(FIXED), c->fixed);
-        EQ(K.get_counter_count(CONF), conf);
-        EQ(K.get_counter_count(FC), c->fixed + conf);
-        EQ(K.get_counter_count(POWER), 0);
-        EQ(K.get_counter_count(RAWPMU), 0);
-        EQ(K.get_counter_count(0), 0);
-        EQ(K.get_config_count(FIXED), c->fixed_words);
-        EQ(K.get_config_count(CONF), conf);
-        EQ(K.get_config_count(FC), c->fixed_words + conf);
+        CHECK_INT(K.get_counter_count(FIXED), c->fixed);
+        CHECK_INT(K.get_counter_count(CONF), conf);
+        CHECK_INT(K.get_counter_count(FC), c->fixed + conf);
+        CHECK_INT(K.get_counter_count(POWER), 0);
+        CHECK_INT(K.get_counter_count(RAWPMU), 0);
+        CHECK_INT(K.get_counter_count(0), 0);
+        CHECK_INT(K.get_config_count(FIXED), c->fixed_words);
+        CHECK_INT(K.get_config_count(CONF), conf);
+        CHECK_INT(K.get_config_count(FC), c->fixed_words + conf);
     }
     OK(K.force_all_ctrs_set(0));
 }
@@ -279,15 +254,15 @@ static void case_counts(void)
      * manager. */
     use("KERNEL=cpc DB=icelake");
     struct kpmc_sim_state s = state();
-    EQ(s.n_config, 8);
-    EQ(s.n_config_kernel, 4);
-    EQ(s.force_all, 1);
-    EQ(K.get_counter_count(CONF), 4);
-    EQ(K.get_counter_count(FC), 8);
-    EQ(K.get_config_count(FC), 5);
+    CHECK_INT(s.n_config, 8);
+    CHECK_INT(s.n_config_kernel, 4);
+    CHECK_INT(s.force_all, 1);
+    CHECK_INT(K.get_counter_count(CONF), 4);
+    CHECK_INT(K.get_counter_count(FC), 8);
+    CHECK_INT(K.get_config_count(FC), 5);
     use("KERNEL=cpc DB=skylake");
-    EQ(K.get_counter_count(FC), 5);
-    EQ(K.get_config_count(CONF), 2);
+    CHECK_INT(K.get_counter_count(FC), 5);
+    CHECK_INT(K.get_config_count(CONF), 2);
 }
 
 /* set_config errors and word placement on arm64. */
@@ -302,8 +277,8 @@ static void case_arm64(void)
     FAILS(K.get_config(FIXED, w), -1, EINVAL);
     FAILS(K.set_config(CONF, NULL), -1, EFAULT);
     struct kpmc_sim_state s = state();
-    EQ(s.set_config_calls, 0);
-    EQ(s.failed_calls, 6);
+    CHECK_INT(s.set_config_calls, 0);
+    CHECK_INT(s.failed_calls, 6);
 
     /* A7 unforced: the words land on PMC2, 3, 4. */
     use("KERNEL=pre14.4 DB=a7");
@@ -312,7 +287,7 @@ static void case_arm64(void)
     s = state();
     uint64_t want_a7[8] = {0x2, 0x20011, 0x1, 0, 0, 0, 0, 0};
     EQ_ARRAY(s.config, want_a7, 8);
-    EQ(s.set_config_calls, 1);
+    CHECK_INT(s.set_config_calls, 1);
 }
 
 /* x86_64 before cpc: one ignored FIXED word, kernel masking (§3, §4), INT
@@ -325,8 +300,8 @@ static void case_x86(void)
     uint64_t fixed_word = 0x333;
     OK(K.set_config(FIXED, &fixed_word));
     s = state();
-    EQ(s.config[0], 0);
-    EQ(s.set_config_calls, 1);
+    CHECK_INT(s.config[0], 0);
+    CHECK_INT(s.set_config_calls, 1);
 
     /* 0x7b00c5 = 0x4300c5 | PC | INT | ANY (bits 19-21); the kernel keeps
      * cfg & 0xffc7ffff. */
@@ -342,8 +317,8 @@ static void case_x86(void)
     EQ_ARRAY(got, want_get, 5);
     memset(got, 0xee, sizeof got);
     OK(K.get_config(FIXED, got));
-    EQ(got[0], 0);
-    EQ(got[1], 0xeeeeeeeeeeeeeeeeull);
+    CHECK_INT(got[0], 0);
+    CHECK_INT(got[1], 0xeeeeeeeeeeeeeeeeull);
     /* Counting: the kernel sets INT and EN in every PERFEVTSEL. */
     OK(K.set_counting(CONF));
     OK(K.get_config(CONF, got));
@@ -379,24 +354,24 @@ static void case_x86_cpc(void)
     uint64_t want[4] = {0xaaaa, 0x4300c5, 0, 0};
     EQ_ARRAY(s.config, want, 4);
     OK(K.get_config(CONF, got));
-    EQ(got[0], 0); /* not on the hardware yet */
-    EQ(got[1], 0);
+    CHECK_INT(got[0], 0); /* not on the hardware yet */
+    CHECK_INT(got[1], 0);
     OK(K.set_counting(CONF));
     OK(K.get_config(CONF, got));
-    EQ(got[0], 0x53aaaa); /* no USR nor OS: both */
-    EQ(got[1], 0x5300c5);
+    CHECK_INT(got[0], 0x53aaaa); /* no USR nor OS: both */
+    CHECK_INT(got[1], 0x5300c5);
     /* CMASK 1 + INV (UOPS_ISSUED.STALL_CYCLES as kpmc encodes it) and EDGE:
      * dropped.  A new configuration waits for the next kpc_set_counting. */
     uint64_t w2[2] = {0x01c3010e, 0x0005010e};
     OK(K.set_config(CONF, w2));
     OK(K.get_config(CONF, got));
-    EQ(got[0], 0x53aaaa);
+    CHECK_INT(got[0], 0x53aaaa);
     OK(K.set_counting(CONF));
     OK(K.get_config(CONF, got));
-    EQ(got[0], 0x53010e);
-    EQ(got[1], 0x51010e); /* USR only: user mode only */
+    CHECK_INT(got[0], 0x53010e);
+    CHECK_INT(got[1], 0x51010e); /* USR only: user mode only */
     s = state();
-    EQ(s.config[0], 0x01c3010e); /* kpc keeps the words as given */
+    CHECK_INT(s.config[0], 0x01c3010e); /* kpc keeps the words as given */
     /* Counting: fixed counters always; GP0 both modes, GP1 user only. */
     OK(K.set_thread_counting(FC));
     uint64_t buf[5];
@@ -406,8 +381,8 @@ static void case_x86_cpc(void)
     /* Counting off: the set leaves the hardware. */
     OK(K.set_counting(FIXED));
     OK(K.get_config(CONF, got));
-    EQ(got[0], 0);
-    EQ(got[1], 0);
+    CHECK_INT(got[0], 0);
+    CHECK_INT(got[1], 0);
     /* No allowlist on x86_64. */
     uint64_t any[2] = {0xffff, 0x1234};
     OK(K.set_config(CONF, any));
@@ -437,13 +412,13 @@ static void case_layout(void)
 
     /* kpc.counting keeps the classes with counters. */
     OK(K.set_counting(0xF));
-    EQ(K.get_counting(), FC);
+    CHECK_INT(K.get_counting(), FC);
     /* No buffer yet. */
     FAILS(K.get_thread_counters(0, 32, buf), -1, EINVAL);
-    EQ(state().thread_has_buffer, 0);
+    CHECK_INT(state().thread_has_buffer, 0);
     OK(K.set_thread_counting(FC));
-    EQ(state().thread_has_buffer, 1);
-    EQ(K.get_thread_counting(), FC);
+    CHECK_INT(state().thread_has_buffer, 1);
+    CHECK_INT(K.get_thread_counting(), FC);
     FAILS(K.get_thread_counters(1, 32, buf), -1, EINVAL);
     /* A buffer one short: the first six values, then ENOMEM (read 1). */
     for (size_t i = 0; i < 32; i++)
@@ -495,7 +470,7 @@ static void case_layout(void)
 
     /* Thread counting off: reads still work, on the last classes. */
     OK(K.set_thread_counting(0));
-    EQ(K.get_thread_counting(), 0);
+    CHECK_INT(K.get_thread_counting(), 0);
     OK(read_n(1, 10, buf));
     uint64_t want_off[10] = {11 * FIX(0), 11 * FIX(1), 162, 324, 486, 828, 990, 360, 420, 480};
     EQ_ARRAY(buf, want_off, 10);
@@ -508,8 +483,8 @@ static void case_layout(void)
     EQ_ARRAY(buf, want_conf, 8);
     /* Thread counting of a class without counters switches it off. */
     OK(K.set_thread_counting(POWER));
-    EQ(K.get_thread_counting(), 0);
-    EQ(state().thread_counting_calls, 5);
+    CHECK_INT(K.get_thread_counting(), 0);
+    CHECK_INT(state().thread_counting_calls, 5);
 
     /* skylake: three fixed counters, then GP0-3; a zero word counts
      * nothing, USR|OS both modes. */
@@ -541,7 +516,7 @@ static void case_layout(void)
     FAILS(K.get_cpu_counters(false, 0, &cpu, buf), -1, EINVAL);
     FAILS(K.get_cpu_counters(false, FC, &cpu, NULL), -1, EFAULT);
     OK(K.get_cpu_counters(false, FC, &cpu, buf));
-    EQ(cpu, 0);
+    CHECK_INT(cpu, 0);
     uint64_t want_idle[7] = {FIX(0), FIX(1), 0, 0, 0, 0, 0};
     EQ_ARRAY(buf, want_idle, 7);
     OK(K.set_counting(FC));
@@ -619,18 +594,18 @@ static void case_modes(void)
     use("KERNEL=cpc DB=a14");
     uint64_t w[5] = {0x8c, 0x3008d, 0, 0, 0};
     OK(K.set_config(CONF, w)); /* forces by itself: eight words, three read as 0 */
-    EQ(state().force_owned, 1);
+    CHECK_INT(state().force_owned, 1);
     uint64_t g[8];
     OK(K.get_config(CONF, g));
-    EQ(g[0], 0);
+    CHECK_INT(g[0], 0);
     OK(K.set_counting(FC));
     OK(K.get_config(CONF, g));
-    EQ(g[0], 0x2008c);
-    EQ(g[1], 0x2008d);
+    CHECK_INT(g[0], 0x2008c);
+    CHECK_INT(g[1], 0x2008d);
     OK(K.set_counting(FIXED));
     OK(K.get_config(CONF, g));
-    EQ(g[0], 0x8c);
-    EQ(g[1], 0x8d);
+    CHECK_INT(g[0], 0x8c);
+    CHECK_INT(g[1], 0x8d);
 }
 
 /* Threads: each has its own buffer, given by kpc_set_thread_counting on
@@ -718,26 +693,26 @@ static void case_threads(void)
     /* Each thread's counters started at 0 and moved only with its own reads. */
     struct reader *all[3] = {&r[0], &r[1], &own};
     for (int i = 0; i < 3; i++) {
-        EQ(all[i]->err, 0);
-        EQ(all[i]->has_buffer, 1);
+        CHECK_INT(all[i]->err, 0);
+        CHECK_INT(all[i]->has_buffer, 1);
         uint64_t n = all[i]->reads;
         uint64_t want[10] = {n * FIX(0), n * FIX(1), 3 * n, 6 * n, 9 * n, 12 * n, 15 * n, 18 * n, 21 * n, 24 * n};
         EQ_ARRAY(all[i]->last, want, 10);
     }
-    EQ(old.has_buffer, 0);
-    EQ(old.err, EINVAL);
+    CHECK_INT(old.has_buffer, 0);
+    CHECK_INT(old.err, EINVAL);
     uint64_t want_main[10] = {53 * FIX(0), 53 * FIX(1), 159, 318, 477, 636, 795, 954, 1113, 1272};
     EQ_ARRAY(mine, want_main, 10);
-    EQ(state().calls, 1 + 1 + 1 + 3 + 500 + 300 + 4 + 50 + 1);
+    CHECK_INT(state().calls, 1 + 1 + 1 + 3 + 500 + 300 + 4 + 50 + 1);
 
     /* Created while thread counting is off: no buffer. */
     use("KERNEL=14.4 DB=a14");
     K.thread_begin();
-    EQ(state().thread_has_buffer, 0);
+    CHECK_INT(state().thread_has_buffer, 0);
     use("KERNEL=14.4 DB=a14 INIT=3:3:0");
     K.thread_begin();
-    EQ(state().thread_has_buffer, 1);
-    EQ(state().calls, 0);
+    CHECK_INT(state().thread_has_buffer, 1);
+    CHECK_INT(state().calls, 0);
 }
 
 /* Every call that needs root (all but cpu_string, get_config_count and
@@ -765,11 +740,11 @@ static void gated_calls_fail(int err)
     FAILS(K.force_all_ctrs_set(1), -1, err);
     FAILS(K.force_all_ctrs_get(&v), -1, err);
     FAILS(K.sw_inc(1), -1, err);
-    EQ(v, 7);
-    EQ(cpu, 7);
+    CHECK_INT(v, 7);
+    CHECK_INT(cpu, 7);
     for (int i = 0; i < 16; i++) {
-        EQ(b[i], 7);
-        EQ(a[i], 7);
+        CHECK_INT(b[i], 7);
+        CHECK_INT(a[i], 7);
     }
 }
 
@@ -781,16 +756,16 @@ static void case_noroot(void)
     gated_calls_fail(EPERM);
     /* Not gated. */
     errno = 0;
-    EQ(K.get_counter_count(FC), 7);
-    EQ(K.get_config_count(FC), 5);
-    EQ(K.cpu_string(s, sizeof s), strlen("cpu_100000c_2_1b588bb3"));
-    EQ(errno, 0);
+    CHECK_INT(K.get_counter_count(FC), 7);
+    CHECK_INT(K.get_config_count(FC), 5);
+    CHECK_INT(K.cpu_string(s, sizeof s), strlen("cpu_100000c_2_1b588bb3"));
+    CHECK_INT(errno, 0);
     struct kpmc_sim_state st = state();
-    EQ(st.calls, 19);
-    EQ(st.failed_calls, 16);
-    EQ(st.counting, 0);
-    EQ(st.force_all, 0);
-    EQ(st.set_config_calls, 0);
+    CHECK_INT(st.calls, 19);
+    CHECK_INT(st.failed_calls, 16);
+    CHECK_INT(st.counting, 0);
+    CHECK_INT(st.force_all, 0);
+    CHECK_INT(st.set_config_calls, 0);
 }
 
 /* Another client uses the counters: every kpc request answers EBUSY, after
@@ -804,7 +779,7 @@ static void case_busy(void)
         FAILS(K.get_counter_count(FC), 0, EBUSY);
         FAILS(K.get_config_count(FC), 0, EBUSY);
         char s[64];
-        EQ(K.cpu_string(s, sizeof s), 22);
+        CHECK_INT(K.cpu_string(s, sizeof s), 22);
     }
     use("DB=a14 BUSY=1 NOROOT=1");
     gated_calls_fail(EPERM);
@@ -828,7 +803,7 @@ static void case_allowlist(void)
         uint64_t bad[8] = {0x8c, 0x11, 0, 0, 0, 0, 0, 0};
         FAILS(K.set_config(CONF, bad), -1, EPERM);
         EQ_ARRAY(state().config, good, 8); /* nothing stored */
-        EQ(state().set_config_calls, 1);
+        CHECK_INT(state().set_config_calls, 1);
         /* a16's L1D_CACHE_MISS_LD, 0x5a3: a14's field is 8 bits before
          * cpc, so the kernel checks and programs 0xa3 (a14's
          * L1D_CACHE_MISS_LD); cpc checks all 16 bits. */
@@ -837,7 +812,7 @@ static void case_allowlist(void)
             OK(K.set_config(CONF, bad));
             uint64_t g[8];
             OK(K.get_config(CONF, g));
-            EQ(g[1] & 0xffff, 0xa3);
+            CHECK_INT(g[1] & 0xffff, 0xa3);
         } else {
             FAILS(K.set_config(CONF, bad), -1, EPERM);
         }
@@ -878,8 +853,8 @@ static void case_allowlist(void)
     use("KERNEL=cpc DB=a14");
     uint64_t bad5[5] = {0x11, 0, 0, 0, 0};
     FAILS(K.set_config(CONF, bad5), -1, EPERM);
-    EQ(state().force_owned, 1);
-    EQ(K.get_counter_count(CONF), 8);
+    CHECK_INT(state().force_owned, 1);
+    CHECK_INT(K.get_counter_count(CONF), 8);
 }
 
 /* KPMC_SIM_FAULT in all its forms. */
@@ -894,18 +869,18 @@ static void case_faults(void)
     uint64_t w2[5] = {9, 9, 9, 9, 9};
     FAILS(K.set_config(CONF, w2), -1, EBUSY);
     s = state();
-    EQ(s.config[0], 1);
-    EQ(s.set_config_calls, 1);
-    EQ(s.failed_calls, 1);
+    CHECK_INT(s.config[0], 1);
+    CHECK_INT(s.set_config_calls, 1);
+    CHECK_INT(s.failed_calls, 1);
     OK(K.set_config(CONF, w2));
-    EQ(state().config[0], 9);
+    CHECK_INT(state().config[0], 9);
 
     /* Numeric errno, function name without the kpc_ prefix. */
     use("KERNEL=pre14.4 DB=a14 FAULT=set_counting:1:5");
     FAILS(K.set_counting(FC), -1, 5);
-    EQ(K.get_counting(), 0);
+    CHECK_INT(K.get_counting(), 0);
     OK(K.set_counting(FC));
-    EQ(K.get_counting(), FC);
+    CHECK_INT(K.get_counting(), FC);
 
     /* Several faults; each function's own error value. */
     use("KERNEL=pre14.4 DB=a14 INIT=3:3:0 FAULT=get_counting:1:EACCES,get_thread_counting:1:EPERM,"
@@ -918,21 +893,21 @@ static void case_faults(void)
     FAILS(K.get_config_count(FC), 0, EINVAL);
     FAILS(K.get_counter_count(FC), 0, EIO);
     FAILS(K.pmu_version(), 0, ENOMEM);
-    EQ(K.cpu_string(str, sizeof str), 22);
+    CHECK_INT(K.cpu_string(str, sizeof str), 22);
     FAILS(K.cpu_string(str, sizeof str), -1, EIO);
     FAILS(K.force_all_ctrs_get(&v), -1, EBUSY);
     OK(K.force_all_ctrs_get(&v));
-    EQ(v, 0);
+    CHECK_INT(v, 0);
     FAILS(K.force_all_ctrs_get(&v), -1, ENOTSUP);
     OK(K.force_all_ctrs_get(&v));
-    EQ(K.get_counting(), FC);
-    EQ(K.get_thread_counting(), FC);
-    EQ(K.get_config_count(FC), 5);
-    EQ(K.get_counter_count(FC), 7);
-    EQ(K.pmu_version(), 2);
+    CHECK_INT(K.get_counting(), FC);
+    CHECK_INT(K.get_thread_counting(), FC);
+    CHECK_INT(K.get_config_count(FC), 5);
+    CHECK_INT(K.get_counter_count(FC), 7);
+    CHECK_INT(K.pmu_version(), 2);
     s = state();
-    EQ(s.failed_calls, 8);
-    EQ(s.calls, 16);
+    CHECK_INT(s.failed_calls, 8);
+    CHECK_INT(s.calls, 16);
 
     /* Faults come before the root check; calls that fail for other reasons
      * still count toward N. */
@@ -952,19 +927,19 @@ static void case_faults(void)
         "force_all_ctrs_get:1:EIO,sw_inc:1:EIO");
     gated_calls_fail(EIO);
     s = state();
-    EQ(s.counting, CONF);
-    EQ(s.thread_counting, CONF);
-    EQ(s.force_all, 0);
-    EQ(s.config[0], 0);
-    EQ(s.failed_calls, 16);
-    EQ(s.thread_has_buffer, 0);
+    CHECK_INT(s.counting, CONF);
+    CHECK_INT(s.thread_counting, CONF);
+    CHECK_INT(s.force_all, 0);
+    CHECK_INT(s.config[0], 0);
+    CHECK_INT(s.failed_calls, 16);
+    CHECK_INT(s.thread_has_buffer, 0);
 
     /* A reset restarts the call numbers. */
     use("DB=a14 FAULT=get_counting:1:EBUSY");
     FAILS(K.get_counting(), 0, EBUSY);
     K.reset();
     FAILS(K.get_counting(), 0, EBUSY);
-    EQ(K.get_counting(), 0);
+    CHECK_INT(K.get_counting(), 0);
 
     /* Malformed: every call fails with ENODEV, get_state with -1. */
     static const char *const bad[] = {
@@ -975,7 +950,7 @@ static void case_faults(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         use(bad[i]);
         struct kpmc_sim_state st;
-        EQ(K.get_state(&st), -1);
+        CHECK_INT(K.get_state(&st), -1);
         FAILS(K.get_counter_count(FC), 0, ENODEV);
         FAILS(K.set_config(CONF, w), -1, ENODEV);
     }
@@ -991,16 +966,16 @@ static void case_log(void)
     K.get_counter_count(FC);
     struct kpmc_sim_state s = state();
     CHECK(strcmp(s.log, "force_all_ctrs_get get_counting get_counter_count") == 0);
-    EQ(s.log_full, 0);
+    CHECK_INT(s.log_full, 0);
     K.reset();
-    EQ(state().log[0], 0);
+    CHECK_INT(state().log[0], 0);
     for (int i = 0; i < 200; i++)
         K.get_counter_count(FC);
     s = state();
-    EQ(s.log_full, 1);
+    CHECK_INT(s.log_full, 1);
     /* "get_counter_count" and a space, 18 bytes, as often as fits in 2048
      * with the terminating NUL: 113 times, less the last space. */
-    EQ(strlen(s.log), 18 * 113 - 1);
+    CHECK_INT(strlen(s.log), 18 * 113 - 1);
 }
 
 /* KPMC_SIM_INIT. */
@@ -1009,47 +984,47 @@ static void case_init(void)
     uint64_t b[16];
     int v = -1;
     use("DB=a14 INIT=3:3:1");
-    EQ(K.get_counting(), 3);
-    EQ(K.get_thread_counting(), 3);
+    CHECK_INT(K.get_counting(), 3);
+    CHECK_INT(K.get_thread_counting(), 3);
     OK(K.force_all_ctrs_get(&v));
-    EQ(v, 1);
-    EQ(K.get_counter_count(CONF), 8);
+    CHECK_INT(v, 1);
+    CHECK_INT(K.get_counter_count(CONF), 8);
     /* No thread got a buffer from it; one created now does. */
     FAILS(K.get_thread_counters(0, 10, b), -1, EINVAL);
     K.thread_begin();
     FAILS(K.get_thread_counters(0, 9, b), -1, ENOMEM); /* sized while forced: 10 */
     OK(K.get_thread_counters(0, 10, b));
-    EQ(b[0], 2 * FIX(0));
-    EQ(b[2], 0);
+    CHECK_INT(b[0], 2 * FIX(0));
+    CHECK_INT(b[2], 0);
 
     use("DB=a14 INIT=0x2:0:0");
-    EQ(K.get_counting(), CONF);
-    EQ(K.get_thread_counting(), 0);
+    CHECK_INT(K.get_counting(), CONF);
+    CHECK_INT(K.get_thread_counting(), 0);
     OK(K.force_all_ctrs_get(&v));
-    EQ(v, 0);
+    CHECK_INT(v, 0);
 
     use("DB=a14 INIT=7:0xb:0"); /* counting keeps FIXED|CONF; thread counting as given */
     struct kpmc_sim_state s = state();
-    EQ(s.counting, 3);
-    EQ(s.thread_counting, 0xb);
+    CHECK_INT(s.counting, 3);
+    CHECK_INT(s.thread_counting, 0xb);
     K.thread_begin();
     OK(K.get_thread_counters(0, 7, b));
     use("DB=a14 INIT=0:4:0"); /* POWER alone has no counters */
-    EQ(K.get_thread_counting(), 0);
+    CHECK_INT(K.get_thread_counting(), 0);
 
     use("DB=a14");
     s = state();
-    EQ(s.counting, 0);
-    EQ(s.thread_counting, 0);
-    EQ(s.force_all, 0);
+    CHECK_INT(s.counting, 0);
+    CHECK_INT(s.thread_counting, 0);
+    CHECK_INT(s.force_all, 0);
     uint64_t zero[KPMC_SIM_MAX_COUNTERS] = {0};
     EQ_ARRAY(s.config, zero, KPMC_SIM_MAX_COUNTERS);
-    EQ(s.calls, 0);
+    CHECK_INT(s.calls, 0);
 
     static const char *const bad[] = {"INIT=1:2", "INIT=a:b:c", "INIT=1:2:3:4", "INIT=::", "INIT=-1:0:0"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         use(bad[i]);
-        EQ(K.get_state(&s), -1);
+        CHECK_INT(K.get_state(&s), -1);
         FAILS(K.get_counting(), 0, ENODEV);
     }
 }
@@ -1076,16 +1051,12 @@ static void case_cpu_string(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         use(cases[i].spec);
         memset(buf, 'x', sizeof buf);
-        EQ(K.cpu_string(buf, sizeof buf), strlen(cases[i].want));
-        if (strcmp(buf, cases[i].want) != 0) {
-            fprintf(stderr, "%s:%d: %s: got %s, want %s\n", __FILE__, __LINE__, cases[i].spec, buf,
-                    cases[i].want);
-            failures++;
-        }
+        CHECK_INT(K.cpu_string(buf, sizeof buf), strlen(cases[i].want));
+        CHECK(strcmp(buf, cases[i].want) == 0, "%s: got %s, want %s", cases[i].spec, buf, cases[i].want);
     }
     use("DB=a14");
     memset(buf, 'x', sizeof buf);
-    EQ(K.cpu_string(buf, 8), 22); /* snprintf: truncated, full length returned */
+    CHECK_INT(K.cpu_string(buf, 8), 22); /* snprintf: truncated, full length returned */
     CHECK(strcmp(buf, "cpu_100") == 0);
     FAILS(K.cpu_string(NULL, 8), -1, EINVAL);
     FAILS(K.cpu_string(buf, 0), -1, EINVAL);
@@ -1100,48 +1071,48 @@ static void case_force(void)
     for (size_t k = 0; k < 2; k++) {
         use(kernels[k]);
         OK(K.force_all_ctrs_get(&v));
-        EQ(v, 0);
+        CHECK_INT(v, 0);
         FAILS(K.force_all_ctrs_get(NULL), -1, EFAULT);
         OK(K.force_all_ctrs_set(5));
         OK(K.force_all_ctrs_get(&v));
-        EQ(v, 1);
-        EQ(state().force_all, 1);
-        EQ(state().force_owned, 1);
+        CHECK_INT(v, 1);
+        CHECK_INT(state().force_all, 1);
+        CHECK_INT(state().force_owned, 1);
         OK(K.force_all_ctrs_set(0));
         OK(K.force_all_ctrs_get(&v));
-        EQ(v, 0);
+        CHECK_INT(v, 0);
     }
 
     /* Held by another task: EACCES before cpc, whatever the argument ... */
     use("KERNEL=15 DB=a14 FORCE_HELD=1");
     OK(K.force_all_ctrs_get(&v));
-    EQ(v, 1);
+    CHECK_INT(v, 1);
     FAILS(K.force_all_ctrs_set(1), -1, EACCES);
     FAILS(K.force_all_ctrs_set(0), -1, EACCES);
-    EQ(K.get_counter_count(CONF), 8); /* forced, by the other task */
-    EQ(state().force_all, 1);
+    CHECK_INT(K.get_counter_count(CONF), 8); /* forced, by the other task */
+    CHECK_INT(state().force_all, 1);
     /* ... and on cpc 0, changing nothing. */
     use("KERNEL=cpc DB=a14 FORCE_HELD=1");
     OK(K.force_all_ctrs_set(1));
     OK(K.force_all_ctrs_set(0));
     OK(K.force_all_ctrs_get(&v));
-    EQ(v, 1);
-    EQ(state().force_owned, 0);
+    CHECK_INT(v, 1);
+    CHECK_INT(state().force_owned, 0);
     uint64_t w[8] = {0x2, 0, 0, 0, 0, 0, 0, 0};
     OK(K.set_config(CONF, w));
-    EQ(state().force_owned, 0);
+    CHECK_INT(state().force_owned, 0);
 
     /* x86: forcing changes no count; cpc reports it forced without a
      * power manager, whatever is asked. */
     use("KERNEL=15 DB=icelake");
     OK(K.force_all_ctrs_set(1));
-    EQ(K.get_counter_count(CONF), 8);
+    CHECK_INT(K.get_counter_count(CONF), 8);
     use("KERNEL=cpc DB=icelake");
     OK(K.force_all_ctrs_get(&v));
-    EQ(v, 1);
+    CHECK_INT(v, 1);
     OK(K.force_all_ctrs_set(0));
     OK(K.force_all_ctrs_get(&v));
-    EQ(v, 1);
+    CHECK_INT(v, 1);
 }
 
 /* pmu_version, sw_inc, period and actionid. */
@@ -1169,7 +1140,7 @@ static void case_misc(void)
     OK(K.set_actionid(FC, a));
     OK(K.get_actionid(FC, ga));
     for (int i = 0; i < 10; i++)
-        EQ(ga[i], a[i]);
+        CHECK_INT(ga[i], a[i]);
     FAILS(K.set_actionid(0, a), -1, EINVAL);
     FAILS(K.get_actionid(CONF, NULL), -1, EFAULT);
 
@@ -1177,11 +1148,11 @@ static void case_misc(void)
     uint64_t sp[7] = {1, 2, 3, 4, 5, 6, 7};
     OK(K.set_period(FC, sp));
     OK(K.get_period(FIXED, got));
-    EQ(got[0], 1);
-    EQ(got[2], 3);
+    CHECK_INT(got[0], 1);
+    CHECK_INT(got[2], 3);
     OK(K.get_period(CONF, got));
-    EQ(got[0], 4);
-    EQ(got[3], 7);
+    CHECK_INT(got[0], 4);
+    CHECK_INT(got[3], 7);
 }
 
 /* An environment the simulator cannot use. */
@@ -1205,20 +1176,20 @@ static void case_badenv(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         use(bad[i]);
-        EQ(K.get_state(&s), -1);
+        CHECK_INT(K.get_state(&s), -1);
         FAILS(K.get_counter_count(FC), 0, ENODEV);
         FAILS(K.cpu_string((char[8]){0}, 8), -1, ENODEV);
     }
     /* A later reset with a good environment recovers. */
     use("DB=ICELAKE");
-    EQ(K.get_state(&s), 0);
+    CHECK_INT(K.get_state(&s), 0);
     CHECK(strcmp(s.db, "icelake") == 0);
     CHECK(strcmp(s.kernel, "cpc") == 0); /* the default */
-    EQ(K.get_state(NULL), -1);
+    CHECK_INT(K.get_state(NULL), -1);
     use("DB=a14 NOROOT=0 ALLOWLIST= FORCE_HELD=0 BUSY=0 KERNEL_COUNTING=0 KERNEL=");
-    EQ(K.force_all_ctrs_set(1), 0);
+    CHECK_INT(K.force_all_ctrs_set(1), 0);
     use("KERNEL=15 DB=skylake ALLOWLIST=off");
-    EQ(K.get_state(&s), 0);
+    CHECK_INT(K.get_state(&s), 0);
 }
 
 /* Every database: counts and unforced word placement, recomputed from the
@@ -1246,10 +1217,10 @@ static void case_allcounts(void)
         int x86 = info.arch == KPMC_ARCH_X86_64;
         unsigned nf = bits(info.fixed_counters), nc = bits(info.config_counters);
         unsigned nu = bits(info.config_counters) - bits(info.config_counters & info.power_counters);
-        EQ(K.get_counter_count(FIXED), nf);
-        EQ(K.get_counter_count(CONF), nu);
-        EQ(K.get_config_count(FIXED), x86 ? 1 : 0);
-        EQ(K.get_config_count(FC), (x86 ? 1u : 0u) + nu);
+        CHECK_INT(K.get_counter_count(FIXED), nf);
+        CHECK_INT(K.get_counter_count(CONF), nu);
+        CHECK_INT(K.get_config_count(FIXED), x86 ? 1 : 0);
+        CHECK_INT(K.get_config_count(FC), (x86 ? 1u : 0u) + nu);
         CHECK(x86 ? info.power_counters == 0 : nu + 3 == nc); /* §2: three reserved on Apple */
 
         /* Unforced words: the j-th configurable counter gets the next word
@@ -1265,22 +1236,22 @@ static void case_allcounts(void)
             if (!(info.config_counters >> c & 1))
                 continue;
             uint64_t want = (info.power_counters >> c & 1) ? 0 : w[next++];
-            EQ(s.config[j], want);
+            CHECK_INT(s.config[j], want);
             j++;
         }
-        EQ(j, nc);
+        CHECK_INT(j, nc);
 
         /* Forced: all words, read back k times. */
         OK(K.force_all_ctrs_set(1));
-        EQ(K.get_counter_count(CONF), nc);
+        CHECK_INT(K.get_counter_count(CONF), nc);
         OK(K.set_config(FC, w));
         OK(K.set_thread_counting(FC));
         uint64_t buf[32];
         OK(read_n(4, 32, buf));
         for (unsigned i = 0; i < nf; i++)
-            EQ(buf[i], 4 * FIX(i));
+            CHECK_INT(buf[i], 4 * FIX(i));
         for (unsigned i = 0; i < nc; i++)
-            EQ(buf[nf + i], (x86 ? 12ull : 4ull) * (0x10 + (x86 ? 1 : 0) + i));
+            CHECK_INT(buf[nf + i], (x86 ? 12ull : 4ull) * (0x10 + (x86 ? 1 : 0) + i));
     }
 }
 
@@ -1306,9 +1277,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if (strcmp(argv[1], cases[i].name) == 0) {
             cases[i].run();
-            if (failures)
-                fprintf(stderr, "test_sim %s: %d check(s) failed\n", argv[1], failures);
-            return failures ? 1 : 0;
+            return check_result(argv[1]);
         }
     fprintf(stderr, "test_sim: no case %s\n", argv[1]);
     return 2;

@@ -41,9 +41,5 @@ int main(void)
         qsort(v, n, sizeof v[0], stats_ref_cmp);
         CHECK(!memcmp(v, copy, n * sizeof v[0]), "round %u: the values changed, not only their order", round);
     }
-    if (plan_test_failures)
-        fprintf(stderr, "%d check(s) failed\n", plan_test_failures);
-    else
-        printf("ok\n");
-    return plan_test_failures != 0;
+    return check_result("test_stats");
 }

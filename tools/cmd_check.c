@@ -115,7 +115,7 @@ static void print_kernel(FILE *f, const char *kernel, const kpmc_kernel *k, cons
     }
     if (k->flags & KPMC_KERNEL_X86_PLAIN)
         fprintf(f, "%s%u of the %u general-purpose counters; CMASK, INV and EDGE are dropped", sep,
-                doc_popcount(k->config_counters), doc_popcount(d->config_counters));
+                kpmc_popcount32(k->config_counters), kpmc_popcount32(d->config_counters));
     fputs(".\n", f);
 }
 

@@ -79,8 +79,8 @@ static void counters_line(FILE *f, const kpmc_db_info *d)
     doc_counters_str(d->fixed_counters, fixed);
     doc_counters_str(d->config_counters, config);
     doc_counters_str(d->power_counters, power);
-    fprintf(f, "%u fixed (%s), %u configurable (%s)", doc_popcount(d->fixed_counters), fixed,
-            doc_popcount(d->config_counters), config);
+    fprintf(f, "%u fixed (%s), %u configurable (%s)", kpmc_popcount32(d->fixed_counters), fixed,
+            kpmc_popcount32(d->config_counters), config);
     if (d->power_counters)
         fprintf(f, ", of which %s reserved by the power manager unless forced", power);
 }
@@ -123,8 +123,8 @@ static void kernel_lines(FILE *f, kpmc_session *s, const kpmc_db_info *d)
     if (pr.config_counters != d->config_counters) {
         char have[DOC_COUNTERS_LEN];
         doc_counters_str(pr.config_counters, have);
-        fprintf(f, "%sconfigurable counters given: %u of %u (%s)\n", indent, doc_popcount(pr.config_counters),
-                doc_popcount(d->config_counters), have);
+        fprintf(f, "%sconfigurable counters given: %u of %u (%s)\n", indent, kpmc_popcount32(pr.config_counters),
+                kpmc_popcount32(d->config_counters), have);
     }
     fprintf(f, "%swhen kpmc started: force_all_ctrs %d, counting 0x%x, thread counting 0x%x", indent,
             pr.force_found, (unsigned)pr.counting_found, (unsigned)pr.thread_counting_found);

@@ -84,7 +84,7 @@ static void list_text(const kpmc_db *db, FILE *f)
         kpmc_event_get(db, i, &e);
         char sel[DOC_SEL_LEN], cnt[DOC_COUNTERS_LEN];
         doc_selector_str(&d, &e, sel);
-        doc_counters_str(doc_event_counters(&d, &e), cnt);
+        doc_counters_str(e.counters, cnt);
         const char *notes[4];
         char extra[3][160];
         int n_notes = 0, n_extra = 0;

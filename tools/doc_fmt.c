@@ -4,50 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-uint32_t doc_event_counters(const kpmc_db_info *d, const kpmc_event_info *e)
-{
-    if (e->has & KPMC_HAS_COUNTERS_MASK)
-        return e->counters_mask;
-    if ((e->has & KPMC_HAS_FIXED_COUNTER) && e->fixed_counter < 32)
-        return UINT32_C(1) << e->fixed_counter;
-    return d->config_counters;
-}
-
-unsigned doc_popcount(uint32_t v)
-{
-    unsigned n = 0;
-    for (; v; v &= v - 1)
-        n++;
-    return n;
-}
-
 void doc_counters_str(uint32_t mask, char out[DOC_COUNTERS_LEN])
 {
-    char *p = out;
-    unsigned bit = 0;
-    if (!mask) {
+    if (mask)
+        kpmc_counter_list(mask, out);
+    else
         strcpy(out, "none");
-        return;
-    }
-    while (bit < 32) {
-        if (!(mask & (UINT32_C(1) << bit))) {
-            bit++;
-            continue;
-        }
-        unsigned run = bit;
-        while (run < 31 && (mask & (UINT32_C(1) << (run + 1))))
-            run++;
-        /* At most 32 numbers of 2 digits and a separator each: fits. */
-        if (p != out)
-            *p++ = ',';
-        p += sprintf(p, "%u", bit);
-        if (run >= bit + 2)
-            p += sprintf(p, "-%u", run);
-        else if (run == bit + 1)
-            p += sprintf(p, ",%u", run);
-        bit = run + 1;
-    }
-    *p = '\0';
 }
 
 void doc_other_decode(unsigned other, doc_other *o)
@@ -121,24 +83,10 @@ void doc_selector_full(const kpmc_db_info *d, const kpmc_event_info *e, char out
         snprintf(out + n, DOC_SEL_FULL_LEN - n, " other 0x%x", e->other);
 }
 
-static int upper(int c)
-{
-    return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
-}
-
-int doc_casecmp(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int ca = upper((unsigned char)*a), cb = upper((unsigned char)*b);
-        if (ca != cb || !ca)
-            return ca - cb;
-    }
-}
-
 int doc_find_event(const kpmc_db *db, const char *name)
 {
     int i = kpmc_event_find(db, name);
-    if (i >= 0 && doc_casecmp(kpmc_event_name(db, (unsigned)i), name) != 0)
+    if (i >= 0 && kpmc_ascii_casecmp(kpmc_event_name(db, (unsigned)i), name) != 0)
         return KPMC_E_NOEVENT;
     return i;
 }
@@ -257,7 +205,7 @@ static int contains_ci(const char *hay, const char *needle, size_t n)
 {
     for (; *hay; hay++) {
         size_t i = 0;
-        while (i < n && hay[i] && upper((unsigned char)hay[i]) == upper((unsigned char)needle[i]))
+        while (i < n && hay[i] && kpmc_ascii_upper((unsigned char)hay[i]) == kpmc_ascii_upper((unsigned char)needle[i]))
             i++;
         if (i == n)
             return 1;

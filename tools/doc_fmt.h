@@ -10,19 +10,13 @@
 
 #include <kpmc/catalog.h>
 
-/* The counters an event may be placed on, as drawn in the documentation:
- * its counters_mask when the plist gives one, else the single bit of its
- * fixed counter for a fixed event, else the database's configurable
- * counters. */
-uint32_t doc_event_counters(const kpmc_db_info *d, const kpmc_event_info *e);
+#include "ascii.h"
+#include "bits.h"
 
-/* Counter numbers of a mask, runs of three or more joined by '-':
- * "2-9", "0,1", "2,3,8,9", "none" for 0.  out holds at least 96 bytes. */
-enum { DOC_COUNTERS_LEN = 96 };
+/* Counter numbers of a mask as kpmc_counter_list writes them ("2-9",
+ * "0,1", "2,3,8,9"), "none" for 0. */
+enum { DOC_COUNTERS_LEN = KPMC_COUNTER_LIST_LEN };
 void doc_counters_str(uint32_t mask, char out[DOC_COUNTERS_LEN]);
-
-/* Number of set bits. */
-unsigned doc_popcount(uint32_t v);
 
 /* The Intel `other` key (PERFEVTSEL bits 16-31) taken apart. */
 typedef struct doc_other {
@@ -47,8 +41,6 @@ void doc_selector_str(const kpmc_db_info *d, const kpmc_event_info *e, char out[
 enum { DOC_SEL_FULL_LEN = 64 };
 void doc_selector_full(const kpmc_db_info *d, const kpmc_event_info *e, char out[DOC_SEL_FULL_LEN]);
 
-/* ASCII case-insensitive comparison, as the catalog compares names. */
-int doc_casecmp(const char *a, const char *b);
 /* Index in db of the event called `name` itself (an alias of that name does
  * not count), or KPMC_E_NOEVENT. */
 int doc_find_event(const kpmc_db *db, const char *name);

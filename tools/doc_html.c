@@ -63,7 +63,7 @@ void html_counter_grid(FILE *f, const kpmc_db_info *d, uint32_t mask)
     fputs("<span class=\"cg\" aria-hidden=\"true\">", f);
     for (unsigned c = 0; c < n_counters(d); c++)
         cell(f, d, c, (mask >> c) & 1u);
-    fprintf(f, "</span><span class=\"vh\">%s %s</span>", doc_popcount(mask) == 1 ? "counter" : "counters", list);
+    fprintf(f, "</span><span class=\"vh\">%s %s</span>", kpmc_popcount32(mask) == 1 ? "counter" : "counters", list);
 }
 
 void html_grid_legend(FILE *f, const kpmc_db_info *d)

@@ -10,7 +10,7 @@
 static int cmp_names(const void *a, const void *b)
 {
     const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-    int c = doc_casecmp(x, y);
+    int c = kpmc_ascii_casecmp(x, y);
     return c ? c : strcmp(x, y);
 }
 
@@ -38,7 +38,7 @@ static const char **union_names(const size_t *dbs, size_t n, size_t *count)
     qsort(names, m, sizeof *names, cmp_names);
     size_t u = 0;
     for (size_t i = 0; i < m; i++)
-        if (!u || doc_casecmp(names[u - 1], names[i]))
+        if (!u || kpmc_ascii_casecmp(names[u - 1], names[i]))
             names[u++] = names[i];
     *count = u;
     return names;

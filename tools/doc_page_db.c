@@ -1,5 +1,7 @@
 /* `kpmc doc`: one page per database, every event in a filterable, sortable
  * table. */
+#include <kpmc/kpmc.h>
+
 #include "doc_fmt.h"
 #include "doc_html.h"
 
@@ -36,11 +38,11 @@ static void facts(FILE *f, const kpmc_db *db, const kpmc_db_info *d)
     doc_counters_str(d->power_counters, power);
     fputs("<dl class=\"facts\">\n<dt>Architecture</dt><dd>", f);
     doc_html(f, d->architecture);
-    fprintf(f, "</dd>\n<dt>Counters</dt><dd>%u fixed (%s), %u configurable (%s)", doc_popcount(d->fixed_counters),
-            fixed, doc_popcount(d->config_counters), config);
+    fprintf(f, "</dd>\n<dt>Counters</dt><dd>%u fixed (%s), %u configurable (%s)", kpmc_popcount32(d->fixed_counters),
+            fixed, kpmc_popcount32(d->config_counters), config);
     if (d->power_counters)
         fprintf(f, "; %u of them (%s) reserved by the power manager unless all counters are forced",
-                doc_popcount(d->power_counters), power);
+                kpmc_popcount32(d->power_counters), power);
     fputs("</dd>\n<dt>CPU families</dt><dd>", f);
     html_families(f, db, d);
     fputs("</dd>\n<dt>Aliases</dt><dd>", f);
@@ -87,13 +89,17 @@ static void notes(FILE *f, const kpmc_db *db, const kpmc_event_info *e)
             doc_html(f, e->fallback);
         fputs("</span>", f);
     }
+    /* What kpmc counts for it in a set (in either mode a flagged event is
+     * not counted on its fixed counter). */
+    unsigned resolved = e->index;
+    int counted = kpmc_plan_event_counters(db, e->index, KPMC_MODE_ALL, &resolved, NULL, NULL, 0) == 0;
     for (unsigned bit = 1; bit & DOC_FLAG_ALL; bit <<= 1) {
         if (!(e->flags & bit))
             continue;
         fputs("<span class=\"flag\"><strong>Inconsistent in the database:</strong> ", f);
         doc_html(f, doc_flag_sentence(bit));
-        fputs(e->fallback_index >= 0 ? "; kpmc counts its fallback instead.</span>"
-                                     : "; kpmc refuses it on the fixed counter.</span>",
+        fputs(counted && resolved != e->index ? "; kpmc counts its fallback instead.</span>"
+                                              : "; kpmc refuses it on the fixed counter.</span>",
               f);
     }
 }
@@ -115,10 +121,8 @@ static void event_row(FILE *f, const kpmc_db *db, const kpmc_db_info *d, unsigne
     kpmc_event_info e = {.size = sizeof e};
     kpmc_event_get(db, i, &e);
     int x86 = d->arch == KPMC_ARCH_X86_64;
-    uint32_t counters = doc_event_counters(d, &e);
-    unsigned lowest = 0;
-    while (lowest < 31 && !(counters >> lowest & 1u))
-        lowest++;
+    uint32_t counters = e.counters;
+    unsigned lowest = counters ? kpmc_ctz32(counters) : 31;
 
     fputs("<tr id=\"", f);
     html_event_id(f, e.name);
@@ -154,7 +158,7 @@ static void event_row(FILE *f, const kpmc_db *db, const kpmc_db_info *d, unsigne
         }
         fputs("</td>", f);
     }
-    fprintf(f, "<td data-label=\"Counters\" data-sort=\"%u\">", doc_popcount(counters) * 64 + lowest);
+    fprintf(f, "<td data-label=\"Counters\" data-sort=\"%u\">", kpmc_popcount32(counters) * 64 + lowest);
     html_counter_grid(f, d, counters);
     fputs("</td><td data-label=\"Description\" class=\"q\">", f);
     doc_html(f, e.description);

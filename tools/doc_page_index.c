@@ -7,7 +7,8 @@ static void count_cell(FILE *f, const char *label, uint32_t mask)
 {
     char list[DOC_COUNTERS_LEN];
     doc_counters_str(mask, list);
-    fprintf(f, "<td class=\"num\" data-label=\"%s\" data-sort=\"%u\">%u", label, doc_popcount(mask), doc_popcount(mask));
+    fprintf(f, "<td class=\"num\" data-label=\"%s\" data-sort=\"%u\">%u", label, kpmc_popcount32(mask),
+            kpmc_popcount32(mask));
     if (mask)
         fprintf(f, " <span class=\"dec\">(%s)</span>", list);
     fputs("</td>", f);

@@ -77,7 +77,7 @@ void list_md(const kpmc_db *db, FILE *f)
             fprintf(f, "%s%s |", *mods ? " " : "", mods);
         }
         char cnt[DOC_COUNTERS_LEN];
-        doc_counters_str(doc_event_counters(&d, &e), cnt);
+        doc_counters_str(e.counters, cnt);
         fprintf(f, " %s |", cnt);
         const char *sep = " ";
         if (e.has & KPMC_HAS_FIXED_COUNTER) {
@@ -144,7 +144,7 @@ void list_csv(const kpmc_db *db, FILE *f)
         else
             fputc(',', f);
         char cnt[DOC_COUNTERS_LEN];
-        doc_counters_str(doc_event_counters(&d, &e), cnt);
+        doc_counters_str(e.counters, cnt);
         fputc(',', f);
         doc_csv(f, cnt);
         if (e.has & KPMC_HAS_COUNTERS_MASK)

@@ -136,8 +136,9 @@ typedef struct kpmc_event_info {
     unsigned other;          /* `other` (Intel PERFEVTSEL bits 16-31) */
     unsigned fixed_counter;  /* `fixed_counter` when has & KPMC_HAS_FIXED_COUNTER */
     uint32_t counters_mask;  /* `counters_mask` as given, 0 when absent */
-    uint32_t counters;       /* counters it may use: counters_mask, or the
-                                database's config_counters when absent */
+    uint32_t counters;       /* counters it may use: counters_mask; when
+                                absent, the bit of fixed_counter for a fixed
+                                event, else the database's config_counters */
     int portable;            /* its KPMC_EV_* id */
     int fallback_index;      /* index of the fallback event, or -1 */
     size_t n_aliases;        /* database aliases that name this event */

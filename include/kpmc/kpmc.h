@@ -268,41 +268,16 @@ typedef struct kpmc_options {
 } kpmc_options;
 
 /* Load kperf.framework, detect the CPU and its database, save the kernel's
- * force_all_ctrs and counting state and force all counters.
- * When kpc is not permitted (not root: kpc_force_all_ctrs_get fails with
- * EPERM), kpmc_open still succeeds, with an unprivileged session, unless
- * kpmc_options.kpc_only is set or the kernel has no thread_selfcounts
- * (docs/kpc.md §13): such a session counts each thread's own cycles and
- * instructions, user and kernel mode together, and nothing else; its sets
- * may hold only those events (kpmc_set_new), any other is refused with
- * KPMC_E_PERM and a sentence saying it needs root.  kpc is never touched
- * again.  kpmc_session_privileged tells the two kinds of session apart, and
- * kpmc_session_error() of an unprivileged one says why kpc was refused.
- * On failure
- * *out is still set (unless memory ran out) to an inert session whose
- * kpmc_session_error() says why; pass it to kpmc_close().
+ * counter state and force all counters (the steps: README "What kpmc_open
+ * does").  Not root (kpc_force_all_ctrs_get: EPERM), it still succeeds
+ * with an unprivileged session that counts each thread's own cycles and
+ * instructions only (README "Without root", kpmc_session_privileged),
+ * unless kpmc_options.kpc_only is set or the kernel has no
+ * thread_selfcounts.  On failure *out is still an inert session (unless
+ * memory ran out) whose kpmc_session_error() says why; pass it to
+ * kpmc_close().
  * Errors: KPMC_E_LOAD, KPMC_E_PERM (not root), KPMC_E_NODB, KPMC_E_KPC,
- * KPMC_E_BUSY, KPMC_E_NOMEM.
- *
- * In order: dlopen the library (RTLD_NOW | RTLD_LOCAL; every kpc_* function
- * kpmc calls must resolve, else KPMC_E_LOAD naming the first missing one;
- * kperfdata is never loaded; off macOS there is no default path, so
- * KPMC_E_LOAD unless a path is given); kpc_cpu_string; the database (by
- * name from kpmc_options.db or $KPMC_DB, else by the CPU string: KPMC_E_NODB
- * naming the CPU family and how to regenerate the catalog); then, touching
- * the kernel, kpc_force_all_ctrs_get (EPERM: KPMC_E_PERM), kpc_get_counting,
- * kpc_get_thread_counting, kpc_force_all_ctrs_set(1) (EACCES or EBUSY:
- * KPMC_E_BUSY, another client holds the counters), and a check that
- * kpc_get_counter_count and kpc_get_config_count of FIXED|CONFIGURABLE match
- * the database (KPMC_E_NODB naming both counts otherwise; on x86_64 the
- * kernel may give fewer configurable counters than the database lists, and
- * sets then use only those).  A database named by kpmc_options.db or
- * $KPMC_DB whose CPU families do not include this CPU is refused with
- * KPMC_E_NODB unless forced (kpmc_options.force_db, $KPMC_DB_FORCE=1):
- * another chip's selectors count other events.  EBUSY from any kpc call is
- * KPMC_E_BUSY (another client uses the counters).  A failure after the
- * force gives it back.  On an inert session kpmc_set_new* fail with
- * KPMC_E_STATE and leave kpmc_session_error() as kpmc_open set it. */
+ * KPMC_E_BUSY, KPMC_E_NOMEM. */
 KPMC_API int kpmc_open(kpmc_session **out, const kpmc_options *opt);
 /* Stop every set, restore what kpmc_open changed, in reverse order, and
  * free.  NULL is allowed.

@@ -16,25 +16,14 @@
 
 #include <kpmc/catalog.h>
 
+#include "bits_ref.h"
+#include "kpep_event.h"
+
 #if defined(__GNUC__)
 #define EXPORT __attribute__((visibility("default")))
 #else
 #define EXPORT
 #endif
-
-struct kpep_event { /* 56 bytes, docs/kpc.md §6 */
-    const char *name;
-    const char *description;
-    const char *errata;
-    const char *alias;
-    const char *fallback;
-    uint32_t mask;
-    uint16_t number;
-    uint8_t umask;
-    uint8_t pad47;
-    uint8_t flags; /* bit 0: fixed */
-    uint8_t pad[7];
-};
 
 typedef struct kpep_db {
     const kpmc_db *db;
@@ -56,14 +45,6 @@ typedef struct kpep_config {
     unsigned flag[MAX_EVENTS];
     int holder[MAX_COUNTERS];     /* position in event[], or -1 */
 } kpep_config;
-
-static unsigned popcount(uint32_t v)
-{
-    unsigned n = 0;
-    for (; v; v &= v - 1)
-        n++;
-    return n;
-}
 
 static unsigned ctz(uint32_t v)
 {
@@ -118,7 +99,7 @@ int kpep_db_create(const char *name, kpep_db **out)
         d->events[i].fallback = e->fallback;
         d->events[i].mask = e->counters;
         d->events[i].number = (uint16_t)e->number;
-        d->events[i].umask = (uint8_t)e->umask;
+        d->events[i].byte46 = (uint8_t)e->umask;
         d->events[i].flags = (e->has & KPMC_HAS_FIXED_COUNTER) ? 1 : 0;
         if (d->events[i].flags && !(e->has & KPMC_HAS_COUNTERS_MASK))
             d->events[i].mask = 1u << e->fixed_counter;
@@ -223,9 +204,9 @@ int kpep_config_add_event(kpep_config *c, struct kpep_event **evp, uint32_t flag
     uint32_t mask = d->events[e].mask;
     if (!mask)
         return 16;
-    unsigned limit = popcount(d->info.fixed_counters) + popcount(d->info.config_counters);
+    unsigned limit = popcount32(d->info.fixed_counters) + popcount32(d->info.config_counters);
     if (!c->forced)
-        limit -= popcount(d->info.power_counters);
+        limit -= popcount32(d->info.power_counters);
     for (unsigned k = ctz(mask); k < limit && k < MAX_COUNTERS; k++)
         if ((mask >> k & 1) && c->holder[k] < 0) {
             c->classes |= 2u; /* CONFIGURABLE */
@@ -249,8 +230,8 @@ static unsigned words(kpep_config *c)
     uint32_t classes = c->classes;
     if (c->db->info.arch == KPMC_ARCH_ARM64)
         classes &= ~1u;
-    return ((classes & 1u) ? popcount(c->db->info.fixed_counters) : 0) +
-           ((classes & 2u) ? popcount(c->db->info.config_counters) : 0);
+    return ((classes & 1u) ? popcount32(c->db->info.fixed_counters) : 0) +
+           ((classes & 2u) ? popcount32(c->db->info.config_counters) : 0);
 }
 
 int kpep_config_kpc_count(kpep_config *c, size_t *count)
@@ -272,11 +253,11 @@ int kpep_config_kpc(kpep_config *c, uint64_t *buf, size_t bytes)
         unsigned counter = c->counter[i];
         if (d->info.fixed_counters >> counter & 1)
             continue; /* fixed events give no word */
-        unsigned slot = popcount(d->info.config_counters & ((1u << counter) - 1));
+        unsigned slot = popcount32(d->info.config_counters & ((1u << counter) - 1));
         const struct kpep_event *ev = &d->events[c->event[i]];
         uint64_t w = ev->number;
         if (d->info.arch == KPMC_ARCH_X86_64)
-            w |= (uint64_t)ev->umask << 8 | (c->flag[i] ? 0x10000u : 0x30000u) | 0x400000u;
+            w |= (uint64_t)ev->byte46 << 8 | (c->flag[i] ? 0x10000u : 0x30000u) | 0x400000u;
         else if (c->flag[i])
             w |= user;
         if (slot < n)
@@ -289,7 +270,7 @@ int kpep_config_kpc_map(kpep_config *c, size_t *buf, size_t bytes)
 {
     if (bytes < c->n * sizeof *buf)
         return 4;
-    unsigned fixed = popcount(c->db->info.fixed_counters);
+    unsigned fixed = popcount32(c->db->info.fixed_counters);
     for (unsigned i = 0; i < c->n; i++)
         buf[i] = c->counter[i] - ((c->classes & 1u) ? 0 : fixed);
     return 0;

@@ -1,5 +1,6 @@
 /* The simulated kernel behind the kpc_* functions (model in kpmc_sim.h). */
 #include "kpmc_sim.h"
+#include "bits_ref.h"
 #include "sim_internal.h"
 #include "sim_shared.h"
 
@@ -72,14 +73,6 @@ static pid_t image_pid;
 
 /* ---- counters and classes ---- */
 
-static unsigned popcount(uint32_t m)
-{
-    unsigned n = 0;
-    for (; m; m &= m - 1)
-        n++;
-    return n;
-}
-
 static int is_cpc(void)
 {
     return cfg.kernel == SIM_CPC;
@@ -101,7 +94,7 @@ static uint32_t kernel_config_counters(void)
 {
     uint32_t m = cfg.config_counters;
     if (is_cpc() && is_x86()) {
-        unsigned keep = popcount(m) / 2;
+        unsigned keep = popcount32(m) / 2;
         uint32_t half = 0;
         for (; keep; keep--, m &= m - 1)
             half |= m & -m;
@@ -120,8 +113,8 @@ static uint32_t pmc_mask(void)
 
 static unsigned counter_count(uint32_t classes)
 {
-    return ((classes & CLASS_FIXED) ? popcount(cfg.fixed_counters) : 0) +
-           ((classes & CLASS_CONFIGURABLE) ? popcount(pmc_mask()) : 0);
+    return ((classes & CLASS_FIXED) ? popcount32(cfg.fixed_counters) : 0) +
+           ((classes & CLASS_CONFIGURABLE) ? popcount32(pmc_mask()) : 0);
 }
 
 /* Words before the configurable ones: the x86_64 FIXED word. */
@@ -132,7 +125,7 @@ static unsigned fixed_words(uint32_t classes)
 
 static unsigned config_count(uint32_t classes)
 {
-    return fixed_words(classes) + ((classes & CLASS_CONFIGURABLE) ? popcount(pmc_mask()) : 0);
+    return fixed_words(classes) + ((classes & CLASS_CONFIGURABLE) ? popcount32(pmc_mask()) : 0);
 }
 
 static unsigned append_bits(uint32_t m, unsigned *idx, unsigned n)
@@ -164,7 +157,7 @@ static int is_fixed(unsigned c)
 static uint64_t step(unsigned c)
 {
     if (is_fixed(c)) {
-        uint64_t base = (uint64_t)(popcount(cfg.fixed_counters & ((1u << c) - 1)) + 1) * KPMC_SIM_FIXED_STEP;
+        uint64_t base = (uint64_t)(popcount32(cfg.fixed_counters & ((1u << c) - 1)) + 1) * KPMC_SIM_FIXED_STEP;
         return base * (1 + KPMC_SIM_KERNEL_FACTOR); /* fixed counters never stop */
     }
     if (!(k.counting & CLASS_CONFIGURABLE))
@@ -685,8 +678,8 @@ int kpmc_sim_get_state(struct kpmc_sim_state *out)
         out->thread_counting = k.thread_on ? k.thread_classes : 0;
         out->force_all = force_reported();
         out->force_owned = k.force;
-        out->n_fixed = popcount(cfg.fixed_counters);
-        out->n_config_kernel = popcount(kernel_config_counters());
+        out->n_fixed = popcount32(cfg.fixed_counters);
+        out->n_config_kernel = popcount32(kernel_config_counters());
         unsigned idx[MAX_COUNTERS];
         out->n_config = append_bits(cfg.config_counters, idx, 0);
         for (unsigned i = 0; i < out->n_config; i++) {

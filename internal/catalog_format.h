@@ -1,7 +1,7 @@
 /* kpmc — layout of the generated catalog.
  *
- * This header is the contract between the writer, kpmc-gen (gen/emit.c), and
- * the reader, the runtime (runtime/catalog.c).  The generated
+ * This header is the contract between the writer, kpmc-gen (gen/layout.c,
+ * gen/emit.c), and the reader, the runtime (runtime/catalog.c).  The generated
  * catalog/catalog_data.c defines the objects declared at the end; nothing
  * else includes it.
  *
@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "ascii.h"
 
 #define KPMC_CATALOG_FORMAT 5
 
@@ -144,6 +146,20 @@ static inline uint32_t kpmc_name_slot(uint64_t h, const uint16_t *disp,
     return kpmc_slot_of(h, disp[kpmc_bucket_of(h, n_buckets)], n_slots);
 }
 
+/* The counters an event may use (kpmc_event_info.counters), one rule for
+ * the generator, the library and the command: its counters_mask when the
+ * database gives one, else the bit of its fixed counter for a fixed event,
+ * else the database's configurable counters. */
+static inline uint32_t kpmc_cat_counters(int has_mask, uint32_t counters_mask, int has_fixed, unsigned fixed_counter,
+                                         uint32_t config_counters)
+{
+    if (has_mask)
+        return counters_mask;
+    if (has_fixed)
+        return fixed_counter < 32 ? UINT32_C(1) << fixed_counter : 0;
+    return config_counters;
+}
+
 /* ---- kpmc's own tables: generic events and chips ---- */
 
 /* "no string" in a uint32_t pool offset field */
@@ -200,12 +216,7 @@ static inline int kpmc_chip_same_n(const char *chip, const char *name, size_t le
             i++;
         if (!*chip || i == len)
             return !*chip && i == len;
-        int a = (unsigned char)*chip++, b = (unsigned char)name[i++];
-        if (a >= 'a' && a <= 'z')
-            a -= 32;
-        if (b >= 'a' && b <= 'z')
-            b -= 32;
-        if (a != b)
+        if (kpmc_ascii_upper((unsigned char)*chip++) != kpmc_ascii_upper((unsigned char)name[i++]))
             return 0;
     }
 }
