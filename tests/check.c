@@ -1,12 +1,21 @@
 /* The tests' check counts and reports (check.h). */
 #include "check.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 int check_failures;
 long check_count;
+static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void check_note(void)
+{
+    pthread_mutex_lock(&check_lock);
+    check_count++;
+    pthread_mutex_unlock(&check_lock);
+}
 
 void check_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 {
@@ -15,13 +24,15 @@ void check_fail(const char *file, int line, const char *cond, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    pthread_mutex_lock(&check_lock);
     check_failures++;
+    pthread_mutex_unlock(&check_lock);
     fprintf(stderr, "%s:%d: CHECK(%s) failed%s%s\n", file, line, cond, msg[0] ? ": " : "", msg);
 }
 
 void check_int(const char *file, int line, const char *what, long long got, long long want)
 {
-    check_count++;
+    check_note();
     if (got != want)
         check_fail(file, line, what, "%lld (0x%llx), expected %lld (0x%llx)", got, (unsigned long long)got, want,
                    (unsigned long long)want);
@@ -29,7 +40,7 @@ void check_int(const char *file, int line, const char *what, long long got, long
 
 void check_str(const char *file, int line, const char *what, const char *got, const char *want)
 {
-    check_count++;
+    check_note();
     if (got == want || (got && want && !strcmp(got, want)))
         return;
     check_fail(file, line, what, "%s%s%s, expected %s%s%s", got ? "\"" : "", got ? got : "NULL", got ? "\"" : "",

@@ -23,6 +23,9 @@ extern "C" {
 extern int check_failures; /* failed checks so far */
 extern long check_count;   /* checks so far */
 
+/* Counts one check; the counts are kept under a lock, so checks may be
+ * made from several threads. */
+void check_note(void);
 void check_fail(const char *file, int line, const char *cond, const char *fmt, ...) CHECK_PRINTF_(4, 5);
 void check_int(const char *file, int line, const char *what, long long got, long long want);
 void check_str(const char *file, int line, const char *what, const char *got, const char *want);
@@ -46,7 +49,7 @@ int check_result(const char *name);
 #define CHECK_BARE_(cond) CHECK_MSG_(cond, "%s", "")
 #define CHECK_MSG_(cond, ...)                                                                                \
     do {                                                                                                     \
-        check_count++;                                                                                       \
+        check_note();                                                                                        \
         if (!(cond))                                                                                         \
             check_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                                              \
     } while (0)
