@@ -140,18 +140,22 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
     put_item(x, i);
     if (why == FIXED_USER) {
         if (x->info.arch == KPMC_ARCH_ARM64)
-            kpmc_detail_put(&x->d, " counts only on fixed counter %u, which always counts user and kernel mode (EL0 and EL1)", c);
+            kpmc_detail_put(
+                &x->d, " counts only on fixed counter %u, which always counts user and kernel mode (EL0 and EL1)", c);
         else
-            kpmc_detail_put(&x->d, " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
+            kpmc_detail_put(&x->d,
+                            " counts only on fixed counter %u, which counts user and kernel mode alike on x86_64", c);
         kpmc_detail_put(&x->d, ", and it has no fallback event to count user mode only");
         int eq = equivalent(x, e);
         if (eq >= 0)
-            kpmc_detail_put(&x->d, "; %s counts user-mode %s on a configurable counter", kpmc_event_name(x->db, (unsigned)eq),
-                !strcmp(e->name, "FIXED_CYCLES") ? "cycles" : "events");
+            kpmc_detail_put(&x->d, "; %s counts user-mode %s on a configurable counter",
+                            kpmc_event_name(x->db, (unsigned)eq),
+                            !strcmp(e->name, "FIXED_CYCLES") ? "cycles" : "events");
         return KPMC_E_UNAVAILABLE;
     }
     if (why == FIXED_MIX) {
-        kpmc_detail_put(&x->d,
+        kpmc_detail_put(
+            &x->d,
             " counts only on fixed counter %u, which counts kernel mode too, while this kernel's configurable "
             "counters count user mode only; kpmc counts a KPMC_MODE_ALL set mixing the two in user mode on "
             "configurable counters, and it has no configurable equivalent: count it in a set of fixed events only",
@@ -160,13 +164,15 @@ static int refuse_fixed(struct ctx *x, size_t i, const kpmc_event_info *e, unsig
     }
     kpmc_detail_put(&x->d, " cannot be counted on a fixed counter because database %s is inconsistent: ", x->info.name);
     if (why == FIXED_OUTSIDE)
-        kpmc_detail_put(&x->d, "its fixed counter %u is not one of the database's fixed counters (0x%x)", e->fixed_counter,
-            x->info.fixed_counters);
+        kpmc_detail_put(&x->d, "its fixed counter %u is not one of the database's fixed counters (0x%x)",
+                        e->fixed_counter, x->info.fixed_counters);
     else if (why == FIXED_SHARED)
-        kpmc_detail_put(&x->d, "another event claims the same fixed counter %u while a fixed counter is claimed by none",
-            e->fixed_counter);
+        kpmc_detail_put(&x->d,
+                        "another event claims the same fixed counter %u while a fixed counter is claimed by none",
+                        e->fixed_counter);
     else
-        kpmc_detail_put(&x->d, "its counters_mask 0x%x disagrees with its fixed_counter %u", e->counters_mask, e->fixed_counter);
+        kpmc_detail_put(&x->d, "its counters_mask 0x%x disagrees with its fixed_counter %u", e->counters_mask,
+                        e->fixed_counter);
     kpmc_detail_put(&x->d, "; it has no fallback event");
     return KPMC_E_UNAVAILABLE;
 }
@@ -214,10 +220,11 @@ static int resolve(struct ctx *x, size_t i)
         put_item(x, i);
         if (e.counters & x->info.config_counters)
             kpmc_detail_put(&x->d, " may only use counters 0x%x, and this kernel gives only configurable counters 0x%x",
-                e.counters, x->conf);
+                            e.counters, x->conf);
         else
-            kpmc_detail_put(&x->d, " may only use counters 0x%x, and none of them is a configurable counter of database %s",
-                e.counters, x->info.name);
+            kpmc_detail_put(&x->d,
+                            " may only use counters 0x%x, and none of them is a configurable counter of database %s",
+                            e.counters, x->info.name);
         return KPMC_E_UNAVAILABLE;
     }
     int word_mode = x->to_conf ? KPMC_MODE_USER : x->mode;
@@ -226,15 +233,17 @@ static int resolve(struct ctx *x, size_t i)
         if (!(it->config & (KPMC_X86_USR | KPMC_X86_OS))) {
             put_item(x, i);
             if (e.other & 0x3u)
-                kpmc_detail_put(&x->d, " counts kernel mode only (its `other` bits 0x%x clear USR), so nothing in user mode",
-                    e.other);
+                kpmc_detail_put(&x->d,
+                                " counts kernel mode only (its `other` bits 0x%x clear USR), so nothing in user mode",
+                                e.other);
             else
                 kpmc_detail_put(&x->d, " counts nothing: its `other` bits 0x%x set neither USR nor OS", e.other);
             return KPMC_E_UNAVAILABLE;
         }
         if ((x->kflags & KPMC_KERNEL_X86_PLAIN) && (it->config & (uint64_t)KPMC_X86_OTHER_KEEP << 16)) {
             put_item(x, i);
-            kpmc_detail_put(&x->d,
+            kpmc_detail_put(
+                &x->d,
                 " needs CMASK, INV or EDGE (`other` 0x%x), which this kernel does not program: it keeps only the "
                 "event, umask and USR/OS bits of a word (CPC-era kernels), so it would count the plain event",
                 e.other);
@@ -304,9 +313,11 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.info.size = sizeof x.info;
     if (!plan || kpmc_db_get(db, &x.info) != 0 || (n && !events) ||
         (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER)) {
-        kpmc_detail_put(&x.d, "invalid argument: %s", !plan ? "no plan" : !kpmc_db_name(db) ? "not a database"
-                                                 : (n && !events) ? "no event array"
-                                                                  : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        kpmc_detail_put(&x.d, "invalid argument: %s",
+                        !plan               ? "no plan"
+                        : !kpmc_db_name(db) ? "not a database"
+                        : (n && !events)    ? "no event array"
+                                            : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.kflags = 0;
@@ -314,7 +325,8 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.to_conf = 0;
     if (kernel) {
         if (kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters)) {
-            kpmc_detail_put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)", kernel->size);
+            kpmc_detail_put(&x.d, "invalid argument: kpmc_kernel.size is %zu; set it to sizeof(kpmc_kernel)",
+                            kernel->size);
             return KPMC_E_INVAL;
         }
         x.kflags = kernel->flags & kernel->known;
@@ -325,7 +337,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     unsigned n_conf = kpmc_popcount32(x.conf);
     if (n_fixed + kpmc_popcount32(x.info.config_counters) > KPMC_MAX_EVENTS) {
         kpmc_detail_put(&x.d, "database %s has %u counters, more than kpmc supports (%d)", x.info.name,
-            n_fixed + kpmc_popcount32(x.info.config_counters), KPMC_MAX_EVENTS);
+                        n_fixed + kpmc_popcount32(x.info.config_counters), KPMC_MAX_EVENTS);
         return KPMC_E_INVAL;
     }
     if (n == 0) {
@@ -334,7 +346,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     }
     if (n > KPMC_MAX_EVENTS) {
         kpmc_detail_put(&x.d, "%zu events given; kpmc counts at most %d at once (database %s has %u counters)", n,
-            KPMC_MAX_EVENTS, x.info.name, n_fixed + n_conf);
+                        KPMC_MAX_EVENTS, x.info.name, n_fixed + n_conf);
         return KPMC_E_TOOMANY;
     }
     x.db = db;
@@ -342,8 +354,9 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
     x.n = n;
     for (size_t i = 0; i < n; i++) {
         if (events[i] >= x.info.n_events) {
-            kpmc_detail_put(&x.d, "event index %u (position %zu of the set) is out of range: database %s has %zu events",
-                events[i], i + 1, x.info.name, x.info.n_events);
+            kpmc_detail_put(&x.d,
+                            "event index %u (position %zu of the set) is out of range: database %s has %zu events",
+                            events[i], i + 1, x.info.name, x.info.n_events);
             return KPMC_E_INVAL;
         }
         memset(&x.it[i], 0, sizeof x.it[i]);
@@ -352,7 +365,7 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         for (size_t j = 0; j < i; j++)
             if (events[j] == events[i]) {
                 kpmc_detail_put(&x.d, "%s is asked for twice (positions %zu and %zu of the set)",
-                    kpmc_event_name(db, events[i]), j + 1, i + 1);
+                                kpmc_event_name(db, events[i]), j + 1, i + 1);
                 return KPMC_E_DUPLICATE;
             }
     }
@@ -369,9 +382,9 @@ static int build(kpmc_plan *plan, const kpmc_db *db, const kpmc_kernel *kernel, 
         }
         if (fixed && conf) {
             x.to_conf = 1;
-            kpmc_detail_put(&x.d,
-                "this kernel's configurable counters count user mode only, so kpmc counts every event of this "
-                "KPMC_MODE_ALL set in user mode on a configurable counter: ");
+            kpmc_detail_put(
+                &x.d, "this kernel's configurable counters count user mode only, so kpmc counts every event of this "
+                      "KPMC_MODE_ALL set in user mode on a configurable counter: ");
             rc = resolve_all(&x);
             if (rc)
                 return rc;
@@ -527,7 +540,8 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
             if (generic >= 0 && h)
                 kpmc_detail_put(&d, "%s", hint);
             else
-                kpmc_detail_put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "", h ? hint : "");
+                kpmc_detail_put(&d, "no event or alias '%s' in database %s%s%s", names[i], db_name, h ? "; " : "",
+                                h ? hint : "");
             return KPMC_E_NOEVENT;
         }
         events[i] = (unsigned)ev;
@@ -536,7 +550,8 @@ int kpmc_plan_build_names_kernel(kpmc_plan *plan, const kpmc_db *db, const kpmc_
                 if (!kpmc_ascii_casecmp(names[j], names[i]))
                     kpmc_detail_put(&d, "'%s' is asked for twice", names[i]);
                 else
-                    kpmc_detail_put(&d, "'%s' and '%s' both name %s", names[j], names[i], kpmc_event_name(db, events[i]));
+                    kpmc_detail_put(&d, "'%s' and '%s' both name %s", names[j], names[i],
+                                    kpmc_event_name(db, events[i]));
                 return KPMC_E_DUPLICATE;
             }
     }
@@ -588,12 +603,14 @@ int kpmc_plan_event_kernel(const kpmc_db *db, const kpmc_kernel *kernel, unsigne
     x.d = kpmc_detail_open(detail, detail_len, 0);
     x.info.size = sizeof x.info;
     if (kpmc_db_get(db, &x.info) != 0 || event >= x.info.n_events ||
-        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) || (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))) {
-        kpmc_detail_put(&x.d, "invalid argument: %s", !kpmc_db_name(db) ? "not a database"
-                                          : event >= x.info.n_events ? "event index out of range"
-                                          : (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))
-                                              ? "kpmc_kernel.size is too small"
-                                              : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
+        (mode != KPMC_MODE_ALL && mode != KPMC_MODE_USER) ||
+        (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))) {
+        kpmc_detail_put(&x.d, "invalid argument: %s",
+                        !kpmc_db_name(db)          ? "not a database"
+                        : event >= x.info.n_events ? "event index out of range"
+                        : (kernel && kernel->size < KPMC_SIZE_TO(kpmc_kernel, config_counters))
+                            ? "kpmc_kernel.size is too small"
+                            : "mode is neither KPMC_MODE_ALL nor KPMC_MODE_USER");
         return KPMC_E_INVAL;
     }
     x.db = db;

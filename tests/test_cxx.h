@@ -18,9 +18,9 @@
 namespace test {
 
 // Failed checks so far (check.h).
-inline int failures()
+inline int &failures()
 {
-    return check_failed();
+    return check_failures;
 }
 
 // kpc_get_thread_counters of the simulator; exits when it cannot be found.

@@ -137,6 +137,7 @@ static int load_sim(void)
 static void eq_array(const uint64_t *got, const uint64_t *want, size_t n, const char *file,
                      int line, const char *what)
 {
+    check_count++;
     for (size_t i = 0; i < n; i++)
         if (got[i] != want[i]) {
             check_fail(file, line, what, "[%zu] is %llu (0x%llx), expected %llu (0x%llx)", i,
@@ -144,7 +145,6 @@ static void eq_array(const uint64_t *got, const uint64_t *want, size_t n, const 
                        (unsigned long long)want[i]);
             return;
         }
-    check_pass();
 }
 
 /* Environment "DB=a14 NOROOT=1" (KPMC_SIM_ prefix implied, every other
