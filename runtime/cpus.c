@@ -50,15 +50,9 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
     memset(out, 0, sizeof *out);
     out->size = sizeof *out;
     kpmc_call_begin(s);
-    int r = 0;
-    if (!s->db) {
-        r = KPMC_E_STATE;
+    int r = kpmc_session_need_kpc(s, "counting on every CPU");
+    if (r)
         goto done;
-    }
-    if (s->selfcounts) {
-        r = kpmc_selfcounts_refuse(s, "counting on every CPU");
-        goto done;
-    }
     void *sym = kpmc_kperf_symbol(s->k.handle, "sysctlbyname");
     sysctlbyname_fn fn;
     memcpy(&fn, &sym, sizeof sym);

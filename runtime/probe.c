@@ -109,15 +109,9 @@ int kpmc_session_probe(kpmc_session *s, kpmc_probe *res)
         return KPMC_E_INVAL;
     kpmc_probe full, *out = &full;
     kpmc_call_begin(s);
-    int r = 0;
-    if (!s->db) {
-        r = KPMC_E_STATE;
+    int r = kpmc_session_need_kpc(s, "probing the kernel's counters");
+    if (r)
         goto done;
-    }
-    if (s->selfcounts) {
-        r = kpmc_selfcounts_refuse(s, "probing the kernel's counters");
-        goto done;
-    }
     if (s->running) {
         kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_session_probe: %u event set%s counting; stop %s first",
                         s->running, s->running > 1 ? "s are" : " is", s->running > 1 ? "them" : "it");

@@ -65,8 +65,12 @@ int kpmc_selfcounts_open(kpmc_session *s)
     return 0; /* the detail keeps why kpc was refused */
 }
 
-int kpmc_selfcounts_refuse(kpmc_session *s, const char *what)
+int kpmc_session_need_kpc(kpmc_session *s, const char *what)
 {
+    if (!s->db)
+        return KPMC_E_STATE;
+    if (!s->selfcounts)
+        return 0;
     kpmc_detail_set(s->detail, sizeof s->detail,
                     "%s needs root (run with sudo): this session counts each thread's cycles and instructions only, "
                     "through thread_selfcounts",

@@ -143,12 +143,13 @@ int kpmc_restore_int(int (*fn)(int), int value);
  * the set reads, or refuses the set (KPMC_E_PERM, detail), or returns
  * `built` (a failure root would meet too).
  * kpmc_selfcounts_start starts a set of such a session.
- * kpmc_selfcounts_refuse writes "<what> needs root ..." and returns
- * KPMC_E_PERM. */
+ * kpmc_session_need_kpc, for calls that need kpc itself: 0 on a kpc
+ * session, KPMC_E_STATE on an inert one, and on an unprivileged one
+ * KPMC_E_PERM with "<what> needs root ..." in the detail. */
 int kpmc_selfcounts_open(kpmc_session *s);
 int kpmc_selfcounts_plan(kpmc_session *s, kpmc_plan *p, int mode, int built);
 void kpmc_selfcounts_start(kpmc_set *set);
-int kpmc_selfcounts_refuse(kpmc_session *s, const char *what);
+int kpmc_session_need_kpc(kpmc_session *s, const char *what);
 
 /* The read function a started set calls and the values it returns, for the
  * measurement loop (measure.c), which calls it directly into its own
