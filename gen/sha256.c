@@ -14,49 +14,63 @@ static const uint32_t K[64] = {
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-static uint32_t ror(uint32_t x, unsigned n)
-{
-    return (x >> n) | (x << (32 - n));
-}
+#define ROR(x, n) ((x) >> (n) | (x) << (32 - (n)))
+#define S0(x) (ROR(x, 2) ^ ROR(x, 13) ^ ROR(x, 22))
+#define S1(x) (ROR(x, 6) ^ ROR(x, 11) ^ ROR(x, 25))
+#define s0(x) (ROR(x, 7) ^ ROR(x, 18) ^ (x) >> 3)
+#define s1(x) (ROR(x, 17) ^ ROR(x, 19) ^ (x) >> 10)
+#define CH(e, f, g) ((g) ^ ((e) & ((f) ^ (g))))
+#define MAJ(a, b, c) (((a) & (b)) | ((c) & ((a) | (b))))
 
-static void block(uint32_t h[8], const uint8_t *p)
-{
-    uint32_t w[64];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
-    for (int i = 0; i < 64; i++) {
-        uint32_t t1 = k + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
-        uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        k = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-    h[5] += f;
-    h[6] += g;
-    h[7] += k;
-}
+/* Round i with the eight working variables named in their current roles,
+ * so that no round moves them: the next round names them shifted by one. */
+#define ROUND(a, b, c, d, e, f, g, h, i, wi)                                                                     \
+    do {                                                                                                       \
+        uint32_t t = h + S1(e) + CH(e, f, g) + K[i] + (wi);                                                    \
+        d += t;                                                                                                \
+        h = t + S0(a) + MAJ(a, b, c);                                                                          \
+    } while (0)
 
-static void blocks(uint32_t h[8], const uint8_t *p, size_t n)
+/* Word i of the schedule, for i >= 16, in a ring of sixteen. */
+#define W(i) (w[(i) & 15] += s1(w[((i) - 2) & 15]) + w[((i) - 7) & 15] + s0(w[((i) - 15) & 15]))
+
+#define EIGHT(i, X)                                                                                            \
+    ROUND(a, b, c, d, e, f, g, h, (i) + 0, X((i) + 0));                                                         \
+    ROUND(h, a, b, c, d, e, f, g, (i) + 1, X((i) + 1));                                                         \
+    ROUND(g, h, a, b, c, d, e, f, (i) + 2, X((i) + 2));                                                         \
+    ROUND(f, g, h, a, b, c, d, e, (i) + 3, X((i) + 3));                                                         \
+    ROUND(e, f, g, h, a, b, c, d, (i) + 4, X((i) + 4));                                                         \
+    ROUND(d, e, f, g, h, a, b, c, (i) + 5, X((i) + 5));                                                         \
+    ROUND(c, d, e, f, g, h, a, b, (i) + 6, X((i) + 6));                                                         \
+    ROUND(b, c, d, e, f, g, h, a, (i) + 7, X((i) + 7))
+
+#define LOAD(i) (w[i])
+
+static void blocks(uint32_t s[8], const uint8_t *p, size_t n)
 {
-    for (; n; n--, p += 64)
-        block(h, p);
+    for (; n; n--, p += 64) {
+        uint32_t w[16];
+        for (int i = 0; i < 16; i++)
+            w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
+                   p[4 * i + 3];
+        uint32_t a = s[0], b = s[1], c = s[2], d = s[3], e = s[4], f = s[5], g = s[6], h = s[7];
+        EIGHT(0, LOAD);
+        EIGHT(8, LOAD);
+        EIGHT(16, W);
+        EIGHT(24, W);
+        EIGHT(32, W);
+        EIGHT(40, W);
+        EIGHT(48, W);
+        EIGHT(56, W);
+        s[0] += a;
+        s[1] += b;
+        s[2] += c;
+        s[3] += d;
+        s[4] += e;
+        s[5] += f;
+        s[6] += g;
+        s[7] += h;
+    }
 }
 
 void sha256(const void *data, size_t len, uint8_t out[32])
