@@ -64,12 +64,7 @@ static void list_text(const kpmc_db *db, FILE *f)
         fprintf(f, "%s 0x%x (%s)%s%s\n", k ? "             " : "CPU families:", fi.family, link, chips[0] ? ": " : "",
                 chips);
     }
-    for (size_t k = 0; k < d.n_aliases; k++) {
-        const char *alias;
-        unsigned ev;
-        kpmc_db_alias(db, k, &alias, &ev);
-        fprintf(f, "%s %s -> %s\n", k ? "      " : "alias:", alias, kpmc_event_name(db, ev));
-    }
+    doc_aliases(f, db, &(const struct doc_alias_list){"alias: ", "\n       ", " -> ", "\n", NULL, NULL});
 
     int wname = 4;
     for (unsigned i = 0; i < d.n_events; i++) {
@@ -162,15 +157,7 @@ static void list_json(const kpmc_db *db, FILE *f)
         fprintf(f, "%s%u", k ? "," : "", fi.family);
     }
     fputs("],\"aliases\":{", f);
-    for (size_t k = 0; k < d.n_aliases; k++) {
-        const char *alias;
-        unsigned ev;
-        kpmc_db_alias(db, k, &alias, &ev);
-        fputs(k ? "," : "", f);
-        cli_json_str(f, alias);
-        fputc(':', f);
-        cli_json_str(f, kpmc_event_name(db, ev));
-    }
+    doc_aliases(f, db, &(const struct doc_alias_list){"", ",", ":", "", cli_json_str, cli_json_str});
     fputs("},\"events\":[", f);
     for (unsigned i = 0; i < d.n_events; i++) {
         kpmc_event_info e = {.size = sizeof e};
