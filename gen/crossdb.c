@@ -107,20 +107,17 @@ static int cmp_ident(const void *a, const void *b)
     return c ? c : strcmp(x->name, y->name);
 }
 
+static int fold_cmp(const void *key, const void *fold)
+{
+    return strcmp(key, *(const char *const *)fold);
+}
+
 static unsigned pid_of(const struct gen_catalog *cat, const char *fold)
 {
-    size_t lo = 0, hi = cat->n_pids;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(cat->pid_fold[mid], fold);
-        if (!c)
-            return (unsigned)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    abort(); /* every fold was collected */
+    const char **p = bsearch(fold, cat->pid_fold, cat->n_pids, sizeof *cat->pid_fold, fold_cmp);
+    if (!p)
+        abort(); /* every fold was collected */
+    return (unsigned)(p - cat->pid_fold);
 }
 
 static int assign_pids(struct gen_catalog *cat)

@@ -95,6 +95,19 @@ static void number_list(struct buf *b, const void *v, size_t size, size_t n, int
     }
 }
 
+/* The start of an enumerator's line: "    KPMC_<scope>_<ident> = <value>, "
+ * and the opening of its comment, which the caller writes and closes. */
+static void enumerator(struct buf *b, const char *scope, const char *ident, unsigned long long value)
+{
+    buf_puts(b, "    KPMC_");
+    buf_puts(b, scope);
+    buf_putc(b, '_');
+    buf_puts(b, ident);
+    buf_puts(b, " = ");
+    buf_putu(b, value);
+    buf_puts(b, ", /* ");
+}
+
 /* A new output file whose text will take about `size` bytes (reserved at
  * once rather than grown by doubling). */
 static struct out_file *add_file(struct emit_result *r, const char *path, size_t size)
@@ -539,7 +552,7 @@ static void emit_generic_h(const struct gen_catalog *cat, const struct gen_table
         size_t mapped = 0;
         for (size_t d = 0; d < cat->n_dbs; d++)
             mapped += x->map[d].all >= 0 || x->map[d].user >= 0;
-        buf_printf(b, "    KPMC_GEN_%s = %zu, /* ", x->ident, g);
+        enumerator(b, "GEN", x->ident, g);
         c_comment(b, x->name);
         buf_puts(b, ": ");
         c_comment(b, x->description);
@@ -562,7 +575,7 @@ static void emit_events_h(const struct gen_catalog *cat, uint64_t digest, struct
     buf_puts(b, "/* Databases, in kpmc_db_at() order: kpmc_db_at(KPMC_DB_A14). */\nenum kpmc_db_id {\n");
     for (size_t i = 0; i < cat->n_dbs; i++) {
         const struct gen_db *db = &cat->dbs[i];
-        buf_printf(b, "    KPMC_DB_%s = %zu, /* ", db->ident, i);
+        enumerator(b, "DB", db->ident, i);
         c_comment(b, db->marketing_name);
         buf_printf(b, " (%s) */\n", db->architecture);
     }
@@ -583,11 +596,7 @@ static void emit_events_h(const struct gen_catalog *cat, uint64_t digest, struct
             count[cat->dbs[i].aliases[j].pid]++;
     }
     for (size_t p = 0; p < cat->n_pids; p++) {
-        buf_puts(b, "    KPMC_EV_");
-        buf_puts(b, cat->pid_ident[p]);
-        buf_puts(b, " = ");
-        buf_putu(b, p);
-        buf_puts(b, ", /* ");
+        enumerator(b, "EV", cat->pid_ident[p], p);
         c_comment(b, cat->pid_name[p]);
         buf_puts(b, ": ");
         buf_putu(b, count[p]);
@@ -616,13 +625,7 @@ static void emit_db_h(const struct gen_db *db, struct buf *b)
     buf_printf(b, "enum kpmc_%s_event {\n", db->ident);
     for (size_t j = 0; j < db->n_events; j++) {
         const struct gen_event *e = &db->events[j];
-        buf_puts(b, "    KPMC_");
-        buf_puts(b, db->ident);
-        buf_putc(b, '_');
-        buf_puts(b, e->ident);
-        buf_puts(b, " = ");
-        buf_putu(b, j);
-        buf_puts(b, ", /* ");
+        enumerator(b, db->ident, e->ident, j);
         if (e->has & KPMC_HAS_FIXED_COUNTER) {
             buf_puts(b, "fixed counter ");
             buf_putu(b, e->fixed_counter);
@@ -637,7 +640,8 @@ static void emit_db_h(const struct gen_db *db, struct buf *b)
     }
     for (size_t j = 0; j < db->n_aliases; j++) {
         const struct gen_alias *a = &db->aliases[j];
-        buf_printf(b, "    KPMC_%s_%s = %d, /* alias of ", db->ident, a->ident, a->event);
+        enumerator(b, db->ident, a->ident, (unsigned)a->event);
+        buf_puts(b, "alias of ");
         c_comment(b, db->events[a->event].name);
         buf_puts(b, " */\n");
     }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "file.h"
 #include "sha256.h"
 #include "util.h"
@@ -45,18 +46,9 @@ static int parse_link_name(const char *base, uint32_t v[3])
         return 0;
     const char *p = base + 4;
     for (int i = 0; i < 3; i++) {
-        uint64_t x = 0;
-        int digits = 0;
-        for (; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'); p++) {
-            int d = *p <= '9' ? *p - '0' : (*p | 0x20) - 'a' + 10;
-            x = x * 16 + (uint64_t)d;
-            if (++digits > 8)
-                return 0;
-        }
-        if (!digits || *p != (i < 2 ? '_' : '.'))
+        if (kpmc_ascii_hex32(&p, &v[i]) || *p != (i < 2 ? '_' : '.'))
             return 0;
         p++;
-        v[i] = (uint32_t)x;
     }
     return !strcmp(p, "plist");
 }

@@ -179,21 +179,17 @@ static int cmp_alias(const void *a, const void *b)
     return c ? c : strcmp(x->name, y->name);
 }
 
+static int event_fold_cmp(const void *key, const void *event)
+{
+    return strcmp(key, ((const struct gen_event *)event)->fold);
+}
+
 /* Index of the event whose folded name is f, or -1 (events sorted). */
 static int find_event(const struct gen_db *db, const char *f)
 {
-    size_t lo = 0, hi = db->n_events;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(db->events[mid].fold, f);
-        if (!c)
-            return (int)mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
+    const struct gen_event *e =
+        db->n_events ? bsearch(f, db->events, db->n_events, sizeof *db->events, event_fold_cmp) : NULL;
+    return e ? (int)(e - db->events) : -1;
 }
 
 static int read_events(const struct reader *r, struct gen_db *db, const struct pl_entry *ev)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ascii.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -448,24 +449,10 @@ static int read_generic(const char *path, const struct gen_catalog *cat, struct 
 
 static int parse_family(const char *s, uint32_t *out)
 {
-    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || !s[2])
+    if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
         return -1;
-    uint32_t v = 0;
-    int digits = 0;
-    for (const char *p = s + 2; *p; p++) {
-        int c = (unsigned char)*p, d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            d = (c | 0x20) - 'a' + 10;
-        else
-            return -1;
-        if (++digits > 8)
-            return -1;
-        v = v << 4 | (uint32_t)d;
-    }
-    *out = v;
-    return 0;
+    s += 2;
+    return kpmc_ascii_hex32(&s, out) || *s ? -1 : 0;
 }
 
 static int valid_chip_name(const char *s)

@@ -11,50 +11,30 @@ int gen_quiet;
 int gen_n_errors;
 int gen_n_warnings;
 
-GEN_PRINTF(4, 0) static void vdiag(const char *kind, const char *file, long line, const char *fmt, va_list ap)
+void gen_diag(enum gen_diag_kind kind, const char *file, long line, const char *fmt, ...)
 {
+    static const char *const kinds[] = {"error", "warning", "note"};
+    if (kind == GEN_ERROR)
+        gen_n_errors++;
+    else if (kind == GEN_WARNING)
+        gen_n_warnings++;
+    if (kind != GEN_ERROR && gen_quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
     if (gen_quiet > 1) {
         char sink[512];
         vsnprintf(sink, sizeof sink, fmt, ap);
-        return;
+    } else {
+        if (file && line > 0)
+            fprintf(stderr, "%s:%ld: %s: ", file, line, kinds[kind]);
+        else if (file)
+            fprintf(stderr, "%s: %s: ", file, kinds[kind]);
+        else
+            fprintf(stderr, "kpmc-gen: %s: ", kinds[kind]);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
     }
-    if (file && line > 0)
-        fprintf(stderr, "%s:%ld: %s: ", file, line, kind);
-    else if (file)
-        fprintf(stderr, "%s: %s: ", file, kind);
-    else
-        fprintf(stderr, "kpmc-gen: %s: ", kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-}
-
-void gen_error(const char *file, long line, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vdiag("error", file, line, fmt, ap);
-    va_end(ap);
-    gen_n_errors++;
-}
-
-void gen_warn(const char *file, long line, const char *fmt, ...)
-{
-    gen_n_warnings++;
-    if (gen_quiet)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vdiag("warning", file, line, fmt, ap);
-    va_end(ap);
-}
-
-void gen_note(const char *file, long line, const char *fmt, ...)
-{
-    if (gen_quiet)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vdiag("note", file, line, fmt, ap);
     va_end(ap);
 }
 

@@ -20,12 +20,16 @@ extern int gen_quiet;     /* 1: suppress warnings; 2: errors too (formatted and
 extern int gen_n_errors;  /* errors reported so far */
 extern int gen_n_warnings;
 
-/* line 0 = no line */
-void gen_error(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
-void gen_warn(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
-/* Something the user may want to know that is neither wrong nor suspect
- * (a database the tables do not cover); silenced by --quiet, not counted. */
-void gen_note(const char *file, long line, const char *fmt, ...) GEN_PRINTF(3, 4);
+/* One diagnostic of a kind (line 0 = no line); errors and warnings are
+ * counted, warnings and notes silenced by gen_quiet.  Called as
+ * gen_error(file, line, fmt, ...), gen_warn and gen_note; a note is
+ * something the user may want to know that is neither wrong nor suspect (a
+ * database the tables do not cover). */
+enum gen_diag_kind { GEN_ERROR, GEN_WARNING, GEN_NOTE };
+void gen_diag(enum gen_diag_kind kind, const char *file, long line, const char *fmt, ...) GEN_PRINTF(4, 5);
+#define gen_error(...) gen_diag(GEN_ERROR, __VA_ARGS__)
+#define gen_warn(...) gen_diag(GEN_WARNING, __VA_ARGS__)
+#define gen_note(...) gen_diag(GEN_NOTE, __VA_ARGS__)
 
 /* ---- arena: everything the model holds lives until gen_arena_free() ---- */
 

@@ -81,29 +81,14 @@ const kpmc_db *kpmc_db_for_family(uint32_t family)
     return NULL;
 }
 
-/* One lower- or upper-case hex field of at most 8 digits ending at `end`
- * (a char of `ends`); advances *p past it. */
+/* A hex field (kpmc_ascii_hex32) ending at a char of `ends` (its NUL
+ * included); advances *p past the digits. */
 static int hex_field(const char **p, const char *ends, uint32_t *out)
 {
-    uint32_t v = 0;
-    int digits = 0;
     const char *s = *p;
-    for (;; s++, digits++) {
-        int c = (unsigned char)*s, d;
-        if (c >= '0' && c <= '9')
-            d = c - '0';
-        else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-            d = (c | 0x20) - 'a' + 10;
-        else
-            break;
-        if (digits == 8)
-            return -1;
-        v = v << 4 | (uint32_t)d;
-    }
-    if (!digits || !strchr(ends, *s))
+    if (kpmc_ascii_hex32(&s, out) || !strchr(ends, *s))
         return -1;
     *p = s;
-    *out = v;
     return 0;
 }
 

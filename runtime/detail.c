@@ -44,30 +44,12 @@ void kpmc_detail_put(struct kpmc_detail *d, const char *fmt, ...)
     va_end(ap);
 }
 
-void kpmc_detail_set(char *buf, size_t len, const char *fmt, ...)
+int kpmc_detail_write(char *buf, size_t len, int more, int code, const char *fmt, ...)
 {
-    struct kpmc_detail d = kpmc_detail_open(buf, len, 0);
-    va_list ap;
-    va_start(ap, fmt);
-    kpmc_detail_vput(&d, fmt, ap);
-    va_end(ap);
-}
-
-int kpmc_detail_error(char *buf, size_t len, int code, const char *fmt, ...)
-{
-    struct kpmc_detail d = kpmc_detail_open(buf, len, 0);
+    struct kpmc_detail d = kpmc_detail_open(buf, len, more);
     va_list ap;
     va_start(ap, fmt);
     kpmc_detail_vput(&d, fmt, ap);
     va_end(ap);
     return code;
-}
-
-void kpmc_detail_add(char *buf, size_t len, const char *fmt, ...)
-{
-    struct kpmc_detail d = kpmc_detail_open(buf, len, 1);
-    va_list ap;
-    va_start(ap, fmt);
-    kpmc_detail_vput(&d, fmt, ap);
-    va_end(ap);
 }

@@ -25,11 +25,14 @@ struct kpmc_detail kpmc_detail_open(char *buf, size_t len, int more);
 void kpmc_detail_put(struct kpmc_detail *d, const char *fmt, ...) KPMC_PRINTF(2, 3);
 void kpmc_detail_vput(struct kpmc_detail *d, const char *fmt, va_list ap) KPMC_PRINTF(2, 0);
 
+/* The sentence written into buf (emptied first, or with more continuing
+ * it); returns code.  Called through the three below. */
+int kpmc_detail_write(char *buf, size_t len, int more, int code, const char *fmt, ...) KPMC_PRINTF(5, 6);
 /* buf := the sentence. */
-void kpmc_detail_set(char *buf, size_t len, const char *fmt, ...) KPMC_PRINTF(3, 4);
+#define kpmc_detail_set(buf, len, ...) ((void)kpmc_detail_write(buf, len, 0, 0, __VA_ARGS__))
 /* The same, returning code: `return kpmc_detail_error(...)`. */
-int kpmc_detail_error(char *buf, size_t len, int code, const char *fmt, ...) KPMC_PRINTF(4, 5);
+#define kpmc_detail_error(buf, len, code, ...) kpmc_detail_write(buf, len, 0, code, __VA_ARGS__)
 /* buf += the sentence. */
-void kpmc_detail_add(char *buf, size_t len, const char *fmt, ...) KPMC_PRINTF(3, 4);
+#define kpmc_detail_add(buf, len, ...) ((void)kpmc_detail_write(buf, len, 1, 0, __VA_ARGS__))
 
 #endif

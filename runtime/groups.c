@@ -233,7 +233,7 @@ static int resolve_all(const kpmc_db *db, const kpmc_kernel *kernel, int mode, i
             if (detail && detail_len && !strstr(detail, names[i])) {
                 char why[KPMC_DETAIL_MAX];
                 snprintf(why, sizeof why, "%s", detail);
-                kpmc_detail_error(detail, detail_len, r, "'%s': %s", names[i], why);
+                kpmc_detail_set(detail, detail_len, "'%s': %s", names[i], why);
             }
             return r;
         }

@@ -383,12 +383,14 @@ static double delta(const kpmc_measure *m, const struct segment *sg, size_t j, s
     return (double)(before[m->group_nc[sg->group] + index] - before[index]);
 }
 
-/* Buffer position of result event e in group g, or NONE. */
-static size_t position(const kpmc_measure *m, size_t e, size_t g)
+/* Buffer position of result event e in the snapshots of segment sg, or
+ * NONE when sg does not time `region` or its group does not count e. */
+static size_t position(const kpmc_measure *m, size_t e, const struct segment *sg, enum region region)
 {
     const struct source *src = &m->src[e];
+    size_t g = sg->group;
     size_t pos = src->anchor != NONE ? src->anchor : src->group == g ? src->pos : NONE;
-    return pos == NONE ? NONE : m->groups[g].plan.events[pos].index;
+    return pos == NONE || sg->region != region ? NONE : m->groups[g].plan.events[pos].index;
 }
 
 /* What result event e counted in this run: the event and its modes, from
@@ -432,8 +434,8 @@ static void compute(kpmc_measure *m)
         size_t n = 0;
         for (size_t k = 0; k < m->n_segs; k++) {
             const struct segment *sg = &m->segs[k];
-            size_t index = position(m, e, sg->group);
-            if (sg->region != EMPTY || index == NONE)
+            size_t index = position(m, e, sg, EMPTY);
+            if (index == NONE)
                 continue;
             for (size_t j = 0; j < sg->count; j++) {
                 unsigned char a = m->cores[sg->core + j], b = m->cores[sg->core + j + 1];
@@ -454,8 +456,8 @@ static void compute(kpmc_measure *m)
             values[i] = NAN;
         for (size_t k = 0; k < m->n_segs; k++) {
             const struct segment *sg = &m->segs[k];
-            size_t index = position(m, e, sg->group);
-            if (sg->region != CODE || index == NONE)
+            size_t index = position(m, e, sg, CODE);
+            if (index == NONE)
                 continue;
             for (size_t j = 0; j < sg->count; j++) {
                 const struct slot *sl = &m->slots[sg->first + j];

@@ -84,6 +84,17 @@ static void put_json_str(struct out *o, const char *s)
     put_raw(o, "\"", 1);
 }
 
+/* A member of a JSON object with a string value: what goes before it ("{",
+ * ","), "key": and s. */
+static void put_json_member(struct out *o, const char *before, const char *key, const char *s)
+{
+    put(o, before);
+    put_raw(o, "\"", 1);
+    put(o, key);
+    put(o, "\":");
+    put_json_str(o, s);
+}
+
 /* Text inside a CSV field; quotes doubled when the field is quoted. */
 static void put_csv_part(struct out *o, const char *s, int quoted)
 {
@@ -138,8 +149,7 @@ static void put_json_stats(struct out *o, const kpmc_stats *st)
 
 static void write_json(const kpmc_result *r, struct out *o)
 {
-    put(o, "{\"db\":");
-    put_json_str(o, kpmc_db_name(r->db));
+    put_json_member(o, "{", "db", kpmc_db_name(r->db));
     put(o, r->mode == KPMC_MODE_USER ? ",\"mode\":\"user\",\"iterations\":" : ",\"mode\":\"all\",\"iterations\":");
     put_uint(o, r->iterations);
     put(o, ",\"repetitions\":");
@@ -155,10 +165,8 @@ static void write_json(const kpmc_result *r, struct out *o)
     put(o, ",\"events\":[");
     for (size_t e = 0; e < r->n_events; e++) {
         const kpmc_measured_event *ev = &r->events[e];
-        put(o, e ? ",\n {\"name\":" : "\n {\"name\":");
-        put_json_str(o, ev->name);
-        put(o, ",\"counted\":");
-        put_json_str(o, ev->counted);
+        put_json_member(o, e ? ",\n {" : "\n {", "name", ev->name);
+        put_json_member(o, ",", "counted", ev->counted);
         put(o, ",\"counts\":\"");
         put(o, counts_word(ev->counts));
         put(o, ev->anchor ? "\",\"anchor\":true,\"group\":" : "\",\"anchor\":false,\"group\":");
@@ -172,14 +180,10 @@ static void write_json(const kpmc_result *r, struct out *o)
     put(o, "],\n\"metrics\":[");
     for (size_t i = 0; i < r->n_metrics; i++) {
         const kpmc_measured_metric *x = &r->metrics[i];
-        put(o, i ? ",\n {\"name\":" : "\n {\"name\":");
-        put_json_str(o, x->name);
-        put(o, ",\"description\":");
-        put_json_str(o, x->description);
-        put(o, ",\"numerator\":");
-        put_json_str(o, r->events[x->numerator].name);
-        put(o, ",\"denominator\":");
-        put_json_str(o, r->events[x->denominator].name);
+        put_json_member(o, i ? ",\n {" : "\n {", "name", x->name);
+        put_json_member(o, ",", "description", x->description);
+        put_json_member(o, ",", "numerator", r->events[x->numerator].name);
+        put_json_member(o, ",", "denominator", r->events[x->denominator].name);
         put(o, ",\"value\":");
         put_num(o, x->value, "null");
         put(o, "}");

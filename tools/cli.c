@@ -220,6 +220,12 @@ void cli_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void cli_json_member(FILE *f, const char *before, const char *key, const char *s)
+{
+    fprintf(f, "%s\"%s\":", before, key);
+    cli_json_str(f, s);
+}
+
 void cli_wrap(FILE *f, const char *text, int col, int indent, int width)
 {
     const char *p = text;

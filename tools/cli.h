@@ -59,6 +59,9 @@ int cli_parse_command(const char *cmd, int argc, char **argv, const struct cli_o
 
 /* s as a JSON string (quoted, escaped) or null when s is NULL. */
 void cli_json_str(FILE *f, const char *s);
+/* A member of a JSON object: before it what goes there ("{", ","), then
+ * "key": and s as cli_json_str writes it. */
+void cli_json_member(FILE *f, const char *before, const char *key, const char *s);
 
 /* Wrap text to `width` columns, continuation lines indented by `indent`;
  * the first line starts at column `col`. */

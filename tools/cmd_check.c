@@ -67,11 +67,9 @@ static void print_json(FILE *f, const kpmc_plan *plan, const char *const *names,
 {
     kpmc_plan_info pi = {.size = sizeof pi}, *p = &pi;
     kpmc_plan_get(plan, p);
-    fputs("{\"db\":", f);
-    cli_json_str(f, kpmc_db_name(p->db));
+    cli_json_member(f, "{", "db", kpmc_db_name(p->db));
     if (kernel) {
-        fputs(",\"kernel\":", f);
-        cli_json_str(f, kernel);
+        cli_json_member(f, ",", "kernel", kernel);
     }
     fprintf(f, ",\"mode\":\"%s\",\"classes\":%" PRIu32 ",\"config\":[", p->mode == KPMC_MODE_USER ? "user" : "all",
             p->classes);
@@ -81,10 +79,8 @@ static void print_json(FILE *f, const kpmc_plan *plan, const char *const *names,
     for (unsigned i = 0; i < p->n_events; i++) {
         kpmc_plan_event ev = {.size = sizeof ev}, *e = &ev;
         kpmc_plan_event_get(plan, i, e);
-        fputs(i ? ",{\"name\":" : "{\"name\":", f);
-        cli_json_str(f, names[i]);
-        fputs(",\"resolved\":", f);
-        cli_json_str(f, kpmc_event_name(p->db, e->resolved));
+        cli_json_member(f, i ? ",{" : "{", "name", names[i]);
+        cli_json_member(f, ",", "resolved", kpmc_event_name(p->db, e->resolved));
         fprintf(f, ",\"counter\":%u,\"config\":", e->counter);
         if (e->fixed)
             fputs("null", f);
@@ -175,8 +171,7 @@ static void print_text(FILE *f, const kpmc_plan *plan, const char *const *names,
 
 static void print_error_json(FILE *f, const char *message, const char *const *names, int n)
 {
-    fputs("{\"error\":", f);
-    cli_json_str(f, message);
+    cli_json_member(f, "{", "error", message);
     fputs(",\"events\":[", f);
     for (int i = 0; i < n; i++) {
         fputs(i ? "," : "", f);
@@ -217,8 +212,7 @@ static int check_groups(const kpmc_db *db, int mode, int json, const char **even
         else
             cli_error("check", "%s", message);
     } else if (json) {
-        fputs("{\"db\":", f);
-        cli_json_str(f, kpmc_db_name(db));
+        cli_json_member(f, "{", "db", kpmc_db_name(db));
         fprintf(f, ",\"mode\":\"%s\",\"groups\":[", mode == KPMC_MODE_USER ? "user" : "all");
         for (int k = 0; k < count; k++) {
             kpmc_group_info gi = {.size = sizeof gi};

@@ -387,8 +387,7 @@ static void json_pairs(FILE *f, const char *key, const struct diff *df, const st
         kpmc_event_info eb = {.size = sizeof eb};
         kpmc_event_get(df->db[0], p[k].a, &ea);
         kpmc_event_get(df->db[1], p[k].b, &eb);
-        fputs(k ? ",\n{\"name\":" : "\n{\"name\":", f);
-        cli_json_str(f, ea.name);
+        cli_json_member(f, k ? ",\n{" : "\n{", "name", ea.name);
         fputs(",\"from\":", f);
         value(f, df, 0, &ea);
         fputs(",\"to\":", f);
@@ -421,26 +420,22 @@ static void value_description(FILE *f, const struct diff *df, int side, const kp
 
 static void print_json(const struct diff *df, FILE *f)
 {
-    fputs("{\"from\":", f);
-    cli_json_str(f, df->d[0].name);
-    fputs(",\"to\":", f);
-    cli_json_str(f, df->d[1].name);
+    cli_json_member(f, "{", "from", df->d[0].name);
+    cli_json_member(f, ",", "to", df->d[1].name);
     fputs(",\"database\":{", f);
     const kpmc_db_info *a = &df->d[0], *b = &df->d[1];
     int first = 1;
     if (!same_text(a->marketing_name, b->marketing_name)) {
         fputs("\"marketing_name\":{\"from\":", f);
         cli_json_str(f, a->marketing_name);
-        fputs(",\"to\":", f);
-        cli_json_str(f, b->marketing_name);
+        cli_json_member(f, ",", "to", b->marketing_name);
         fputc('}', f);
         first = 0;
     }
     if (!same_text(a->architecture, b->architecture)) {
         fputs(first ? "\"architecture\":{\"from\":" : ",\"architecture\":{\"from\":", f);
         cli_json_str(f, a->architecture);
-        fputs(",\"to\":", f);
-        cli_json_str(f, b->architecture);
+        cli_json_member(f, ",", "to", b->architecture);
         fputc('}', f);
         first = 0;
     }
@@ -465,12 +460,9 @@ static void print_json(const struct diff *df, FILE *f)
     json_pairs(f, "descriptions", df, df->descriptions, df->n_descriptions, value_description);
     fputs(",\n\"aliases\":[", f);
     for (size_t k = 0; k < df->n_aliases; k++) {
-        fputs(k ? ",\n{\"alias\":" : "\n{\"alias\":", f);
-        cli_json_str(f, df->aliases[k].alias);
-        fputs(",\"from\":", f);
-        cli_json_str(f, df->aliases[k].from);
-        fputs(",\"to\":", f);
-        cli_json_str(f, df->aliases[k].to);
+        cli_json_member(f, k ? ",\n{" : "\n{", "alias", df->aliases[k].alias);
+        cli_json_member(f, ",", "from", df->aliases[k].from);
+        cli_json_member(f, ",", "to", df->aliases[k].to);
         fputc('}', f);
     }
     fputs("]}\n", f);

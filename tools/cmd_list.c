@@ -64,12 +64,7 @@ static void list_text(const kpmc_db *db, FILE *f)
         fprintf(f, "%s 0x%x (%s)%s%s\n", k ? "             " : "CPU families:", fi.family, link, chips[0] ? ": " : "",
                 chips);
     }
-    for (size_t k = 0; k < d.n_aliases; k++) {
-        const char *alias;
-        unsigned ev;
-        kpmc_db_alias(db, k, &alias, &ev);
-        fprintf(f, "%s %s -> %s\n", k ? "      " : "alias:", alias, kpmc_event_name(db, ev));
-    }
+    doc_aliases(f, db, &(const struct doc_alias_list){"alias: ", "\n       ", " -> ", "\n", NULL, NULL});
 
     int wname = 4;
     for (unsigned i = 0; i < d.n_events; i++) {
@@ -141,12 +136,9 @@ static void list_json(const kpmc_db *db, FILE *f)
 {
     kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(db, &d);
-    fputs("{\"name\":", f);
-    cli_json_str(f, d.name);
-    fputs(",\"marketing_name\":", f);
-    cli_json_str(f, d.marketing_name);
-    fputs(",\"architecture\":", f);
-    cli_json_str(f, d.architecture);
+    cli_json_member(f, "{", "name", d.name);
+    cli_json_member(f, ",", "marketing_name", d.marketing_name);
+    cli_json_member(f, ",", "architecture", d.architecture);
     fprintf(f, ",\"version\":[%u", d.version[0]);
     if (d.n_version > 1)
         fprintf(f, ",%u", d.version[1]);
@@ -162,35 +154,26 @@ static void list_json(const kpmc_db *db, FILE *f)
         fprintf(f, "%s%u", k ? "," : "", fi.family);
     }
     fputs("],\"aliases\":{", f);
-    for (size_t k = 0; k < d.n_aliases; k++) {
-        const char *alias;
-        unsigned ev;
-        kpmc_db_alias(db, k, &alias, &ev);
-        fputs(k ? "," : "", f);
-        cli_json_str(f, alias);
-        fputc(':', f);
-        cli_json_str(f, kpmc_event_name(db, ev));
-    }
+    doc_aliases(f, db, &(const struct doc_alias_list){"", ",", ":", "", cli_json_str, cli_json_str});
     fputs("},\"events\":[", f);
     for (unsigned i = 0; i < d.n_events; i++) {
         kpmc_event_info e = {.size = sizeof e};
         kpmc_event_get(db, i, &e);
-        fputs(i ? ",\n{\"name\":" : "\n{\"name\":", f);
-        cli_json_str(f, e.name);
-        fputs(",\"description\":", f);
-        cli_json_str(f, e.description);
-        fputs(",\"number\":", f);
-        json_uint_or_null(f, e.has & KPMC_HAS_NUMBER, e.number);
-        fputs(",\"umask\":", f);
-        json_uint_or_null(f, e.has & KPMC_HAS_UMASK, e.umask);
-        fputs(",\"other\":", f);
-        json_uint_or_null(f, e.has & KPMC_HAS_OTHER, e.other);
-        fputs(",\"counters_mask\":", f);
-        json_uint_or_null(f, e.has & KPMC_HAS_COUNTERS_MASK, e.counters_mask);
-        fputs(",\"fixed_counter\":", f);
-        json_uint_or_null(f, e.has & KPMC_HAS_FIXED_COUNTER, e.fixed_counter);
-        fputs(",\"fallback\":", f);
-        cli_json_str(f, e.fallback);
+        cli_json_member(f, i ? ",\n{" : "\n{", "name", e.name);
+        cli_json_member(f, ",", "description", e.description);
+        const struct {
+            const char *key;
+            unsigned has, v;
+        } numbers[] = {{"number", KPMC_HAS_NUMBER, e.number},
+                       {"umask", KPMC_HAS_UMASK, e.umask},
+                       {"other", KPMC_HAS_OTHER, e.other},
+                       {"counters_mask", KPMC_HAS_COUNTERS_MASK, e.counters_mask},
+                       {"fixed_counter", KPMC_HAS_FIXED_COUNTER, e.fixed_counter}};
+        for (size_t k = 0; k < sizeof numbers / sizeof numbers[0]; k++) {
+            fprintf(f, ",\"%s\":", numbers[k].key);
+            json_uint_or_null(f, e.has & numbers[k].has, numbers[k].v);
+        }
+        cli_json_member(f, ",", "fallback", e.fallback);
         fputs(",\"aliases\":[", f);
         for (size_t k = 0; k < e.n_aliases; k++) {
             fputs(k ? "," : "", f);
@@ -282,20 +265,16 @@ static void generic_json(const kpmc_db *one, FILE *f)
     for (size_t g = 0; g < kpmc_generic_count(); g++) {
         kpmc_generic_info gi = {.size = sizeof gi};
         kpmc_generic_get((int)g, &gi);
-        fputs(g ? ",\n{\"name\":" : "\n{\"name\":", f);
-        cli_json_str(f, gi.name);
-        fputs(",\"description\":", f);
-        cli_json_str(f, gi.description);
+        cli_json_member(f, g ? ",\n{" : "\n{", "name", gi.name);
+        cli_json_member(f, ",", "description", gi.description);
         fputs(",\"databases\":{", f);
         size_t first = one ? kpmc_db_id(one) : 0, last = one ? first + 1 : kpmc_db_count();
         for (size_t i = first; i < last; i++) {
             const kpmc_db *db = kpmc_db_at(i);
             fputs(i != first ? "," : "", f);
             cli_json_str(f, kpmc_db_name(db));
-            fputs(":{\"all\":", f);
-            cli_json_str(f, generic_event(db, (int)g, 0));
-            fputs(",\"user\":", f);
-            cli_json_str(f, generic_event(db, (int)g, 1));
+            cli_json_member(f, ":{", "all", generic_event(db, (int)g, 0));
+            cli_json_member(f, ",", "user", generic_event(db, (int)g, 1));
             fputc('}', f);
         }
         fputs("}}", f);

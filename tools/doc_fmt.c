@@ -135,6 +135,29 @@ const char *doc_flag_sentence(unsigned flag)
     return "unknown marker";
 }
 
+static void put_name(FILE *f, const char *name, void (*put)(FILE *, const char *))
+{
+    if (put)
+        put(f, name);
+    else
+        fputs(name, f);
+}
+
+void doc_aliases(FILE *f, const kpmc_db *db, const struct doc_alias_list *how)
+{
+    const char *alias;
+    unsigned ev;
+    size_t k = 0;
+    for (; kpmc_db_alias(db, k, &alias, &ev) == 0; k++) {
+        fputs(k ? how->sep : how->first, f);
+        put_name(f, alias, how->put_alias);
+        fputs(how->arrow, f);
+        put_name(f, kpmc_event_name(db, ev), how->put_event);
+    }
+    if (k)
+        fputs(how->end, f);
+}
+
 void doc_html(FILE *f, const char *s)
 {
     for (; s && *s; s++) {

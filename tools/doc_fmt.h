@@ -78,6 +78,17 @@ void doc_db_label(const kpmc_db_info *d, char out[DOC_LABEL_LEN]);
  * after them).  Fills out[] with catalog indices and returns how many. */
 size_t doc_dbs_by_age(int arch, size_t *out, size_t cap);
 
+/* A database's aliases as one list: each as `first` (before the first one)
+ * or `sep`, its name, `arrow` and the name of its event; then `end` after
+ * the last.  Nothing for a database without aliases.  The names go through
+ * put_alias and put_event, or out as they are where those are NULL. */
+struct doc_alias_list {
+    const char *first, *sep, *arrow, *end;
+    void (*put_alias)(FILE *f, const char *name);
+    void (*put_event)(FILE *f, const char *name);
+};
+void doc_aliases(FILE *f, const kpmc_db *db, const struct doc_alias_list *how);
+
 /* Escapers: HTML text and attribute values; Markdown table cells; CSV
  * fields (RFC 4180 quoting when needed).  NULL writes nothing. */
 void doc_html(FILE *f, const char *s);

@@ -10,6 +10,24 @@ void doc_db_page_name(const kpmc_db *db, char out[DOC_PAGE_LEN])
     snprintf(out, DOC_PAGE_LEN, "%s.html", kpmc_db_name(db));
 }
 
+void html_db_link(FILE *f, const kpmc_db *db, int current)
+{
+    char page[DOC_PAGE_LEN];
+    doc_db_page_name(db, page);
+    fputs("<a href=\"", f);
+    doc_html(f, page);
+    fputs(current ? "\" aria-current=\"page\">" : "\">", f);
+    doc_html(f, kpmc_db_name(db));
+    fputs("</a>", f);
+}
+
+void html_text_cell(FILE *f, const char *label, const char *text)
+{
+    fprintf(f, "<td data-label=\"%s\">", label);
+    doc_html(f, text);
+    fputs("</td>", f);
+}
+
 void html_page_start(FILE *f, const char *title, const char *description)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"

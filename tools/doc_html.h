@@ -14,6 +14,12 @@
 enum { DOC_PAGE_LEN = 80 };
 void doc_db_page_name(const kpmc_db *db, char out[DOC_PAGE_LEN]);
 
+/* A link to a database's page, its name as the text; current: the page it
+ * is on (aria-current). */
+void html_db_link(FILE *f, const kpmc_db *db, int current);
+/* A table cell of text, labelled for narrow screens. */
+void html_text_cell(FILE *f, const char *label, const char *text);
+
 /* Page frame: doctype, head, site header (links to the index and the
  * comparison), and the end of the page with the footer and the script. */
 void html_page_start(FILE *f, const char *title, const char *description);

@@ -122,13 +122,9 @@ static int matrix(FILE *f, int arch, const char *id, const char *title)
             id, id, id, id, id, n_names, id, n);
     for (size_t k = 0; k < n; k++) {
         const kpmc_db *db = kpmc_db_at(dbs[k]);
-        char page[DOC_PAGE_LEN];
-        doc_db_page_name(db, page);
-        fputs("<th scope=\"col\"><a href=\"", f);
-        doc_html(f, page);
-        fputs("\">", f);
-        doc_html(f, kpmc_db_name(db));
-        fputs("</a></th>", f);
+        fputs("<th scope=\"col\">", f);
+        html_db_link(f, db, 0);
+        fputs("</th>", f);
     }
     fputs("</tr></thead>\n<tbody>\n", f);
     for (size_t r = 0; r < n_names; r++) {

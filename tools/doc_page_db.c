@@ -10,13 +10,9 @@ static void db_nav(FILE *f, const kpmc_db *current)
     fputs("<nav class=\"dbs\" aria-label=\"Databases\"><ul>", f);
     for (size_t i = 0; i < kpmc_db_count(); i++) {
         const kpmc_db *db = kpmc_db_at(i);
-        char page[DOC_PAGE_LEN];
-        doc_db_page_name(db, page);
-        fputs("<li><a href=\"", f);
-        doc_html(f, page);
-        fputs(db == current ? "\" aria-current=\"page\">" : "\">", f);
-        doc_html(f, kpmc_db_name(db));
-        fputs("</a></li>", f);
+        fputs("<li>", f);
+        html_db_link(f, db, db == current);
+        fputs("</li>", f);
     }
     fputs("</ul></nav>\n", f);
 }
@@ -48,15 +44,7 @@ static void facts(FILE *f, const kpmc_db *db, const kpmc_db_info *d)
     fputs("</dd>\n<dt>Aliases</dt><dd>", f);
     if (!d->n_aliases)
         fputs("none", f);
-    for (size_t k = 0; k < d->n_aliases; k++) {
-        const char *alias;
-        unsigned ev;
-        kpmc_db_alias(db, k, &alias, &ev);
-        fputs(k ? ", <code>" : "<code>", f);
-        doc_html(f, alias);
-        fputs("</code> = ", f);
-        event_link(f, kpmc_event_name(db, ev));
-    }
+    doc_aliases(f, db, &(const struct doc_alias_list){"<code>", ", <code>", "</code> = ", "", doc_html, event_link});
     fputs("</dd>\n<dt>Source</dt><dd><code>", f);
     doc_html(f, d->source);
     fprintf(f, "</code>, kpep version %u", d->version[0]);

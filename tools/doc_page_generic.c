@@ -69,21 +69,15 @@ static void generic_section(FILE *f, int g)
         for (size_t k = i, first = 1; k < n; k++) {
             if (!same_mapping(db, kpmc_db_at(k), g))
                 continue;
-            char page[DOC_PAGE_LEN];
-            doc_db_page_name(kpmc_db_at(k), page);
-            fputs(first ? "<a href=\"" : ", <a href=\"", f);
-            doc_html(f, page);
-            fputs("\">", f);
-            doc_html(f, kpmc_db_name(kpmc_db_at(k)));
-            fputs("</a>", f);
+            fputs(first ? "" : ", ", f);
+            html_db_link(f, kpmc_db_at(k), 0);
             first = 0;
         }
         fputs("</td>", f);
         event_cell(f, db, "All modes", mapped(db, g, 0));
         event_cell(f, db, "User mode", mapped(db, g, 1));
-        fputs("<td data-label=\"Note\">", f);
-        doc_html(f, kpmc_generic_note(db, g));
-        fputs("</td></tr>\n", f);
+        html_text_cell(f, "Note", kpmc_generic_note(db, g));
+        fputs("</tr>\n", f);
     }
     fputs("</tbody>\n</table>\n</div>\n", f);
 }

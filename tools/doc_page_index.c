@@ -55,18 +55,12 @@ void doc_page_index(FILE *f)
     for (size_t i = 0; i < n_db; i++) {
         const kpmc_db *db = kpmc_db_at(i);
         kpmc_db_info d = {.size = sizeof d};
-        char page[DOC_PAGE_LEN];
         kpmc_db_get(db, &d);
-        doc_db_page_name(db, page);
-        fprintf(f, "<tr><th scope=\"row\" data-sort=\"%zu\"><a href=\"", i);
-        doc_html(f, page);
-        fputs("\">", f);
-        doc_html(f, d.name);
-        fputs("</a></th><td data-label=\"Marketing name\">", f);
-        doc_html(f, d.marketing_name);
-        fputs("</td><td data-label=\"Architecture\">", f);
-        doc_html(f, d.architecture);
-        fputs("</td>", f);
+        fprintf(f, "<tr><th scope=\"row\" data-sort=\"%zu\">", i);
+        html_db_link(f, db, 0);
+        fputs("</th>", f);
+        html_text_cell(f, "Marketing name", d.marketing_name);
+        html_text_cell(f, "Architecture", d.architecture);
         count_cell(f, "Fixed", d.fixed_counters);
         count_cell(f, "Configurable", d.config_counters);
         count_cell(f, "Power-reserved", d.power_counters);

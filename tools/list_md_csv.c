@@ -37,14 +37,7 @@ static void md_header(const kpmc_db *db, const kpmc_db_info *d, FILE *f)
     }
     if (d->n_families)
         fputc('\n', f);
-    for (size_t k = 0; k < d->n_aliases; k++) {
-        const char *alias;
-        unsigned ev;
-        kpmc_db_alias(db, k, &alias, &ev);
-        fprintf(f, "%s`%s` → `%s`", k ? ", " : "- Aliases: ", alias, kpmc_event_name(db, ev));
-    }
-    if (d->n_aliases)
-        fputc('\n', f);
+    doc_aliases(f, db, &(const struct doc_alias_list){"- Aliases: `", "`, `", "` → `", "`\n", NULL, NULL});
 }
 
 void list_md(const kpmc_db *db, FILE *f)

@@ -415,32 +415,21 @@ static int exec_list(enum exec_form form, const char *file, const char *arg0, va
     return r;
 }
 
-EXPORT int execl(const char *path, const char *arg0, ...)
-{
-    va_list ap;
-    va_start(ap, arg0);
-    int r = exec_list(EXEC_V, path, arg0, ap);
-    va_end(ap);
-    return r;
-}
+/* execl, execlp and execle themselves: each gathers its variable arguments
+ * and hands them to exec_list in its form. */
+#define EXEC_LIST_ENTRY(name, form)                               \
+    EXPORT int name(const char *file, const char *arg0, ...)      \
+    {                                                             \
+        va_list ap;                                               \
+        va_start(ap, arg0);                                       \
+        int r = exec_list(form, file, arg0, ap);                  \
+        va_end(ap);                                               \
+        return r;                                                 \
+    }
 
-EXPORT int execlp(const char *file, const char *arg0, ...)
-{
-    va_list ap;
-    va_start(ap, arg0);
-    int r = exec_list(EXEC_VP, file, arg0, ap);
-    va_end(ap);
-    return r;
-}
-
-EXPORT int execle(const char *path, const char *arg0, ...)
-{
-    va_list ap;
-    va_start(ap, arg0);
-    int r = exec_list(EXEC_VE, path, arg0, ap);
-    va_end(ap);
-    return r;
-}
+EXEC_LIST_ENTRY(execl, EXEC_V)
+EXEC_LIST_ENTRY(execlp, EXEC_VP)
+EXEC_LIST_ENTRY(execle, EXEC_VE)
 #endif
 
 /* ---- loading ---- */

@@ -253,10 +253,8 @@ void stat_print_json(FILE *f, const struct stat_report *r)
     fputs("},\"events\":[", f);
     for (unsigned i = 0; i < r->n_events; i++) {
         const struct stat_event *e = &r->events[i];
-        fputs(i ? ",{\"name\":" : "{\"name\":", f);
-        cli_json_str(f, e->name);
-        fputs(",\"resolved\":", f);
-        cli_json_str(f, e->not_counted ? NULL : e->resolved);
+        cli_json_member(f, i ? ",{" : "{", "name", e->name);
+        cli_json_member(f, ",", "resolved", e->not_counted ? NULL : e->resolved);
         fprintf(f, ",\"group\":%u,\"values\":[", e->group);
         for (unsigned k = 0; k < e->n_values; k++)
             fprintf(f, "%s%" PRIu64, k ? "," : "", e->values[k]);
@@ -282,8 +280,7 @@ void stat_print_json(FILE *f, const struct stat_report *r)
         if (!e->not_counted && e->counts)
             fprintf(f, ",\"counts\":\"%s\"", e->counts == KPMC_COUNTS_USER ? "user" : e->counts == KPMC_COUNTS_KERNEL ? "kernel" : "all");
         if (e->not_counted) {
-            fputs(",\"not_counted\":", f);
-            cli_json_str(f, e->not_counted);
+            cli_json_member(f, ",", "not_counted", e->not_counted);
         }
         fputc('}', f);
     }
@@ -291,8 +288,7 @@ void stat_print_json(FILE *f, const struct stat_report *r)
     struct derived derived[MAX_DERIVED];
     unsigned n_derived = derive(r, derived, MAX_DERIVED);
     for (unsigned m = 0; m < n_derived; m++) {
-        fputs(m ? ",{\"name\":" : "{\"name\":", f);
-        cli_json_str(f, derived[m].info.name);
+        cli_json_member(f, m ? ",{" : "{", "name", derived[m].info.name);
         fputs(",\"value\":", f);
         json_number(f, derived[m].value);
         fputc('}', f);
