@@ -20,7 +20,6 @@
  * Usage: test_measure CASE (one CTest case each, see main()). */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,16 +33,6 @@
 /* ---- known work ---- */
 
 static int (*sim_read)(uint32_t, uint32_t, uint64_t *);
-
-static void find_sim_read(void)
-{
-    void *f = dlsym(sim.handle, "kpc_get_thread_counters");
-    if (!f) {
-        fprintf(stderr, "the simulator has no kpc_get_thread_counters\n");
-        exit(1);
-    }
-    memcpy(&sim_read, &f, sizeof f);
-}
 
 static void work(unsigned k)
 {
@@ -195,7 +184,7 @@ static kpmc_session *open_db(const char *db, const char *fault)
     char env[64];
     snprintf(env, sizeof env, "KPMC_SIM_DB=%s", db);
     sim_env(env, fault, NULL);
-    find_sim_read();
+    sim_find("kpc_get_thread_counters", &sim_read);
     kpmc_session *s;
     if (kpmc_open(&s, NULL) != 0) {
         fprintf(stderr, "kpmc_open: %s\n", kpmc_session_error(s));
