@@ -11,11 +11,21 @@
 #include <kpmc/kpmc.h>
 #include <kpmc/measure.h>
 
+/* The fields of kpmc_plan_info a view keeps as they are (type, name):
+ * declared in struct plan_view and copied by plan_read from this list. */
+#define PLAN_VIEW_INFO(X)                                                                                     \
+    X(const kpmc_db *, db)                                                                                    \
+    X(int, mode)                                                                                              \
+    X(uint32_t, classes)                                                                                      \
+    X(unsigned, n_events)                                                                                     \
+    X(unsigned, n_config)                                                                                     \
+    X(unsigned, n_counters)                                                                                   \
+    X(unsigned, config_skip)
+#define PLAN_VIEW_FIELD_(type, name) type name;
+#define PLAN_VIEW_COPY_(type, name) v->name = pi.name;
+
 struct plan_view {
-    const kpmc_db *db;
-    int mode;
-    uint32_t classes;
-    unsigned n_events, n_config, n_counters, config_skip;
+    PLAN_VIEW_INFO(PLAN_VIEW_FIELD_)
     uint64_t config[KPMC_MAX_EVENTS + 1]; /* config[n_config..] are 0 */
     kpmc_plan_event events[KPMC_MAX_EVENTS];
 };
@@ -32,13 +42,7 @@ static inline void plan_read(const kpmc_plan *plan, struct plan_view *v)
                 pi.n_config);
         exit(1);
     }
-    v->db = pi.db;
-    v->mode = pi.mode;
-    v->classes = pi.classes;
-    v->n_events = pi.n_events;
-    v->n_config = pi.n_config;
-    v->n_counters = pi.n_counters;
-    v->config_skip = pi.config_skip;
+    PLAN_VIEW_INFO(PLAN_VIEW_COPY_)
     if (pi.n_config)
         memcpy(v->config, pi.config, pi.n_config * sizeof v->config[0]);
     for (unsigned i = 0; i < pi.n_events; i++) {

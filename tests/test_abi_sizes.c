@@ -18,22 +18,30 @@ static const kpmc_db *a14;
 static kpmc_plan *plan;
 static kpmc_groups *groups;
 
-static int db_get(void *out) { return kpmc_db_get(a14, out); }
-static int event_get(void *out) { return kpmc_event_get(a14, 3, out); }
-static int db_family(void *out) { return kpmc_db_family(a14, 0, out); }
-static int family_at(void *out) { return kpmc_family_at(0, out); }
-static int generic_get(void *out) { return kpmc_generic_get(0, out); }
-static int chip_at(void *out) { return kpmc_chip_at(0, out); }
-static int metric_at(void *out) { return kpmc_metric_at(0, out); }
-static int plan_get(void *out) { return kpmc_plan_get(plan, out); }
-static int plan_event_get(void *out) { return kpmc_plan_event_get(plan, 1, out); }
-static int groups_get(void *out) { return kpmc_groups_get(groups, 0, out); }
-static int kernel_profile(void *out) { return kpmc_kernel_profile(out, "15", a14); }
-static int stats_of(void *out)
+static int stats_of_three(void *out)
 {
     double v[3] = {3, 1, 2}, scratch[3];
     return kpmc_stats_of(v, 3, scratch, out);
 }
+
+/* Each call that fills a struct: its name, the call (filling `out`), the
+ * struct, and the struct's last field in the first release. */
+#define FILLS(X)                                                                               \
+    X(db_get, kpmc_db_get(a14, out), kpmc_db_info, chips)                                      \
+    X(event_get, kpmc_event_get(a14, 3, out), kpmc_event_info, n_aliases)                      \
+    X(db_family, kpmc_db_family(a14, 0, out), kpmc_family_info, codename)                      \
+    X(family_at, kpmc_family_at(0, out), kpmc_family_info, codename)                           \
+    X(generic_get, kpmc_generic_get(0, out), kpmc_generic_info, description)                   \
+    X(chip_at, kpmc_chip_at(0, out), kpmc_chip_info, db)                                       \
+    X(metric_at, kpmc_metric_at(0, out), kpmc_metric_info, scale)                              \
+    X(plan_get, kpmc_plan_get(plan, out), kpmc_plan_info, n_counters)                          \
+    X(plan_event_get, kpmc_plan_event_get(plan, 1, out), kpmc_plan_event, counts)              \
+    X(groups_get, kpmc_groups_get(groups, 0, out), kpmc_group_info, input)                     \
+    X(kernel_profile, kpmc_kernel_profile(out, "15", a14), kpmc_kernel, config_counters)       \
+    X(stats_of, stats_of_three(out), kpmc_stats, n)
+
+#define FILL_FN(name, call, type, last) static int fill_##name(void *out) { return call; }
+FILLS(FILL_FN)
 
 #define ROOM 64
 union buffer {
@@ -83,7 +91,8 @@ static void check_out(const char *what, fill_fn fn, size_t full, size_t last_off
     CHECK(fn(NULL) == KPMC_E_INVAL, "%s: NULL", what);
 }
 
-#define OUT(fn, type, last) check_out(#fn, fn, sizeof(type), offsetof(type, last), sizeof(((type *)0)->last))
+#define FILL_CHECK(name, call, type, last)                                                     \
+    check_out(#name, fill_##name, sizeof(type), offsetof(type, last), sizeof(((type *)0)->last));
 
 int main(void)
 {
@@ -94,18 +103,7 @@ int main(void)
         fprintf(stderr, "a14, its plan or its groups are missing\n");
         return 1;
     }
-    OUT(db_get, kpmc_db_info, chips);
-    OUT(event_get, kpmc_event_info, n_aliases);
-    OUT(db_family, kpmc_family_info, codename);
-    OUT(family_at, kpmc_family_info, codename);
-    OUT(generic_get, kpmc_generic_info, description);
-    OUT(chip_at, kpmc_chip_info, db);
-    OUT(metric_at, kpmc_metric_info, scale);
-    OUT(plan_get, kpmc_plan_info, n_counters);
-    OUT(plan_event_get, kpmc_plan_event, counts);
-    OUT(groups_get, kpmc_group_info, input);
-    OUT(kernel_profile, kpmc_kernel, config_counters);
-    OUT(stats_of, kpmc_stats, n);
+    FILLS(FILL_CHECK)
 
     /* Accessors of the opaque plan and groups out of range. */
     kpmc_plan_event e = {.size = sizeof e};

@@ -457,71 +457,90 @@ static void check_chips(void)
 
 /* ---- did you mean ---- */
 
+/* What a did-you-mean call returned (n) and wrote (buf; NULL when it was
+ * given none) against want; a failure names the table row at line. */
+static void check_said(int line, const char *call, const char *name, size_t n, const char *buf, const char *want)
+{
+    char what[128];
+    snprintf(what, sizeof what, "%s(\"%s\")", call, name ? name : "NULL");
+    check_int(__FILE__, line, what, (long long)n, (long long)strlen(want));
+    if (buf)
+        check_str(__FILE__, line, what, buf, want);
+}
+
+enum { NO_DB = -1, BUF = 256 };
+
 static void check_suggest(void)
 {
-    const kpmc_db *f = kpmc_db_at(KPMC_DB_FIXTURE), *f2 = kpmc_db_at(KPMC_DB_FIXTURE2),
-                  *fx = kpmc_db_at(KPMC_DB_FIXTUREX);
-    char buf[256];
-    /* an event of the other architecture, and what counts it here */
-    size_t n = kpmc_suggest_event(f, "INST_RETIRED.ANY", 1, buf, sizeof buf);
-    CHECK_INT(n, strlen(buf));
-    CHECK_STR(buf, "INST_RETIRED.ANY is an Intel event; on fixture: instructions (INST_ALL)");
-    kpmc_suggest_event(f, "INST_RETIRED.ANY", 0, buf, sizeof buf);
-    CHECK_STR(buf, "INST_RETIRED.ANY is an Intel event; on fixture: instructions (FIXED_INSTRUCTIONS)");
-    kpmc_suggest_event(fx, "FIXED_CYCLES", 0, buf, sizeof buf);
-    CHECK_STR(buf, "FIXED_CYCLES is an Apple event; on fixturex: cycles (CPU_CLK_UNHALTED.THREAD)");
-    /* the user-mode event of a generic event there */
-    kpmc_suggest_event(f, "CPU_CLK_UNHALTED.THREAD_P", 0, buf, sizeof buf);
-    CHECK_STR(buf, "CPU_CLK_UNHALTED.THREAD_P is an Intel event; on fixture: cycles (FIXED_CYCLES)");
-    /* neither a generic event nor an alias leads here */
-    kpmc_suggest_event(f, "CPU_CLK_UNHALTED.REF_TSC", 0, buf, sizeof buf);
-    CHECK_STR(buf, "CPU_CLK_UNHALTED.REF_TSC is an Intel event");
-    /* an event of another database of the same architecture */
-    kpmc_suggest_event(f2, "LD_UNIT_UOP", 0, buf, sizeof buf);
-    CHECK_STR(buf, "LD_UNIT_UOP is an event of fixture, not of fixture2");
-    kpmc_suggest_event(f, "ONLY_TWO", 1, buf, sizeof buf);
-    CHECK_STR(buf, "ONLY_TWO is an event of fixture2, not of fixture");
-    /* misspellings: the closest names, generic ones with their event */
-    kpmc_suggest_event(f, "INST_AL", 0, buf, sizeof buf);
-    CHECK_STR(buf, "did you mean INST_ALL?");
-    kpmc_suggest_event(f, "cycle", 0, buf, sizeof buf);
-    CHECK_STR(buf, "did you mean cycles (FIXED_CYCLES) or Cycles (FIXED_CYCLES)?");
-    kpmc_suggest_event(f, "lods", 0, buf, sizeof buf);
-    CHECK_STR(buf, "did you mean loads (LD_UNIT_UOP) or Loads (LD_UNIT_UOP)?");
-    kpmc_suggest_event(f, "wide-max", 0, buf, sizeof buf);
-    CHECK_STR(buf, "did you mean WIDE_MAX?");
-    CHECK_INT(kpmc_suggest_event(f, "QQQQQQQQQQ", 0, buf, sizeof buf), 0);
-    CHECK_STR(buf, "");
-    /* a generic event without an event in this mode */
-    kpmc_suggest_event(f, "cycles", 1, buf, sizeof buf);
-    CHECK_STR(buf, "cycles is a generic event that fixture counts in all modes (FIXED_CYCLES), not in user mode: "
-                   "no user-mode cycle event in this fixture");
-    kpmc_suggest_event(f2, "cycles", 0, buf, sizeof buf);
-    CHECK_STR(buf, "cycles is a generic event that fixture2 has no event for");
-    /* nothing to suggest for a name that resolves */
-    CHECK_INT(kpmc_suggest_event(f, "cycles", 0, buf, sizeof buf), 0);
-    CHECK_INT(kpmc_suggest_event(f, "loads", 1, buf, sizeof buf), 0);
-    CHECK_INT(kpmc_suggest_event(f, "inst_all", 1, buf, sizeof buf), 0);
-    /* bad arguments, truncation */
-    CHECK_INT(kpmc_suggest_event(NULL, "INST_AL", 0, buf, sizeof buf), 0);
-    CHECK_INT(kpmc_suggest_event(f, NULL, 0, buf, sizeof buf), 0);
-    CHECK_INT(kpmc_suggest_event(f, "INST_AL", 2, buf, sizeof buf), 0);
-    CHECK_INT(kpmc_suggest_event(f, "INST_AL", 0, NULL, 0), 0);
-    char small[8];
-    CHECK_INT(kpmc_suggest_event(f, "INST_AL", 0, small, sizeof small), 7);
-    CHECK_STR(small, "did you");
-
-    /* databases: names and chips */
-    n = kpmc_suggest_db("fixtur", buf, sizeof buf);
-    CHECK_INT(n, strlen(buf));
-    CHECK_STR(buf, "did you mean fixture?");
-    kpmc_suggest_db("Test Onr Pro", buf, sizeof buf);
-    CHECK_STR(buf, "did you mean Test One Pro (fixture)?");
-    kpmc_suggest_db("lake z", buf, sizeof buf);
-    CHECK_STR(buf, "did you mean Lake X (fixturex) or Lake-Y (fixturex)?");
-    CHECK_INT(kpmc_suggest_db("fixture", buf, sizeof buf), 0);
-    CHECK_INT(kpmc_suggest_db("nothing at all here", buf, sizeof buf), 0);
-    CHECK_INT(kpmc_suggest_db(NULL, buf, sizeof buf), 0);
+    /* kpmc_suggest_event(db, name, mode, buf, len): db NO_DB is NULL, len 0
+     * a NULL buf; "": nothing to suggest */
+    static const struct {
+        int line, db;
+        const char *name;
+        int mode;
+        size_t len;
+        const char *want;
+    } events[] = {
+        /* an event of the other architecture, and what counts it here */
+        {__LINE__, KPMC_DB_FIXTURE, "INST_RETIRED.ANY", 1, BUF,
+         "INST_RETIRED.ANY is an Intel event; on fixture: instructions (INST_ALL)"},
+        {__LINE__, KPMC_DB_FIXTURE, "INST_RETIRED.ANY", 0, BUF,
+         "INST_RETIRED.ANY is an Intel event; on fixture: instructions (FIXED_INSTRUCTIONS)"},
+        {__LINE__, KPMC_DB_FIXTUREX, "FIXED_CYCLES", 0, BUF,
+         "FIXED_CYCLES is an Apple event; on fixturex: cycles (CPU_CLK_UNHALTED.THREAD)"},
+        /* the user-mode event of a generic event there */
+        {__LINE__, KPMC_DB_FIXTURE, "CPU_CLK_UNHALTED.THREAD_P", 0, BUF,
+         "CPU_CLK_UNHALTED.THREAD_P is an Intel event; on fixture: cycles (FIXED_CYCLES)"},
+        /* neither a generic event nor an alias leads here */
+        {__LINE__, KPMC_DB_FIXTURE, "CPU_CLK_UNHALTED.REF_TSC", 0, BUF, "CPU_CLK_UNHALTED.REF_TSC is an Intel event"},
+        /* an event of another database of the same architecture */
+        {__LINE__, KPMC_DB_FIXTURE2, "LD_UNIT_UOP", 0, BUF, "LD_UNIT_UOP is an event of fixture, not of fixture2"},
+        {__LINE__, KPMC_DB_FIXTURE, "ONLY_TWO", 1, BUF, "ONLY_TWO is an event of fixture2, not of fixture"},
+        /* misspellings: the closest names, generic ones with their event */
+        {__LINE__, KPMC_DB_FIXTURE, "INST_AL", 0, BUF, "did you mean INST_ALL?"},
+        {__LINE__, KPMC_DB_FIXTURE, "cycle", 0, BUF, "did you mean cycles (FIXED_CYCLES) or Cycles (FIXED_CYCLES)?"},
+        {__LINE__, KPMC_DB_FIXTURE, "lods", 0, BUF, "did you mean loads (LD_UNIT_UOP) or Loads (LD_UNIT_UOP)?"},
+        {__LINE__, KPMC_DB_FIXTURE, "wide-max", 0, BUF, "did you mean WIDE_MAX?"},
+        {__LINE__, KPMC_DB_FIXTURE, "QQQQQQQQQQ", 0, BUF, ""},
+        /* a generic event without an event in this mode */
+        {__LINE__, KPMC_DB_FIXTURE, "cycles", 1, BUF,
+         "cycles is a generic event that fixture counts in all modes (FIXED_CYCLES), not in user mode: "
+         "no user-mode cycle event in this fixture"},
+        {__LINE__, KPMC_DB_FIXTURE2, "cycles", 0, BUF, "cycles is a generic event that fixture2 has no event for"},
+        /* nothing to suggest for a name that resolves */
+        {__LINE__, KPMC_DB_FIXTURE, "cycles", 0, BUF, ""},
+        {__LINE__, KPMC_DB_FIXTURE, "loads", 1, BUF, ""},
+        {__LINE__, KPMC_DB_FIXTURE, "inst_all", 1, BUF, ""},
+        /* bad arguments, truncation */
+        {__LINE__, NO_DB, "INST_AL", 0, BUF, ""},
+        {__LINE__, KPMC_DB_FIXTURE, NULL, 0, BUF, ""},
+        {__LINE__, KPMC_DB_FIXTURE, "INST_AL", 2, BUF, ""},
+        {__LINE__, KPMC_DB_FIXTURE, "INST_AL", 0, 0, ""},
+        {__LINE__, KPMC_DB_FIXTURE, "INST_AL", 0, 8, "did you"},
+    };
+    /* kpmc_suggest_db(name, buf, BUF): databases by their names and chips */
+    static const struct {
+        int line;
+        const char *name, *want;
+    } dbs[] = {
+        {__LINE__, "fixtur", "did you mean fixture?"},
+        {__LINE__, "Test Onr Pro", "did you mean Test One Pro (fixture)?"},
+        {__LINE__, "lake z", "did you mean Lake X (fixturex) or Lake-Y (fixturex)?"},
+        {__LINE__, "fixture", ""},
+        {__LINE__, "nothing at all here", ""},
+        {__LINE__, NULL, ""},
+    };
+    char buf[BUF];
+    for (size_t i = 0; i < COUNT(events); i++) {
+        const kpmc_db *db = events[i].db == NO_DB ? NULL : kpmc_db_at((size_t)events[i].db);
+        char *to = events[i].len ? buf : NULL;
+        size_t n = kpmc_suggest_event(db, events[i].name, events[i].mode, to, events[i].len);
+        check_said(events[i].line, "kpmc_suggest_event", events[i].name, n, to, events[i].want);
+    }
+    for (size_t i = 0; i < COUNT(dbs); i++) {
+        size_t n = kpmc_suggest_db(dbs[i].name, buf, sizeof buf);
+        check_said(dbs[i].line, "kpmc_suggest_db", dbs[i].name, n, buf, dbs[i].want);
+    }
 }
 
 int main(void)

@@ -41,38 +41,33 @@
 #define USER_OVERHEAD_MAX 5000u
 #define CYCLES_SLACK 8
 
+/* The loop: BLOCK adds into acc, then n decremented and a branch back to
+ * the top while it is not 0; ADD1 and NEXT are the instructions of each
+ * architecture. */
 #define ADD4(op) op op op op
 #if defined(__x86_64__)
 #define HAVE_LOOP 1
 #define ADD1 "add $1, %1\n\t"
-static void run_loop(uint64_t n)
-{
-    uint64_t acc = 0;
-    __asm__ __volatile__("1:\n\t" ADD4(ADD4(ADD1)) "sub $1, %0\n\t"
-                                                   "jnz 1b\n\t"
-                         : "+r"(n), "+r"(acc)
-                         :
-                         : "cc");
-}
+#define NEXT "sub $1, %0\n\t" \
+             "jnz 1b\n\t"
 #elif defined(__aarch64__) || defined(__arm64__)
 #define HAVE_LOOP 1
 #define ADD1 "add %1, %1, #1\n\t"
-static void run_loop(uint64_t n)
-{
-    uint64_t acc = 0;
-    __asm__ __volatile__("1:\n\t" ADD4(ADD4(ADD1)) "subs %0, %0, #1\n\t"
-                                                   "b.ne 1b\n\t"
-                         : "+r"(n), "+r"(acc)
-                         :
-                         : "cc");
-}
+#define NEXT "subs %0, %0, #1\n\t" \
+             "b.ne 1b\n\t"
 #else
 #define HAVE_LOOP 0
+#endif
+
 static void run_loop(uint64_t n)
 {
+#if HAVE_LOOP
+    uint64_t acc = 0;
+    __asm__ __volatile__("1:\n\t" ADD4(ADD4(ADD1)) NEXT : "+r"(n), "+r"(acc) : : "cc");
+#else
     (void)n;
-}
 #endif
+}
 
 static int translated(void)
 {

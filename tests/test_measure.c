@@ -20,7 +20,6 @@
  * Usage: test_measure CASE (one CTest case each, see main()). */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dlfcn.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,16 +34,6 @@
 
 static int (*sim_read)(uint32_t, uint32_t, uint64_t *);
 
-static void find_sim_read(void)
-{
-    void *f = dlsym(sim.handle, "kpc_get_thread_counters");
-    if (!f) {
-        fprintf(stderr, "the simulator has no kpc_get_thread_counters\n");
-        exit(1);
-    }
-    memcpy(&sim_read, &f, sizeof f);
-}
-
 static void work(unsigned k)
 {
     uint64_t buf[KPMC_SIM_MAX_COUNTERS];
@@ -52,15 +41,21 @@ static void work(unsigned k)
         sim_read(0, KPMC_SIM_MAX_COUNTERS, buf);
 }
 
-/* The callback: call c (from 0) makes script[c % len] reads, and records
- * which group is programmed (by the word on configurable counter 7). */
+/* A script of work: call c (from 0) makes k[c % len] reads. */
 struct script {
     const unsigned *k;
     size_t len;
     unsigned calls;
-    uint64_t word7[512];
+    uint64_t word7[512]; /* by the callback: see scripted() */
 };
 
+static void step(struct script *s)
+{
+    work(s->k[s->calls++ % s->len]);
+}
+
+/* The callback: the script's next call, recording which group is
+ * programmed (by the word on configurable counter 7). */
 static void scripted(void *arg)
 {
     struct script *s = arg;
@@ -68,7 +63,17 @@ static void scripted(void *arg)
         struct kpmc_sim_state st = sim_state();
         s->word7[s->calls] = st.config[5]; /* a14: counter 7 is the 6th configurable */
     }
-    work(s->k[s->calls++ % s->len]);
+    step(s);
+}
+
+/* The region loop over m, each run the script's next call; what
+ * kpmc_measure_next ended with. */
+static int region_loop(kpmc_measure *m, struct script *s)
+{
+    int r;
+    while ((r = kpmc_measure_next(m)) > 0)
+        step(s);
+    return r;
 }
 
 static void check_stats(const kpmc_stats *got, const kpmc_stats *want, const char *what)
@@ -151,6 +156,13 @@ static struct expect expect(const char *db_name, const char *event, int mode, in
     return x;
 }
 
+/* expect() of each of the n events ev. */
+static void expect_all(struct expect *x, const char *db_name, const char *const *ev, size_t n, int mode, int mixed)
+{
+    for (size_t e = 0; e < n; e++)
+        x[e] = expect(db_name, ev[e], mode, mixed);
+}
+
 /* The simulated kernel's configurable counters of db_name count user mode
  * only. */
 static int user_only(const char *db_name)
@@ -172,13 +184,42 @@ static kpmc_session *open_db(const char *db, const char *fault)
     char env[64];
     snprintf(env, sizeof env, "KPMC_SIM_DB=%s", db);
     sim_env(env, fault, NULL);
-    find_sim_read();
+    sim_find("kpc_get_thread_counters", &sim_read);
     kpmc_session *s;
     if (kpmc_open(&s, NULL) != 0) {
         fprintf(stderr, "kpmc_open: %s\n", kpmc_session_error(s));
         exit(1);
     }
     return s;
+}
+
+/* kpmc_measure_new of the n events ev with options o on s, checked; NULL
+ * when it fails, and then s is closed (the case ends there). */
+static kpmc_measure *measure_new(kpmc_session *s, const char *const *ev, size_t n, const kpmc_measure_options *o)
+{
+    kpmc_measure *m = NULL;
+    int r = kpmc_measure_new(s, &m, ev, n, o);
+    CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
+    if (r)
+        kpmc_close(s);
+    return r ? NULL : m;
+}
+
+static void measure_close(kpmc_session *s, kpmc_measure *m)
+{
+    kpmc_measure_free(m);
+    kpmc_close(s);
+}
+
+/* The result of the run of m that returned r, checked (r is 0, there is a
+ * result); NULL when there is none, and then m and s are closed. */
+static const kpmc_result *measure_result(kpmc_session *s, kpmc_measure *m, int r)
+{
+    const kpmc_result *res = kpmc_measure_result(m);
+    CHECK(r == 0 && res, "run: %d %s", r, kpmc_measure_error(m));
+    if (!res)
+        measure_close(s, m);
+    return res;
 }
 
 /* ---- one group: calibration, statistics, normalisation, metrics ---- */
@@ -190,21 +231,16 @@ static void callback(void)
     kpmc_session *s = open_db("a14", NULL);
     const char *ev[] = {"FIXED_CYCLES", "FIXED_INSTRUCTIONS", "BRANCH_MISPRED_NONSPEC"};
     struct expect x[3];
-    for (int e = 0; e < 3; e++)
-        x[e] = expect("a14", ev[e], KPMC_MODE_ALL, 1);
+    expect_all(x, "a14", ev, 3, KPMC_MODE_ALL, 1);
     kpmc_measure_options o;
     kpmc_measure_defaults(&o);
     const unsigned R = 7, W = 2, N = 3;
     o.repetitions = R;
     o.warmup = W;
     o.iterations = N;
-    kpmc_measure *m;
-    int r = kpmc_measure_new(s, &m, ev, 3, &o);
-    CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
-    if (r) {
-        kpmc_close(s);
+    kpmc_measure *m = measure_new(s, ev, 3, &o);
+    if (!m)
         return;
-    }
     /* finding out what the kernel counts left it as found */
     struct kpmc_sim_state st = sim_state();
     CHECK(st.counting == 0 && st.thread_counting == 0, "counting after kpmc_measure_new: %u %u", st.counting,
@@ -217,16 +253,12 @@ static void callback(void)
           "the session's kernel after kpmc_measure_new: known 0x%x flags 0x%x", k.known, k.flags);
     CHECK(kpmc_measure_result(m) == NULL, "a result before any run");
     struct script sc = {script_a, sizeof script_a / sizeof script_a[0], 0, {0}};
-    r = kpmc_measure_run(m, scripted, &sc);
+    int r = kpmc_measure_run(m, scripted, &sc);
     CHECK(r == 0, "kpmc_measure_run: %d %s", r, kpmc_measure_error(m));
     CHECK(sc.calls == (W + R) * N, "the callback ran %u times, want %u", sc.calls, (W + R) * N);
-    const kpmc_result *res = kpmc_measure_result(m);
-    CHECK(res != NULL, "no result");
-    if (!res) {
-        kpmc_measure_free(m);
-        kpmc_close(s);
+    const kpmc_result *res = measure_result(s, m, r);
+    if (!res)
         return;
-    }
     CHECK(res->n_events == 3 && res->n_samples == R && res->n_groups == 1 && res->iterations == N &&
               res->repetitions == R && res->warmup == W && res->calibrated && res->migrated == 0 &&
               res->mode == KPMC_MODE_ALL,
@@ -282,8 +314,7 @@ static void callback(void)
     CHECK(r == 0 && kpmc_measure_result(m) == res, "second run: %d", r);
     check_stats(&res->events[2].stats, &before, "second run");
     check_counted(&res->events[0], &x[0]);
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    measure_close(s, m);
 }
 
 /* The region loop: the same arithmetic without a callback, and without
@@ -292,27 +323,24 @@ static void region(void)
 {
     kpmc_session *s = open_db("a14", NULL);
     const char *ev[] = {"INST_BRANCH", "Cycles"};
-    const struct expect x[] = {expect("a14", ev[0], KPMC_MODE_ALL, 1), expect("a14", ev[1], KPMC_MODE_ALL, 1)};
+    struct expect x[2];
+    expect_all(x, "a14", ev, 2, KPMC_MODE_ALL, 1);
+    static const unsigned ks[] = {0, 2, 4, 6, 8, 10, 12}; /* warm-up 0, then 2, 4, ... 12 */
     for (int calibrate = 1; calibrate >= 0; calibrate--) {
         kpmc_measure_options o;
         kpmc_measure_defaults(&o);
         o.repetitions = 6;
         o.warmup = 1;
         o.calibrate = calibrate;
-        kpmc_measure *m;
-        int r = kpmc_measure_new(s, &m, ev, 2, &o);
-        CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
-        if (r)
-            continue;
-        unsigned runs = 0;
-        while ((r = kpmc_measure_next(m)) > 0)
-            work(runs++ * 2); /* 0, 2, 4, ...: warm-up 0, then 2, 4, ... 12 */
-        CHECK(r == 0 && runs == 7, "loop: %d after %u runs: %s", r, runs, kpmc_measure_error(m));
-        const kpmc_result *res = kpmc_measure_result(m);
-        if (!res) {
-            kpmc_measure_free(m);
-            continue;
-        }
+        kpmc_measure *m = measure_new(s, ev, 2, &o);
+        if (!m)
+            return;
+        struct script sc = {ks, 7, 0, {0}};
+        int r = region_loop(m, &sc);
+        CHECK(sc.calls == 7, "the loop ran %u times", sc.calls);
+        const kpmc_result *res = measure_result(s, m, r);
+        if (!res)
+            return;
         for (int e = 0; e < 2; e++) {
             double want[6];
             for (unsigned rep = 0; rep < 6; rep++)
@@ -343,8 +371,7 @@ static void groups(void)
     const char *ev[] = {"INST_ALL", "INST_INT_ALU", "BRANCH_MISPRED_NONSPEC", "FIXED_CYCLES"};
     const char *anchors[] = {"Cycles", "Instructions"};
     struct expect x[4];
-    for (int e = 0; e < 4; e++)
-        x[e] = expect("a14", ev[e], KPMC_MODE_ALL, 1);
+    expect_all(x, "a14", ev, 4, KPMC_MODE_ALL, 1);
     kpmc_measure_options o;
     kpmc_measure_defaults(&o);
     const unsigned R = 5, W = 2;
@@ -369,12 +396,8 @@ static void groups(void)
     }
 
     o.n_anchors = 1;
-    r = kpmc_measure_new(s, &m, ev, 4, &o);
-    CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
-    if (r) {
-        kpmc_close(s);
+    if (!(m = measure_new(s, ev, 4, &o)))
         return;
-    }
     struct group_view g[4];
     size_t ng = groups_read(kpmc_measure_groups(m), g, 4);
     CHECK(ng == 2 && g[0].n == 3 && g[1].n == 2 && !strcmp(g[0].names[1], "INST_ALL") &&
@@ -383,14 +406,9 @@ static void groups(void)
     /* region k per (group, rep) so that each sample is told apart */
     static const unsigned ks[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
     struct script sc = {ks, 13, 0, {0}};
-    r = kpmc_measure_run(m, scripted, &sc);
-    CHECK(r == 0, "run: %d %s", r, kpmc_measure_error(m));
-    const kpmc_result *res = kpmc_measure_result(m);
-    if (!res) {
-        kpmc_measure_free(m);
-        kpmc_close(s);
+    const kpmc_result *res = measure_result(s, m, kpmc_measure_run(m, scripted, &sc));
+    if (!res)
         return;
-    }
     /* the schedule: W warm-ups of group 1, then rounds of group 1, group 2 */
     CHECK(sc.calls == W + R * 2, "calls %u", sc.calls);
     for (unsigned c = 0; c < sc.calls; c++) {
@@ -439,8 +457,7 @@ static void groups(void)
     CHECK(ipc && ipc->numerator == 0 && ipc->denominator == 3 && stats_ref_near(ipc->value, want_ipc),
           "ipc %g, want %g", ipc ? ipc->value : NAN, want_ipc);
     CHECK(mpki && stats_ref_near(mpki->value, 1000 * x[2].step / x[0].step), "branch-mpki");
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    measure_close(s, m);
 }
 
 /* ---- core types and migration ---- */
@@ -472,27 +489,18 @@ static void migration(void)
     o.core_type = core_type;
     o.core_arg = &cs;
     o.pin = KPMC_CORE_PERFORMANCE;
-    kpmc_measure *m;
     /* no fixed event: nothing to find out about the kernel, nothing
      * programmed before the run */
     unsigned long configs = sim_state().set_config_calls;
-    int r = kpmc_measure_new(s, &m, ev, 1, &o);
-    CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
-    if (r) {
-        kpmc_close(s);
+    kpmc_measure *m = measure_new(s, ev, 1, &o);
+    if (!m)
         return;
-    }
     CHECK(sim_state().set_config_calls == configs, "kpmc_measure_new programmed the kernel");
-    unsigned runs = 0;
-    while ((r = kpmc_measure_next(m)) > 0)
-        work(runs++ % 4 + 1);
-    const kpmc_result *res = kpmc_measure_result(m);
-    CHECK(r == 0 && res, "run: %d %s", r, kpmc_measure_error(m));
-    if (!res) {
-        kpmc_measure_free(m);
-        kpmc_close(s);
+    static const unsigned ks[] = {1, 2, 3, 4};
+    struct script sc = {ks, 4, 0, {0}};
+    const kpmc_result *res = measure_result(s, m, region_loop(m, &sc));
+    if (!res)
         return;
-    }
     check_counted(&res->events[0], &x);
     /* one core read per counter read: the empty region's W + R + 1 reads,
      * then the region's */
@@ -536,17 +544,16 @@ static void migration(void)
     /* without a source (off macOS), nothing is recorded */
     kpmc_measure_defaults(&o);
     o.core_types = 1;
-    r = kpmc_measure_new(s, &m, ev, 1, &o);
-    CHECK(r == 0, "kpmc_measure_new: %d", r);
-    if (r == 0)
-        while ((r = kpmc_measure_next(m)) > 0) {
-        }
+    if (!(m = measure_new(s, ev, 1, &o)))
+        return;
+    static const unsigned none[] = {0};
+    struct script empty = {none, 1, 0, {0}};
+    region_loop(m, &empty);
     res = kpmc_measure_result(m);
 #if !defined(__APPLE__)
     CHECK(res && res->core_types == 0 && res->samples[0].core_start == KPMC_CORE_UNKNOWN, "no core source");
 #endif
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    measure_close(s, m);
 }
 
 /* ---- other databases and modes ---- */
@@ -559,29 +566,19 @@ static void user_mode(void)
     kpmc_session *s = open_db("a14", NULL);
     const char *ev[] = {"CORE_ACTIVE_CYCLE", "FIXED_INSTRUCTIONS", "BRANCH_MISPRED_NONSPEC", "INST_BRANCH"};
     struct expect x[4];
-    for (int e = 0; e < 4; e++)
-        x[e] = expect("a14", ev[e], KPMC_MODE_USER, 0);
+    expect_all(x, "a14", ev, 4, KPMC_MODE_USER, 0);
     kpmc_measure_options o;
     kpmc_measure_defaults(&o);
     o.mode = KPMC_MODE_USER;
     o.repetitions = 3;
-    kpmc_measure *m;
-    int r = kpmc_measure_new(s, &m, ev, 4, &o);
-    CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
-    if (r) {
-        kpmc_close(s);
+    kpmc_measure *m = measure_new(s, ev, 4, &o);
+    if (!m)
         return;
-    }
-    unsigned runs = 0;
-    while ((r = kpmc_measure_next(m)) > 0)
-        work(runs++ % 2 + 1);
-    const kpmc_result *res = kpmc_measure_result(m);
-    CHECK(r == 0 && res, "run %d", r);
-    if (!res) {
-        kpmc_measure_free(m);
-        kpmc_close(s);
+    static const unsigned ks[] = {1, 2};
+    struct script sc = {ks, 2, 0, {0}};
+    const kpmc_result *res = measure_result(s, m, region_loop(m, &sc));
+    if (!res)
         return;
-    }
     CHECK(res->mode == KPMC_MODE_USER, "mode");
     for (int e = 0; e < 4; e++)
         check_counted(&res->events[e], &x[e]);
@@ -599,8 +596,7 @@ static void user_mode(void)
         CHECK(stats_ref_near(ratio->value, x[2].step / x[3].step), "branch-miss-ratio %g", ratio->value);
         CHECK(stats_ref_near(mpki->value, 1000 * x[2].step / x[1].step), "branch-mpki %g", mpki->value);
     }
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    measure_close(s, m);
 }
 
 /* skylake: Apple's names are aliases there, and the metrics bind to them.
@@ -612,8 +608,7 @@ static void intel(void)
     const char *ev[] = {"INST_RETIRED.ANY", "CPU_CLK_UNHALTED.THREAD", "BR_MISP_RETIRED.ALL_BRANCHES",
                         "MEM_LOAD_RETIRED.L1_MISS"};
     struct expect x[4];
-    for (int e = 0; e < 4; e++)
-        x[e] = expect("skylake", ev[e], KPMC_MODE_ALL, 1);
+    expect_all(x, "skylake", ev, 4, KPMC_MODE_ALL, 1);
     kpmc_db_info d = {.size = sizeof d};
     kpmc_db_get(kpmc_db_find("skylake"), &d);
     int half = sim_profile("cpc") && popcount32(d.config_counters) == 4;
@@ -621,22 +616,14 @@ static void intel(void)
     kpmc_measure_defaults(&o);
     o.repetitions = 4;
     o.iterations = 10;
-    kpmc_measure *m;
-    int r = kpmc_measure_new(s, &m, ev, 4, &o);
-    CHECK(r == 0, "kpmc_measure_new: %d %s", r, kpmc_session_error(s));
-    if (r) {
-        kpmc_close(s);
+    kpmc_measure *m = measure_new(s, ev, 4, &o);
+    if (!m)
         return;
-    }
-    while ((r = kpmc_measure_next(m)) > 0)
-        work(20);
-    const kpmc_result *res = kpmc_measure_result(m);
-    CHECK(r == 0 && res, "run %d %s", r, kpmc_measure_error(m));
-    if (!res) {
-        kpmc_measure_free(m);
-        kpmc_close(s);
+    static const unsigned twenty[] = {20};
+    struct script sc = {twenty, 1, 0, {0}};
+    const kpmc_result *res = measure_result(s, m, region_loop(m, &sc));
+    if (!res)
         return;
-    }
     /* two groups on two counters: the first fixed, then the first two
      * configurable events in the caller's order; L1_MISS alone */
     const unsigned group[] = {0, 0, 0, half ? 1u : 0u};
@@ -656,8 +643,7 @@ static void intel(void)
         CHECK(stats_ref_near(ipc->value, x[0].step / x[1].step), "ipc %g", ipc->value);
         CHECK(stats_ref_near(l1d->value, 1000 * x[3].step / x[0].step), "l1d-load-mpki %g", l1d->value);
     }
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    measure_close(s, m);
 }
 
 /* ---- errors ---- */
@@ -714,8 +700,7 @@ static void errors(void)
     /* the next attempt finds out */
     r = kpmc_measure_new(s, &m, ev, 2, NULL);
     CHECK(r == 0, "second kpmc_measure_new: %d %s", r, kpmc_session_error(s));
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    measure_close(s, m);
 
     /* a read that fails in the middle of a run: the run stops, the counters
      * stop, and the next run works (the fault is the 6th read: the empty
@@ -723,27 +708,22 @@ static void errors(void)
     s = open_db("a14", "KPMC_SIM_FAULT=get_thread_counters:6:EIO");
     kpmc_measure_defaults(&o);
     o.repetitions = 2;
-    r = kpmc_measure_new(s, &m, ev, 2, &o);
-    CHECK(r == 0, "new: %d", r);
-    if (r) {
-        kpmc_close(s);
+    if (!(m = measure_new(s, ev, 2, &o)))
         return;
-    }
-    unsigned runs = 0;
-    while ((r = kpmc_measure_next(m)) > 0)
-        runs++;
+    static const unsigned none[] = {0};
+    struct script sc = {none, 1, 0, {0}};
+    r = region_loop(m, &sc);
     CHECK(r == KPMC_E_KPC && contains(kpmc_measure_error(m), "kpc_get_thread_counters") &&
               contains(kpmc_measure_error(m), "EIO"),
-          "failed read: %d after %u runs: %s", r, runs, kpmc_measure_error(m));
-    CHECK(runs == 1 && kpmc_measure_result(m) == NULL, "runs %u", runs);
+          "failed read: %d after %u runs: %s", r, sc.calls, kpmc_measure_error(m));
+    CHECK(sc.calls == 1 && kpmc_measure_result(m) == NULL, "runs %u", sc.calls);
     struct kpmc_sim_state st = sim_state();
     CHECK(st.counting == 0 && st.thread_counting == 0, "still counting: %u %u", st.counting, st.thread_counting);
-    runs = 0;
-    while ((r = kpmc_measure_next(m)) > 0)
-        runs++;
-    CHECK(r == 0 && runs == 3 && kpmc_measure_result(m) && !kpmc_measure_error(m)[0], "next run: %d %u", r, runs);
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    sc.calls = 0;
+    r = region_loop(m, &sc);
+    CHECK(r == 0 && sc.calls == 3 && kpmc_measure_result(m) && !kpmc_measure_error(m)[0], "next run: %d %u", r,
+          sc.calls);
+    measure_close(s, m);
 }
 
 /* ---- the raw read ---- */
@@ -759,8 +739,7 @@ static void raw(void)
     kpmc_session *s = open_db("a14", NULL);
     const char *ev[] = {"BRANCH_MISPRED_NONSPEC", "Instructions", "L1D_CACHE_MISS_LD"};
     struct expect x[3];
-    for (int e = 0; e < 3; e++)
-        x[e] = expect("a14", ev[e], KPMC_MODE_ALL, 1);
+    expect_all(x, "a14", ev, 3, KPMC_MODE_ALL, 1);
     struct expect cycles = expect("a14", "FIXED_CYCLES", KPMC_MODE_ALL, 0);
     const kpmc_db *a14 = kpmc_db_find("a14");
     kpmc_db_info d = {.size = sizeof d};
@@ -827,23 +806,14 @@ static void output(void)
     kpmc_measure_defaults(&o);
     o.repetitions = 5;
     o.iterations = 4;
-    kpmc_measure *m;
-    int r = kpmc_measure_new(s, &m, ev, 3, &o);
-    CHECK(r == 0, "new: %d %s", r, kpmc_session_error(s));
-    if (r) {
-        kpmc_close(s);
+    kpmc_measure *m = measure_new(s, ev, 3, &o);
+    if (!m)
         return;
-    }
     static const unsigned ks[] = {1, 2, 3, 4, 5, 6, 7};
     struct script sc = {ks, 7, 0, {0}};
-    r = kpmc_measure_run(m, scripted, &sc);
-    const kpmc_result *res = kpmc_measure_result(m);
-    CHECK(r == 0 && res, "run: %d %s", r, kpmc_measure_error(m));
-    if (!res) {
-        kpmc_measure_free(m);
-        kpmc_close(s);
+    const kpmc_result *res = measure_result(s, m, kpmc_measure_run(m, scripted, &sc));
+    if (!res)
         return;
-    }
     size_t len = kpmc_result_json(res, NULL, 0);
     char *full = malloc(len + 1), small[16];
     CHECK(full && kpmc_result_json(res, full, len + 1) == len && strlen(full) == len, "json length %zu", len);
@@ -881,8 +851,7 @@ static void output(void)
     CHECK(kpmc_result_write_json(NULL, stdout) == KPMC_E_INVAL && kpmc_result_json(NULL, small, 16) == 0 &&
               small[0] == '\0',
           "NULL result");
-    kpmc_measure_free(m);
-    kpmc_close(s);
+    measure_close(s, m);
 }
 
 int main(int argc, char **argv)

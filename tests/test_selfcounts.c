@@ -14,7 +14,6 @@
  * Usage: test_selfcounts CASE (see main()). */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,16 +25,6 @@
 enum kind { CYCLES, INSTRUCTIONS };
 
 static void (*sim_work)(uint64_t);
-
-static void find_sim_work(void)
-{
-    void *f = dlsym(sim.handle, "kpmc_sim_work");
-    if (!f) {
-        fprintf(stderr, "the simulator has no kpmc_sim_work\n");
-        exit(1);
-    }
-    memcpy(&sim_work, &f, sizeof f);
-}
 
 /* The rank among the database's fixed counters of the counter the kernel
  * reads for `kind`. */
@@ -180,7 +169,7 @@ static unsigned count_set(kpmc_session *s, const kpmc_db_info *d, const char *co
  * counts, and kpc asked nothing after kpmc_open's one refused call. */
 static void case_counts(void)
 {
-    find_sim_work();
+    sim_find("kpmc_sim_work", &sim_work);
     for (size_t k = 0; k < kpmc_db_count(); k++) {
         const kpmc_db *db = kpmc_db_at(k);
         kpmc_db_info d = {.size = sizeof d};
@@ -338,7 +327,7 @@ static void *work_thread(void *arg)
 
 static void case_threads(void)
 {
-    find_sim_work();
+    sim_find("kpmc_sim_work", &sim_work);
     kpmc_session *s = open_noroot("a14", NULL);
     if (!s)
         return;
@@ -442,7 +431,7 @@ static void measure_db(const char *db_name)
 
 static void case_measure(void)
 {
-    find_sim_work();
+    sim_find("kpmc_sim_work", &sim_work);
     measure_db("a14");
     /* skylake's catalog doubts CPU_CLK_UNHALTED.THREAD's fixed counter;
      * the kernel's own counts do not depend on it */
@@ -453,7 +442,7 @@ static void case_measure(void)
 
 static void case_rootpath(void)
 {
-    find_sim_work();
+    sim_find("kpmc_sim_work", &sim_work);
     /* a broken thread_selfcounts does not matter with root */
     sim_env("KPMC_SIM_DB=a14", "KPMC_SIM_SELFCOUNTS_FAIL=ENOTSUP", NULL);
     kpmc_session *s;

@@ -30,6 +30,9 @@ extern struct sim sim;
 /* dlopen $KPMC_KPERF_PATH and find kpmc_sim_get_state/_reset; exits 1 on
  * failure. */
 void sim_load(void);
+/* Stores the address of the simulator's function `name` in the function
+ * pointer *fn points to; exits 1 when the simulator has none. */
+void sim_find(const char *name, void *fn);
 /* Clear every KPMC_SIM_* variable and KPMC_DB, set the "NAME=VALUE"
  * strings given (NULL-terminated), kpmc_sim_reset(). */
 void sim_env(const char *first, ...);

@@ -87,99 +87,143 @@ static void case_no_kernel(void)
           "short kernel: %s", d);
 }
 
+/* Plans of one database for one kernel; d: what the last build said. */
+struct kplan {
+    const kpmc_db *db;
+    kpmc_kernel k;
+    struct plan_view p;
+    char d[512];
+};
+
+/* t plans for database dbname on the kernel of profile `profile`. */
+static void kplan_on(struct kplan *t, const char *profile, const char *dbname)
+{
+    memset(t, 0, sizeof *t);
+    t->db = db(dbname);
+    t->k.size = sizeof t->k;
+    kpmc_kernel_profile(&t->k, profile, t->db);
+}
+
+/* The plan of the n events `names` in mode, into t->p and t->d. */
+static int kplan_build(struct kplan *t, const char *const *names, size_t n, int mode)
+{
+    return view_build_names(&t->p, t->db, &t->k, names, n, mode, t->d, sizeof t->d);
+}
+
+/* A plan refused: its events (NULL-ended), mode, the code and what the
+ * detail says (also: a second part, or NULL); line: the table row's. */
+struct refusal {
+    int line;
+    const char *names[4];
+    int mode, rc;
+    const char *says, *also;
+};
+
+static size_t n_names(const char *const *names)
+{
+    size_t n = 0;
+    while (n < 4 && names[n])
+        n++;
+    return n;
+}
+
+/* Each of the n refusals, planned on t. */
+static void kplan_refused(struct kplan *t, const struct refusal *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct refusal *w = &rows[i];
+        int r = kplan_build(t, w->names, n_names(w->names), w->mode);
+        CHECK(r == w->rc && strstr(t->d, w->says) && (!w->also || strstr(t->d, w->also)),
+              "row at line %d: %d, want %d: %s", w->line, r, w->rc, t->d);
+    }
+}
+
 /* Configurable counters that count user mode only. */
 static void case_user_only(void)
 {
-    kpmc_kernel k = {.size = sizeof k};
-    kpmc_kernel_profile(&k, "15", db("a14"));
-    struct plan_view p;
-    char d[512];
+    struct kplan t;
+    kplan_on(&t, "15", "a14");
     /* Mixed, all modes: every event on a configurable counter, user mode. */
     const char *mixed[] = {"Cycles", "Instructions", "BRANCH_MISPRED_NONSPEC"};
-    int r = view_build_names(&p, db("a14"), &k, mixed, 3, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == 0 && d[0] == '\0', "%s", d);
+    int r = kplan_build(&t, mixed, 3, KPMC_MODE_ALL);
+    CHECK(r == 0 && t.d[0] == '\0', "%s", t.d);
     const char *counted[] = {"CORE_ACTIVE_CYCLE", "INST_ALL", "BRANCH_MISPRED_NONSPEC"};
     for (unsigned i = 0; i < 3; i++) {
-        const kpmc_plan_event *e = &p.events[i];
+        const kpmc_plan_event *e = &t.p.events[i];
         CHECK(e->resolved == ev("a14", counted[i]) && !e->fixed && e->counts == KPMC_COUNTS_USER &&
                   e->config == (number("a14", counted[i]) | 0x30000u),
-              "%s: counted as %s, fixed %u, counts %u, word 0x%llx", mixed[i], kpmc_event_name(db("a14"), e->resolved),
+              "%s: counted as %s, fixed %u, counts %u, word 0x%llx", mixed[i], kpmc_event_name(t.db, e->resolved),
               e->fixed, e->counts, (unsigned long long)e->config);
     }
-    CHECK(p.classes == KPMC_CLASS_CONFIGURABLE && p.n_counters == 8 && p.mode == KPMC_MODE_ALL,
-          "classes 0x%x, %u counters", (unsigned)p.classes, p.n_counters);
+    CHECK(t.p.classes == KPMC_CLASS_CONFIGURABLE && t.p.n_counters == 8 && t.p.mode == KPMC_MODE_ALL,
+          "classes 0x%x, %u counters", (unsigned)t.p.classes, t.p.n_counters);
     /* Not mixed: fixed events stay fixed (all modes), configurable ones
      * keep all-mode words and count user mode. */
     const char *fixed[] = {"Cycles", "Instructions"};
-    CHECK(view_build_names(&p, db("a14"), &k, fixed, 2, KPMC_MODE_ALL, d, sizeof d) == 0 &&
-              p.events[0].fixed && p.events[1].fixed && p.events[1].counts == 3u,
-          "fixed only: %s", d);
+    CHECK(kplan_build(&t, fixed, 2, KPMC_MODE_ALL) == 0 && t.p.events[0].fixed && t.p.events[1].fixed &&
+              t.p.events[1].counts == 3u,
+          "fixed only: %s", t.d);
     const char *conf[] = {"INST_BRANCH", "L1D_TLB_ACCESS"};
-    CHECK(view_build_names(&p, db("a14"), &k, conf, 2, KPMC_MODE_ALL, d, sizeof d) == 0 &&
-              p.events[0].config == number("a14", "INST_BRANCH") && p.events[0].counts == KPMC_COUNTS_USER,
-          "configurable only: %s", d);
-    /* User mode is unchanged: FIXED_CYCLES has no fallback (the name Cycles
-     * is the generic cycles there, CORE_ACTIVE_CYCLE). */
-    const char *fixed_user[] = {"FIXED_CYCLES", "Instructions", "BRANCH_MISPRED_NONSPEC"};
-    r = view_build_names(&p, db("a14"), &k, fixed_user, 3, KPMC_MODE_USER, d, sizeof d);
-    CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "CORE_ACTIVE_CYCLE counts user-mode cycles"), "user: %s", d);
-    /* What no longer fits, or would count one event twice, says why. */
-    const char *nofit[] = {"Instructions", "INST_LDST", "Cycles"};
-    r = view_build_names(&p, db("a14"), &k, nofit, 3, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == KPMC_E_NOFIT && strstr(d, "count user mode only") &&
-              strstr(d, "Instructions (FIXED_INSTRUCTIONS, counted as INST_ALL) and INST_LDST can only use counter 7"),
-          "no fit: %s", d);
-    const char *twice[] = {"Instructions", "INST_ALL", "Cycles"};
-    r = view_build_names(&p, db("a14"), &k, twice, 3, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == KPMC_E_DUPLICATE && strstr(d, "would both count INST_ALL") && strstr(d, "user mode only"), "twice: %s",
-          d);
+    CHECK(kplan_build(&t, conf, 2, KPMC_MODE_ALL) == 0 && t.p.events[0].config == number("a14", "INST_BRANCH") &&
+              t.p.events[0].counts == KPMC_COUNTS_USER,
+          "configurable only: %s", t.d);
+    static const struct refusal refused[] = {
+        /* User mode is unchanged: FIXED_CYCLES has no fallback (the name
+         * Cycles is the generic cycles there, CORE_ACTIVE_CYCLE). */
+        {__LINE__, {"FIXED_CYCLES", "Instructions", "BRANCH_MISPRED_NONSPEC"}, KPMC_MODE_USER, KPMC_E_UNAVAILABLE,
+         "CORE_ACTIVE_CYCLE counts user-mode cycles", NULL},
+        /* What no longer fits, or would count one event twice, says why. */
+        {__LINE__, {"Instructions", "INST_LDST", "Cycles"}, KPMC_MODE_ALL, KPMC_E_NOFIT, "count user mode only",
+         "Instructions (FIXED_INSTRUCTIONS, counted as INST_ALL) and INST_LDST can only use counter 7"},
+        {__LINE__, {"Instructions", "INST_ALL", "Cycles"}, KPMC_MODE_ALL, KPMC_E_DUPLICATE,
+         "would both count INST_ALL", "user mode only"},
+    };
+    kplan_refused(&t, refused, sizeof refused / sizeof refused[0]);
     /* A fixed event with no configurable equivalent: refused (ivybridge's
      * REF_TSC, were its configurable counters user-only). */
     kpmc_kernel x = {sizeof x, KPMC_KERNEL_USER_ONLY, KPMC_KERNEL_USER_ONLY, 0};
-    const char *ref[] = {"ReferenceCycles", "BR_INST_RETIRED.ALL_BRANCHES"};
-    r = view_build_names(&p, db("ivybridge"), &x, ref, 2, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "no configurable equivalent") && strstr(d, "fixed events only"),
-          "REF_TSC: %s", d);
+    t.db = db("ivybridge");
+    t.k = x;
+    static const struct refusal ref = {__LINE__, {"ReferenceCycles", "BR_INST_RETIRED.ALL_BRANCHES"}, KPMC_MODE_ALL,
+                                       KPMC_E_UNAVAILABLE, "no configurable equivalent", "fixed events only"};
+    kplan_refused(&t, &ref, 1);
 }
 
 /* x86_64 on a CPC-era kernel: the lower general-purpose counters only;
  * CMASK, INV and EDGE refused; the FIXED word not passed. */
 static void case_x86(void)
 {
-    kpmc_kernel k = {.size = sizeof k};
-    kpmc_kernel_profile(&k, "cpc", db("ivybridge"));
-    struct plan_view p;
-    char d[512];
+    struct kplan t;
+    kplan_on(&t, "cpc", "ivybridge");
     const char *plain[] = {"INST_RETIRED.ANY", "BR_INST_RETIRED.ALL_BRANCHES", "BR_INST_RETIRED.NEAR_CALL_R3"};
-    int r = view_build_names(&p, db("ivybridge"), &k, plain, 3, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == 0, "%s", d);
+    int r = kplan_build(&t, plain, 3, KPMC_MODE_ALL);
+    CHECK(r == 0, "%s", t.d);
     /* Three fixed counters, two general-purpose: one FIXED word skipped. */
-    CHECK(p.n_config == 3 && p.config_skip == 1 && p.n_counters == 5 && p.events[1].counter == 3 &&
-              p.events[2].counter == 4,
-          "n_config %u skip %u counters %u on %u, %u", p.n_config, p.config_skip, p.n_counters, p.events[1].counter,
-          p.events[2].counter);
+    const struct plan_view *p = &t.p;
+    CHECK(p->n_config == 3 && p->config_skip == 1 && p->n_counters == 5 && p->events[1].counter == 3 &&
+              p->events[2].counter == 4,
+          "n_config %u skip %u counters %u on %u, %u", p->n_config, p->config_skip, p->n_counters,
+          p->events[1].counter, p->events[2].counter);
     /* _R3: user mode only, as its `other` says (0x51: USR, INT, EN). */
-    CHECK(p.events[0].counts == 3u && p.events[1].counts == 3u && p.events[2].counts == KPMC_COUNTS_USER,
-          "counts %u %u %u", p.events[0].counts, p.events[1].counts, p.events[2].counts);
-    const char *stall[] = {"UOPS_ISSUED.STALL_CYCLES"};
-    r = view_build_names(&p, db("ivybridge"), &k, stall, 1, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "UOPS_ISSUED.STALL_CYCLES needs CMASK, INV or EDGE (`other` 0x1d3)"),
-          "CMASK: %s", d);
-    const char *gp2[] = {"L1D_PEND_MISS.PENDING"};
-    r = view_build_names(&p, db("ivybridge"), &k, gp2, 1, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == KPMC_E_UNAVAILABLE && strstr(d, "may only use counters 0x20") &&
-              strstr(d, "gives only configurable counters 0x18"),
-          "GP2: %s", d);
-    const char *three[] = {"BR_INST_RETIRED.ALL_BRANCHES", "BR_INST_RETIRED.CONDITIONAL", "BR_MISP_RETIRED.ALL_BRANCHES"};
-    r = view_build_names(&p, db("ivybridge"), &k, three, 3, KPMC_MODE_ALL, d, sizeof d);
-    CHECK(r == KPMC_E_NOFIT && strstr(d, "counters 3,4"), "three on two: %s", d);
+    CHECK(p->events[0].counts == 3u && p->events[1].counts == 3u && p->events[2].counts == KPMC_COUNTS_USER,
+          "counts %u %u %u", p->events[0].counts, p->events[1].counts, p->events[2].counts);
+    enum { STALL, GP2, THREE };
+    static const struct refusal refused[] = {
+        [STALL] = {__LINE__, {"UOPS_ISSUED.STALL_CYCLES"}, KPMC_MODE_ALL, KPMC_E_UNAVAILABLE,
+                   "UOPS_ISSUED.STALL_CYCLES needs CMASK, INV or EDGE (`other` 0x1d3)", NULL},
+        [GP2] = {__LINE__, {"L1D_PEND_MISS.PENDING"}, KPMC_MODE_ALL, KPMC_E_UNAVAILABLE, "may only use counters 0x20",
+                 "gives only configurable counters 0x18"},
+        [THREE] = {__LINE__,
+                   {"BR_INST_RETIRED.ALL_BRANCHES", "BR_INST_RETIRED.CONDITIONAL", "BR_MISP_RETIRED.ALL_BRANCHES"},
+                   KPMC_MODE_ALL, KPMC_E_NOFIT, "counters 3,4", NULL},
+    };
+    kplan_refused(&t, refused, sizeof refused / sizeof refused[0]);
     /* Before cpc, all four and CMASK. */
-    kpmc_kernel_profile(&k, "15", db("ivybridge"));
-    CHECK(view_build_names(&p, db("ivybridge"), &k, stall, 1, KPMC_MODE_ALL, d, sizeof d) == 0 &&
-              (p.events[0].config & 0xFF800000u) == 0x01800000u,
-          "15, CMASK: %s", d);
-    CHECK(view_build_names(&p, db("ivybridge"), &k, three, 3, KPMC_MODE_ALL, d, sizeof d) == 0,
-          "15, three: %s", d);
+    kplan_on(&t, "15", "ivybridge");
+    CHECK(kplan_build(&t, refused[STALL].names, 1, KPMC_MODE_ALL) == 0 &&
+              (p->events[0].config & 0xFF800000u) == 0x01800000u,
+          "15, CMASK: %s", t.d);
+    CHECK(kplan_build(&t, refused[THREE].names, 3, KPMC_MODE_ALL) == 0, "15, three: %s", t.d);
 }
 
 int main(void)

@@ -34,13 +34,18 @@ void sim_load(void)
         fprintf(stderr, "dlopen %s: %s\n", sim.path, dlerror());
         exit(1);
     }
-    void *g = dlsym(sim.handle, "kpmc_sim_get_state"), *r = dlsym(sim.handle, "kpmc_sim_reset");
-    if (!g || !r) {
-        fprintf(stderr, "%s lacks kpmc_sim_get_state or kpmc_sim_reset\n", sim.path);
+    sim_find("kpmc_sim_get_state", &sim.get_state);
+    sim_find("kpmc_sim_reset", &sim.reset);
+}
+
+void sim_find(const char *name, void *fn)
+{
+    void *f = dlsym(sim.handle, name);
+    if (!f) {
+        fprintf(stderr, "%s has no %s\n", sim.path, name);
         exit(1);
     }
-    memcpy(&sim.get_state, &g, sizeof g);
-    memcpy(&sim.reset, &r, sizeof r);
+    memcpy(fn, &f, sizeof f);
 }
 
 void sim_env(const char *first, ...)
