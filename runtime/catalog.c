@@ -21,6 +21,13 @@ static const kpmc_db *handle(const struct kpmc_cat_db *d)
     return (const kpmc_db *)(const void *)d;
 }
 
+/* The fields of kpmc_db_info and kpmc_event_info that their catalog rows
+ * hold as they are. */
+#define KPMC_DB_ROW_FIELDS(X)                                                                                      \
+    X(sha256) X(arch) X(has) X(internal) X(n_version) X(fixed_counters) X(config_counters) X(power_counters)     \
+    X(n_events) X(n_aliases) X(n_families)
+#define KPMC_EVENT_ROW_FIELDS(X) X(has) X(flags) X(number) X(umask) X(other) X(fixed_counter) X(counters_mask)
+
 static int valid_db(const kpmc_db *db)
 {
     const struct kpmc_cat_db *d = cat_db(db);
@@ -132,19 +139,11 @@ int kpmc_db_get(const kpmc_db *db, kpmc_db_info *res)
     out->marketing_name = str(d->marketing_name);
     out->architecture = str(d->architecture);
     out->source = str(d->source);
-    out->sha256 = d->sha256;
-    out->arch = d->arch;
-    out->has = d->has;
-    out->internal = d->internal;
-    out->n_version = d->n_version;
+#define SAME(f) out->f = d->f;
+    KPMC_DB_ROW_FIELDS(SAME)
+#undef SAME
     out->version[0] = d->version[0];
     out->version[1] = d->version[1];
-    out->fixed_counters = d->fixed_counters;
-    out->config_counters = d->config_counters;
-    out->power_counters = d->power_counters;
-    out->n_events = d->n_events;
-    out->n_aliases = d->n_aliases;
-    out->n_families = d->n_families;
     out->chips = opt_str(kpmc_cat_db_chips[d - kpmc_cat_dbs]);
     return kpmc_out_fill(res, out, sizeof *out, KPMC_SIZE_TO(kpmc_db_info, chips));
 }
@@ -304,13 +303,9 @@ int kpmc_event_get(const kpmc_db *db, unsigned index, kpmc_event_info *res)
     out->name = str(r->name);
     out->description = (r->has & KPMC_HAS_DESCRIPTION) ? str(r->description) : NULL;
     out->index = index;
-    out->has = r->has;
-    out->flags = r->flags;
-    out->number = r->number;
-    out->umask = r->umask;
-    out->other = r->other;
-    out->fixed_counter = r->fixed_counter;
-    out->counters_mask = r->counters_mask;
+#define SAME(f) out->f = r->f;
+    KPMC_EVENT_ROW_FIELDS(SAME)
+#undef SAME
     out->counters = kpmc_cat_counters(r->has & KPMC_HAS_COUNTERS_MASK, r->counters_mask,
                                       r->has & KPMC_HAS_FIXED_COUNTER, r->fixed_counter, d->config_counters);
     out->portable = r->pid;
