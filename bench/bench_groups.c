@@ -16,7 +16,7 @@
 
 #include <kpmc/measure.h>
 
-#include "pick_events.h"
+#include "bench.h"
 
 int main(int argc, char **argv)
 {

@@ -18,18 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <perfmon/pfmlib.h>
 
-#include <kpmc/kpmc.h>
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+#include "bench.h"
 
 static volatile long sink;
 
@@ -45,11 +37,11 @@ int main(int argc, char **argv)
         return 1;
     }
     const kpmc_db *db = kpmc_db_find("skylake");
-    kpmc_plan *plan = NULL;
-    if (!db || kpmc_plan_new(&plan) != 0) {
-        fprintf(stderr, "bench_lookup: %s\n", db ? "kpmc_plan_new failed" : "the catalog has no skylake database");
+    if (!db) {
+        fprintf(stderr, "bench_lookup: the catalog has no skylake database\n");
         return 1;
     }
+    kpmc_plan *plan = bench_plan();
     kpmc_db_info info = {.size = sizeof info};
     kpmc_db_get(db, &info);
     char **names = calloc(info.n_events, sizeof *names), **lower = calloc(info.n_events, sizeof *lower);
@@ -135,6 +127,5 @@ int main(int argc, char **argv)
     free(lower);
     free(pfm_names);
     pfm_terminate();
-    kpmc_plan_free(plan);
     return 0;
 }

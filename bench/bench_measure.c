@@ -24,7 +24,7 @@
 
 #include <kpmc/measure.h>
 
-#include "pick_events.h"
+#include "bench.h"
 
 #if defined(__GNUC__)
 #define NOINLINE __attribute__((noinline))
@@ -78,18 +78,10 @@ int main(int argc, char **argv)
     }
     const char *what = argv[a];
 
-    kpmc_session *s;
-    int r = kpmc_open(&s, NULL);
-    if (r != 0) {
-        fprintf(stderr, "bench_measure: kpmc_open: %s: %s\n", kpmc_strerror(r), kpmc_session_error(s));
-        kpmc_close(s);
-        return 1;
-    }
+    kpmc_session *s = bench_open("bench_measure");
     const kpmc_db *db = kpmc_session_db(s);
-    unsigned ev[KPMC_MAX_EVENTS];
-    unsigned n = pick(db, ev, (unsigned)want);
-    if (n != want) {
-        fprintf(stderr, "bench_measure: database %s has only %u events that fit together\n", kpmc_db_name(db), n);
+    unsigned ev[KPMC_MAX_EVENTS], n = (unsigned)want;
+    if (pick("bench_measure", db, ev, n) != 0) {
         kpmc_close(s);
         return 1;
     }
@@ -97,6 +89,7 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < n; i++)
         names[i] = kpmc_event_name(db, ev[i]);
 
+    int r;
     double t0 = 0, t1 = 0;
     if (!strcmp(what, "region")) {
         kpmc_measure_options o;

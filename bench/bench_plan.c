@@ -9,18 +9,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
-#include <kpmc/kpmc.h>
+#include "bench.h"
 
 #define ITERS 20000
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static volatile unsigned sink;
 
@@ -58,21 +50,10 @@ static const struct set sets[] = {
      {"Cycles", "INST_BRANCH", "INST_BRANCH_CALL", "INST_BRANCH_COND", "INST_ALL", "L1D_CACHE_MISS_LD"}},
 };
 
-/* The plan every build goes into, made once. */
-static kpmc_plan *bench_plan_object(void)
-{
-    static kpmc_plan *plan;
-    if (!plan && kpmc_plan_new(&plan) != 0) {
-        fprintf(stderr, "bench_plan: kpmc_plan_new failed\n");
-        exit(1);
-    }
-    return plan;
-}
-
 static double best_of(int rounds, const struct set *s, const kpmc_db *db, const unsigned *events)
 {
     double best = 1e30;
-    kpmc_plan *plan = bench_plan_object();
+    kpmc_plan *plan = bench_plan();
     char detail[KPMC_DETAIL_MAX];
     for (int r = 0; r < rounds; r++) {
         double t0 = now_ns();
@@ -100,7 +81,7 @@ int main(int argc, char **argv)
         const struct set *s = &sets[k];
         const kpmc_db *db = kpmc_db_find(s->db);
         char detail[KPMC_DETAIL_MAX];
-        int rc = db ? kpmc_plan_build_names(bench_plan_object(), db, s->names, s->n, s->mode, detail, sizeof detail) : -1;
+        int rc = db ? kpmc_plan_build_names(bench_plan(), db, s->names, s->n, s->mode, detail, sizeof detail) : -1;
         if (!db || rc != s->expect) {
             fprintf(stderr, "bench_plan: %s %s: %d, expected %d: %s\n", s->db, s->what, rc, s->expect,
                     db ? detail : "no such database");

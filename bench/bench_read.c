@@ -18,22 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include <kpmc/kpmc.h>
-
-#include "pick_events.h"
+#include "bench.h"
 
 static int bench(kpmc_session *s, unsigned want, unsigned long reads)
 {
     const kpmc_db *db = kpmc_session_db(s);
-    unsigned ev[KPMC_MAX_EVENTS];
-    unsigned n = pick(db, ev, want);
-    if (n != want) {
-        fprintf(stderr, "bench_read: database %s has only %u events that fit together, not %u\n",
-                kpmc_db_name(db), n, want);
+    unsigned ev[KPMC_MAX_EVENTS], n = want;
+    if (pick("bench_read", db, ev, n) != 0)
         return 1;
-    }
     kpmc_set *set;
     int r = kpmc_set_new_db(s, &set, kpmc_db_id(db), ev, n, KPMC_MODE_ALL);
     if (r == 0)
@@ -87,13 +80,7 @@ int main(int argc, char **argv)
         memcpy(sizes, dflt, sizeof dflt);
         n_sizes = 5;
     }
-    kpmc_session *s;
-    int r = kpmc_open(&s, NULL);
-    if (r != 0) {
-        fprintf(stderr, "bench_read: kpmc_open: %s: %s\n", kpmc_strerror(r), kpmc_session_error(s));
-        kpmc_close(s);
-        return 1;
-    }
+    kpmc_session *s = bench_open("bench_read");
     printf("database %s (cpu %s)\n", kpmc_db_name(kpmc_session_db(s)), kpmc_session_cpu(s));
     int rc = 0;
     for (unsigned i = 0; i < n_sizes; i++)

@@ -94,6 +94,22 @@ static void summary(const char *what, double *t, int n, double *median)
            sum / n * 1e6, t[0] * 1e6, n);
 }
 
+/* The summaries of the runs of cmd alone (direct) and under kpmc stat
+ * (counted), each label ending in what; the ratio of their medians, and the
+ * median of the direct runs into *direct_median. */
+static double versus(const char *cmd, const char *what, double *direct, double *counted, int runs,
+                     double *direct_median)
+{
+    char label[256];
+    double md, mc;
+    snprintf(label, sizeof label, "%s%s", cmd, what);
+    summary(label, direct, runs, &md);
+    snprintf(label, sizeof label, "kpmc stat -- %s%s", cmd, what);
+    summary(label, counted, runs, &mc);
+    *direct_median = md;
+    return mc / md;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -158,23 +174,13 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    double md, mi, cd;
+    printf("ratio of medians: %.2fx (budget 1.5x)\n", versus(cmd[0], "", direct, counted, runs, &md));
     char label[256];
-    double md, mc;
-    snprintf(label, sizeof label, "%s", cmd[0]);
-    summary(label, direct, runs, &md);
-    snprintf(label, sizeof label, "kpmc stat -- %s", cmd[0]);
-    summary(label, counted, runs, &mc);
-    printf("ratio of medians: %.2fx (budget 1.5x)\n", mc / md);
-    double mi;
     snprintf(label, sizeof label, "%s inside kpmc stat", cmd[0]);
     summary(label, inside, runs, &mi);
     printf("the command inside kpmc stat against alone: %.2fx\n", mi / md);
-    double cd, cc;
-    snprintf(label, sizeof label, "%s, CPU time", cmd[0]);
-    summary(label, cpu_direct, runs, &cd);
-    snprintf(label, sizeof label, "kpmc stat -- %s, CPU time", cmd[0]);
-    summary(label, cpu_counted, runs, &cc);
-    printf("ratio of CPU time medians: %.2fx\n", cc / cd);
+    printf("ratio of CPU time medians: %.2fx\n", versus(cmd[0], ", CPU time", cpu_direct, cpu_counted, runs, &cd));
     free(cpu_direct);
     free(cpu_counted);
     unlink(report);

@@ -22,61 +22,23 @@
 # Budget (shared/docs/design.md): the loop's own cost per sample at most
 # twice the raw read's beyond the kpc calls, zero allocations per sample.
 # Needs a build without sanitizers (valgrind cannot run ASan programs).
+# kpmc_measure_next appears in the profile at two recursion levels (the
+# empty region's loop runs inside its first call); callgrind_stats counts
+# them as one.
 set -eu
-if [ $# -lt 2 ]; then
-    echo "usage: $0 BENCH_MEASURE KPERF_LIBRARY [N ...]" >&2
-    exit 2
-fi
-bench=$1
-kperf=$2
+# shellcheck source-path=SCRIPTDIR source=callgrind.sh
+. "$(dirname "$0")/callgrind.sh"
+callgrind_start "BENCH_MEASURE KPERF_LIBRARY [N ...]" "$@"
 shift 2
 [ $# -gt 0 ] || set -- 1 2 4 6 10
 samples=10000
-command -v valgrind >/dev/null 2>&1 || { echo "$0: valgrind is not installed" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-# profile OUT WHAT N: run bench_measure WHAT N under callgrind into OUT.
-profile() {
-    if ! KPMC_KPERF_PATH="$kperf" KPMC_SIM_KERNEL=14.4 valgrind --tool=callgrind --callgrind-out-file="$1" \
-        --compress-strings=no --compress-pos=no "$bench" --samples "$samples" "$2" "$3" >"$tmp/log" 2>&1; then
-        cat "$tmp/log" >&2
-        exit 1
-    fi
-}
-
-# stats OUT: one line per function: "self NAME COST", "calls CALLER CALLEE N",
-# "incl CALLER CALLEE COST".
-stats() {
-    awk -v q="'" '
-        # recursion levels (kpmc_measure_next followed by a quote and a
-        # number: the empty region loop runs inside the first call) count
-        # as the function itself
-        /^fn=/ { fn = substr($0, 4); sub(q "[0-9]+$", "", fn); next }
-        /^cfn=/ { cfn = substr($0, 5); sub(q "[0-9]+$", "", cfn); next }
-        /^calls=/ { split(substr($0, 7), a, " "); ncalls = a[1]; incall = 1; next }
-        /^[0-9+-]/ {
-            if (incall) {
-                incall = 0
-                calls[fn SUBSEP cfn] += ncalls
-                if (fn != cfn) incl[fn SUBSEP cfn] += $2
-                next
-            }
-            self[fn] += $2
-            next
-        }
-        END {
-            for (f in self) print "self", f, self[f]
-            for (k in calls) { split(k, p, SUBSEP); print "calls", p[1], p[2], calls[k]; print "incl", p[1], p[2], incl[k] }
-        }' "$1"
-}
 
 echo "kpmc measurement loop and raw read under callgrind: $samples samples or reads, kperf $kperf"
 for n in "$@"; do
-    profile "$tmp/raw.$n" raw "$n"
-    stats "$tmp/raw.$n" > "$tmp/raw.$n.txt"
-    profile "$tmp/region.$n" region "$n"
-    stats "$tmp/region.$n" > "$tmp/region.$n.txt"
+    for what in raw region; do
+        callgrind "$tmp/$what.$n" KPMC_SIM_KERNEL=14.4 --samples "$samples" "$what" "$n"
+        callgrind_stats "$tmp/$what.$n" > "$tmp/$what.$n.txt"
+    done
     awk -v n="$n" -v samples="$samples" -v raw="$tmp/raw.$n.txt" '
         BEGIN {
             while ((getline line < raw) > 0) {

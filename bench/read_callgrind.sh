@@ -16,17 +16,14 @@
 # cycles and instructions).  Needs a build without sanitizers (valgrind
 # cannot run ASan programs).
 set -eu
+# shellcheck source-path=SCRIPTDIR source=callgrind.sh
+. "$(dirname "$0")/callgrind.sh"
 noroot=0
 if [ "${1:-}" = --noroot ]; then
     noroot=1
     shift
 fi
-if [ $# -lt 2 ]; then
-    echo "usage: $0 [--noroot] BENCH_READ KPERF_LIBRARY [N ...]" >&2
-    exit 2
-fi
-bench=$1
-kperf=$2
+callgrind_start "[--noroot] BENCH_READ KPERF_LIBRARY [N ...]" "$@"
 shift 2
 if [ $noroot = 1 ]; then
     [ $# -gt 0 ] || set -- 1 2
@@ -43,31 +40,14 @@ else
     echo "kpmc_set_read under callgrind: 10000 reads per set, kperf $kperf"
 fi
 reads=10000
-command -v valgrind >/dev/null 2>&1 || { echo "$0: valgrind is not installed" >&2; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
 for n in "$@"; do
     out="$tmp/callgrind.$n"
-    if ! env KPMC_KPERF_PATH="$kperf" "$sim" valgrind --tool=callgrind --callgrind-out-file="$out" \
-        --compress-strings=no --compress-pos=no "$bench" --reads "$reads" "$n" >"$tmp/log" 2>&1; then
-        cat "$tmp/log" >&2
-        exit 1
-    fi
-    awk -v n="$n" -v want="$reads" -v call="$call" -v ourlist="$ours" -v budget="$budget" '
+    callgrind "$out" "$sim" --reads "$reads" "$n"
+    callgrind_stats "$out" | awk -v n="$n" -v want="$reads" -v call="$call" -v ourlist="$ours" -v budget="$budget" '
         BEGIN { k = split(ourlist, o, " "); for (i = 1; i <= k; i++) our[o[i]] = 1 }
-        /^fn=/ { fn = substr($0, 4); next }
-        /^cfn=/ { cfn = substr($0, 5); next }
-        /^calls=/ { split(substr($0, 7), a, " "); ncalls = a[1]; incall = 1; next }
-        /^[0-9]/ {
-            if (incall) {
-                incall = 0
-                if (cfn == "kpmc_set_read") reads += ncalls
-                if ((fn in our) && !(cfn in our)) calls[cfn] += ncalls
-                next
-            }
-            if (fn in our) self += $2
-            next
-        }
+        $1 == "self" && ($2 in our) { self += $3 }
+        $1 == "calls" && $3 == "kpmc_set_read" { reads += $4 }
+        $1 == "calls" && ($2 in our) && !($3 in our) { calls[$3] += $4 }
         END {
             if (reads != want) {
                 printf "%2d events: expected %d calls of kpmc_set_read, the profile has %d\n", n, want, reads
@@ -83,5 +63,5 @@ for n in "$@"; do
             printf "; %s calls per read: %g; ", call, (calls[call] + 0) / reads
             if (other == "") printf "no other calls, so no allocation\n"
             else printf "other calls:%s\n", other
-        }' "$out"
+        }'
 done

@@ -1,6 +1,7 @@
 """What every Python test of kpmc shares: the kpep folder reader (databases
 and cpu_* links in each of their forms), ASCII case folding, the natural
-order of database names, the collection of failures, and running the
+order of database names and the catalog's order of event names, the
+collection of failures, the command line of a test, and running the
 programs under test.
 
 A test imports it with
@@ -14,6 +15,7 @@ one form, for the tests that run every check on every form:
 
     kpmctest.py forms SRC DST   (DST/symlink, DST/name, DST/copy)
 """
+import argparse
 import hashlib
 import os
 import plistlib
@@ -48,6 +50,13 @@ def natural_key(name):
     return tokens, name
 
 
+def name_key(name):
+    """Sort key of a database's event and alias names in the catalog's
+    order: by folded name, then as written (code points, which order as the
+    UTF-8 bytes the C code compares)."""
+    return fold(name), name
+
+
 # ---------------------------------------------------------------- kpep folders
 
 class KpepError(Exception):
@@ -67,6 +76,15 @@ class Database:
         self.sha256 = hashlib.sha256(self.raw).hexdigest()
         self.name = self.plist.get("name")
         self.cpu = self.plist.get("system", {}).get("cpu", {})
+
+    def event_names(self):
+        """The names of the events, in the catalog's order (name_key)."""
+        return sorted(self.cpu["events"], key=name_key)
+
+    def aliases(self):
+        """(alias, event name) of every alias, in the catalog's order of the
+        aliases (name_key)."""
+        return sorted(self.cpu.get("aliases", {}).items(), key=lambda a: name_key(a[0]))
 
 
 class Link:
@@ -121,7 +139,8 @@ class Kpep:
         return os.path.basename(name), "name"
 
     def ordered(self):
-        """The databases in kpmc's order: natural order of their names."""
+        """The databases in kpmc's order: natural order of their names (the
+        same name: by file name)."""
         return sorted(self.databases.values(), key=lambda d: natural_key(d.name))
 
     def families(self, file):
@@ -194,6 +213,18 @@ class Checks:
         return 0
 
 
+# ---------------------------------------------------------------- running
+
+def parser(*required):
+    """The command line of a test: an argparse parser with the options
+    `required` ("--NAME", each taking a string) required; the test adds any
+    others before parse_args()."""
+    ap = argparse.ArgumentParser()
+    for option in required:
+        ap.add_argument(option, required=True)
+    return ap
+
+
 def run(cmd, checks, rc=0, env=None, cwd=None, timeout=60, preexec=None):
     """Run cmd (a list) and give the finished process (text, undecodable
     bytes replaced), or None when it ran past `timeout` seconds; a failure
@@ -241,6 +272,15 @@ def command(kpmc, checks, name):
         p = run([kpmc, name, *args], checks, rc=None, env=e)
         return p.returncode, p.stdout, p.stderr
     return run_command
+
+
+def command_test(name):
+    """What a test of one kpmc command, run as `test.py PATH-TO-kpmc`, starts
+    from: (kpmc, checks, run), the program, a Checks, and command(kpmc,
+    checks, name)."""
+    kpmc = sys.argv[1]
+    checks = Checks()
+    return kpmc, checks, command(kpmc, checks, name)
 
 
 def skip(reason):
@@ -294,7 +334,9 @@ def chip_key(name):
 
 
 def mangle(name):
-    return "".join(c if c.isalnum() or c == "_" else "_" for c in name.upper())
+    """name as the tail of a C identifier: ASCII upper case (fold), every
+    character but A-Z, 0-9 and '_' made '_'."""
+    return "".join(c if ("A" <= c <= "Z" or "0" <= c <= "9" or c == "_") else "_" for c in fold(name))
 
 
 # ---- the catalog digest (README "Versions and ABI"), from the generated

@@ -13,7 +13,6 @@ kpmc_X_v(KPMC_CATALOG_DIGEST, ...): each KPMC_API function whose first
 parameter is `uint64_t catalog` must have that macro, and no function
 kpmc_X may be declared or exported beside it (a way around the check).
 """
-import argparse
 import os
 import pathlib
 import re
@@ -22,6 +21,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
 from kpmctest import Checks  # noqa: E402
 
 checks = Checks()
@@ -85,11 +85,8 @@ def exported(nm, lib):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--lib", required=True)
-    ap.add_argument("--nm", required=True)
+    ap = kpmctest.parser("--lib", "--nm", "--abi")
     ap.add_argument("--readelf")
-    ap.add_argument("--abi", required=True)
     ap.add_argument("headers", nargs="+")
     a = ap.parse_args()
 

@@ -14,14 +14,9 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kpmctest  # noqa: E402
-from kpmctest import Checks  # noqa: E402
 
-KPMC = sys.argv[1]
-checks = Checks()
+_, checks, run = kpmctest.command_test("check")
 check = checks.expect
-
-
-run = kpmctest.command(KPMC, checks, "check")
 
 
 def expect_json(args, want, env=None):

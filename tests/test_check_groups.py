@@ -7,7 +7,6 @@ subset); errors and usage errors.
 
     test_check_groups.py PATH-TO-kpmc
 """
-import itertools
 import json
 import os
 import subprocess
@@ -17,10 +16,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kpmctest  # noqa: E402
 
-KPMC = sys.argv[1]
-checks = kpmctest.Checks()
+KPMC, checks, run = kpmctest.command_test("check")
 check = checks.expect
-run = kpmctest.command(KPMC, checks, "check")
 
 
 def fits(db, mode, names):

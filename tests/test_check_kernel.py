@@ -16,10 +16,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kpmctest  # noqa: E402
 
-KPMC = sys.argv[1]
-checks = kpmctest.Checks()
+_, checks, run = kpmctest.command_test("check")
 check = checks.expect
-run = kpmctest.command(KPMC, checks, "check")
 
 
 def json_of(args):

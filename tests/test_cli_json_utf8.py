@@ -14,8 +14,13 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
+
 KPMC = sys.argv[1]
-failures = []
+checks = kpmctest.Checks()
+check = checks.expect
 
 NAMES = [
     b"\xff",                       # never in UTF-8
@@ -40,12 +45,6 @@ NAMES = [
     b"x" + b"\xe2\x82\xac" * 400,
     b"xx" + b"\xe2\x82\xac" * 400,
 ]
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def run(args):
@@ -79,7 +78,4 @@ for name in NAMES:
 rc, doc = run([b"check", b"--format", b"json", b"--db", b"a14", b"INST_ALL", b"\xff\xfe", b"caf\xc3\xa9"])
 check(doc is not None and doc.get("events") == ["INST_ALL", "\ufffd\ufffd", "caf\u00e9"], "three names: %r" % doc)
 
-if failures:
-    print("%d failure(s)" % len(failures))
-    sys.exit(1)
-print("ok: %d names, ill-formed and well-formed, all valid UTF-8 JSON" % len(NAMES))
+sys.exit(checks.finish("%d names, ill-formed and well-formed, through kpmc check --format json" % len(NAMES)))

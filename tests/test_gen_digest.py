@@ -10,7 +10,6 @@ headers' enumerators, and equal digests must go with equal enumerators.
 
   test_gen_digest.py --gen KPMC_GEN --plists DIR --generic TSV --chips TSV --work DIR
 """
-import argparse
 import os
 import plistlib
 import re
@@ -161,10 +160,7 @@ def digests(F, what, out):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    for opt in ("--gen", "--plists", "--generic", "--chips", "--work"):
-        ap.add_argument(opt, required=True)
-    a = ap.parse_args()
+    a = kpmctest.parser("--gen", "--plists", "--generic", "--chips", "--work").parse_args()
     F = kpmctest.Checks()
     base_out = generate(a, a.work, "base", None)
     if not F.expect(base_out is not None, "kpmc-gen on the fixtures failed"):

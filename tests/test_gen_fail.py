@@ -21,7 +21,6 @@ the output folder, filled beforehand with a catalog (the golden one), a stale
 generated header and a file of ours, is exactly as it was: no file changed,
 added (no *.tmp*) or removed.
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -29,6 +28,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
 from kpmctest import Checks  # noqa: E402
 
 STALE_HEADER = "/* kpmc catalog: event ids of database gone (Gone).\n * DO NOT EDIT. */\n"
@@ -61,13 +61,7 @@ def prepare_out(out, golden):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--work", required=True)
-    ap.add_argument("--golden", required=True)
-    ap.add_argument("--where", required=True)
-    ap.add_argument("--message", required=True)
+    ap = kpmctest.parser("--gen", "--data", "--work", "--golden", "--where", "--message")
     ap.add_argument("--rc", type=int, default=1)
     ap.add_argument("--errors", type=int, default=1)
     ap.add_argument("--copy", action="append", default=[])

@@ -19,7 +19,6 @@ MODE
             generated header goes, everything else of ours stays, no *.tmp*
             file is left; when a file cannot be written nothing changes
 """
-import argparse
 import filecmp
 import os
 import shutil
@@ -75,11 +74,9 @@ KEYS = {
 def check_coverage(ok):
     used = {"top": set(), "cpu": set(), "event": set()}
     for database in read_kpep(ok).databases.values():
-        d = database.plist
-        used["top"] |= set(d)
-        cpu = d["system"]["cpu"]
-        used["cpu"] |= set(cpu)
-        for e in cpu["events"].values():
+        used["top"] |= set(database.plist)
+        used["cpu"] |= set(database.cpu)
+        for e in database.cpu["events"].values():
             used["event"] |= set(e)
     for where, keys in KEYS.items():
         if keys - used[where]:
@@ -211,12 +208,8 @@ def mode_output(a):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = kpmctest.parser("--gen", "--data", "--golden", "--work")
     ap.add_argument("mode", choices=["golden", "variants", "output"])
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--golden", required=True)
-    ap.add_argument("--work", required=True)
     a = ap.parse_args()
     a.gen, a.data, a.golden, a.work = (os.path.abspath(x) for x in (a.gen, a.data, a.golden, a.work))
     a.tables = ["--generic", os.path.join(a.data, "tables", "generic.tsv"),

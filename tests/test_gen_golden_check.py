@@ -17,7 +17,6 @@ Nothing here comes from kpmc-gen: names are folded, sorted and mangled, the
 inconsistency flags and the perfect hash are computed again from the rules
 stated in include/kpmc/catalog.h and internal/catalog_format.h.
 """
-import argparse
 import hashlib
 import os
 import re
@@ -26,7 +25,7 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kpmctest as tables  # noqa: E402
-from kpmctest import Checks, KpepError, enumerators, fold, natural_key, read_kpep  # noqa: E402
+from kpmctest import Checks, KpepError, enumerators, fold, mangle, read_kpep  # noqa: E402
 
 NONE = 0xFFFF
 NO_STRING = 0xFFFFFFFF
@@ -54,18 +53,13 @@ def in_comment(s):
     return "".join(out)
 
 
-def mangle(s):
-    return "".join(c if ("A" <= c <= "Z" or "0" <= c <= "9" or c == "_") else "_" for c in fold(s))
-
-
 def expected_model(folder):
     kpep = read_kpep(folder)
     dbs = []
-    for file, database in kpep.databases.items():
-        d = database.plist
-        cpu = d["system"]["cpu"]
+    for database in kpep.ordered():
+        d, cpu = database.plist, database.cpu
         ev = cpu["events"]
-        names = sorted(ev, key=lambda n: (fold(n).encode(), n.encode()))
+        names = database.event_names()
         byfold = {fold(n): i for i, n in enumerate(names)}
         events = []
         for n in names:
@@ -92,9 +86,9 @@ def expected_model(folder):
                 if len(es) > 1:
                     for e in es:
                         e["flags"] |= EVF_FIXED_SHARED
-        aliases = sorted(cpu.get("aliases", {}).items(), key=lambda a: (fold(a[0]).encode(), a[0].encode()))
+        aliases = database.aliases()
         dbs.append({
-            "file": file, "name": d["name"], "marketing_name": cpu["marketing_name"],
+            "file": database.file, "name": d["name"], "marketing_name": cpu["marketing_name"],
             "architecture": cpu["architecture"], "arch": ARCH[cpu["architecture"]],
             "has": (DB_HAS_INTERNAL if "internal" in d else 0) | (DB_HAS_POWER if "power_counters" in cpu else 0),
             "internal": int(bool(d.get("internal", False))), "version": list(d["version"]),
@@ -102,8 +96,7 @@ def expected_model(folder):
             "power_counters": cpu.get("power_counters", 0), "events": events,
             "aliases": [(a, byfold[fold(t)]) for a, t in aliases],
             "sha256": bytes.fromhex(database.sha256),
-            "families": [f for f, _, _ in kpep.families(file)]})
-    dbs.sort(key=lambda db: (natural_key(db["name"]), db["file"]))
+            "families": [f for f, _, _ in kpep.families(database.file)]})
     spellings = {}
     for db in dbs:
         for n in [e["name"] for e in db["events"]] + [a for a, _ in db["aliases"]]:
@@ -305,7 +298,7 @@ def check_tables(model, defs, structs, s, catalog, generic, chips, F, generic_pa
         F.eq("generic hash slot of %s" % x["name"], slots[slot], g)
     F.eq("filled generic hash slots", sum(1 for x in slots if x != NONE), len(generic))
     with open(os.path.join(catalog, "include", "kpmc", "generic.h")) as f:
-        want = [("KPMC_GEN_" + tables.mangle(x["name"]), g) for g, x in enumerate(generic)]
+        want = [("KPMC_GEN_" + mangle(x["name"]), g) for g, x in enumerate(generic)]
         want.append(("KPMC_GEN_COUNT", len(generic)))
         F.eq("generic.h enumerators", enumerators(f.read()), want)
 
@@ -485,10 +478,7 @@ def check(model, plists, catalog, format_h, F, generic=(), chips=(), generic_pat
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--plists", required=True)
-    ap.add_argument("--catalog", required=True)
-    ap.add_argument("--format", required=True)
+    ap = tables.parser("--plists", "--catalog", "--format")
     ap.add_argument("--generic")
     ap.add_argument("--chips")
     a = ap.parse_args()

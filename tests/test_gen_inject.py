@@ -14,13 +14,16 @@ Then:
   - tests/test_gen_golden_check.py, a second reading of the generated C,
     finds every string exactly as plistlib reads it from the plist.
 """
-import argparse
 import os
 import plistlib
 import re
 import shutil
 import subprocess
 import sys
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
 
 MARK = "kpmc_injected"
 
@@ -65,26 +68,20 @@ STRING_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"' + r"|'(?:[^'\\\n]|\\.)*'")
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gen", required=True)
-    ap.add_argument("--cc", required=True)
-    ap.add_argument("--source", required=True)
-    ap.add_argument("--work", required=True)
-    a = ap.parse_args()
+    a = kpmctest.parser("--gen", "--cc", "--source", "--work").parse_args()
     work = os.path.abspath(a.work)
     shutil.rmtree(work, ignore_errors=True)
     inputs = os.path.join(work, "in")
     out = os.path.join(work, "out")
     os.makedirs(inputs)
-    failures = []
+    F = kpmctest.Checks()
     # The file name reaches the banner comments and the string pool.
     plist = os.path.join(inputs, "ev*il \"x\\\n#error " + MARK + "_11.plist")
     with open(plist, "wb") as f:
         plistlib.dump(hostile_plist(), f, fmt=plistlib.FMT_XML)
     p = subprocess.run([a.gen, "--quiet", "--out", out, inputs], capture_output=True, text=True, errors="replace")
     if p.returncode != 0:
-        print("FAIL: kpmc-gen exited %d:\n%s" % (p.returncode, p.stderr))
-        return 1
+        return F.fail("kpmc-gen exited %d:\n%s" % (p.returncode, p.stderr)) or F.finish("kpmc-gen failed")
 
     includes = ["-I", os.path.join(out, "include"), "-I", os.path.join(a.source, "include"),
                 "-I", os.path.join(a.source, "internal")]
@@ -95,31 +92,25 @@ def main():
         c = subprocess.run([a.cc] + flags + includes + ["-fsyntax-only", "-x", "c", path],
                            capture_output=True, text=True, errors="replace")
         if c.returncode != 0:
-            failures.append("%s does not compile:\n%s" % (rel, c.stderr))
+            F.fail("%s does not compile:\n%s" % (rel, c.stderr))
         e = subprocess.run([a.cc] + flags + includes + ["-E", "-P", "-x", "c", path],
                            capture_output=True, text=True, errors="replace")
         if e.returncode != 0:
-            failures.append("%s: the preprocessor fails:\n%s" % (rel, e.stderr))
+            F.fail("%s: the preprocessor fails:\n%s" % (rel, e.stderr))
             continue
         code = STRING_RE.sub('""', e.stdout)
         for line in code.splitlines():
             if MARK in line.lower():
-                failures.append("%s: injected code outside comments and strings: %s" % (rel, line.strip()))
+                F.fail("%s: injected code outside comments and strings: %s" % (rel, line.strip()))
 
     check = subprocess.run([sys.executable, os.path.join(a.source, "tests", "test_gen_golden_check.py"),
                             "--plists", inputs, "--catalog", out,
                             "--format", os.path.join(a.source, "internal", "catalog_format.h")],
                            capture_output=True, text=True, errors="replace")
     if check.returncode != 0:
-        failures.append("the generated catalog does not read back as the plist says:\n" + check.stdout + check.stderr)
+        F.fail("the generated catalog does not read back as the plist says:\n" + check.stdout + check.stderr)
 
-    for f in failures:
-        print("FAIL:", f)
-    if failures:
-        print("%d failure(s)" % len(failures))
-        return 1
-    print("ok: %d generated files compile, hold no injected code, and read back exactly" % len(generated))
-    return 0
+    return F.finish("%d generated files compiled alone, searched for injected code, read back" % len(generated))
 
 
 if __name__ == "__main__":

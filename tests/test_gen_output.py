@@ -29,7 +29,6 @@ own in a fresh folder.  MODE
                second says it waits, the folder holds exactly the second
                run's catalog
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -312,13 +311,9 @@ def mode_concurrent(a):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = kpmctest.parser("--gen", "--data", "--golden", "--work")
     ap.add_argument("mode", choices=["planted", "subfolder", "special", "in_the_way", "rollback", "concurrent"])
-    ap.add_argument("--gen", required=True)
     ap.add_argument("--faults", default="")
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--golden", required=True)
-    ap.add_argument("--work", required=True)
     a = ap.parse_args()
     a.gen, a.data, a.golden, a.work = (os.path.abspath(x) for x in (a.gen, a.data, a.golden, a.work))
     if a.faults:

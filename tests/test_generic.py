@@ -25,7 +25,6 @@ Checked:
   * did you mean: misspelled events, databases and chips, events of the
     other architecture and of other databases of the same one.
 """
-import argparse
 import json
 import os
 import sys
@@ -44,12 +43,7 @@ def run(kpmc, *args, env=None):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kpmc", required=True)
-    ap.add_argument("--plists", required=True)
-    ap.add_argument("--generic", required=True)
-    ap.add_argument("--chips", required=True)
-    a = ap.parse_args()
+    a = kpmctest.parser("--kpmc", "--plists", "--generic", "--chips").parse_args()
     try:
         kpep = read_kpep(a.plists)
     except KpepError as e:

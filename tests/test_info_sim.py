@@ -9,8 +9,13 @@ import os
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
+
 KPMC, SIM = sys.argv[1], sys.argv[2]
-failures = 0
+checks = kpmctest.Checks()
+check = checks.expect
 
 
 def info(**env):
@@ -19,13 +24,6 @@ def info(**env):
     e.update({"KPMC_SIM_" + k: v for k, v in env.items()})
     p = subprocess.run([KPMC, "info"], capture_output=True, text=True, env=e)
     return p.returncode, p.stdout + p.stderr
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what, file=sys.stderr)
 
 
 # a14 has 59 configurable events with a selector (61 events, 2 fixed).
@@ -71,7 +69,4 @@ check(rc == 5 and "Counting:       not possible now" in out and "EPERM" in out a
 rc, out = info(CPU="cpu_100000c_2_deadbeef")
 check(rc == 4 and "no database for CPU cpu_100000c_2_deadbeef" in out, f"unknown CPU:\n{out}")
 
-if failures:
-    print(f"{failures} check(s) failed", file=sys.stderr)
-    sys.exit(1)
-print("ok")
+sys.exit(checks.finish("kpmc info on every simulated kernel"))

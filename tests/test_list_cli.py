@@ -9,7 +9,6 @@ listing of each database names every one of its events and aliases (read
 from the kpep folder DIR when given, else from the JSON listing, which
 test_list_json checks against the plists).
 """
-import argparse
 import json
 import os
 import re
@@ -18,6 +17,7 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
 from kpmctest import Checks, KpepError, read_kpep  # noqa: E402
 
 c = Checks()
@@ -40,8 +40,7 @@ def expect_usage_error(exe, args, names, choices):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kpmc", required=True)
+    ap = kpmctest.parser("--kpmc")
     ap.add_argument("--plists")
     a = ap.parse_args()
     exe = a.kpmc

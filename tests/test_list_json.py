@@ -10,15 +10,14 @@ cpu_* links (file names and link targets, in any of their forms),
 `aliases`, and every event with every key: the plist's value, null when the
 plist does not give it, integers as JSON numbers.
 """
-import argparse
 import json
 import os
-import subprocess
 import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpmctest import Checks, KpepError, fold, natural_key, read_kpep  # noqa: E402
+import kpmctest  # noqa: E402
+from kpmctest import Checks, KpepError, fold, read_kpep  # noqa: E402
 
 DB_KEYS = ["name", "marketing_name", "architecture", "version", "internal", "fixed_counters", "config_counters",
            "power_counters", "families", "aliases", "events"]
@@ -30,44 +29,37 @@ INT_KEYS = ["number", "umask", "other", "counters_mask", "fixed_counter"]
 def expected(folder):
     kpep = read_kpep(folder)
     out = []
-    for f, database in kpep.databases.items():
-        d = database.plist
-        cpu = d["system"]["cpu"]
-        aliases = cpu.get("aliases", {})
+    for database in kpep.ordered():
+        d, cpu = database.plist, database.cpu
+        aliases = database.aliases()
         events = []
-        for name in sorted(cpu["events"], key=lambda n: (fold(n), n)):
+        for name in database.event_names():
             e = cpu["events"][name]
             rec = {"name": name}
             for k in EVENT_KEYS[1:-1]:
                 rec[k] = e.get(k)
-            rec["aliases"] = sorted((a for a, t in aliases.items() if fold(t) == fold(name)), key=lambda a: (fold(a), a))
+            rec["aliases"] = [a for a, t in aliases if fold(t) == fold(name)]
             events.append(rec)
         out.append({"name": d["name"], "marketing_name": cpu["marketing_name"], "architecture": cpu["architecture"],
                     "version": list(d["version"]), "internal": d.get("internal"),
                     "fixed_counters": cpu["fixed_counters"], "config_counters": cpu["config_counters"],
                     "power_counters": cpu.get("power_counters"),
-                    "families": sorted(fam for fam, _, _ in kpep.families(f)),
-                    "aliases": dict(aliases), "events": events})
-    out.sort(key=lambda db: natural_key(db["name"]))
+                    "families": sorted(fam for fam, _, _ in kpep.families(database.file)),
+                    "aliases": cpu.get("aliases", {}), "events": events})
     return out
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--kpmc", required=True)
-    ap.add_argument("--plists", required=True)
-    a = ap.parse_args()
+    a = kpmctest.parser("--kpmc", "--plists").parse_args()
     c = Checks(limit=100)
     try:
         want = expected(a.plists)
     except KpepError as e:
         return c.fail(str(e)) or c.finish(a.plists)
-    env = dict(os.environ)
-    env.pop("KPMC_DB", None)
-    p = subprocess.run([a.kpmc, "list", "--all", "--format", "json"], capture_output=True, text=True, env=env)
-    if p.returncode != 0:
-        return c.fail("kpmc list exited %d:\n%s" % (p.returncode, p.stderr)) or c.finish(a.plists)
-    got = json.loads(p.stdout)
+    rc, out, err = kpmctest.command(a.kpmc, c, "list")("--all", "--format", "json")
+    if rc != 0:
+        return c.fail("kpmc list exited %d:\n%s" % (rc, err)) or c.finish(a.plists)
+    got = json.loads(out)
 
     def eq(what, g, w):
         c.eq(what, g, w, same_type=True)

@@ -27,20 +27,17 @@ import statistics
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import kpmctest  # noqa: E402
+
+checks = kpmctest.Checks()
+check = checks.expect
 prog, work = sys.argv[1:3]
 os.makedirs(work, exist_ok=True)
 base = os.path.join(work, "out")
 env = dict(os.environ, KPMC_TEST_OUT=base)
 p = subprocess.run([prog, "output"], env=env, capture_output=True, text=True)
-failures = 0
-
-
-def check(cond, what):
-    global failures
-    if not cond:
-        failures += 1
-        print("FAIL:", what)
-
 
 check(p.returncode == 0, f"test_measure output: exit {p.returncode}: {p.stderr}")
 
@@ -113,7 +110,4 @@ check(sorted(mrows) == ["branch-mpki", "ipc"] and mrows["ipc"][2] == "FIXED_INST
       and near(mrows["ipc"][12], ipc) and all(c == "" for c in mrows["ipc"][3:12]), f"CSV metrics {mrows}")
 check(len(rows) == 1 + 3 + 2, f"{len(rows)} CSV rows")
 
-if failures:
-    print(f"{failures} check(s) failed")
-    sys.exit(1)
-print("ok")
+sys.exit(checks.finish("measurement results as JSON and CSV"))
