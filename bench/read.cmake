@@ -3,7 +3,7 @@
 #   bench_read [--reads R] [N ...]   wall-clock time per read for sets of N events
 #   cmake --build <build> --target bench_read_callgrind
 #                                    kpmc's instructions per read beyond the kpc
-#                                    call (budget 25) and its calls (none may
+#                                    call (budget 19 + 3 an event) and its calls (none may
 #                                    allocate), for sets of 1, 2, 4, 6 and 10
 #                                    events, under valgrind's callgrind against
 #                                    the simulated kperf (a14: 10 counters).
