@@ -19,7 +19,22 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../runtime/rusage_info.h"
+/* XNU's struct rusage_info_v6 (bsd/sys/resource.h), as the simulated Mac
+ * fills it: ri_uuid (16 bytes), then 56 64-bit fields numbered here from
+ * ri_user_time (0).  The four kpmc reads are ri_instructions (29),
+ * ri_cycles (30), ri_pinstructions (38) and ri_pcycles (39);
+ * rusage_info_v4 ends with ri_runnable_time (34).  Written by position,
+ * independently of the runtime's runtime/rusage_info.h, so that a field
+ * the runtime reads from the wrong place reads the wrong value. */
+#define RUSAGE_INFO_V4 4
+#define RUSAGE_INFO_V6 6
+#define RI_UUID_BYTES 16
+#define RI_FIELDS_V4 35
+#define RI_FIELDS_V6 56
+#define RI_INSTRUCTIONS 29
+#define RI_CYCLES 30
+#define RI_PINSTRUCTIONS 38
+#define RI_PCYCLES 39
 
 #define MACHINE_MAGIC UINT64_C(0x6b706d6373696d31) /* "kpmcsim1" */
 #define USAGE_SLOTS 1024
@@ -302,7 +317,7 @@ int proc_pid_rusage(int pid, int flavor, void *buffer)
         errno = ENODEV;
         return -1;
     }
-    if (flavor != KPMC_RUSAGE_INFO_V4 && flavor != KPMC_RUSAGE_INFO_V6) {
+    if (flavor != RUSAGE_INFO_V4 && flavor != RUSAGE_INFO_V6) {
         errno = EINVAL;
         return -1;
     }
@@ -310,22 +325,19 @@ int proc_pid_rusage(int pid, int flavor, void *buffer)
         errno = EFAULT;
         return -1;
     }
-    struct kpmc_rusage_info ri;
-    memset(&ri, 0, sizeof ri);
-    uint64_t pc, pi;
-    int e = sim_usage_get(pid, &ri.cycles, &ri.instructions, &pc, &pi);
+    uint64_t field[RI_FIELDS_V6] = {0}, pc, pi;
+    int e = sim_usage_get(pid, &field[RI_CYCLES], &field[RI_INSTRUCTIONS], &pc, &pi);
     if (e) {
         errno = e;
         return -1;
     }
-    if (flavor == KPMC_RUSAGE_INFO_V6) {
-        ri.pcycles = pc;
-        ri.pinstructions = pi;
-        memcpy(buffer, &ri, sizeof ri);
-    } else {
-        /* rusage_info_v4 ends with ri_runnable_time, field 34. */
-        memcpy(buffer, &ri, offsetof(struct kpmc_rusage_info, between) + 4 * sizeof(uint64_t));
+    if (flavor == RUSAGE_INFO_V6) {
+        field[RI_PCYCLES] = pc;
+        field[RI_PINSTRUCTIONS] = pi;
     }
+    memset(buffer, 0, RI_UUID_BYTES);
+    memcpy((char *)buffer + RI_UUID_BYTES, field,
+           (flavor == RUSAGE_INFO_V6 ? RI_FIELDS_V6 : RI_FIELDS_V4) * sizeof field[0]);
     return 0;
 }
 
