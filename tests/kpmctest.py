@@ -339,6 +339,14 @@ def mangle(name):
     return "".join(c if ("A" <= c <= "Z" or "0" <= c <= "9" or c == "_") else "_" for c in fold(name))
 
 
+def strip_comments(text):
+    """C text without its comments and preprocessor lines, each turned into
+    as many blank lines as it held (so line numbers stay)."""
+    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    return re.sub(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.M)
+
+
 # ---- the catalog digest (README "Versions and ABI"), from the generated
 # headers' text, written apart from kpmc-gen's (gen/digest.c).
 

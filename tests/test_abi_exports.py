@@ -22,17 +22,10 @@ import sys
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kpmctest  # noqa: E402
-from kpmctest import Checks  # noqa: E402
+from kpmctest import Checks, strip_comments  # noqa: E402
 
 checks = Checks()
 fail = checks.fail
-
-
-def strip_comments(text):
-    """Comments and preprocessor lines become blank lines (line numbers stay)."""
-    text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.S)
-    text = re.sub(r"//[^\n]*", "", text)
-    return re.sub(r"^[ \t]*#(?:[^\n]*\\\n)*[^\n]*", lambda m: "\n" * m.group(0).count("\n"), text, flags=re.M)
 
 
 def declared(header_dirs):

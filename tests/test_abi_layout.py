@@ -18,18 +18,13 @@ import sys
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kpmctest import Checks  # noqa: E402
+from kpmctest import Checks, strip_comments  # noqa: E402
 
 # Structs only the library allocates: kpmc_measure_result() and its arrays.
 LIBRARY_OWNED = {"kpmc_result", "kpmc_measured_event", "kpmc_measured_metric", "kpmc_sample"}
 COUNTER_LIMITS = ("KPMC_MAX_EVENTS", "KPMC_GROUPS_MAX")
 
 checks = Checks()
-
-
-def strip_comments(text):
-    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-    return re.sub(r"//[^\n]*", "", text)
 
 
 def structs(header_dir):
