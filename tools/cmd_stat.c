@@ -72,7 +72,9 @@ static void usage(FILE *f)
           "A run in which the command fails (non-zero exit status, killed by a signal)\n"
           "ends the repeats.  A signal sent to kpmc stat (SIGINT, SIGTERM, SIGHUP,\n"
           "SIGQUIT) is passed on to the command; what was counted is reported and the\n"
-          "kernel's counter state is put back.\n"
+          "kernel's counter state is put back.  When kpmc fails after some runs (the\n"
+          "command can no longer be started, ...), what those runs counted is reported\n"
+          "too, and kpmc exits with its own status.\n"
           "\n"
           "Exit status: the command's (128 + N when signal N ended it); 127 the command\n"
           "was not found, 126 it could not be run; 1 kpmc could not count (unknown event,\n"
@@ -729,11 +731,16 @@ int kpmc_cmd_stat(int argc, char **argv)
     rep.wall_ns = (int64_t *)(storage + (size_t)n_events * per * 3);
 
     int stopped = run_all(&c, &rep, command, &status);
-    if (stopped == STOP_ERROR || rep.n_wall == 0) {
+    if (rep.n_wall == 0) {
         if (stopped != STOP_ERROR && stat_signal())
             status = 128 + stat_signal();
         goto done;
     }
+    /* kpmc failed after some runs (its message is out): what they counted
+     * is reported all the same, with kpmc's exit status. */
+    if (stopped == STOP_ERROR)
+        stat_note(&rep, "Stopped after %u run%s of the command: kpmc stat could not go on (exit status %d).",
+                  rep.n_wall, rep.n_wall == 1 ? "" : "s", status);
     if (rep.scope == STAT_THREADS)
         add_notes(&c, &rep);
     for (unsigned i = 0; i < n_events; i++)
