@@ -116,19 +116,13 @@ static int split_events(const char *list, char **buf, const char ***names, unsig
 }
 
 /* The database events are checked against when no session counts: that of
- * $KPMC_DB, else of the CPU the failed session saw, else this Mac's, else
- * a14. */
+ * the CPU the failed session saw, unless $KPMC_DB names one; else the
+ * command line's default (cli_default_db). */
 static const kpmc_db *fallback_db(const kpmc_session *s)
 {
-    const char *env = getenv("KPMC_DB");
-    const kpmc_db *db = env && *env ? kpmc_db_find(env) : NULL;
-    if (!db && kpmc_session_cpu(s)[0])
-        db = kpmc_db_for_cpu_string(kpmc_session_cpu(s));
-    if (!db)
-        db = kpmc_host_db();
-    if (!db)
-        db = kpmc_db_find("a14");
-    return db;
+    const char *env = getenv("KPMC_DB"), *why;
+    const kpmc_db *db = env && *env ? NULL : kpmc_db_for_cpu_string(kpmc_session_cpu(s));
+    return db ? db : cli_default_db(CMD, &why);
 }
 
 /* Without root the kernel gives a process's cycles and instructions: the
@@ -157,9 +151,9 @@ struct stat_ctx {
     int proc_error_noted;
 };
 
-static int set_error(kpmc_session *s, int r)
+/* kpmc's failure r, with the library's detail; returns 1. */
+static int count_error(int r, const char *detail)
 {
-    const char *detail = kpmc_session_error(s);
     if (r == KPMC_E_NOEVENT)
         return cli_error(CMD, "unknown event: %s", detail);
     if (r == KPMC_E_NOFIT)
@@ -192,10 +186,8 @@ static int build_groups(struct stat_ctx *c, struct stat_report *rep, const char 
     char detail[KPMC_DETAIL_MAX];
     const kpmc_db *db = kpmc_session_db(c->s);
     int ng = kpmc_groups_build(&groups, db, names, n, NULL, 0, placement, detail, sizeof detail);
-    if (ng == KPMC_E_NOEVENT)
-        return cli_error(CMD, "unknown event: %s", detail);
     if (ng < 0)
-        return cli_error(CMD, "%s: %s", kpmc_strerror(ng), detail);
+        return count_error(ng, detail);
     rep->db = db;
     for (int g = 0; g < ng; g++) {
         kpmc_group_info gi = {.size = sizeof gi};
@@ -203,7 +195,7 @@ static int build_groups(struct stat_ctx *c, struct stat_report *rep, const char 
         int r = kpmc_set_new(c->s, &c->sets[g], gi.names, gi.n, rep->mode);
         if (r != 0) {
             kpmc_groups_free(groups);
-            return set_error(c->s, r);
+            return count_error(r, kpmc_session_error(c->s));
         }
         for (size_t i = 0; i < gi.n; i++) {
             size_t ev = gi.input[i];
@@ -627,6 +619,8 @@ int kpmc_cmd_stat(int argc, char **argv)
             goto done;
         }
         const kpmc_db *db = fallback_db(c.s);
+        if (!db)
+            goto done;
         unsigned countable = 0;
         kpmc_plan *plan;
         if (kpmc_plan_new(&plan) != 0) {
@@ -640,7 +634,7 @@ int kpmc_cmd_stat(int argc, char **argv)
             if (!field && kpmc_plan_build_names(plan, db, one, 1, rep.mode, detail, sizeof detail) ==
                               KPMC_E_NOEVENT) {
                 kpmc_plan_free(plan);
-                cli_error(CMD, "unknown event: %s", detail);
+                count_error(KPMC_E_NOEVENT, detail);
                 goto done;
             }
             if (field) {
