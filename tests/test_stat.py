@@ -516,6 +516,21 @@ def case_failing():
                   "failing: notes %s" % rep["notes"])
         rc, _, err = m.stat(["-e", "Cycles", "--", WORKLOAD, "--main", "5", "--exit", "3"])
         check(rc == 3 and "The command exited with status 3." in err, "failing text: exit %d, %r" % (rc, err))
+        # A command that cannot be started again after its first run: kpmc
+        # stat fails with the shell's status, and still reports that run.
+        with tempfile.TemporaryDirectory() as d:
+            once = os.path.join(d, "once")
+            with open(once, "w") as f:
+                f.write('#!/bin/sh\nrm -f "$0"\nexec "%s" --main 5\n' % WORKLOAD)
+            os.chmod(once, 0o755)
+            rep, _, err = report_json(m, ["-r", "3", "-e", "Cycles", "--", once], want_rc=127)
+            check("cannot run '%s'" % once in err, "gone after one run: stderr %r" % err)
+            if rep:
+                check(rep["runs"] == 1 and rep["exit_status"] == 0,
+                      "gone after one run: %s runs, exit %s" % (rep["runs"], rep["exit_status"]))
+                check_event(rep, "Cycles", "FIXED_CYCLES", [5 * per_unit("a14", "Cycles")], "gone after one run")
+                check(any("Stopped after 1 run of the command: kpmc stat could not go on (exit status 127)." in n
+                          for n in rep["notes"]), "gone after one run: notes %s" % rep["notes"])
         m.check_restored("failing")
 
 

@@ -57,11 +57,6 @@ static void usage(FILE *f)
           f);
 }
 
-static const char *counts_name(unsigned counts)
-{
-    return counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) ? "all" : counts == KPMC_COUNTS_USER ? "user" : "kernel";
-}
-
 /* The object of a set, without a newline. */
 static void print_json(FILE *f, const kpmc_plan *plan, const char *const *names, const char *kernel)
 {
@@ -71,8 +66,7 @@ static void print_json(FILE *f, const kpmc_plan *plan, const char *const *names,
     if (kernel) {
         cli_json_member(f, ",", "kernel", kernel);
     }
-    fprintf(f, ",\"mode\":\"%s\",\"classes\":%" PRIu32 ",\"config\":[", p->mode == KPMC_MODE_USER ? "user" : "all",
-            p->classes);
+    fprintf(f, ",\"mode\":\"%s\",\"classes\":%" PRIu32 ",\"config\":[", cli_mode_name(p->mode), p->classes);
     for (unsigned k = 0; k < p->n_config; k++)
         fprintf(f, "%s%" PRIu64, k ? "," : "", p->config[k]);
     fputs("],\"events\":[", f);
@@ -88,7 +82,7 @@ static void print_json(FILE *f, const kpmc_plan *plan, const char *const *names,
             fprintf(f, "%" PRIu64, e->config);
         fprintf(f, ",\"index\":%u", e->index);
         if (kernel)
-            fprintf(f, ",\"counts\":\"%s\"", counts_name(e->counts));
+            fprintf(f, ",\"counts\":\"%s\"", cli_counts_name(e->counts));
         fputc('}', f);
     }
     fputs("]}", f);
@@ -154,7 +148,7 @@ static void print_text(FILE *f, const kpmc_plan *plan, const char *const *names,
         fprintf(f, "%-*s  %-*s  %-8s  %-10s  ", wname, names[i], wres, kpmc_event_name(p->db, e->resolved),
                 counter, config);
         if (kernel)
-            fprintf(f, "%-5u  %s\n", e->index, counts_name(e->counts));
+            fprintf(f, "%-5u  %s\n", e->index, cli_counts_name(e->counts));
         else
             fprintf(f, "%u\n", e->index);
     }
@@ -213,7 +207,7 @@ static int check_groups(const kpmc_db *db, int mode, int json, const char **even
             cli_error("check", "%s", message);
     } else if (json) {
         cli_json_member(f, "{", "db", kpmc_db_name(db));
-        fprintf(f, ",\"mode\":\"%s\",\"groups\":[", mode == KPMC_MODE_USER ? "user" : "all");
+        fprintf(f, ",\"mode\":\"%s\",\"groups\":[", cli_mode_name(mode));
         for (int k = 0; k < count; k++) {
             kpmc_group_info gi = {.size = sizeof gi};
             kpmc_groups_get(g, (size_t)k, &gi);

@@ -186,28 +186,10 @@ static void list_json(const kpmc_db *db, FILE *f)
 
 /* ---- --generic ---- */
 
-/* The event name of a generic event's mapping, or NULL. */
-static const char *generic_event(const kpmc_db *db, int g, int mode)
-{
-    int e = kpmc_generic_resolve(db, g, mode);
-    return e >= 0 ? kpmc_event_name(db, (unsigned)e) : NULL;
-}
-
-static int same_mapping(const kpmc_db *a, const kpmc_db *b, int g)
-{
-    for (int mode = 0; mode < 2; mode++)
-        if (kpmc_generic_resolve(a, g, mode) < 0 ? kpmc_generic_resolve(b, g, mode) >= 0
-                                                : !generic_event(b, g, mode) ||
-                                                      strcmp(generic_event(a, g, mode), generic_event(b, g, mode)))
-            return 0;
-    const char *x = kpmc_generic_note(a, g), *y = kpmc_generic_note(b, g);
-    return x ? y && !strcmp(x, y) : !y;
-}
-
 /* "FIXED_CYCLES, user mode CORE_ACTIVE_CYCLE", "INST_BRANCH", "-". */
 static void mapping_text(const kpmc_db *db, int g, char *out, size_t len)
 {
-    const char *all = generic_event(db, g, 0), *user = generic_event(db, g, 1);
+    const char *all = doc_generic_event(db, g, KPMC_MODE_ALL), *user = doc_generic_event(db, g, KPMC_MODE_USER);
     if (all && user && strcmp(all, user))
         snprintf(out, len, "%s, user mode %s", all, user);
     else if (all && !user)
@@ -232,15 +214,12 @@ static void generic_text(const kpmc_db *one, FILE *f)
         size_t first = one ? kpmc_db_id(one) : 0, last = one ? first + 1 : kpmc_db_count();
         for (size_t i = first; i < last; i++) {
             const kpmc_db *db = kpmc_db_at(i);
-            size_t j = first;
-            while (j < i && !same_mapping(kpmc_db_at(j), db, (int)g))
-                j++;
-            if (j < i)
+            if (!doc_generic_first(first, i, (int)g))
                 continue; /* listed with the first database that maps it alike */
             char text[256], dbs[512] = "";
             size_t used = 0;
             for (size_t k = i; k < last; k++)
-                if (same_mapping(db, kpmc_db_at(k), (int)g) && used < sizeof dbs)
+                if (doc_generic_same(db, kpmc_db_at(k), (int)g) && used < sizeof dbs)
                     used += (size_t)snprintf(dbs + used, sizeof dbs - used, "%s%s", used ? " " : "",
                                              kpmc_db_name(kpmc_db_at(k)));
             mapping_text(db, (int)g, text, sizeof text);
@@ -273,8 +252,8 @@ static void generic_json(const kpmc_db *one, FILE *f)
             const kpmc_db *db = kpmc_db_at(i);
             fputs(i != first ? "," : "", f);
             cli_json_str(f, kpmc_db_name(db));
-            cli_json_member(f, ":{", "all", generic_event(db, (int)g, 0));
-            cli_json_member(f, ",", "user", generic_event(db, (int)g, 1));
+            cli_json_member(f, ":{", "all", doc_generic_event(db, (int)g, KPMC_MODE_ALL));
+            cli_json_member(f, ",", "user", doc_generic_event(db, (int)g, KPMC_MODE_USER));
             fputc('}', f);
         }
         fputs("}}", f);

@@ -72,7 +72,9 @@ static void usage(FILE *f)
           "A run in which the command fails (non-zero exit status, killed by a signal)\n"
           "ends the repeats.  A signal sent to kpmc stat (SIGINT, SIGTERM, SIGHUP,\n"
           "SIGQUIT) is passed on to the command; what was counted is reported and the\n"
-          "kernel's counter state is put back.\n"
+          "kernel's counter state is put back.  When kpmc fails after some runs (the\n"
+          "command can no longer be started, ...), what those runs counted is reported\n"
+          "too, and kpmc exits with its own status.\n"
           "\n"
           "Exit status: the command's (128 + N when signal N ended it); 127 the command\n"
           "was not found, 126 it could not be run; 1 kpmc could not count (unknown event,\n"
@@ -114,19 +116,13 @@ static int split_events(const char *list, char **buf, const char ***names, unsig
 }
 
 /* The database events are checked against when no session counts: that of
- * $KPMC_DB, else of the CPU the failed session saw, else this Mac's, else
- * a14. */
+ * the CPU the failed session saw, unless $KPMC_DB names one; else the
+ * command line's default (cli_default_db). */
 static const kpmc_db *fallback_db(const kpmc_session *s)
 {
-    const char *env = getenv("KPMC_DB");
-    const kpmc_db *db = env && *env ? kpmc_db_find(env) : NULL;
-    if (!db && kpmc_session_cpu(s)[0])
-        db = kpmc_db_for_cpu_string(kpmc_session_cpu(s));
-    if (!db)
-        db = kpmc_host_db();
-    if (!db)
-        db = kpmc_db_find("a14");
-    return db;
+    const char *env = getenv("KPMC_DB"), *why;
+    const kpmc_db *db = env && *env ? NULL : kpmc_db_for_cpu_string(kpmc_session_cpu(s));
+    return db ? db : cli_default_db(CMD, &why);
 }
 
 /* Without root the kernel gives a process's cycles and instructions: the
@@ -155,9 +151,9 @@ struct stat_ctx {
     int proc_error_noted;
 };
 
-static int set_error(kpmc_session *s, int r)
+/* kpmc's failure r, with the library's detail; returns 1. */
+static int count_error(int r, const char *detail)
 {
-    const char *detail = kpmc_session_error(s);
     if (r == KPMC_E_NOEVENT)
         return cli_error(CMD, "unknown event: %s", detail);
     if (r == KPMC_E_NOFIT)
@@ -190,10 +186,8 @@ static int build_groups(struct stat_ctx *c, struct stat_report *rep, const char 
     char detail[KPMC_DETAIL_MAX];
     const kpmc_db *db = kpmc_session_db(c->s);
     int ng = kpmc_groups_build(&groups, db, names, n, NULL, 0, placement, detail, sizeof detail);
-    if (ng == KPMC_E_NOEVENT)
-        return cli_error(CMD, "unknown event: %s", detail);
     if (ng < 0)
-        return cli_error(CMD, "%s: %s", kpmc_strerror(ng), detail);
+        return count_error(ng, detail);
     rep->db = db;
     for (int g = 0; g < ng; g++) {
         kpmc_group_info gi = {.size = sizeof gi};
@@ -201,7 +195,7 @@ static int build_groups(struct stat_ctx *c, struct stat_report *rep, const char 
         int r = kpmc_set_new(c->s, &c->sets[g], gi.names, gi.n, rep->mode);
         if (r != 0) {
             kpmc_groups_free(groups);
-            return set_error(c->s, r);
+            return count_error(r, kpmc_session_error(c->s));
         }
         for (size_t i = 0; i < gi.n; i++) {
             size_t ev = gi.input[i];
@@ -625,6 +619,8 @@ int kpmc_cmd_stat(int argc, char **argv)
             goto done;
         }
         const kpmc_db *db = fallback_db(c.s);
+        if (!db)
+            goto done;
         unsigned countable = 0;
         kpmc_plan *plan;
         if (kpmc_plan_new(&plan) != 0) {
@@ -638,7 +634,7 @@ int kpmc_cmd_stat(int argc, char **argv)
             if (!field && kpmc_plan_build_names(plan, db, one, 1, rep.mode, detail, sizeof detail) ==
                               KPMC_E_NOEVENT) {
                 kpmc_plan_free(plan);
-                cli_error(CMD, "unknown event: %s", detail);
+                count_error(KPMC_E_NOEVENT, detail);
                 goto done;
             }
             if (field) {
@@ -729,11 +725,16 @@ int kpmc_cmd_stat(int argc, char **argv)
     rep.wall_ns = (int64_t *)(storage + (size_t)n_events * per * 3);
 
     int stopped = run_all(&c, &rep, command, &status);
-    if (stopped == STOP_ERROR || rep.n_wall == 0) {
+    if (rep.n_wall == 0) {
         if (stopped != STOP_ERROR && stat_signal())
             status = 128 + stat_signal();
         goto done;
     }
+    /* kpmc failed after some runs (its message is out): what they counted
+     * is reported all the same, with kpmc's exit status. */
+    if (stopped == STOP_ERROR)
+        stat_note(&rep, "Stopped after %u run%s of the command: kpmc stat could not go on (exit status %d).",
+                  rep.n_wall, rep.n_wall == 1 ? "" : "s", status);
     if (rep.scope == STAT_THREADS)
         add_notes(&c, &rep);
     for (unsigned i = 0; i < n_events; i++)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <kpmc/kpmc.h>
+
 void doc_counters_str(uint32_t mask, char out[DOC_COUNTERS_LEN])
 {
     if (mask)
@@ -156,6 +158,35 @@ void doc_aliases(FILE *f, const kpmc_db *db, const struct doc_alias_list *how)
     }
     if (k)
         fputs(how->end, f);
+}
+
+/* ---- generic events ---- */
+
+const char *doc_generic_event(const kpmc_db *db, int g, int mode)
+{
+    int e = kpmc_generic_resolve(db, g, mode);
+    return e >= 0 ? kpmc_event_name(db, (unsigned)e) : NULL;
+}
+
+static int same_text(const char *a, const char *b)
+{
+    return a ? b && !strcmp(a, b) : !b;
+}
+
+int doc_generic_same(const kpmc_db *a, const kpmc_db *b, int g)
+{
+    for (int mode = KPMC_MODE_ALL; mode <= KPMC_MODE_USER; mode++)
+        if (!same_text(doc_generic_event(a, g, mode), doc_generic_event(b, g, mode)))
+            return 0;
+    return same_text(kpmc_generic_note(a, g), kpmc_generic_note(b, g));
+}
+
+int doc_generic_first(size_t first, size_t i, int g)
+{
+    for (size_t j = first; j < i; j++)
+        if (doc_generic_same(kpmc_db_at(j), kpmc_db_at(i), g))
+            return 0;
+    return 1;
 }
 
 void doc_html(FILE *f, const char *s)

@@ -78,6 +78,16 @@ void doc_db_label(const kpmc_db_info *d, char out[DOC_LABEL_LEN]);
  * after them).  Fills out[] with catalog indices and returns how many. */
 size_t doc_dbs_by_age(int arch, size_t *out, size_t cap);
 
+/* Generic events (kpmc list --generic, generic.html): the name of the
+ * event that counts generic event g in db in `mode`, or NULL where none
+ * does; whether databases a and b map g alike (the same events in both
+ * modes, the same note); and whether database i is the first of
+ * first .. i that maps g as it does (it heads a row of the databases that
+ * map g alike). */
+const char *doc_generic_event(const kpmc_db *db, int g, int mode);
+int doc_generic_same(const kpmc_db *a, const kpmc_db *b, int g);
+int doc_generic_first(size_t first, size_t i, int g);
+
 /* A database's aliases as one list: each as `first` (before the first one)
  * or `sep`, its name, `arrow` and the name of its event; then `end` after
  * the last.  Nothing for a database without aliases.  The names go through

@@ -1,28 +1,10 @@
 /* `kpmc doc`: generic.html, the generic events and the event that counts
  * each in every database, per counting mode. */
 #include <kpmc/generic.h>
-
-#include <string.h>
+#include <kpmc/kpmc.h>
 
 #include "doc_fmt.h"
 #include "doc_html.h"
-
-static const char *mapped(const kpmc_db *db, int g, int mode)
-{
-    int e = kpmc_generic_resolve(db, g, mode);
-    return e >= 0 ? kpmc_event_name(db, (unsigned)e) : NULL;
-}
-
-static int same_text(const char *a, const char *b)
-{
-    return a ? b && !strcmp(a, b) : !b;
-}
-
-static int same_mapping(const kpmc_db *a, const kpmc_db *b, int g)
-{
-    return same_text(mapped(a, g, 0), mapped(b, g, 0)) && same_text(mapped(a, g, 1), mapped(b, g, 1)) &&
-           same_text(kpmc_generic_note(a, g), kpmc_generic_note(b, g));
-}
 
 /* An event cell: the name linked to its row on the database's page. */
 static void event_cell(FILE *f, const kpmc_db *db, const char *label, const char *name)
@@ -60,22 +42,19 @@ static void generic_section(FILE *f, int g)
     size_t n = kpmc_db_count();
     for (size_t i = 0; i < n; i++) {
         const kpmc_db *db = kpmc_db_at(i);
-        size_t j = 0;
-        while (j < i && !same_mapping(kpmc_db_at(j), db, g))
-            j++;
-        if (j < i)
+        if (!doc_generic_first(0, i, g))
             continue; /* in the row of the first database that maps it alike */
         fputs("<tr><td data-label=\"Databases\">", f);
         for (size_t k = i, first = 1; k < n; k++) {
-            if (!same_mapping(db, kpmc_db_at(k), g))
+            if (!doc_generic_same(db, kpmc_db_at(k), g))
                 continue;
             fputs(first ? "" : ", ", f);
             html_db_link(f, kpmc_db_at(k), 0);
             first = 0;
         }
         fputs("</td>", f);
-        event_cell(f, db, "All modes", mapped(db, g, 0));
-        event_cell(f, db, "User mode", mapped(db, g, 1));
+        event_cell(f, db, "All modes", doc_generic_event(db, g, KPMC_MODE_ALL));
+        event_cell(f, db, "User mode", doc_generic_event(db, g, KPMC_MODE_USER));
         html_text_cell(f, "Note", kpmc_generic_note(db, g));
         fputs("</tr>\n", f);
     }

@@ -245,7 +245,7 @@ void stat_print_json(FILE *f, const struct stat_report *r)
         cli_json_str(f, r->command[i]);
     }
     fprintf(f, "],\"runs\":%u,\"mode\":\"%s\",\"scope\":\"%s\",\"wall_ns\":{\"mean\":", r->runs,
-            r->mode == KPMC_MODE_USER ? "user" : "all", scope_name(r->scope));
+            cli_mode_name(r->mode), scope_name(r->scope));
     struct summary w = summarize_i64(r->wall_ns, r->n_wall);
     json_number(f, w.mean);
     fputs(",\"stddev\":", f);
@@ -278,7 +278,7 @@ void stat_print_json(FILE *f, const struct stat_report *r)
             fputc('}', f);
         }
         if (!e->not_counted && e->counts)
-            fprintf(f, ",\"counts\":\"%s\"", e->counts == KPMC_COUNTS_USER ? "user" : e->counts == KPMC_COUNTS_KERNEL ? "kernel" : "all");
+            fprintf(f, ",\"counts\":\"%s\"", cli_counts_name(e->counts));
         if (e->not_counted) {
             cli_json_member(f, ",", "not_counted", e->not_counted);
         }
@@ -327,6 +327,6 @@ void stat_print_csv(FILE *f, const struct stat_report *r)
         fputc(',', f);
         for (unsigned k = 0; k < e->n_values; k++)
             fprintf(f, "%s%" PRIu64, k ? ";" : "", e->values[k]);
-        fprintf(f, ",%s,%s\n", scope_name(r->scope), r->mode == KPMC_MODE_USER ? "user" : "all");
+        fprintf(f, ",%s,%s\n", scope_name(r->scope), cli_mode_name(r->mode));
     }
 }
