@@ -349,7 +349,7 @@ if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
     "LINKER:--wrap=rename,--wrap=renameat,--wrap=linkat,--wrap=unlinkat")
   set(_gen_faults "--faults=$<TARGET_FILE:kpmc-gen-faults>")
 endif()
-foreach(mode planted subfolder special in_the_way rollback concurrent)
+foreach(mode planted subfolder special in_the_way rollback concurrent interrupted)
   add_test(NAME gen_output_${mode}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_output.py" ${mode}
             --gen $<TARGET_FILE:kpmc-gen> ${_gen_faults} --data "${_gen_data}" --golden "${_gen_golden}"
