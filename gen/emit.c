@@ -14,7 +14,6 @@
 #include "emit.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "digest.h"
@@ -584,11 +583,7 @@ static void emit_events_h(const struct gen_catalog *cat, uint64_t digest, struct
                 " * case-insensitively.  kpmc_ev_resolve(db, KPMC_EV_X) gives X's index in db. */\n"
                 "enum kpmc_ev_id {\n");
     /* in how many databases each id exists */
-    size_t *count = calloc(cat->n_pids + 1, sizeof *count);
-    if (!count) {
-        gen_error(NULL, 0, "out of memory");
-        exit(1);
-    }
+    size_t *count = gen_alloc((cat->n_pids + 1) * sizeof *count);
     for (size_t i = 0; i < cat->n_dbs; i++) {
         for (size_t j = 0; j < cat->dbs[i].n_events; j++)
             count[cat->dbs[i].events[j].pid]++;
@@ -602,7 +597,6 @@ static void emit_events_h(const struct gen_catalog *cat, uint64_t digest, struct
         buf_putu(b, count[p]);
         buf_puts(b, count[p] == 1 ? " database */\n" : " databases */\n");
     }
-    free(count);
     buf_printf(b, "    KPMC_EV_COUNT = %zu\n};\n\n#endif\n", cat->n_pids);
 }
 

@@ -81,9 +81,9 @@ int gen_read_file(const char *path, char **data, size_t *len)
     int fd = open_regular(AT_FDCWD, path, 0, &st, &kind);
     if (fd < 0) {
         if (kind)
-            gen_error(path, 0, "not a regular file (%s); kpmc-gen reads regular files only", kind);
+            gen_error(path, 0, "cannot read: not a regular file (%s); kpmc-gen reads regular files only", kind);
         else
-            gen_error(path, 0, "cannot open: %s", strerror(errno));
+            gen_error(path, 0, "cannot read: %s", strerror(errno));
         return -1;
     }
     if ((uintmax_t)st.st_size > GEN_FILE_LIMIT) {

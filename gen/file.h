@@ -17,8 +17,10 @@
 const char *gen_file_kind(unsigned long mode);
 
 /* Read the regular file at path (symbolic links followed) whole into the
- * arena, NUL-terminated.  0, or -1 after an error naming path: cannot open,
- * not a regular file (which kind), over GEN_FILE_LIMIT, cannot read. */
+ * arena, NUL-terminated (the plists and the tables are read so).  0, or -1
+ * after an error naming path: "cannot read: " and why (it cannot be opened,
+ * is not a regular file and which kind, or a read fails), or that it is over
+ * GEN_FILE_LIMIT. */
 int gen_read_file(const char *path, char **data, size_t *len);
 
 /* Up to max bytes of the file `name` in the folder dirfd, only if it is a

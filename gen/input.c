@@ -68,36 +68,19 @@ struct inputs {
     size_t n_dbs, cap_dbs;
     struct gen_link *links;
     const uint8_t **link_sha; /* for links that are copies of a database */
-    size_t n_links, cap_links;
+    size_t n_links, cap_links, cap_link_sha;
 };
 
 static void add_db(struct inputs *in, const struct file *f)
 {
-    if (in->n_dbs == in->cap_dbs) {
-        size_t cap = in->cap_dbs ? 2 * in->cap_dbs : 32;
-        struct file *d = gen_alloc(cap * sizeof *d);
-        if (in->n_dbs)
-            memcpy(d, in->dbs, in->n_dbs * sizeof *d);
-        in->dbs = d;
-        in->cap_dbs = cap;
-    }
+    in->dbs = gen_grow(in->dbs, in->n_dbs, &in->cap_dbs, sizeof *in->dbs, 32);
     in->dbs[in->n_dbs++] = *f;
 }
 
 static struct gen_link *add_link(struct inputs *in)
 {
-    if (in->n_links == in->cap_links) {
-        size_t cap = in->cap_links ? 2 * in->cap_links : 32;
-        struct gen_link *l = gen_alloc(cap * sizeof *l);
-        const uint8_t **s = gen_alloc(cap * sizeof *s);
-        if (in->n_links) {
-            memcpy(l, in->links, in->n_links * sizeof *l);
-            memcpy(s, in->link_sha, in->n_links * sizeof *s);
-        }
-        in->links = l;
-        in->link_sha = s;
-        in->cap_links = cap;
-    }
+    in->links = gen_grow(in->links, in->n_links, &in->cap_links, sizeof *in->links, 32);
+    in->link_sha = gen_grow(in->link_sha, in->n_links, &in->cap_link_sha, sizeof *in->link_sha, 32);
     return &in->links[in->n_links++];
 }
 
@@ -184,12 +167,7 @@ static int add_dir(struct inputs *in, const char *dir)
     for (struct dirent *e; (e = readdir(d));) {
         if (e->d_name[0] == '.' || !ends_with(e->d_name, ".plist"))
             continue;
-        if (n == cap) {
-            char **bigger = gen_alloc(2 * cap * sizeof *bigger);
-            memcpy(bigger, names, n * sizeof *names);
-            names = bigger;
-            cap *= 2;
-        }
+        names = gen_grow(names, n, &cap, sizeof *names, 64);
         names[n++] = gen_strdup(e->d_name);
     }
     closedir(d);

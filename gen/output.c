@@ -13,7 +13,9 @@
  *   4. renames the temporaries into place and removes stale headers; if any
  *      step fails, the files already replaced get their kept versions back
  *      and new ones are removed, so the folder is as it was;
- *   5. removes the kept versions and the lock file. */
+ *   5. removes the kept versions and the lock file.
+ * From 2 to 5, SIGHUP, SIGINT, SIGQUIT and SIGTERM are held: an interrupted
+ * run stops only after its last step. */
 #define _POSIX_C_SOURCE 200809L
 #define _DARWIN_C_SOURCE 1 /* O_NOFOLLOW on macOS */
 #include "output.h"
@@ -21,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +290,21 @@ static void unlock_dir(const struct out_dir *o, int fd)
 
 /* ---- writing ---- */
 
+/* Hold the signals that end a run from a terminal or a job control (SIGKILL
+ * cannot be held) while the folder is changed, so that one arriving then
+ * takes effect only once the folder is whole again: all new, or as it was.
+ * The previous mask goes to *saved. */
+static void hold_signals(sigset_t *saved)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGHUP);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGQUIT);
+    sigaddset(&s, SIGTERM);
+    sigprocmask(SIG_BLOCK, &s, saved);
+}
+
 struct change {
     const char *path;  /* for messages */
     int fd;            /* its folder */
@@ -395,6 +413,10 @@ int output_write(const char *dir, const struct out_file *files, size_t n)
         close_dirs(&o);
         return -1;
     }
+    /* Held from here, not while waiting for the lock: that wait may be
+     * long, and ending it changes nothing. */
+    sigset_t saved;
+    hold_signals(&saved);
     struct change *ch = gen_alloc((n + 1) * sizeof *ch);
     size_t n_ch = 0;
     int bad = 0;
@@ -480,6 +502,7 @@ int output_write(const char *dir, const struct out_file *files, size_t n)
     }
     unlock_dir(&o, lock);
     close_dirs(&o);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     return bad ? -1 : 0;
 }
 

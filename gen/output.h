@@ -10,7 +10,8 @@
  * temporaries renamed into place.  Per-database headers of a previous run
  * that are no longer generated are removed.  Should any step fail, every
  * file replaced or removed is put back and new files are removed, so dir is
- * as it was.  Nothing is written through a symbolic link below dir, and
+ * as it was; SIGHUP, SIGINT, SIGQUIT and SIGTERM take effect only once dir
+ * is whole again.  Nothing is written through a symbolic link below dir, and
  * nothing but regular files is read.  Unchanged files keep their
  * timestamps.  0 or -1 (reported). */
 int output_write(const char *dir, const struct out_file *files, size_t n);

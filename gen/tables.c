@@ -3,13 +3,12 @@
  * the header comments of catalog/tables/generic.tsv and chips.tsv). */
 #include "tables.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ascii.h"
+#include "file.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -29,34 +28,10 @@ struct line {
  * dropped; its base name and SHA-256 go to *src.  -1 after an error. */
 static int read_lines(const char *path, struct line **out, size_t *n_out, struct gen_table_source *src)
 {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st)) {
-        gen_error(path, 0, "cannot read: %s", strerror(errno));
-        if (f)
-            fclose(f);
+    char *data;
+    size_t len;
+    if (gen_read_file(path, &data, &len))
         return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        gen_error(path, 0, "cannot read: not a regular file");
-        fclose(f);
-        return -1;
-    }
-    struct buf text = {0};
-    char chunk[4096];
-    size_t r;
-    while ((r = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_put(&text, chunk, r);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        gen_error(path, 0, "cannot read: %s", strerror(errno));
-        buf_free(&text);
-        return -1;
-    }
-    char *data = gen_strndup(text.data ? text.data : "", text.len);
-    size_t len = text.len;
-    buf_free(&text);
     const char *slash = strrchr(path, '/');
     src->file = slash ? slash + 1 : path;
     sha256(data, len, src->sha256);
@@ -65,8 +40,8 @@ static int read_lines(const char *path, struct line **out, size_t *n_out, struct
         return -1;
     }
 
-    size_t cap = 64, n = 0;
-    struct line *lines = gen_alloc(cap * sizeof *lines);
+    size_t cap = 0, n = 0;
+    struct line *lines = NULL;
     long no = 0;
     for (char *p = data; *p;) {
         char *end = strchr(p, '\n');
@@ -83,12 +58,7 @@ static int read_lines(const char *path, struct line **out, size_t *n_out, struct
                     gen_error(path, no, "a character that is not printable ASCII (0x%02x)", *c);
                     return -1;
                 }
-            if (n == cap) {
-                struct line *bigger = gen_alloc(2 * cap * sizeof *bigger);
-                memcpy(bigger, lines, n * sizeof *lines);
-                lines = bigger;
-                cap *= 2;
-            }
+            lines = gen_grow(lines, n, &cap, sizeof *lines, 64);
             struct line *ln = &lines[n++];
             ln->no = no;
             size_t nf = 1;

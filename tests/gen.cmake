@@ -329,6 +329,9 @@ kpmc_gen_table_bad(c_fields 2 "a row has 3 fields (FAMILY, CHIPS, CODENAME), not
 kpmc_gen_table_bad(c_empty_chip 2 "an empty chip name in the list 'Two,, Three'")
 kpmc_gen_fail(table_missing tables/bad/no_such.tsv "cannot read" INPUTS --generic tables/bad/no_such.tsv ok)
 kpmc_gen_fail(table_folder tables "cannot read: not a regular file" INPUTS --chips tables ok)
+# A table is read like an input: a FIFO must not block.
+kpmc_gen_fail(table_fifo "{work}/fifo.tsv" "cannot read: not a regular file (a FIFO)" FIFO "{work}/fifo.tsv"
+  INPUTS --generic "{work}/fifo.tsv" ok)
 kpmc_gen_fail(usage_generic_without_file usage "--generic needs a file" RC 2 ERRORS 0 INPUTS ok --generic)
 
 # The output folder under attack and under failure (test_gen_output.py):
@@ -346,7 +349,7 @@ if(NOT APPLE AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
     "LINKER:--wrap=rename,--wrap=renameat,--wrap=linkat,--wrap=unlinkat")
   set(_gen_faults "--faults=$<TARGET_FILE:kpmc-gen-faults>")
 endif()
-foreach(mode planted subfolder special in_the_way rollback concurrent)
+foreach(mode planted subfolder special in_the_way rollback concurrent interrupted)
   add_test(NAME gen_output_${mode}
     COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_output.py" ${mode}
             --gen $<TARGET_FILE:kpmc-gen> ${_gen_faults} --data "${_gen_data}" --golden "${_gen_golden}"

@@ -28,9 +28,13 @@ own in a fresh folder.  MODE
                folder, renames slowed so that they overlap: both exit 0, the
                second says it waits, the folder holds exactly the second
                run's catalog
+  interrupted  (KPMC_GEN_FAULTS) SIGTERM while renames are slowed, part-way
+               through replacing the files: the run ends by the signal once
+               the folder holds exactly the new catalog, nothing left behind
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -310,9 +314,42 @@ def mode_concurrent(a):
         same_as("round %d: two runs into one folder" % round_, out, other)
 
 
+def mode_interrupted(a):
+    if not a.faults:
+        print("skipped: no kpmc-gen-faults")
+        sys.exit(77)
+    template = os.path.join(a.data, "template.plist")
+    work = kpmctest.fresh(a.work)
+    other = other_catalog(a)
+    env = dict(os.environ)
+    env["KPMC_GEN_FAULT_DELAY_MS"] = "100"
+    out = os.path.join(work, "out")
+    prepare_other(a, out)
+    p = subprocess.Popen([a.faults, "--quiet", "--out", out, template], env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    # Once it holds the folder (its lock file is there), its renames take
+    # 100 ms each: the signal comes after the first and before the last.
+    lock = os.path.join(out, ".kpmc-gen.lock")
+    for _ in range(3000):
+        if os.path.exists(lock):
+            break
+        time.sleep(0.01)
+    time.sleep(0.15)
+    p.send_signal(signal.SIGTERM)
+    _, err = p.communicate(timeout=120)
+    if p.returncode != -signal.SIGTERM:
+        fail("the run exited %d, not by SIGTERM:\n%s" % (p.returncode, err))
+    if "Sanitizer" in err or "runtime error:" in err:
+        fail("sanitizer report:\n" + err)
+    # Every regular file compared: a temporary, kept or lock file is extra.
+    os.remove(os.path.join(out, "NOTES.txt"))
+    same_as("interrupted part-way", out, other)
+
+
 def main():
     ap = kpmctest.parser("--gen", "--data", "--golden", "--work")
-    ap.add_argument("mode", choices=["planted", "subfolder", "special", "in_the_way", "rollback", "concurrent"])
+    ap.add_argument("mode", choices=["planted", "subfolder", "special", "in_the_way", "rollback", "concurrent",
+                                     "interrupted"])
     ap.add_argument("--faults", default="")
     a = ap.parse_args()
     a.gen, a.data, a.golden, a.work = (os.path.abspath(x) for x in (a.gen, a.data, a.golden, a.work))
