@@ -19,7 +19,7 @@
 # mixes fixed and configurable events does not fit the 8 configurable
 # counters it is moved to); the loop and the read are the same on every
 # kernel.
-# Budget (shared/docs/design.md): the loop's own cost per sample at most
+# Budget (README "Benchmarks"): the loop's own cost per sample at most
 # twice the raw read's beyond the kpc calls, zero allocations per sample.
 # Needs a build without sanitizers (valgrind cannot run ASan programs).
 # kpmc_measure_next appears in the profile at two recursion levels (the
