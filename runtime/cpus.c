@@ -105,7 +105,7 @@ int kpmc_set_read_cpus(kpmc_set *set, uint64_t *out)
     } else if (!s->cpu_buf || !s->kpc_get_cpu_counters) {
         kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "call kpmc_session_cpus before reading every CPU");
         r = KPMC_E_STATE;
-    } else if (!set->running) {
+    } else if (!kpmc_set_counting(set)) {
         kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set does not count (start it first)");
         r = KPMC_E_STATE;
     } else {

@@ -295,7 +295,6 @@ void kpmc_close(kpmc_session *s)
     pthread_mutex_lock(&s->lock);
     s->closed = 1;
     for (kpmc_set *set = s->sets; set; set = set->next) {
-        set->running = 0;
         kpmc_set_switch(set, KPMC_SET_CLOSED, kpmc_set_read_idle);
     }
     s->running = 0;

@@ -442,7 +442,7 @@ static int start_locked(kpmc_set *set)
 {
     kpmc_session *s = set->s;
     int r = 0;
-    if (set->running) {
+    if (kpmc_set_counting(set)) {
         kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_set_start: the set is already counting");
         return KPMC_E_STATE;
     }
@@ -472,7 +472,6 @@ static int start_locked(kpmc_set *set)
     }
     if (r == 0) {
         s->running++;
-        set->running = 1;
         set->thread = pthread_self();
         kpmc_set_switch(set, KPMC_SET_COUNTING, s->k.kpc_get_thread_counters);
     }
@@ -485,7 +484,6 @@ static int stop_locked(kpmc_set *set)
     kpmc_session *s = set->s;
     struct kpmc_kperf *k = &s->k;
     if (s->selfcounts) {
-        set->running = 0;
         kpmc_set_switch(set, KPMC_SET_STOPPED, kpmc_set_read_idle);
         return 0;
     }
@@ -504,7 +502,6 @@ static int stop_locked(kpmc_set *set)
         s->cur_counting = 0;
     }
     s->running--;
-    set->running = 0;
     kpmc_set_switch(set, KPMC_SET_STOPPED, kpmc_set_read_idle);
     return 0;
 }
@@ -513,7 +510,7 @@ static int stop_locked(kpmc_set *set)
 static int stop_own_locked(kpmc_set *set)
 {
     kpmc_session *s = set->s;
-    if (!set->running) {
+    if (!kpmc_set_counting(set)) {
         kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_set_stop: the set is not counting");
         return KPMC_E_STATE;
     }
@@ -559,7 +556,7 @@ void kpmc_set_free(kpmc_set *set)
     kpmc_session *s = set->s;
     pthread_mutex_lock(&s->lock);
     /* Nothing counts once the session is closed. */
-    if (set->running && stop_locked(set) != 0) {
+    if (kpmc_set_counting(set) && stop_locked(set) != 0) {
         /* The kernel keeps counting; kpmc_close restores it. */
         s->running--;
     }
