@@ -156,16 +156,16 @@ static void idle(kpmc_measure *m)
     m->in_empty = 0;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void say(kpmc_measure *m, const char *fmt, ...)
+/* The measurement's detail := the sentence. */
+#define say(m, ...) kpmc_detail_set((m)->detail, sizeof (m)->detail, __VA_ARGS__)
+
+/* Stop the running group's set (m->running is left as it was). */
+static int stop_group(kpmc_measure *m)
 {
-    struct kpmc_detail d = kpmc_detail_open(m->detail, sizeof m->detail, 0);
-    va_list ap;
-    va_start(ap, fmt);
-    kpmc_detail_vput(&d, fmt, ap);
-    va_end(ap);
+    int r = kpmc_set_stop(m->sets[m->running]);
+    if (r != 0)
+        say(m, "stopping group %zu: %s", m->running + 1, kpmc_session_error(m->s));
+    return r;
 }
 
 /* Stop the running set, give the QoS class back, go idle. */
@@ -173,9 +173,7 @@ static int stop_run(kpmc_measure *m)
 {
     int r = 0;
     if (m->running != NONE) {
-        r = kpmc_set_stop(m->sets[m->running]);
-        if (r != 0)
-            say(m, "stopping group %zu: %s", m->running + 1, kpmc_session_error(m->s));
+        r = stop_group(m);
         m->running = NONE;
     }
     kpmc_cores_unpin(&m->pin);
@@ -292,11 +290,9 @@ static int segment_begin(kpmc_measure *m, const struct segment *sg)
 {
     if (sg->group != m->running) {
         if (m->running != NONE) {
-            int r = kpmc_set_stop(m->sets[m->running]);
-            if (r != 0) {
-                say(m, "stopping group %zu: %s", m->running + 1, kpmc_session_error(m->s));
+            int r = stop_group(m);
+            if (r != 0)
                 return abort_run(m, r);
-            }
             m->running = NONE;
         }
         kpmc_set *set = m->sets[sg->group];
