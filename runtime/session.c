@@ -82,6 +82,12 @@ int kpmc_restore_int(int (*fn)(int), int value)
     return r == 0 ? 0 : fn(value);
 }
 
+void kpmc_kernel_learn(kpmc_session *s, unsigned flag, int value)
+{
+    s->kernel.known |= flag;
+    s->kernel.flags = value ? s->kernel.flags | flag : s->kernel.flags & ~flag;
+}
+
 int kpmc_kpc_error(kpmc_session *s, const char *call, int err)
 {
     kpmc_kpc_failure(s->detail, sizeof s->detail, call, err);

@@ -121,6 +121,10 @@ void kpmc_session_unref(kpmc_session *s);
  * emptied: what kpmc_set_error(set) returns on this thread. */
 char *kpmc_set_detail(const kpmc_set *set);
 
+/* The session learned the value (0 or 1) of KPMC_KERNEL_* `flag`: known,
+ * and set or clear in s->kernel. */
+void kpmc_kernel_learn(kpmc_session *s, unsigned flag, int value);
+
 /* "CALL failed with E...: <why>" into s->detail for errno err, and the code:
  * EBUSY (another client) KPMC_E_BUSY, otherwise KPMC_E_KPC. */
 int kpmc_kpc_error(kpmc_session *s, const char *call, int err);

@@ -220,8 +220,7 @@ static int refused_events(kpmc_session *s, const kpmc_plan *p)
                         ": the kernel's selector allowlist refuses %s; the kernel knows only the events of "
                         "its own list for this chip (is the database right for this CPU?)",
                         names);
-        s->kernel.known |= KPMC_KERNEL_ALLOWLIST;
-        s->kernel.flags |= KPMC_KERNEL_ALLOWLIST;
+        kpmc_kernel_learn(s, KPMC_KERNEL_ALLOWLIST, 1);
         return KPMC_E_UNAVAILABLE;
     }
     kpmc_detail_add(s->detail, sizeof s->detail, ": the kernel refuses the set, yet none of its events alone");
@@ -328,8 +327,7 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
             if (d.arch == KPMC_ARCH_X86_64 && (back & 0xFFFFu) == (e->config & 0xFFFFu)) {
                 /* CMASK, INV or EDGE lost: a kernel that programs only the
                  * event, umask and modes.  Planning again says which. */
-                s->kernel.known |= KPMC_KERNEL_X86_PLAIN;
-                s->kernel.flags |= KPMC_KERNEL_X86_PLAIN;
+                kpmc_kernel_learn(s, KPMC_KERNEL_X86_PLAIN, 1);
                 continue;
             }
             kpmc_detail_set(s->detail, sizeof s->detail,
@@ -346,13 +344,8 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
                             (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter);
             return KPMC_E_KPC;
         }
-        if (asks_kernel(&d, e->config)) {
-            s->kernel.known |= KPMC_KERNEL_USER_ONLY;
-            if (m & KPMC_COUNTS_KERNEL)
-                s->kernel.flags &= ~KPMC_KERNEL_USER_ONLY;
-            else
-                s->kernel.flags |= KPMC_KERNEL_USER_ONLY;
-        }
+        if (asks_kernel(&d, e->config))
+            kpmc_kernel_learn(s, KPMC_KERNEL_USER_ONLY, !(m & KPMC_COUNTS_KERNEL));
     }
     set_modes(s, set, rb);
     return 0;
