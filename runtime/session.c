@@ -131,8 +131,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
         from = "KPMC_DB";
     }
     const kpmc_db *host = kpmc_db_for_cpu_string(s->cpu);
-    char fam[16];
-    cpu_family(s->cpu, fam);
+    char fam[16]; /* for the messages only */
     if (name && *name) {
         s->db = kpmc_db_find(name);
         if (!s->db) {
@@ -146,6 +145,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
                     env_switch("KPMC_DB_FORCE");
         if (s->db == host || force)
             return 0;
+        cpu_family(s->cpu, fam);
         kpmc_detail_set(s->detail, sizeof s->detail,
                         "%s=%s: this CPU (%s, family %s) is not one of database %s's CPU families (its database "
                         "is %s): %s's selectors would count other events here; force it with "
@@ -158,6 +158,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
     s->db = host;
     if (s->db)
         return 0;
+    cpu_family(s->cpu, fam);
     kpmc_detail_set(s->detail, sizeof s->detail,
                     "no database for CPU %s (family %s) in this build; build kpmc on this Mac "
                     "(the build regenerates the catalog from /usr/share/kpep) or configure with "
