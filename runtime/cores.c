@@ -5,14 +5,38 @@
  * QoS class user-interactive and efficiency cores for one of class
  * background (a preference, not a binding).  The core a thread runs on is
  * pthread_cpu_number_np (macOS 11 and later, looked up at run time); which
- * type a CPU number is comes from its rank: the efficiency cores are
- * numbered first, hw.perflevel1.logicalcpu of them (hw.perflevel0 being
- * the performance cores), as on every Apple silicon Mac so far. */
+ * type a CPU number is comes from hw.perflevel0 (performance) and
+ * hw.perflevel1 (efficiency) as kpmc_cpu_levels numbers them, the one rule
+ * kpmc_session_cpus follows too. */
 #if defined(__APPLE__)
 #define _DARWIN_C_SOURCE 1
 #endif
 
 #include "cores.h"
+
+int kpmc_sysctl_uint(kpmc_sysctlbyname_fn fn, const char *name, unsigned *out)
+{
+    int v = 0;
+    size_t len = sizeof v;
+    if (fn(name, &v, &len, NULL, 0) != 0 || len != sizeof v || v < 0)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+void kpmc_cpu_levels(unsigned p, unsigned e, unsigned e_per_cluster, unsigned n_cpus, uint8_t *level)
+{
+    unsigned dies = e_per_cluster && e % e_per_cluster == 0 ? e / e_per_cluster : 1;
+    if (dies == 0 || p % dies != 0)
+        dies = 1;
+    unsigned cpu = 0;
+    for (unsigned d = 0; d < dies; d++) {
+        for (unsigned i = 0; i < e / dies && cpu < n_cpus; i++)
+            level[cpu++] = 1;
+        for (unsigned i = 0; i < p / dies && cpu < n_cpus; i++)
+            level[cpu++] = 0;
+    }
+}
 
 #if defined(__APPLE__)
 
@@ -42,21 +66,23 @@ void kpmc_cores_unpin(struct kpmc_pin *pin)
 
 static pthread_once_t source_once = PTHREAD_ONCE_INIT;
 static int (*cpu_number)(size_t *);
-static size_t n_efficiency;
+static unsigned n_cpus;
+static uint8_t level[KPMC_MAX_CPUS]; /* kpmc_cpu_levels */
 
 static void source_init(void)
 {
-    int levels = 0, efficiency = 0;
-    size_t len = sizeof levels;
-    if (sysctlbyname("hw.nperflevels", &levels, &len, NULL, 0) != 0 || levels < 2)
+    unsigned levels = 0, p = 0, e = 0, e_per_cluster = 0;
+    if (kpmc_sysctl_uint(sysctlbyname, "hw.nperflevels", &levels) != 0 || levels < 2 ||
+        kpmc_sysctl_uint(sysctlbyname, "hw.perflevel0.logicalcpu", &p) != 0 ||
+        kpmc_sysctl_uint(sysctlbyname, "hw.perflevel1.logicalcpu", &e) != 0 || e == 0 || p + e > KPMC_MAX_CPUS)
         return;
-    len = sizeof efficiency;
-    if (sysctlbyname("hw.perflevel1.logicalcpu", &efficiency, &len, NULL, 0) != 0 || efficiency <= 0)
-        return;
+    if (kpmc_sysctl_uint(sysctlbyname, "hw.perflevel1.cpusperl2", &e_per_cluster) != 0)
+        e_per_cluster = 0;
     void *fn = dlsym(RTLD_DEFAULT, "pthread_cpu_number_np");
     if (!fn)
         return;
-    n_efficiency = (size_t)efficiency;
+    n_cpus = p + e;
+    kpmc_cpu_levels(p, e, e_per_cluster, n_cpus, level);
     memcpy(&cpu_number, &fn, sizeof fn);
 }
 
@@ -64,9 +90,9 @@ static int core_now(void *arg)
 {
     (void)arg;
     size_t cpu;
-    if (cpu_number(&cpu) != 0)
+    if (cpu_number(&cpu) != 0 || cpu >= n_cpus)
         return KPMC_CORE_UNKNOWN;
-    return cpu < n_efficiency ? KPMC_CORE_EFFICIENCY : KPMC_CORE_PERFORMANCE;
+    return level[cpu] ? KPMC_CORE_EFFICIENCY : KPMC_CORE_PERFORMANCE;
 }
 
 kpmc_core_fn kpmc_cores_source(void)

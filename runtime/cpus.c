@@ -8,39 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cores.h"
 #include "detail.h"
 #include "outstruct.h"
 #include "session_internal.h"
-
-typedef int (*sysctlbyname_fn)(const char *name, void *old, size_t *oldlen, void *new_value, size_t newlen);
-
-static int read_int(sysctlbyname_fn fn, const char *name, unsigned *out)
-{
-    int v = 0;
-    size_t len = sizeof v;
-    if (fn(name, &v, &len, NULL, 0) != 0 || len != sizeof v || v < 0)
-        return -1;
-    *out = (unsigned)v;
-    return 0;
-}
-
-/* CPU numbers follow the clusters: per die, the efficiency cluster first,
- * then the performance cores (docs/kpc.md §12).  The number of dies is the number of
- * efficiency clusters (hw.perflevel1.cpusperl2 CPUs share one L2). */
-static void number_cpus(kpmc_cpus *c, unsigned e_per_cluster)
-{
-    unsigned p = c->level_cpus[0], e = c->level_cpus[1];
-    unsigned dies = e_per_cluster && e % e_per_cluster == 0 ? e / e_per_cluster : 1;
-    if (dies == 0 || p % dies != 0)
-        dies = 1;
-    unsigned cpu = 0;
-    for (unsigned d = 0; d < dies; d++) {
-        for (unsigned i = 0; i < e / dies && cpu < c->n_cpus; i++)
-            c->level[cpu++] = 1;
-        for (unsigned i = 0; i < p / dies && cpu < c->n_cpus; i++)
-            c->level[cpu++] = 0;
-    }
-}
 
 int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
 {
@@ -54,7 +25,7 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
     if (r)
         goto done;
     void *sym = kpmc_kperf_symbol(s->k.handle, "sysctlbyname");
-    sysctlbyname_fn fn;
+    kpmc_sysctlbyname_fn fn;
     memcpy(&fn, &sym, sizeof sym);
     if (!fn) {
         kpmc_detail_set(s->detail, sizeof s->detail, "sysctlbyname is missing (it exists on macOS only)");
@@ -68,7 +39,7 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
         r = KPMC_E_UNSUPPORTED;
         goto done;
     }
-    if (read_int(fn, "hw.ncpu", &out->n_cpus) != 0 || out->n_cpus == 0) {
+    if (kpmc_sysctl_uint(fn, "hw.ncpu", &out->n_cpus) != 0 || out->n_cpus == 0) {
         kpmc_detail_set(s->detail, sizeof s->detail, "sysctl hw.ncpu failed");
         r = KPMC_E_UNSUPPORTED;
         goto done;
@@ -82,14 +53,14 @@ int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *res)
     out->n_levels = 1;
     out->level_cpus[0] = out->n_cpus;
     unsigned levels = 0, e_per_cluster = 0;
-    if (read_int(fn, "hw.nperflevels", &levels) == 0 && levels >= 2 &&
-        read_int(fn, "hw.perflevel0.logicalcpu", &out->level_cpus[0]) == 0 &&
-        read_int(fn, "hw.perflevel1.logicalcpu", &out->level_cpus[1]) == 0 &&
+    if (kpmc_sysctl_uint(fn, "hw.nperflevels", &levels) == 0 && levels >= 2 &&
+        kpmc_sysctl_uint(fn, "hw.perflevel0.logicalcpu", &out->level_cpus[0]) == 0 &&
+        kpmc_sysctl_uint(fn, "hw.perflevel1.logicalcpu", &out->level_cpus[1]) == 0 &&
         out->level_cpus[0] + out->level_cpus[1] == out->n_cpus) {
         out->n_levels = 2;
-        if (read_int(fn, "hw.perflevel1.cpusperl2", &e_per_cluster) != 0)
+        if (kpmc_sysctl_uint(fn, "hw.perflevel1.cpusperl2", &e_per_cluster) != 0)
             e_per_cluster = 0;
-        number_cpus(out, e_per_cluster);
+        kpmc_cpu_levels(out->level_cpus[0], out->level_cpus[1], e_per_cluster, out->n_cpus, out->level);
     } else {
         out->level_cpus[0] = out->n_cpus;
         out->level_cpus[1] = 0;
@@ -134,7 +105,7 @@ int kpmc_set_read_cpus(kpmc_set *set, uint64_t *out)
     } else if (!s->cpu_buf || !s->kpc_get_cpu_counters) {
         kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "call kpmc_session_cpus before reading every CPU");
         r = KPMC_E_STATE;
-    } else if (!set->running) {
+    } else if (!kpmc_set_counting(set)) {
         kpmc_detail_set(kpmc_set_detail(set), KPMC_DETAIL_MAX, "the set does not count (start it first)");
         r = KPMC_E_STATE;
     } else {

@@ -57,6 +57,16 @@ static int fits(const uint32_t *masks, size_t n)
     return n <= KPMC_MAX_EVENTS && kpmc_alloc_place(masks, (unsigned)n, counter, NULL) == 0;
 }
 
+/* Whether one more mask fits with the n_anchors (<= KPMC_MAX_EVENTS)
+ * anchors' masks. */
+static int fits_anchors(const uint32_t *anchor_mask, size_t n_anchors, uint32_t mask)
+{
+    uint32_t with[KPMC_MAX_EVENTS + 1];
+    memcpy(with, anchor_mask, n_anchors * sizeof with[0]);
+    with[n_anchors] = mask;
+    return fits(with, n_anchors + 1);
+}
+
 static void dfs(struct search *s, size_t i)
 {
     if (i == s->n) {
@@ -202,10 +212,7 @@ size_t kpmc_groups_search(const uint32_t *masks, size_t n, const uint32_t *ancho
     for (size_t j = 0; j < n_anchors; j++)
         s->anchor_mask[j] = anchor_masks[j];
     for (size_t i = 0; i < n; i++) {
-        uint32_t with[KPMC_MAX_EVENTS + 1];
-        memcpy(with, s->anchor_mask, n_anchors * sizeof with[0]);
-        with[n_anchors] = masks[i];
-        if (n_anchors == KPMC_MAX_EVENTS || !masks[i] || !fits(with, n_anchors + 1))
+        if (!masks[i] || !fits_anchors(s->anchor_mask, n_anchors, masks[i]))
             return 0;
         s->it[i] = (struct item){i, masks[i]};
     }
@@ -357,10 +364,7 @@ int kpmc_groups_partition(struct kpmc_group *groups, size_t max_groups, const kp
             if (counted[k] == counted[m])
                 return kpmc_detail_error(detail, detail_len, KPMC_E_DUPLICATE, "'%s' and '%s' both count %s",
                                          events[input[k]], events[i], kpmc_event_name(db, counted[m]));
-        uint32_t with[KPMC_MAX_EVENTS + 1];
-        memcpy(with, anchor_mask, n_anchors * sizeof with[0]);
-        with[n_anchors] = mask[m];
-        if (!fits(with, n_anchors + 1)) {
+        if (!fits_anchors(anchor_mask, n_anchors, mask[m])) {
             /* kpmc_plan_build says which counters compete */
             unsigned ids[KPMC_MAX_EVENTS + 1];
             memcpy(ids, anchor_counted, n_anchors * sizeof ids[0]);
@@ -480,13 +484,10 @@ int kpmc_groups_build_db_v(uint64_t catalog, kpmc_groups **out, const kpmc_db *d
     size_t counts[2] = {n, n_anchors};
     for (int k = 0; k < 2; k++)
         for (size_t i = 0; i < counts[k]; i++) {
-            if (ids[k][i] >= info.n_events) {
-                if (out)
-                    *out = NULL;
+            if (ids[k][i] >= info.n_events)
                 return kpmc_detail_error(detail, detail_len, KPMC_E_INVAL,
                                          "%s %zu: index %u is out of range: database %s has %zu events",
                                          k ? "anchor" : "event", i + 1, ids[k][i], info.name, info.n_events);
-            }
             names[k][i] = kpmc_event_name(db, ids[k][i]);
         }
     return build(out, db, ev_names, n, an_names, n_anchors, mode, detail, detail_len);

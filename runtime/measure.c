@@ -100,7 +100,6 @@ struct kpmc_measure {
     struct kpmc_group *groups; /* all_groups->g */
     kpmc_set **sets;
     uint32_t stride;        /* room for the values of one read */
-    uint32_t *group_nc;     /* values per read of each group, as started */
     unsigned char *started; /* the group's set was started in this run */
     unsigned *modes;        /* KPMC_COUNTS_* of each group's events as started,
                                KPMC_MAX_EVENTS a group */
@@ -157,16 +156,16 @@ static void idle(kpmc_measure *m)
     m->in_empty = 0;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void say(kpmc_measure *m, const char *fmt, ...)
+/* The measurement's detail := the sentence. */
+#define say(m, ...) kpmc_detail_set((m)->detail, sizeof (m)->detail, __VA_ARGS__)
+
+/* Stop the running group's set (m->running is left as it was). */
+static int stop_group(kpmc_measure *m)
 {
-    struct kpmc_detail d = kpmc_detail_open(m->detail, sizeof m->detail, 0);
-    va_list ap;
-    va_start(ap, fmt);
-    kpmc_detail_vput(&d, fmt, ap);
-    va_end(ap);
+    int r = kpmc_set_stop(m->sets[m->running]);
+    if (r != 0)
+        say(m, "stopping group %zu: %s", m->running + 1, kpmc_session_error(m->s));
+    return r;
 }
 
 /* Stop the running set, give the QoS class back, go idle. */
@@ -174,9 +173,7 @@ static int stop_run(kpmc_measure *m)
 {
     int r = 0;
     if (m->running != NONE) {
-        r = kpmc_set_stop(m->sets[m->running]);
-        if (r != 0)
-            say(m, "stopping group %zu: %s", m->running + 1, kpmc_session_error(m->s));
+        r = stop_group(m);
         m->running = NONE;
     }
     kpmc_cores_unpin(&m->pin);
@@ -254,8 +251,9 @@ int kpmc_measure_run(kpmc_measure *m, void (*fn)(void *arg), void *arg)
 }
 
 /* Group g's set was just started and reads nc values a read: take its plan
- * as started (the first start in a run), or check that it is the plan the
- * run took (a later one). */
+ * as started (the first start in a run; its n_counters are the values of
+ * each of the group's snapshots), or check that it is the plan the run took
+ * (a later one). */
 static int plan_started(kpmc_measure *m, size_t g, uint32_t nc)
 {
     kpmc_set *set = m->sets[g];
@@ -268,7 +266,6 @@ static int plan_started(kpmc_measure *m, size_t g, uint32_t nc)
     }
     if (!m->started[g]) {
         gr->plan = *p;
-        m->group_nc[g] = nc;
         for (size_t i = 0; i < gr->n; i++) {
             int modes = kpmc_set_event_modes(set, i);
             m->modes[g * KPMC_MAX_EVENTS + i] = modes > 0 ? (unsigned)modes : 0u;
@@ -293,11 +290,9 @@ static int segment_begin(kpmc_measure *m, const struct segment *sg)
 {
     if (sg->group != m->running) {
         if (m->running != NONE) {
-            int r = kpmc_set_stop(m->sets[m->running]);
-            if (r != 0) {
-                say(m, "stopping group %zu: %s", m->running + 1, kpmc_session_error(m->s));
+            int r = stop_group(m);
+            if (r != 0)
                 return abort_run(m, r);
-            }
             m->running = NONE;
         }
         kpmc_set *set = m->sets[sg->group];
@@ -379,8 +374,9 @@ NOINLINE_COLD static int advance(kpmc_measure *m)
 /* The difference of counter `index` over snapshot j of segment sg. */
 static double delta(const kpmc_measure *m, const struct segment *sg, size_t j, size_t index)
 {
-    const uint64_t *before = m->snaps + sg->snap + j * m->group_nc[sg->group];
-    return (double)(before[m->group_nc[sg->group] + index] - before[index]);
+    size_t nc = m->groups[sg->group].plan.n_counters;
+    const uint64_t *before = m->snaps + sg->snap + j * nc;
+    return (double)(before[nc + index] - before[index]);
 }
 
 /* Buffer position of result event e in the snapshots of segment sg, or
@@ -637,7 +633,9 @@ static void schedule(kpmc_measure *m, size_t *n_values, size_t *n_cores)
     *n_cores = cores;
 }
 
-/* The result's events: the caller's, then the anchors not among them. */
+/* The result's events: the caller's, then the anchors not among them, and
+ * where each is counted (what it counted is taken from each run's sets:
+ * counted_as_started). */
 static void result_events(kpmc_measure *m, const char *const *names, size_t n, const char *const *anchors,
                           const size_t *anchor_of)
 {
@@ -665,13 +663,8 @@ static void result_events(kpmc_measure *m, const char *const *names, size_t n, c
             name = anchors[i - n];
             src.anchor = i - n;
         }
-        const kpmc_plan_event *pe =
-            &m->groups[src.anchor != NONE ? 0 : src.group].plan.events[src.anchor != NONE ? src.anchor : src.pos];
-        src.counted = pe->resolved;
         kpmc_measured_event *ev = &m->events[m->n_events];
         ev->name = name;
-        ev->counted = kpmc_event_name(m->db, pe->resolved);
-        ev->counts = pe->counts;
         ev->anchor = src.anchor != NONE;
         ev->group = (unsigned)(src.anchor != NONE ? 0 : src.group);
         m->src[m->n_events++] = src;
@@ -741,7 +734,6 @@ void kpmc_measure_free(kpmc_measure *m)
     free(m->strings);
     kpmc_groups_free(m->all_groups);
     free(m->sets);
-    free(m->group_nc);
     free(m->started);
     free(m->modes);
     free(m->segs);
@@ -820,10 +812,9 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
         goto fail;
     m->n_groups = m->all_groups->n = (size_t)r;
     m->sets = calloc(m->n_groups, sizeof *m->sets);
-    m->group_nc = calloc(m->n_groups, sizeof *m->group_nc);
     m->started = calloc(m->n_groups, 1);
     m->modes = calloc(m->n_groups * KPMC_MAX_EVENTS, sizeof *m->modes);
-    if (!m->sets || !m->group_nc || !m->started || !m->modes)
+    if (!m->sets || !m->started || !m->modes)
         goto nomem;
     /* Each group's set counts the events its plan counts, in its plan's
      * mode (a fixed event the partition moved to a configurable counter
@@ -836,7 +827,6 @@ int kpmc_measure_new(kpmc_session *s, kpmc_measure **out, const char *const *eve
         r = kpmc_set_new_db(s, &m->sets[g], kpmc_db_id(db), ids, p->n_events, p->mode);
         if (r != 0)
             goto fail;
-        m->group_nc[g] = kpmc_set_plan(m->sets[g])->n_counters;
     }
     kpmc_db_info dinfo = {.size = sizeof dinfo};
     kpmc_db_get(db, &dinfo);

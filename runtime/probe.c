@@ -44,9 +44,7 @@ static int probe_events(kpmc_session *s, const kpmc_db_info *d, kpmc_probe *out,
                 out->allowlist = 1;
             else
                 return kpmc_kpc_error(s, "kpc_set_config(CONFIGURABLE)", errno);
-            s->kernel.known |= KPMC_KERNEL_ALLOWLIST;
-            s->kernel.flags = out->allowlist ? s->kernel.flags | KPMC_KERNEL_ALLOWLIST
-                                             : s->kernel.flags & ~KPMC_KERNEL_ALLOWLIST;
+            kpmc_kernel_learn(s, KPMC_KERNEL_ALLOWLIST, out->allowlist);
         }
     }
     int have_ok = 0;
@@ -94,9 +92,7 @@ static int probe_modes(kpmc_session *s, const kpmc_db_info *d, const kpmc_plan *
     } else {
         unsigned m = kpmc_modes_of(d, words[kpmc_conf_slot(s, &p->events[0])]);
         out->kernel_counting = (m & KPMC_COUNTS_KERNEL) != 0;
-        s->kernel.known |= KPMC_KERNEL_USER_ONLY;
-        s->kernel.flags = out->kernel_counting ? s->kernel.flags & ~KPMC_KERNEL_USER_ONLY
-                                               : s->kernel.flags | KPMC_KERNEL_USER_ONLY;
+        kpmc_kernel_learn(s, KPMC_KERNEL_USER_ONLY, !out->kernel_counting);
     }
     if (kpmc_restore_u32(k->kpc_set_counting, counting) != 0)
         s->cur_counting = counting | KPMC_CLASS_CONFIGURABLE;

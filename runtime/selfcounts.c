@@ -164,7 +164,6 @@ void kpmc_selfcounts_start(kpmc_set *set)
     for (unsigned i = 0; i < set->plan.n_events; i++)
         set->modes[i] = KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL;
     set->started = 1;
-    set->running = 1;
     set->thread = pthread_self();
     kpmc_set_switch(set, KPMC_SET_COUNTING, read_selfcounts);
 }

@@ -82,6 +82,12 @@ int kpmc_restore_int(int (*fn)(int), int value)
     return r == 0 ? 0 : fn(value);
 }
 
+void kpmc_kernel_learn(kpmc_session *s, unsigned flag, int value)
+{
+    s->kernel.known |= flag;
+    s->kernel.flags = value ? s->kernel.flags | flag : s->kernel.flags & ~flag;
+}
+
 int kpmc_kpc_error(kpmc_session *s, const char *call, int err)
 {
     kpmc_kpc_failure(s->detail, sizeof s->detail, call, err);
@@ -125,8 +131,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
         from = "KPMC_DB";
     }
     const kpmc_db *host = kpmc_db_for_cpu_string(s->cpu);
-    char fam[16];
-    cpu_family(s->cpu, fam);
+    char fam[16]; /* for the messages only */
     if (name && *name) {
         s->db = kpmc_db_find(name);
         if (!s->db) {
@@ -140,6 +145,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
                     env_switch("KPMC_DB_FORCE");
         if (s->db == host || force)
             return 0;
+        cpu_family(s->cpu, fam);
         kpmc_detail_set(s->detail, sizeof s->detail,
                         "%s=%s: this CPU (%s, family %s) is not one of database %s's CPU families (its database "
                         "is %s): %s's selectors would count other events here; force it with "
@@ -152,6 +158,7 @@ static int find_db(kpmc_session *s, const kpmc_options *opt)
     s->db = host;
     if (s->db)
         return 0;
+    cpu_family(s->cpu, fam);
     kpmc_detail_set(s->detail, sizeof s->detail,
                     "no database for CPU %s (family %s) in this build; build kpmc on this Mac "
                     "(the build regenerates the catalog from /usr/share/kpep) or configure with "
@@ -295,7 +302,6 @@ void kpmc_close(kpmc_session *s)
     pthread_mutex_lock(&s->lock);
     s->closed = 1;
     for (kpmc_set *set = s->sets; set; set = set->next) {
-        set->running = 0;
         kpmc_set_switch(set, KPMC_SET_CLOSED, kpmc_set_read_idle);
     }
     s->running = 0;

@@ -80,9 +80,9 @@ struct kpmc_set {
     kpmc_session *s; /* for the set's whole life (it holds a reference) */
     uint64_t serial; /* names the set's details (kpmc_set_detail) */
     kpmc_set *next;
-    /* KPMC_SET_*: why a read fails (read on the cold path only) */
+    /* KPMC_SET_*: whether it counts (kpmc_set_counting), and why a read
+     * fails (read on the cold path only) */
     atomic_int state;
-    int running;
     pthread_t thread; /* the thread that started it */
     int started;      /* started at least once: modes[] is valid */
     unsigned modes[KPMC_MAX_EVENTS]; /* KPMC_COUNTS_* as read back */
@@ -100,6 +100,11 @@ int kpmc_set_read_idle(uint32_t tid, uint32_t buf_count, uint64_t *buf);
  * then finds the state sees the one stored with the read function it
  * called, or a later one. */
 void kpmc_set_switch(kpmc_set *set, int state, kpmc_kpc_read_fn read);
+/* Whether the set counts; session locked. */
+static inline int kpmc_set_counting(const kpmc_set *set)
+{
+    return atomic_load_explicit(&set->state, memory_order_relaxed) == KPMC_SET_COUNTING;
+}
 
 /* A new serial number for a session or a set: details are kept per thread
  * under it, so that a freed object's address, reused, inherits none. */
@@ -115,6 +120,10 @@ void kpmc_session_unref(kpmc_session *s);
 /* The calling thread's detail buffer for set (KPMC_DETAIL_MAX bytes),
  * emptied: what kpmc_set_error(set) returns on this thread. */
 char *kpmc_set_detail(const kpmc_set *set);
+
+/* The session learned the value (0 or 1) of KPMC_KERNEL_* `flag`: known,
+ * and set or clear in s->kernel. */
+void kpmc_kernel_learn(kpmc_session *s, unsigned flag, int value);
 
 /* "CALL failed with E...: <why>" into s->detail for errno err, and the code:
  * EBUSY (another client) KPMC_E_BUSY, otherwise KPMC_E_KPC. */

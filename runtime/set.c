@@ -220,8 +220,7 @@ static int refused_events(kpmc_session *s, const kpmc_plan *p)
                         ": the kernel's selector allowlist refuses %s; the kernel knows only the events of "
                         "its own list for this chip (is the database right for this CPU?)",
                         names);
-        s->kernel.known |= KPMC_KERNEL_ALLOWLIST;
-        s->kernel.flags |= KPMC_KERNEL_ALLOWLIST;
+        kpmc_kernel_learn(s, KPMC_KERNEL_ALLOWLIST, 1);
         return KPMC_E_UNAVAILABLE;
     }
     kpmc_detail_add(s->detail, sizeof s->detail, ": the kernel refuses the set, yet none of its events alone");
@@ -328,8 +327,7 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
             if (d.arch == KPMC_ARCH_X86_64 && (back & 0xFFFFu) == (e->config & 0xFFFFu)) {
                 /* CMASK, INV or EDGE lost: a kernel that programs only the
                  * event, umask and modes.  Planning again says which. */
-                s->kernel.known |= KPMC_KERNEL_X86_PLAIN;
-                s->kernel.flags |= KPMC_KERNEL_X86_PLAIN;
+                kpmc_kernel_learn(s, KPMC_KERNEL_X86_PLAIN, 1);
                 continue;
             }
             kpmc_detail_set(s->detail, sizeof s->detail,
@@ -346,13 +344,8 @@ static int check(kpmc_session *s, kpmc_set *set, uint64_t *rb, unsigned *n_rb)
                             (unsigned long long)back, kpmc_event_name(p->db, e->resolved), e->counter);
             return KPMC_E_KPC;
         }
-        if (asks_kernel(&d, e->config)) {
-            s->kernel.known |= KPMC_KERNEL_USER_ONLY;
-            if (m & KPMC_COUNTS_KERNEL)
-                s->kernel.flags &= ~KPMC_KERNEL_USER_ONLY;
-            else
-                s->kernel.flags |= KPMC_KERNEL_USER_ONLY;
-        }
+        if (asks_kernel(&d, e->config))
+            kpmc_kernel_learn(s, KPMC_KERNEL_USER_ONLY, !(m & KPMC_COUNTS_KERNEL));
     }
     set_modes(s, set, rb);
     return 0;
@@ -442,7 +435,7 @@ static int start_locked(kpmc_set *set)
 {
     kpmc_session *s = set->s;
     int r = 0;
-    if (set->running) {
+    if (kpmc_set_counting(set)) {
         kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_set_start: the set is already counting");
         return KPMC_E_STATE;
     }
@@ -472,7 +465,6 @@ static int start_locked(kpmc_set *set)
     }
     if (r == 0) {
         s->running++;
-        set->running = 1;
         set->thread = pthread_self();
         kpmc_set_switch(set, KPMC_SET_COUNTING, s->k.kpc_get_thread_counters);
     }
@@ -485,7 +477,6 @@ static int stop_locked(kpmc_set *set)
     kpmc_session *s = set->s;
     struct kpmc_kperf *k = &s->k;
     if (s->selfcounts) {
-        set->running = 0;
         kpmc_set_switch(set, KPMC_SET_STOPPED, kpmc_set_read_idle);
         return 0;
     }
@@ -504,7 +495,6 @@ static int stop_locked(kpmc_set *set)
         s->cur_counting = 0;
     }
     s->running--;
-    set->running = 0;
     kpmc_set_switch(set, KPMC_SET_STOPPED, kpmc_set_read_idle);
     return 0;
 }
@@ -513,7 +503,7 @@ static int stop_locked(kpmc_set *set)
 static int stop_own_locked(kpmc_set *set)
 {
     kpmc_session *s = set->s;
-    if (!set->running) {
+    if (!kpmc_set_counting(set)) {
         kpmc_detail_set(s->detail, sizeof s->detail, "kpmc_set_stop: the set is not counting");
         return KPMC_E_STATE;
     }
@@ -559,7 +549,7 @@ void kpmc_set_free(kpmc_set *set)
     kpmc_session *s = set->s;
     pthread_mutex_lock(&s->lock);
     /* Nothing counts once the session is closed. */
-    if (set->running && stop_locked(set) != 0) {
+    if (kpmc_set_counting(set) && stop_locked(set) != 0) {
         /* The kernel keeps counting; kpmc_close restores it. */
         s->running--;
     }

@@ -447,9 +447,9 @@ KPMC_API int kpmc_set_read_raw(kpmc_set *set, uint64_t *buf);
  * then counting are switched off; kpmc_close() restores what it found.  A
  * failure leaves the set counting. */
 KPMC_API int kpmc_set_stop(kpmc_set *set);
-/* The detail of the calling thread's last failed kpmc_set_read() on this
- * set, or of a start or stop refused because the session is closed; "" if
- * none.  Per thread, as kpmc_session_error(): a thread keeps the detail of
+/* The detail of the calling thread's last failed kpmc_set_read(),
+ * kpmc_set_read_raw() or kpmc_set_read_cpus() on this set, or of a start or
+ * stop refused because the session is closed; "" if none.  Per thread, as kpmc_session_error(): a thread keeps the detail of
  * one set, valid until its next failed call on a set. */
 KPMC_API const char *kpmc_set_error(const kpmc_set *set);
 /* Stops the set if it counts, from any thread (not while the thread that
@@ -526,8 +526,9 @@ KPMC_API int kpmc_session_cpus(kpmc_session *s, kpmc_cpus *out);
  * out[cpu * n_events + i] for event i, cpu < n_cpus of kpmc_session_cpus,
  * with one kpc_get_cpu_counters(all CPUs) call.  Raw counter values:
  * subtract two reads.  The set must count (kpmc_set_start); any thread may
- * read.  Errors: KPMC_E_STATE (not counting, kpmc_session_cpus not called),
- * KPMC_E_KPC (kpmc_set_error() has the errno). */
+ * read.  Errors (kpmc_set_error() says which): KPMC_E_STATE (not
+ * counting, kpmc_session_cpus not called, the session closed), KPMC_E_KPC
+ * (with the errno); KPMC_E_INVAL for a NULL set or out. */
 KPMC_API int kpmc_set_read_cpus(kpmc_set *set, uint64_t *out);
 
 #ifdef __cplusplus

@@ -150,9 +150,9 @@ typedef struct kpmc_measure_options {
     int pin;
     /* Record the core type at every counter read (default 1): the source is
      * core_type(core_arg) when set, else the platform's (macOS on Apple
-     * silicon: the CPU number of pthread_cpu_number_np, the efficiency cores
-     * numbered first as hw.perflevel1.logicalcpu gives their count); with
-     * neither, samples carry KPMC_CORE_UNKNOWN. */
+     * silicon: the CPU number of pthread_cpu_number_np, whose level is read
+     * as kpmc_session_cpus reads it: each die's efficiency cluster first);
+     * with neither, samples carry KPMC_CORE_UNKNOWN. */
     int core_types;
     kpmc_core_fn core_type;
     void *core_arg;
