@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counts.h"
+
 /* Where the text goes: a FILE *, else a buffer that counts what did not
  * fit. */
 struct out {
@@ -122,14 +124,6 @@ static void put_csv_str(struct out *o, const char *a, const char *b)
 }
 
 /* KPMC_COUNTS_* as `kpmc check --kernel` names them. */
-static const char *counts_word(unsigned counts)
-{
-    return counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) ? "all"
-           : counts == KPMC_COUNTS_USER                     ? "user"
-           : counts == KPMC_COUNTS_KERNEL                   ? "kernel"
-                                                            : "none";
-}
-
 static const char *pinned_word(int pinned)
 {
     return pinned > 0 ? "yes" : pinned == 0 ? "no" : pinned == KPMC_E_UNSUPPORTED ? "unsupported" : "refused";
@@ -168,7 +162,7 @@ static void write_json(const kpmc_result *r, struct out *o)
         put_json_member(o, e ? ",\n {" : "\n {", "name", ev->name);
         put_json_member(o, ",", "counted", ev->counted);
         put(o, ",\"counts\":\"");
-        put(o, counts_word(ev->counts));
+        put(o, kpmc_counts_word(ev->counts));
         put(o, ev->anchor ? "\",\"anchor\":true,\"group\":" : "\",\"anchor\":false,\"group\":");
         put_uint(o, ev->group);
         put(o, ",");
@@ -202,7 +196,7 @@ static void write_csv(const kpmc_result *r, struct out *o)
         put(o, ",");
         put_csv_str(o, ev->counted, NULL);
         put(o, ",");
-        put(o, counts_word(ev->counts));
+        put(o, kpmc_counts_word(ev->counts));
         put(o, ",");
         put_uint(o, ev->group);
         put(o, ",");

@@ -1,8 +1,9 @@
 /* The prefix of XNU's struct rusage_info_v6 (bsd/sys/resource.h) that kpmc
  * reads, with the same layout: proc_pid_rusage(pid, RUSAGE_INFO_V6, buf)
- * fills it on macOS, and the test simulator fills it too.  Kept here rather
- * than taken from <libproc.h> so that every platform, the simulator
- * included, uses one definition (docs/kpc.md §12).  Internal. */
+ * fills it on macOS.  Kept here rather than taken from <libproc.h> so that
+ * it builds on every platform (docs/kpc.md §12); the test simulator writes
+ * the kernel's layout by field position itself, so that a wrong offset here
+ * fails the tests.  Internal. */
 #ifndef KPMC_RUNTIME_RUSAGE_INFO_H
 #define KPMC_RUNTIME_RUSAGE_INFO_H
 

@@ -153,14 +153,6 @@ const char *cli_mode_name(int mode)
     return mode == KPMC_MODE_USER ? "user" : "all";
 }
 
-const char *cli_counts_name(unsigned counts)
-{
-    return counts == (KPMC_COUNTS_USER | KPMC_COUNTS_KERNEL) ? "all"
-           : counts == KPMC_COUNTS_USER                     ? "user"
-           : counts == KPMC_COUNTS_KERNEL                   ? "kernel"
-                                                            : "none";
-}
-
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF), or 0 when p starts an
  * ill-formed one; then *bad is the length of its maximal well-formed

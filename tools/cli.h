@@ -57,11 +57,9 @@ int cli_parse(const char *cmd, int argc, char **argv, const struct cli_option *o
 int cli_parse_command(const char *cmd, int argc, char **argv, const struct cli_option *opts,
                       void (*usage)(FILE *), int *command);
 
-/* A counting mode (KPMC_MODE_*) and a set of modes counted (KPMC_COUNTS_*)
- * as the JSON and CSV outputs name them: "all" or "user"; "all", "user",
- * "kernel" or "none". */
+/* A counting mode (KPMC_MODE_*) as the JSON and CSV outputs name it: "all"
+ * or "user" (the modes counted: kpmc_counts_word, internal/counts.h). */
 const char *cli_mode_name(int mode);
-const char *cli_counts_name(unsigned counts);
 
 /* s as a JSON string (quoted, escaped) or null when s is NULL. */
 void cli_json_str(FILE *f, const char *s);

@@ -10,6 +10,7 @@
 #include <kpmc/measure.h>
 
 #include "cli.h"
+#include "counts.h"
 #include "commands.h"
 #include "doc_fmt.h"
 
@@ -82,7 +83,7 @@ static void print_json(FILE *f, const kpmc_plan *plan, const char *const *names,
             fprintf(f, "%" PRIu64, e->config);
         fprintf(f, ",\"index\":%u", e->index);
         if (kernel)
-            fprintf(f, ",\"counts\":\"%s\"", cli_counts_name(e->counts));
+            fprintf(f, ",\"counts\":\"%s\"", kpmc_counts_word(e->counts));
         fputc('}', f);
     }
     fputs("]}", f);
@@ -148,7 +149,7 @@ static void print_text(FILE *f, const kpmc_plan *plan, const char *const *names,
         fprintf(f, "%-*s  %-*s  %-8s  %-10s  ", wname, names[i], wres, kpmc_event_name(p->db, e->resolved),
                 counter, config);
         if (kernel)
-            fprintf(f, "%-5u  %s\n", e->index, cli_counts_name(e->counts));
+            fprintf(f, "%-5u  %s\n", e->index, kpmc_counts_word(e->counts));
         else
             fprintf(f, "%u\n", e->index);
     }

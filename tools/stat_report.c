@@ -11,6 +11,7 @@
 #include <kpmc/kpmc.h>
 
 #include "cli.h"
+#include "counts.h"
 #include "doc_fmt.h"
 
 void stat_note(struct stat_report *r, const char *fmt, ...)
@@ -278,7 +279,7 @@ void stat_print_json(FILE *f, const struct stat_report *r)
             fputc('}', f);
         }
         if (!e->not_counted && e->counts)
-            fprintf(f, ",\"counts\":\"%s\"", cli_counts_name(e->counts));
+            fprintf(f, ",\"counts\":\"%s\"", kpmc_counts_word(e->counts));
         if (e->not_counted) {
             cli_json_member(f, ",", "not_counted", e->not_counted);
         }
