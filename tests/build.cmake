@@ -7,7 +7,8 @@
 #    build does not use (clang when this one is gcc, gcc when it is clang).
 #  - tsan_sessions: built with this compiler and -DKPMC_SANITIZE=thread, then
 #    runs the session and simulator tests there (label `sessions`, given in
-#    tests/CMakeLists.txt), the close_race stress test among them.
+#    tests/CMakeLists.txt), the close_race stress test among them, and
+#    kpmc-gen on the snapshot (label `threads`: it hashes on a second thread).
 # Each keeps its sub-build in <build>/subbuild/<name>, so reruns only rebuild
 # what changed; each is skipped (77) when its tool is not installed.
 # cmake/kpmc-subbuild.sh does the work.
@@ -54,8 +55,8 @@ foreach(cc IN LISTS _kpmc_subbuild_compilers)
 endforeach()
 
 kpmc_subbuild_test(tsan_sessions tsan "${CMAKE_C_COMPILER}"
-  -DKPMC_BUILD_BENCH=OFF -DKPMC_BUILD_GEN=OFF -DKPMC_KPEP_DIR=)
-set_tests_properties(tsan_sessions PROPERTIES ENVIRONMENT "KPMC_SUBBUILD_LABEL=sessions")
+  -DKPMC_BUILD_BENCH=OFF -DKPMC_BUILD_GEN=ON -DKPMC_KPEP_DIR=)
+set_tests_properties(tsan_sessions PROPERTIES ENVIRONMENT "KPMC_SUBBUILD_LABEL=sessions|threads")
 
 # The skip path of kpmc-subbuild.sh: a message, and no npm run.
 add_test(NAME build_subbuild_skip

@@ -19,7 +19,9 @@ set(_gen_work "${CMAKE_CURRENT_BINARY_DIR}/gen_work")
 add_test(NAME gen_kpep_snapshot
   COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/test_gen_snapshot.sh" $<TARGET_FILE:kpmc-gen>
           "${KPMC_KPEP_SNAPSHOT}" "${CMAKE_SOURCE_DIR}/catalog" "${_gen_work}/snapshot")
-set_tests_properties(gen_kpep_snapshot PROPERTIES LABELS gen)
+# Label threads: kpmc-gen hashes on a second thread, so tsan_sessions runs
+# this too (tests/build.cmake).
+set_tests_properties(gen_kpep_snapshot PROPERTIES LABELS "gen;threads")
 
 # The fixture template itself is valid: every failure below is its edit.
 add_test(NAME gen_template_ok
