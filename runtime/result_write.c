@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "counts.h"
+#include "json.h"
 
 /* Where the text goes: a FILE *, else a buffer that counts what did not
  * fit. */
@@ -61,29 +62,14 @@ static void put_uint(struct out *o, unsigned long long x)
     put(o, text);
 }
 
+static void json_put(void *o, const char *p, size_t n)
+{
+    put_raw(o, p, n);
+}
+
 static void put_json_str(struct out *o, const char *s)
 {
-    put_raw(o, "\"", 1);
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        put_raw(o, run, (size_t)(s - run));
-        char esc[8];
-        if (c == '"' || c == '\\')
-            snprintf(esc, sizeof esc, "\\%c", c);
-        else if (c == '\n')
-            snprintf(esc, sizeof esc, "\\n");
-        else if (c == '\t')
-            snprintf(esc, sizeof esc, "\\t");
-        else
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-        put(o, esc);
-        run = s + 1;
-    }
-    put_raw(o, run, (size_t)(s - run));
-    put_raw(o, "\"", 1);
+    kpmc_json_string(s, json_put, o);
 }
 
 /* A member of a JSON object with a string value: what goes before it ("{",

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 CLI_PRINTF(2, 0) static void vmessage(const char *cmd, const char *fmt, va_list ap)
 {
     fprintf(stderr, "kpmc %s: ", cmd);
@@ -153,76 +155,19 @@ const char *cli_mode_name(int mode)
     return mode == KPMC_MODE_USER ? "user" : "all";
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0 when p starts an
- * ill-formed one; then *bad is the length of its maximal well-formed
- * prefix (at least 1), which is replaced as one U+FFFD. */
-static size_t utf8_sequence(const unsigned char *p, size_t *bad)
+static void file_put(void *f, const char *p, size_t n)
 {
-    unsigned char lo = 0x80, hi = 0xbf;
-    size_t need;
-    if (p[0] < 0x80)
-        return 1;
-    if (p[0] >= 0xc2 && p[0] <= 0xdf)
-        need = 1;
-    else if (p[0] >= 0xe0 && p[0] <= 0xef)
-        need = 2, lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
-    else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-        need = 3, lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
-    else
-        need = 0;
-    size_t k = 1;
-    if (need && p[1] >= lo && p[1] <= hi) {
-        k = 2;
-        while (k <= need && p[k] >= 0x80 && p[k] <= 0xbf)
-            k++;
-    }
-    if (need && k == need + 1)
-        return k;
-    *bad = k;
-    return 0;
+    fwrite(p, 1, n, f);
 }
 
 /* The one JSON string writer of every command: s (or null) as a JSON
- * string that is valid UTF-8 whatever s holds.  Quotes, backslashes and
- * control characters are escaped; well-formed UTF-8 is copied; each
- * ill-formed sequence becomes U+FFFD, written as \ufffd. */
+ * string (internal/json.h). */
 void cli_json_str(FILE *f, const char *s)
 {
-    if (!s) {
+    if (s)
+        kpmc_json_string(s, file_put, f);
+    else
         fputs("null", f);
-        return;
-    }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        size_t bad = 0, n = utf8_sequence(p, &bad);
-        if (!n) {
-            fputs("\\ufffd", f);
-            p += bad;
-            continue;
-        }
-        if (n > 1) {
-            fwrite(p, 1, n, f);
-            p += n;
-            continue;
-        }
-        switch (*p) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        default:
-            if (*p < 0x20)
-                fprintf(f, "\\u%04x", *p);
-            else
-                fputc(*p, f);
-        }
-        p++;
-    }
-    fputc('"', f);
 }
 
 void cli_json_member(FILE *f, const char *before, const char *key, const char *s)
