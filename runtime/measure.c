@@ -34,9 +34,7 @@
 #include "cores.h"
 #include "detail.h"
 #include "groups.h"
-#include "metrics.h"
 #include "session_internal.h"
-#include "stats.h"
 
 #define NONE ((size_t)-1)
 

@@ -1,6 +1,6 @@
 /* Derived metrics: the table of runtime/metrics.def and the binding of its
  * inputs to measured events. */
-#include "metrics.h"
+#include <kpmc/measure.h>
 
 #include <string.h>
 

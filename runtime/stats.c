@@ -2,7 +2,7 @@
  * deviation, median absolute deviation.  Medians by selection (Hoare's
  * partition around a median of three), linear on average, rather than by
  * sorting: a run's statistics stay small next to the run itself. */
-#include "stats.h"
+#include <kpmc/measure.h>
 
 #include <math.h>
 #include <stddef.h>

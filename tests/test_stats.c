@@ -2,7 +2,6 @@
  * (stats_ref.h): random samples of every size up to 300, with many ties,
  * all equal, and a hand-worked case. */
 #include "plan_test.h"
-#include "stats.h"
 #include "stats_ref.h"
 
 int main(void)
